@@ -1,0 +1,1 @@
+"""Invoice-HUB: Allegro orders to Polish VAT invoices."""

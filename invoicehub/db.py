@@ -1,0 +1,45 @@
+"""Database engine and sessions (one engine per process, pre-ping so a restarted server heals)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine
+from sqlmodel import Session, create_engine
+
+from invoicehub.settings import get_settings
+
+POOL_SIZE = 10
+POOL_MAX_OVERFLOW = 20
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> Engine:
+    return create_engine(
+        get_settings().database_url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_MAX_OVERFLOW,
+        hide_parameters=True,
+    )
+
+
+def reset_engine() -> None:
+    """Forget the engine (tests point processes at a fresh database)."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A unit of work: commit on success, roll back on error."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

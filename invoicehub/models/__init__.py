@@ -1,0 +1,61 @@
+"""SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
+
+from invoicehub.models.accounts import (
+    DEFAULT_SERIES_PATTERN,
+    Company,
+    Role,
+    Tenant,
+    User,
+    UserSession,
+)
+from invoicehub.models.activity import Audience, AuditEvent, Notification
+from invoicehub.models.allegro import (
+    AllegroIntegration,
+    AllegroOrder,
+    IntegrationStatus,
+    OrderState,
+    SyncRun,
+    SyncStatus,
+)
+from invoicehub.models.invoicing import (
+    COMPACT_TEMPLATE_ID,
+    STANDARD_TEMPLATE_ID,
+    VAT_RATES,
+    Customer,
+    CustomerKind,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceStatus,
+    InvoiceTemplate,
+    Product,
+)
+
+__all__ = [
+    "DEFAULT_SERIES_PATTERN",
+    "COMPACT_TEMPLATE_ID",
+    "STANDARD_TEMPLATE_ID",
+    "VAT_RATES",
+    "AllegroIntegration",
+    "AllegroOrder",
+    "Audience",
+    "AuditEvent",
+    "Company",
+    "Customer",
+    "CustomerKind",
+    "IntegrationStatus",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "InvoiceTemplate",
+    "Notification",
+    "OrderState",
+    "Product",
+    "Role",
+    "SyncRun",
+    "SyncStatus",
+    "Tenant",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,75 @@
+"""Tenants, users, their server-side sessions, and the seller companies that issue invoices."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from invoicehub.models.base import id_field, tenant_field, timestamp_field
+
+DEFAULT_SERIES_PATTERN = "FV/{YYYY}/{MM}/{N}"
+
+
+class Role(StrEnum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+class Tenant(SQLModel, table=True):
+    __tablename__ = "tenants"
+
+    id: uuid.UUID = id_field()
+    name: str = Field(max_length=200)
+    created_at: datetime = timestamp_field()
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    __table_args__ = (sa.Index("ux_users_email_lower", sa.text("lower(email)"), unique=True),)
+
+    id: uuid.UUID = id_field()
+    tenant_id: uuid.UUID = tenant_field()
+    email: str = Field(max_length=254)
+    name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default=Role.USER.value, max_length=16)
+    is_active: bool = Field(default=True)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class UserSession(SQLModel, table=True):
+    """A browser login: only the SHA-256 of the cookie token is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: uuid.UUID = id_field()
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = timestamp_field()
+    expires_at: datetime = timestamp_field(default_now=False)
+
+
+class Company(SQLModel, table=True):
+    """The seller: the tenant's legal entity printed on its invoices."""
+
+    __tablename__ = "companies"
+
+    id: uuid.UUID = id_field()
+    tenant_id: uuid.UUID = tenant_field()
+    name: str = Field(max_length=200)
+    nip: str = Field(max_length=10)
+    street: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=100)
+    postal_code: str = Field(default="", max_length=10)
+    country_code: str = Field(default="PL", max_length=2)
+    bank_account: str = Field(default="", max_length=34)
+    invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
+    payment_days: int = Field(default=14)
+    is_default: bool = Field(default=False)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()

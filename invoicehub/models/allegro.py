@@ -1,0 +1,127 @@
+"""The Allegro binding (integration), its order ledger and its sync runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from invoicehub.models.base import id_field, jsonb_field, tenant_field, timestamp_field
+
+
+class IntegrationStatus(StrEnum):
+    ACTIVE = "active"
+    NEEDS_REAUTH = "needs_reauth"
+    DISABLED = "disabled"
+    DISCONNECTED = "disconnected"
+
+
+class OrderState(StrEnum):
+    PENDING = "pending"
+    INVOICED = "invoiced"
+    SKIPPED = "skipped"
+    NEEDS_REVIEW = "needs_review"
+
+
+class SyncStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+    @classmethod
+    def terminal(cls) -> frozenset[SyncStatus]:
+        return frozenset({cls.SUCCEEDED, cls.FAILED})
+
+
+class AllegroIntegration(SQLModel, table=True):
+    """The seed's `allegro_integrations` (snake_case columns) plus status, cursor and scheduling.
+
+    `access_token`/`refresh_token` hold only AES-GCM ciphertext from the token vault.
+    """
+
+    __tablename__ = "allegro_integrations"
+    __table_args__ = (
+        sa.Index("ix_allegro_integrations_tenant_user", "tenant_id", "user_id"),
+        sa.Index(
+            "ix_allegro_integrations_due",
+            "next_sync_at",
+            postgresql_where=sa.text("status = 'active' AND is_active"),
+        ),
+    )
+
+    id: uuid.UUID = id_field()
+    tenant_id: uuid.UUID = Field(foreign_key="tenants.id", ondelete="CASCADE")
+    user_id: uuid.UUID = Field(foreign_key="users.id")
+    allegro_user_id: str | None = Field(default=None, max_length=100, unique=True)
+    access_token: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    refresh_token: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    token_expires_at: datetime | None = timestamp_field(nullable=True)
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    last_sync_at: datetime | None = timestamp_field(nullable=True)
+    sync_error_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_sync_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    settings: dict[str, Any] | None = jsonb_field()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+    # Extra columns (ARCHITECTURE §4).
+    status: str = Field(default=IntegrationStatus.ACTIVE.value, max_length=16, index=True)
+    allegro_login: str | None = Field(default=None, max_length=100)
+    event_cursor: str | None = Field(default=None, max_length=40)
+    next_sync_at: datetime | None = timestamp_field(nullable=True)
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class AllegroOrder(SQLModel, table=True):
+    """The ledger: one row per integration and checkout form, whatever Allegro repeats."""
+
+    __tablename__ = "allegro_orders"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "integration_id", "checkout_form_id", name="ux_allegro_orders_integration_form"
+        ),
+        sa.Index("ix_allegro_orders_integration_state", "integration_id", "state"),
+    )
+
+    id: uuid.UUID = id_field()
+    tenant_id: uuid.UUID = tenant_field()
+    integration_id: uuid.UUID = Field(foreign_key="allegro_integrations.id", ondelete="CASCADE")
+    checkout_form_id: str = Field(max_length=64)
+    revision: str | None = Field(default=None, max_length=64)
+    allegro_status: str = Field(max_length=32)
+    raw: dict[str, Any] = jsonb_field(nullable=False, default=dict)
+    state: str = Field(default=OrderState.PENDING.value, max_length=16)
+    reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    needs_correction: bool = Field(default=False)
+    invoice_id: uuid.UUID | None = Field(default=None, foreign_key="invoices.id")
+    allegro_updated_at: datetime | None = timestamp_field(nullable=True)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class SyncRun(SQLModel, table=True):
+    __tablename__ = "sync_runs"
+    __table_args__ = (sa.Index("ix_sync_runs_integration_queued", "integration_id", "queued_at"),)
+
+    id: uuid.UUID = id_field()
+    tenant_id: uuid.UUID = tenant_field()
+    integration_id: uuid.UUID = Field(foreign_key="allegro_integrations.id", ondelete="CASCADE")
+    trigger: str = Field(default="scheduled", max_length=16)
+    status: str = Field(default=SyncStatus.QUEUED.value, max_length=16)
+    attempts: int = Field(default=0)
+    job_id: str | None = Field(default=None, max_length=100)
+    queued_at: datetime = timestamp_field()
+    started_at: datetime | None = timestamp_field(nullable=True)
+    finished_at: datetime | None = timestamp_field(nullable=True)
+    orders_fetched: int = Field(default=0)
+    invoices_created: int = Field(default=0)
+    customers_created: int = Field(default=0)
+    products_created: int = Field(default=0)
+    skipped: int = Field(default=0)
+    needs_review: int = Field(default=0)
+    error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
