@@ -1,0 +1,5 @@
+import sys
+
+from invoicehub.cli import main
+
+sys.exit(main())

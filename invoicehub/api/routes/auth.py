@@ -1,0 +1,57 @@
+"""POST /auth/login: e-mail and password for a bearer token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, status
+from pydantic import BaseModel, Field
+
+from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.auth.accounts import authenticate, principal_of
+from invoicehub.auth.tokens import issue_access_token
+from invoicehub.models import User
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+GENERIC_LOGIN_ERROR = "invalid e-mail or password"
+
+
+class LoginRequest(BaseModel):
+    email: str = Field(min_length=3, max_length=254, examples=["demo@invoicehub.local"])
+    password: str = Field(min_length=1, max_length=256, examples=["demo-password"])
+
+
+class TokenResponse(BaseModel):
+    accessToken: str  # noqa: N815  (the API speaks camelCase)
+    tokenType: str = "bearer"  # noqa: N815
+    expiresIn: int  # noqa: N815
+
+
+@router.post(
+    "/login",
+    response_model=TokenResponse,
+    responses={401: {"description": "Wrong credentials"}, 429: {"description": "Too many tries"}},
+)
+def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenResponse:
+    user = authenticate(session, body.email, body.password, client_address(request))
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, GENERIC_LOGIN_ERROR)
+    token, ttl = issue_access_token(principal_of(user))
+    return TokenResponse(accessToken=token, expiresIn=ttl)
+
+
+class MeResponse(BaseModel):
+    id: str
+    email: str
+    name: str
+    role: str
+    tenantId: str  # noqa: N815
+
+
+@router.get("/me", response_model=MeResponse, responses={401: {"description": "Not signed in"}})
+def me(principal: PrincipalDep, session: SessionDep) -> MeResponse:
+    user = session.get(User, principal.user_id)
+    if user is None or user.tenant_id != principal.tenant_id or not user.is_active:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or expired token")
+    return MeResponse(
+        id=str(user.id), email=user.email, name=user.name, role=user.role, tenantId=str(user.tenant_id)
+    )

@@ -1,0 +1,1 @@
+"""Accounts: password hashing, API tokens, browser sessions and login throttling."""

@@ -1,0 +1,153 @@
+"""Account use cases: create users (and their tenant), authenticate, change profile and password."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from invoicehub import ratelimit
+from invoicehub.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from invoicehub.auth.tokens import Principal
+from invoicehub.models import Company, Role, Tenant, User, UserSession
+from invoicehub.models.base import utcnow
+
+SESSION_TTL = timedelta(hours=12)
+
+
+class AccountError(ValueError):
+    """A refused account change; the message is shown to the user."""
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(func.lower(User.email) == email.strip().lower())).first()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: Role = Role.USER,
+    tenant_name: str | None = None,
+    nip: str | None = None,
+    name: str = "",
+) -> User:
+    """Create a user; a new tenant name creates the tenant and its default company."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if find_user_by_email(session, email):
+        raise AccountError(f"a user with e-mail {email} already exists")
+    tenant_name = tenant_name or email.split("@", 1)[-1]
+    tenant = session.exec(select(Tenant).where(Tenant.name == tenant_name)).first()
+    if tenant is None:
+        from invoicehub.domain.companies import CompanyInput, create_company
+
+        tenant = Tenant(name=tenant_name)
+        session.add(tenant)
+        session.flush()
+        create_company(
+            session, tenant.id, CompanyInput(name=tenant_name, nip=nip or ""), is_default=True
+        )
+    user = User(
+        tenant_id=tenant.id,
+        email=email.strip(),
+        name=name,
+        password_hash=hash_password(password),
+        role=role.value,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user_id=user.id, tenant_id=user.tenant_id, role=Role(user.role))
+
+
+def authenticate(session: Session, email: str, password: str, address: str) -> User | None:
+    """Check credentials under the login rate limits; None for any wrong credential."""
+    account = email.strip().lower()
+    ratelimit.check(ratelimit.LOGIN_PER_ACCOUNT, account)
+    ratelimit.check(ratelimit.LOGIN_PER_ADDRESS, address)
+    user = find_user_by_email(session, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        ratelimit.hit(ratelimit.LOGIN_PER_ACCOUNT, account)
+        ratelimit.hit(ratelimit.LOGIN_PER_ADDRESS, address)
+        return None
+    return user
+
+
+def open_session(session: Session, user: User) -> str:
+    """Start a browser session; returns the cookie token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + SESSION_TTL
+        )
+    )
+    session.flush()
+    return token
+
+
+def user_for_session(session: Session, token: str) -> User | None:
+    if not token:
+        return None
+    row = session.exec(
+        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+    ).first()
+    if row is None or row.expires_at <= utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def close_session(session: Session, token: str) -> None:
+    row = session.exec(
+        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+    ).first()
+    if row is not None:
+        session.delete(row)
+
+
+def update_profile(session: Session, user_id: uuid.UUID, *, name: str, email: str) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise AccountError("user not found")
+    email = email.strip()
+    if "@" not in email or len(email) > 254:
+        raise AccountError("enter a valid e-mail address")
+    other = find_user_by_email(session, email)
+    if other is not None and other.id != user.id:
+        raise AccountError("this e-mail address is already used by another account")
+    user.name = name.strip()[:200]
+    user.email = email
+    user.updated_at = utcnow()
+    session.add(user)
+    return user
+
+
+def change_password(session: Session, user_id: uuid.UUID, current: str, new: str) -> None:
+    user = session.get(User, user_id)
+    if user is None or not verify_password(user.password_hash, current):
+        raise AccountError("the current password is not correct")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the new password must have at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(new)
+    user.updated_at = utcnow()
+    session.add(user)
+
+
+def default_company(session: Session, tenant_id: uuid.UUID) -> Company | None:
+    return session.exec(
+        select(Company).where(Company.tenant_id == tenant_id).order_by(Company.is_default.desc())  # type: ignore[attr-defined]
+    ).first()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

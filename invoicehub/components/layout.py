@@ -1,0 +1,102 @@
+"""The app shell: top navigation, user menu and a responsive content column."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub.state.auth import AuthState
+
+NAV_LINKS = (
+    ("Invoices", "/invoices"),
+    ("Customers", "/customers"),
+    ("Products", "/products"),
+    ("Settings", "/settings"),
+)
+ADMIN_LINKS = (("Allegro admin", "/admin/allegro"), ("Queues", "/admin/rq/"))
+
+
+def nav_link(label: str, href: str) -> rx.Component:
+    return rx.link(label, href=href, size="2", weight="medium", underline="hover")
+
+
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("user", size=16),
+                rx.text(AuthState.user_name, max_width="12em", truncate=True),
+                variant="soft",
+                size="2",
+                aria_label="User menu",
+            )
+        ),
+        rx.menu.content(
+            rx.menu.item(AuthState.user_email, disabled=True),
+            rx.menu.separator(),
+            rx.menu.item("Profile settings", on_click=rx.redirect("/settings?tab=profile")),
+            rx.menu.item("Sign out", color="red", on_click=AuthState.logout),
+        ),
+    )
+
+
+def navbar() -> rx.Component:
+    return rx.flex(
+        rx.link(
+            rx.heading("Invoice-HUB", size="5"), href="/settings", underline="none", color="inherit"
+        ),
+        rx.flex(
+            *[nav_link(label, href) for label, href in NAV_LINKS],
+            rx.cond(
+                AuthState.is_admin,
+                rx.fragment(*[nav_link(label, href) for label, href in ADMIN_LINKS]),
+            ),
+            gap="4",
+            wrap="wrap",
+            align="center",
+            flex="1",
+        ),
+        user_menu(),
+        as_="nav",
+        gap="4",
+        wrap="wrap",
+        align="center",
+        padding_x="4",
+        padding_y="3",
+        border_bottom="1px solid var(--gray-a5)",
+        width="100%",
+    )
+
+
+def page_shell(*children: rx.Component, title: str) -> rx.Component:
+    return rx.box(
+        navbar(),
+        rx.box(
+            rx.heading(title, size="6", margin_bottom="4"),
+            *children,
+            as_="main",
+            width="100%",
+            max_width="1100px",
+            margin_x="auto",
+            padding="4",
+        ),
+        width="100%",
+        overflow_x="hidden",
+    )
+
+
+def notice(message: rx.Var, color: str) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, color_scheme=color, role="status", margin_y="2"),
+    )
+
+
+def field(label: str, control: rx.Component, error: rx.Var | str = "") -> rx.Component:
+    return rx.flex(
+        rx.text(label, as_="label", size="2", weight="medium", html_for=control.id or ""),
+        control,
+        rx.cond(error != "", rx.text(error, color="red", size="1", role="alert")),
+        direction="column",
+        gap="1",
+        width="100%",
+    )

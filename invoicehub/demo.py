@@ -1,0 +1,74 @@
+"""Demo data for `make run`: the demo tenant, its company, a user and an admin, an Allegro seller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+from sqlmodel import select
+
+from invoicehub.auth.accounts import create_user, find_user_by_email
+from invoicehub.db import session_scope
+from invoicehub.domain.companies import CompanyInput, update_company
+from invoicehub.models import Company, Role, Tenant
+from invoicehub.settings import get_settings
+
+DEMO_TENANT = "Demo Shop Sp. z o.o."
+DEMO_USER = "demo@invoicehub.local"
+DEMO_ADMIN = "admin@invoicehub.local"
+DEMO_SELLER = "demo_seller"
+DEMO_ORDER_COUNT = 40
+DEMO_COMPANY = CompanyInput(
+    name=DEMO_TENANT,
+    nip="1234563218",
+    street="ul. Marszałkowska 10/12",
+    city="Warszawa",
+    postal_code="00-590",
+    bank_account="61109010140000071219812874",
+)
+
+
+def seed_demo(*, with_emulator: bool = True) -> Iterator[str]:
+    """Create what is missing; running it twice changes nothing."""
+    password = get_settings().demo_password
+    with session_scope() as session:
+        for email, role in ((DEMO_USER, Role.USER), (DEMO_ADMIN, Role.ADMIN)):
+            if find_user_by_email(session, email) is None:
+                create_user(
+                    session,
+                    email=email,
+                    password=password,
+                    role=role,
+                    tenant_name=DEMO_TENANT,
+                    nip=DEMO_COMPANY.nip,
+                    name="Anna Nowak" if role is Role.USER else "Platform Admin",
+                )
+                yield f"created {role.value} {email}"
+        tenant = session.exec(select(Tenant).where(Tenant.name == DEMO_TENANT)).one()
+        company = session.exec(select(Company).where(Company.tenant_id == tenant.id)).first()
+        if company is not None and not company.street:
+            update_company(session, tenant.id, company.id, DEMO_COMPANY)
+            yield f"filled the demo company {DEMO_TENANT}"
+    if with_emulator:
+        yield from _seed_emulator()
+
+
+def _seed_emulator() -> Iterator[str]:
+    base = get_settings().emulator_url
+    try:
+        with httpx.Client(base_url=base, timeout=10) as http:
+            sellers = http.get("/__emulator/sellers").json()
+            logins = {s["login"] for s in sellers.get("sellers", sellers)} if sellers else set()
+            if DEMO_SELLER in logins:
+                return
+            http.post(
+                "/__emulator/sellers",
+                json={"login": DEMO_SELLER, "companyName": "Sklep Demo Allegro"},
+            ).raise_for_status()
+            http.post(
+                f"/__emulator/sellers/{DEMO_SELLER}/orders/generate",
+                json={"count": DEMO_ORDER_COUNT, "seed": 2026},
+            ).raise_for_status()
+            yield f"emulator seller {DEMO_SELLER} with {DEMO_ORDER_COUNT} orders"
+    except httpx.HTTPError as exc:
+        yield f"emulator not reachable at {base} ({type(exc).__name__}); skipped the Allegro seller"

@@ -1,0 +1,102 @@
+"""The seller company: validated input, creation and update (NIP checksum, IBAN shape, series)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import Session, select
+
+from invoicehub.domain.nip import is_valid_nip, normalize_nip
+from invoicehub.models import DEFAULT_SERIES_PATTERN, Company
+from invoicehub.models.base import utcnow
+
+SERIES_TOKENS = re.compile(r"\{(YYYY|MM|N)\}")
+_POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
+
+
+class CompanyInput(BaseModel):
+    """What a seller may set on a company; every field is checked before anything is stored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    nip: str = ""
+    street: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=100)
+    postal_code: str = Field(default="", max_length=10)
+    country_code: str = Field(default="PL", min_length=2, max_length=2)
+    bank_account: str = Field(default="", max_length=40)
+    invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
+
+    @field_validator("nip")
+    @classmethod
+    def _nip(cls, value: str) -> str:
+        if not value:
+            return ""
+        if not is_valid_nip(value):
+            raise ValueError(f"invalid NIP {value}: the checksum does not match")
+        return normalize_nip(value)
+
+    @field_validator("postal_code")
+    @classmethod
+    def _postal(cls, value: str) -> str:
+        if value and not _POSTAL_CODE.match(value):
+            raise ValueError("postal code must look like 00-950")
+        return value
+
+    @field_validator("bank_account")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        digits = re.sub(r"[\s]", "", value).upper().removeprefix("PL")
+        if not digits:
+            return ""
+        if not digits.isdigit() or len(digits) != 26:
+            raise ValueError("bank account must have 26 digits (NRB)")
+        if int(digits[2:] + "2521" + digits[:2]) % 97 != 1:  # IBAN check digits, PL = 25 21
+            raise ValueError("bank account check digits do not match")
+        return digits
+
+    @field_validator("invoice_series")
+    @classmethod
+    def _series(cls, value: str) -> str:
+        if "{N}" not in value:
+            raise ValueError("invoice series must contain {N} (the running number)")
+        leftover = SERIES_TOKENS.sub("", value)
+        if "{" in leftover or "}" in leftover:
+            raise ValueError("invoice series may use only {YYYY}, {MM} and {N}")
+        return value
+
+
+def create_company(
+    session: Session, tenant_id: uuid.UUID, data: CompanyInput, *, is_default: bool = False
+) -> Company:
+    company = Company(tenant_id=tenant_id, is_default=is_default, **data.model_dump())
+    session.add(company)
+    session.flush()
+    return company
+
+
+def get_company(session: Session, tenant_id: uuid.UUID, company_id: uuid.UUID) -> Company | None:
+    return session.exec(
+        select(Company).where(Company.id == company_id, Company.tenant_id == tenant_id)
+    ).first()
+
+
+def list_companies(session: Session, tenant_id: uuid.UUID) -> list[Company]:
+    return list(session.exec(select(Company).where(Company.tenant_id == tenant_id)).all())
+
+
+def update_company(
+    session: Session, tenant_id: uuid.UUID, company_id: uuid.UUID, data: CompanyInput
+) -> Company:
+    company = get_company(session, tenant_id, company_id)
+    if company is None:
+        raise LookupError("company not found")
+    for key, value in data.model_dump().items():
+        setattr(company, key, value)
+    company.updated_at = utcnow()
+    session.add(company)
+    session.flush()
+    return company

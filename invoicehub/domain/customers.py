@@ -1,0 +1,149 @@
+"""Buyers: race-safe upsert (one row per NIP, or per external buyer id) and listing.
+
+A customer with a NIP is the legal entity that NIP names, whatever account it bought from; one
+without is identified by its source and external id (e.g. the Allegro buyer id). A NIP customer
+does not claim the external id: one Allegro account may buy for several companies and as a
+private person, and each of those is a different buyer on an invoice.
+
+Both keys are partial unique indexes, and the upsert is one INSERT ... ON CONFLICT DO UPDATE on
+the index of the key in use: concurrent syncs of the same buyer end with one row and no error,
+which a check-then-insert cannot promise.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import Session
+
+from invoicehub.domain.nip import is_valid_nip, normalize_nip
+from invoicehub.domain.rows import attach_row, like_pattern, page_bounds, table_of
+from invoicehub.models import Customer, CustomerKind
+
+_customers = table_of(Customer)
+_CREATED = sa.literal_column("(xmax = 0)").label("created")  # true when the upsert inserted
+_UPDATED_FIELDS = ("kind", "name", "street", "city", "postal_code", "country_code")
+_LIMITS = {"name": 300, "email": 254, "street": 200, "city": 100, "postal_code": 16}
+
+
+class CustomerError(ValueError):
+    """A customer draft that cannot be stored; the message says why."""
+
+
+@dataclass(frozen=True)
+class CustomerDraft:
+    name: str
+    kind: str = CustomerKind.PERSON.value
+    nip: str | None = None
+    email: str = ""
+    street: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country_code: str = "PL"
+    source: str = "manual"
+    external_id: str | None = None
+
+
+def upsert_customer(
+    session: Session, tenant_id: uuid.UUID, draft: CustomerDraft
+) -> tuple[Customer, bool]:
+    """Insert or refresh the buyer; returns (customer, created). Without a key it always inserts."""
+    values = _values(tenant_id, draft)
+    stmt = insert(_customers)
+    if values["nip"] is not None:
+        values["external_id"] = None
+        stmt = stmt.values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["tenant_id", "nip"],
+            index_where=_customers.c.nip.isnot(None),
+            set_=_refresh(stmt),
+        )
+    elif values["external_id"] is not None:
+        stmt = stmt.values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["tenant_id", "source", "external_id"],
+            index_where=_customers.c.external_id.isnot(None),
+            set_=_refresh(stmt),
+        )
+    else:
+        stmt = stmt.values(values)
+    session.flush()
+    row = session.connection().execute(stmt.returning(*_customers.c, _CREATED)).one()
+    return attach_row(session, Customer, row._mapping), bool(row.created)
+
+
+def get_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer | None:
+    customer = session.get(Customer, customer_id)
+    return customer if customer is not None and customer.tenant_id == tenant_id else None
+
+
+def list_customers(
+    session: Session,
+    tenant_id: uuid.UUID,
+    search: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> tuple[list[Customer], int]:
+    """One page of the tenant's customers by name, and the total matching `search`."""
+    where = [Customer.tenant_id == tenant_id]
+    if search and search.strip():
+        pattern = like_pattern(search.strip())
+        where.append(
+            sa.or_(
+                Customer.name.ilike(pattern),  # type: ignore[attr-defined]
+                Customer.nip.ilike(pattern),  # type: ignore[union-attr]
+                Customer.email.ilike(pattern),  # type: ignore[attr-defined]
+                Customer.city.ilike(pattern),  # type: ignore[attr-defined]
+            )
+        )
+    limit, offset = page_bounds(page, page_size)
+    total = session.scalar(sa.select(sa.func.count()).select_from(Customer).where(*where)) or 0
+    items = session.scalars(
+        sa.select(Customer)
+        .where(*where)
+        .order_by(Customer.name, Customer.id)  # type: ignore[arg-type]
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(items), total
+
+
+def _values(tenant_id: uuid.UUID, draft: CustomerDraft) -> dict[str, object]:
+    if draft.kind not in {k.value for k in CustomerKind}:
+        raise CustomerError(f"customer kind must be company or person, not {draft.kind!r}")
+    name = draft.name.strip()
+    if not name:
+        raise CustomerError("customer name is required")
+    nip = normalize_nip(draft.nip) if draft.nip else None
+    if nip is not None and not is_valid_nip(nip):
+        raise CustomerError(f"invalid NIP {draft.nip}: the checksum does not match")
+    values: dict[str, object] = {
+        "id": uuid.uuid4(),
+        "tenant_id": tenant_id,
+        "kind": draft.kind,
+        "name": name,
+        "nip": nip,
+        "email": draft.email.strip(),
+        "street": draft.street.strip(),
+        "city": draft.city.strip(),
+        "postal_code": draft.postal_code.strip(),
+        "country_code": (draft.country_code or "PL").strip().upper()[:2],
+        "source": draft.source,
+        "external_id": draft.external_id or None,
+    }
+    for field, limit in _LIMITS.items():
+        if len(str(values[field])) > limit:
+            raise CustomerError(f"customer {field} is longer than {limit} characters")
+    return values
+
+
+def _refresh(stmt: sa.Insert) -> dict[str, object]:
+    """On a repeat purchase keep the newest name and address; keep a known e-mail if none came."""
+    excluded = stmt.excluded  # type: ignore[attr-defined]
+    updates: dict[str, object] = {field: excluded[field] for field in _UPDATED_FIELDS}
+    updates["email"] = sa.func.coalesce(sa.func.nullif(excluded.email, ""), _customers.c.email)
+    updates["updated_at"] = sa.func.now()
+    return updates

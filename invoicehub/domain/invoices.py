@@ -1,0 +1,351 @@
+"""Issuing invoices: validation, seller and buyer snapshots, VAT, gap-free number, one statement
+per table; and marking them paid.
+
+Exactly one invoice per external order: the partial unique index `ux_invoices_source_order`
+decides, inside the invoice's transaction (a Redis key or a prior SELECT cannot). The number is
+allocated first (its counter row lock queues every invoice of the series), then the invoice is
+inserted with ON CONFLICT DO NOTHING on that index; when it inserts nothing, the order already
+has an invoice and the number just taken is given back before `DuplicateInvoice` is raised, so a
+loser consumes no number and the transaction stays usable.
+
+Lookups live in `invoice_queries` and are re-exported here for callers of this module.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import Session
+
+from invoicehub.domain import numbering
+from invoicehub.domain.invoice_queries import (
+    find_invoice_by_source,
+    get_invoice,
+    get_invoice_lines,
+    list_invoices,
+    totals_of,
+)
+from invoicehub.domain.nip import is_valid_nip, normalize_nip
+from invoicehub.domain.rows import attach_row, table_of
+from invoicehub.domain.taxes import RATE_FRACTIONS, LineAmounts, compute_totals, line_amounts
+from invoicehub.domain.templates import default_template_id, get_template
+from invoicehub.models import Company, Customer, Invoice, InvoiceLine, InvoiceStatus, Product
+from invoicehub.models.base import utcnow
+
+__all__ = [
+    "BuyerSnapshot",
+    "DuplicateInvoice",
+    "InvoiceAlreadyPaid",
+    "InvoiceDraft",
+    "InvoiceError",
+    "InvoiceNotFound",
+    "LineDraft",
+    "create_invoice",
+    "find_invoice_by_source",
+    "get_invoice",
+    "get_invoice_lines",
+    "list_invoices",
+    "mark_invoice_paid",
+    "totals_of",
+]
+
+SUPPORTED_CURRENCIES = ("PLN",)  # until exchange rates exist (ARCHITECTURE §7)
+MAX_AMOUNT = Decimal("9999999999.99")  # NUMERIC(12, 2)
+MAX_LINES = 1000
+_invoices = table_of(Invoice)
+_lines = table_of(InvoiceLine)
+
+
+class InvoiceError(ValueError):
+    """An invoice that cannot be issued or changed; the message says why."""
+
+
+class DuplicateInvoice(InvoiceError):
+    """The external order already has its invoice (no number was consumed)."""
+
+    def __init__(self, existing_id: uuid.UUID, external_order_id: str) -> None:
+        super().__init__(f"order {external_order_id} already has invoice {existing_id}")
+        self.existing_id = existing_id
+
+
+class InvoiceNotFound(InvoiceError, LookupError):
+    def __init__(self, invoice_id: uuid.UUID) -> None:
+        super().__init__(f"invoice {invoice_id} not found")
+
+
+class InvoiceAlreadyPaid(InvoiceError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"invoice {number} is already paid")
+
+
+@dataclass(frozen=True)
+class LineDraft:
+    name: str
+    quantity: Decimal
+    unit_gross: Decimal
+    vat_rate: str
+    unit: str = "szt."
+    product_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class BuyerSnapshot:
+    """The buyer as printed on the invoice (stored as camelCase JSON)."""
+
+    name: str
+    nip: str | None = None
+    street: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country_code: str = "PL"
+    kind: str = "person"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "nip": self.nip,
+            "street": self.street,
+            "city": self.city,
+            "postalCode": self.postal_code,
+            "countryCode": self.country_code,
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BuyerSnapshot:
+        return cls(
+            name=str(data.get("name") or ""),
+            nip=data.get("nip") or None,
+            street=str(data.get("street") or ""),
+            city=str(data.get("city") or ""),
+            postal_code=str(data.get("postalCode") or ""),
+            country_code=str(data.get("countryCode") or "PL"),
+            kind=str(data.get("kind") or "person"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceDraft:
+    tenant_id: uuid.UUID
+    company_id: uuid.UUID
+    lines: Sequence[LineDraft]
+    buyer: BuyerSnapshot | Mapping[str, Any]
+    issue_date: date
+    sale_date: date
+    customer_id: uuid.UUID | None = None
+    template_id: uuid.UUID | None = None  # None: the tenant's default template
+    due_date: date | None = None  # None: issue date + the company's payment days
+    payment_method: str = "przelew"
+    paid_at: datetime | None = None
+    currency: str = "PLN"
+    source: str = "manual"
+    integration_id: uuid.UUID | None = None
+    external_order_id: str | None = None
+
+
+def create_invoice(session: Session, draft: InvoiceDraft) -> Invoice:
+    """Issue the invoice in the caller's transaction (flushed, not committed).
+
+    Raises InvoiceError for invalid input and DuplicateInvoice when the external order
+    already has an invoice.
+    """
+    session.flush()
+    company = _company(session, draft)
+    priced = [(line, _priced(line)) for line in _checked_lines(session, draft)]
+    totals = compute_totals((line.vat_rate, amounts.gross) for line, amounts in priced)
+    if totals.gross > MAX_AMOUNT:
+        raise InvoiceError("invoice total is too large")
+    values = _invoice_values(session, draft, company)
+    values.update(total_net=totals.net, total_vat=totals.vat, total_gross=totals.gross)
+    pattern = company.invoice_series
+    _, values["number"] = numbering.allocate_number(session, company.id, pattern, draft.issue_date)
+    conn = session.connection()
+    stmt = insert(_invoices).values(values)
+    stmt = stmt.on_conflict_do_nothing(
+        index_elements=["source", "integration_id", "external_order_id"],
+        index_where=_invoices.c.external_order_id.isnot(None),
+    )
+    if conn.execute(stmt.returning(_invoices.c.id)).scalar_one_or_none() is None:
+        numbering.give_back_number(session, company.id, pattern, draft.issue_date)
+        raise DuplicateInvoice(_invoice_id_of_order(session, draft), str(draft.external_order_id))
+    conn.execute(insert(_lines), _line_rows(values["id"], priced))
+    return attach_row(session, Invoice, values)
+
+
+def mark_invoice_paid(
+    session: Session,
+    tenant_id: uuid.UUID,
+    invoice_id: uuid.UUID,
+    paid_at: datetime,
+    method: str | None = None,
+) -> Invoice:
+    """Record the payment (the only change an issued invoice accepts); refused when paid."""
+    if paid_at.tzinfo is None:
+        raise InvoiceError("paid_at must be timezone-aware")
+    invoice = session.scalars(
+        sa.select(Invoice)
+        .where(Invoice.id == invoice_id, Invoice.tenant_id == tenant_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if invoice is None:
+        raise InvoiceNotFound(invoice_id)
+    if invoice.status == InvoiceStatus.PAID:
+        raise InvoiceAlreadyPaid(invoice.number)
+    invoice.status = InvoiceStatus.PAID.value
+    invoice.paid_at = paid_at
+    if method:
+        invoice.payment_method = method[:40]
+    session.add(invoice)
+    session.flush()
+    return invoice
+
+
+def _company(session: Session, draft: InvoiceDraft) -> Company:
+    company = session.get(Company, draft.company_id)
+    if company is None or company.tenant_id != draft.tenant_id:
+        raise InvoiceError(f"company {draft.company_id} not found")
+    if not company.name or not company.nip:
+        raise InvoiceError("the seller company needs a name and a NIP before invoicing")
+    return company
+
+
+def _checked_lines(session: Session, draft: InvoiceDraft) -> Sequence[LineDraft]:
+    if not draft.lines:
+        raise InvoiceError("an invoice needs at least one line")
+    if len(draft.lines) > MAX_LINES:
+        raise InvoiceError(f"an invoice may have at most {MAX_LINES} lines")
+    if draft.currency not in SUPPORTED_CURRENCIES:
+        raise InvoiceError(f"currency {draft.currency} is not supported (PLN only)")
+    if draft.customer_id is not None:
+        customer = session.get(Customer, draft.customer_id)
+        if customer is None or customer.tenant_id != draft.tenant_id:
+            raise InvoiceError(f"customer {draft.customer_id} not found")
+    for line in draft.lines:
+        if line.product_id is not None:
+            product = session.get(Product, line.product_id)
+            if product is None or product.tenant_id != draft.tenant_id:
+                raise InvoiceError(f"product {line.product_id} not found")
+    return draft.lines
+
+
+def _priced(line: LineDraft) -> LineAmounts:
+    if not line.name.strip() or len(line.name) > 300:
+        raise InvoiceError("a line name must have 1 to 300 characters")
+    if not line.unit.strip() or len(line.unit) > 16:
+        raise InvoiceError(f"line {line.name!r}: the unit must have 1 to 16 characters")
+    if line.vat_rate not in RATE_FRACTIONS:
+        raise InvoiceError(f"line {line.name!r}: unknown VAT rate {line.vat_rate!r}")
+    quantity, unit_gross = Decimal(line.quantity), Decimal(line.unit_gross)
+    if not quantity.is_finite() or quantity <= 0 or quantity != round(quantity, 3):
+        raise InvoiceError(f"line {line.name!r}: quantity must be positive (3 decimals at most)")
+    if not unit_gross.is_finite() or unit_gross < 0 or unit_gross != round(unit_gross, 2):
+        raise InvoiceError(f"line {line.name!r}: unit price must be a non-negative amount")
+    amounts = line_amounts(unit_gross, quantity, line.vat_rate)
+    if amounts.gross > MAX_AMOUNT:
+        raise InvoiceError(f"line {line.name!r}: amount is too large")
+    return amounts
+
+
+def _invoice_values(session: Session, draft: InvoiceDraft, company: Company) -> dict[str, Any]:
+    due_date = draft.due_date or draft.issue_date + timedelta(days=company.payment_days)
+    if due_date < draft.issue_date:
+        raise InvoiceError("due date cannot be before the issue date")
+    if draft.paid_at is not None and draft.paid_at.tzinfo is None:
+        raise InvoiceError("paid_at must be timezone-aware")
+    if draft.source != "manual" and not draft.external_order_id:
+        raise InvoiceError(f"an invoice from {draft.source} needs its external order id")
+    return {
+        "id": uuid.uuid4(),
+        "tenant_id": draft.tenant_id,
+        "company_id": company.id,
+        "customer_id": draft.customer_id,
+        "template_id": _template_id(session, draft),
+        "status": (InvoiceStatus.PAID if draft.paid_at else InvoiceStatus.ISSUED).value,
+        "issue_date": draft.issue_date,
+        "sale_date": draft.sale_date,
+        "due_date": due_date,
+        "currency": draft.currency,
+        "payment_method": draft.payment_method[:40],
+        "paid_at": draft.paid_at,
+        "seller": _seller(company),
+        "buyer": _buyer(draft.buyer),
+        "source": draft.source,
+        "integration_id": draft.integration_id,
+        "external_order_id": draft.external_order_id,
+        "created_at": utcnow(),
+    }
+
+
+def _invoice_id_of_order(session: Session, draft: InvoiceDraft) -> uuid.UUID:
+    """The invoice that won the order's unique key (committed, so this statement sees it)."""
+    stmt = sa.select(_invoices.c.id, _invoices.c.tenant_id).where(
+        _invoices.c.source == draft.source,
+        _invoices.c.integration_id == draft.integration_id,
+        _invoices.c.external_order_id == draft.external_order_id,
+    )
+    row = session.connection().execute(stmt).one()
+    if row.tenant_id != draft.tenant_id:
+        raise InvoiceError(f"order {draft.external_order_id} belongs to another tenant")
+    return row.id  # type: ignore[no-any-return]
+
+
+def _template_id(session: Session, draft: InvoiceDraft) -> uuid.UUID:
+    if draft.template_id is None:
+        return default_template_id(session, draft.tenant_id)
+    if get_template(session, draft.tenant_id, draft.template_id) is None:
+        raise InvoiceError(f"template {draft.template_id} not found")
+    return draft.template_id
+
+
+def _seller(company: Company) -> dict[str, Any]:
+    return {
+        "name": company.name,
+        "nip": company.nip,
+        "street": company.street,
+        "city": company.city,
+        "postalCode": company.postal_code,
+        "countryCode": company.country_code,
+        "bankAccount": company.bank_account,
+    }
+
+
+def _buyer(buyer: BuyerSnapshot | Mapping[str, Any]) -> dict[str, Any]:
+    snapshot = buyer if isinstance(buyer, BuyerSnapshot) else BuyerSnapshot.from_json(buyer)
+    if not snapshot.name.strip():
+        raise InvoiceError("the buyer needs a name")
+    nip = normalize_nip(snapshot.nip) if snapshot.nip else None
+    if nip is not None and not is_valid_nip(nip):
+        raise InvoiceError(f"invalid buyer NIP {snapshot.nip}: the checksum does not match")
+    data = snapshot.to_json()
+    data.update(name=snapshot.name.strip(), nip=nip)
+    return data
+
+
+def _line_rows(
+    invoice_id: uuid.UUID, priced: list[tuple[LineDraft, LineAmounts]]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": uuid.uuid4(),
+            "invoice_id": invoice_id,
+            "position": position,
+            "name": line.name.strip(),
+            "quantity": Decimal(line.quantity),
+            "unit": line.unit.strip(),
+            "unit_gross": Decimal(line.unit_gross),
+            "vat_rate": line.vat_rate,
+            "net": amounts.net,
+            "vat": amounts.vat,
+            "gross": amounts.gross,
+            "product_id": line.product_id,
+        }
+        for position, (line, amounts) in enumerate(priced, start=1)
+    ]

@@ -1,0 +1,34 @@
+"""/login: e-mail and password; one generic message for any wrong credential."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub.components.layout import notice
+from invoicehub.state.auth import AuthState
+
+
+def login_page() -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.form(
+                rx.flex(
+                    rx.heading("Sign in to Invoice-HUB", size="5"),
+                    notice(AuthState.login_error, "red"),
+                    rx.text("E-mail", as_="label", html_for="email", size="2"),
+                    rx.input(id="email", name="email", type="email", required=True, auto_focus=True),
+                    rx.text("Password", as_="label", html_for="password", size="2"),
+                    rx.input(id="password", name="password", type="password", required=True),
+                    rx.button("Sign in", type="submit", id="sign-in", width="100%"),
+                    direction="column",
+                    gap="3",
+                ),
+                on_submit=AuthState.login,
+                reset_on_submit=False,
+            ),
+            width="100%",
+            max_width="400px",
+        ),
+        min_height="100vh",
+        padding="4",
+    )

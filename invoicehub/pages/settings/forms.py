@@ -1,0 +1,121 @@
+"""The Profile and Company tab contents."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub.components.layout import field, notice
+from invoicehub.pages.settings.state import SettingsState
+
+COMPANY_LABELS = (
+    ("name", "Company name"),
+    ("nip", "NIP"),
+    ("street", "Street"),
+    ("postal_code", "Postal code"),
+    ("city", "City"),
+    ("country_code", "Country code"),
+    ("bank_account", "Bank account (NRB)"),
+    ("invoice_series", "Invoice series pattern"),
+)
+
+
+def profile_tab() -> rx.Component:
+    return rx.flex(
+        rx.card(
+            rx.form(
+                rx.flex(
+                    rx.heading("Profile", size="4"),
+                    notice(SettingsState.profile_message, "green"),
+                    notice(SettingsState.profile_error, "red"),
+                    field(
+                        "Name",
+                        rx.input(id="name", name="name", default_value=SettingsState.profile_name),
+                    ),
+                    field(
+                        "E-mail",
+                        rx.input(
+                            id="email",
+                            name="email",
+                            type="email",
+                            default_value=SettingsState.profile_email,
+                        ),
+                    ),
+                    rx.button("Save profile", type="submit", id="save-profile"),
+                    direction="column",
+                    gap="3",
+                ),
+                on_submit=SettingsState.save_profile,
+                reset_on_submit=False,
+            )
+        ),
+        rx.card(
+            rx.form(
+                rx.flex(
+                    rx.heading("Change password", size="4"),
+                    notice(SettingsState.password_message, "green"),
+                    notice(SettingsState.password_error, "red"),
+                    field(
+                        "Current password",
+                        rx.input(id="current_password", name="current_password", type="password"),
+                    ),
+                    field(
+                        "New password",
+                        rx.input(id="new_password", name="new_password", type="password"),
+                    ),
+                    field(
+                        "Repeat new password",
+                        rx.input(id="confirm_password", name="confirm_password", type="password"),
+                    ),
+                    rx.button("Change password", type="submit", id="change-password"),
+                    direction="column",
+                    gap="3",
+                ),
+                on_submit=SettingsState.save_password,
+                reset_on_submit=True,
+            )
+        ),
+        direction="column",
+        gap="4",
+    )
+
+
+def company_input(key: str, label: str) -> rx.Component:
+    return field(
+        label,
+        rx.input(
+            id=f"company-{key}",
+            value=SettingsState.company.get(key, ""),
+            on_change=lambda value: SettingsState.set_company_field(key, value),
+        ),
+        SettingsState.company_errors.get(key, ""),
+    )
+
+
+def company_tab() -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.heading("Company", size="4"),
+            rx.text(
+                "These details are printed on your invoices as the seller.", size="2", color="gray"
+            ),
+            notice(SettingsState.company_message, "green"),
+            rx.grid(
+                *[company_input(key, label) for key, label in COMPANY_LABELS],
+                columns=rx.breakpoints(initial="1", sm="2"),
+                gap="3",
+                width="100%",
+            ),
+            rx.text(
+                "Series tokens: {YYYY} year, {MM} month, {N} running number.", size="1", color="gray"
+            ),
+            rx.button(
+                "Save company",
+                id="save-company",
+                on_click=SettingsState.save_company,
+                loading=SettingsState.company_saving,
+                disabled=SettingsState.company_saving,
+            ),
+            direction="column",
+            gap="3",
+        )
+    )

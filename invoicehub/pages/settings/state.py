@@ -1,0 +1,148 @@
+"""SettingsState: the Profile and Company tabs (the Integrations tab has its own state)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from pydantic import ValidationError
+
+from invoicehub.auth.accounts import AccountError, change_password, default_company, update_profile
+from invoicehub.auth.tokens import Principal
+from invoicehub.db import session_scope
+from invoicehub.domain.companies import CompanyInput, update_company
+from invoicehub.models import User
+from invoicehub.state.auth import AuthState
+
+TABS = ("profile", "company", "integrations")
+COMPANY_FIELDS = (
+    "name",
+    "nip",
+    "street",
+    "city",
+    "postal_code",
+    "country_code",
+    "bank_account",
+    "invoice_series",
+)
+
+
+class SettingsState(rx.State):
+    tab: str = "profile"
+    loading: bool = False
+    profile_name: str = ""
+    profile_email: str = ""
+    profile_message: str = ""
+    profile_error: str = ""
+    password_message: str = ""
+    password_error: str = ""
+    company: dict[str, str] = {}
+    company_errors: dict[str, str] = {}
+    company_message: str = ""
+    company_saving: bool = False
+
+    async def _principal(self) -> Principal | None:
+        auth = await self.get_state(AuthState)
+        return auth.principal()
+
+    @rx.event
+    async def load(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login?next=/settings")
+        requested = self.router.url.query_parameters.get("tab", "profile")
+        self.tab = requested if requested in TABS else "profile"
+        with session_scope() as session:
+            user = session.get(User, principal.user_id)
+            if user is not None:
+                self.profile_name, self.profile_email = user.name, user.email
+            self._fill_company(default_company(session, principal.tenant_id))
+        self.company_errors = {}
+        self.company_message = self.profile_message = self.password_message = ""
+        return None
+
+    def _fill_company(self, company) -> None:
+        self.company = (
+            {key: str(getattr(company, key) or "") for key in COMPANY_FIELDS} if company else {}
+        )
+
+    @rx.event
+    def set_tab(self, tab: str):
+        self.tab = tab if tab in TABS else "profile"
+        return rx.call_script(f"history.replaceState(null, '', '/settings?tab={self.tab}')")
+
+    @rx.event
+    def set_company_field(self, key: str, value: str) -> None:
+        if key in COMPANY_FIELDS:
+            self.company[key] = value
+            self.company_errors.pop(key, None)
+
+    @rx.event
+    async def save_profile(self, form_data: dict[str, str]):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        self.profile_message = self.profile_error = ""
+        try:
+            with session_scope() as session:
+                user = update_profile(
+                    session,
+                    principal.user_id,
+                    name=form_data.get("name", ""),
+                    email=form_data.get("email", ""),
+                )
+                self.profile_name, self.profile_email = user.name, user.email
+        except AccountError as exc:
+            self.profile_error = str(exc)
+            return None
+        self.profile_message = "Profile saved."
+        return None
+
+    @rx.event
+    async def save_password(self, form_data: dict[str, str]):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        self.password_message = self.password_error = ""
+        if form_data.get("new_password") != form_data.get("confirm_password"):
+            self.password_error = "The new passwords do not match."
+            return None
+        try:
+            with session_scope() as session:
+                change_password(
+                    session,
+                    principal.user_id,
+                    form_data.get("current_password", ""),
+                    form_data.get("new_password", ""),
+                )
+        except AccountError as exc:
+            self.password_error = str(exc)
+            return None
+        self.password_message = "Password changed."
+        return rx.set_value("current_password", "")
+
+    @rx.event
+    async def save_company(self):
+        principal = await self._principal()
+        if principal is None:
+            yield rx.redirect("/login")
+            return
+        self.company_message = ""
+        self.company_saving = True
+        yield
+        try:
+            data = CompanyInput(**{key: self.company.get(key, "") for key in COMPANY_FIELDS})
+        except ValidationError as exc:
+            self.company_errors = {
+                str(err["loc"][0]): str(err["msg"]).removeprefix("Value error, ")
+                for err in exc.errors()
+            }
+            self.company_saving = False
+            return
+        with session_scope() as session:
+            company = default_company(session, principal.tenant_id)
+            if company is None:
+                self.company_errors = {"name": "No company found for your account."}
+            else:
+                self._fill_company(update_company(session, principal.tenant_id, company.id, data))
+                self.company_errors = {}
+                self.company_message = "Company saved."
+        self.company_saving = False

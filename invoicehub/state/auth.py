@@ -1,0 +1,95 @@
+"""AuthState: who is signed in, re-checked on the server for every page load and handler."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub import ratelimit
+from invoicehub.auth.accounts import authenticate, open_session, principal_of, user_for_session
+from invoicehub.auth.browser import issue_login_ticket, safe_next_path, session_token_from_cookie_header
+from invoicehub.auth.tokens import Principal
+from invoicehub.db import session_scope
+
+LOGIN_ERROR = "Invalid e-mail or password."
+
+
+class AuthState(rx.State):
+    """Public vars only describe the signed-in user for display; rights come from `principal()`."""
+
+    user_name: str = ""
+    user_email: str = ""
+    is_admin: bool = False
+    login_error: str = ""
+    login_busy: bool = False
+
+    def principal(self) -> Principal | None:
+        """The signed-in principal, read from the HttpOnly session cookie and the database."""
+        token = session_token_from_cookie_header(self.router.headers.cookie)
+        if not token:
+            return None
+        with session_scope() as session:
+            user = user_for_session(session, token)
+            if user is None:
+                return None
+            self.user_name = user.name or user.email
+            self.user_email = user.email
+            principal = principal_of(user)
+            self.is_admin = principal.is_admin
+            return principal
+
+    def _login_redirect(self) -> rx.event.EventSpec:
+        return rx.redirect(f"/login?next={self.router.url.path or '/settings'}")
+
+    @rx.event
+    def require_login(self) -> rx.event.EventSpec | None:
+        if self.principal() is None:
+            return self._login_redirect()
+        return None
+
+    @rx.event
+    def require_admin(self) -> rx.event.EventSpec | None:
+        principal = self.principal()
+        if principal is None:
+            return self._login_redirect()
+        if not principal.is_admin:
+            return rx.redirect("/settings")
+        return None
+
+    @rx.event
+    def redirect_if_signed_in(self) -> rx.event.EventSpec | None:
+        self.login_error = ""
+        if self.router.url.query_parameters.get("error") == "expired":
+            self.login_error = "The sign-in took too long. Please try again."
+        if self.principal() is not None:
+            return rx.redirect("/settings")
+        return None
+
+    @rx.event
+    def login(self, form_data: dict[str, str]) -> rx.event.EventSpec | None:
+        email = (form_data.get("email") or "").strip()
+        password = form_data.get("password") or ""
+        if not email or not password:
+            self.login_error = "Enter your e-mail and password."
+            return None
+        address = self.router.headers.raw_headers.get("x-forwarded-for", "") or self.router.session.client_ip
+        try:
+            with session_scope() as session:
+                user = authenticate(session, email, password, address or "unknown")
+                if user is None:
+                    self.login_error = LOGIN_ERROR
+                    return None
+                token = open_session(session, user)
+        except ratelimit.RateLimited as exc:
+            self.login_error = f"Too many attempts. Try again in {exc.retry_after} s."
+            return None
+        self.login_error = ""
+        next_path = safe_next_path(self.router.url.query_parameters.get("next"))
+        ticket = issue_login_ticket(token)
+        return rx.redirect(f"/api/v1/auth/session/{ticket}?next={next_path}", is_external=True)
+
+    @rx.event
+    def logout(self) -> rx.event.EventSpec:
+        self.user_name = self.user_email = ""
+        self.is_admin = False
+        return rx.redirect("/api/v1/auth/logout", is_external=True)
+

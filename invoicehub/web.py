@@ -1,0 +1,57 @@
+"""The ASGI pieces mounted beside Reflex: /api/v1, /admin/rq (admins only) and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from invoicehub.api.app import API_PREFIX, create_api
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
+MAX_BODY_BYTES = 1024 * 1024
+
+SECURITY_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"referrer-policy": b"same-origin",
+    b"content-security-policy": (
+        b"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+        b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        b"connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+}
+
+
+def mounted_apps() -> Starlette:
+    routes = [Mount(API_PREFIX, app=create_api())]
+    try:
+        from invoicehub.rq_dashboard import create_rq_dashboard  # type: ignore[import-not-found]
+    except ModuleNotFoundError:
+        pass
+    else:
+        routes.append(Mount("/admin/rq", app=create_rq_dashboard()))
+    return Starlette(routes=routes)
+
+
+def security_headers(app: ASGIApp) -> ASGIApp:
+    """Add browser-safety headers to every HTTP response the web process sends."""
+
+    async def wrapped(scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return wrapped

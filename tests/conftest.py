@@ -1,0 +1,75 @@
+"""Shared fixtures: one real PostgreSQL + Redis for the session, a clean slate for every test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support import services
+
+# Point the application at the test services before anything reads the settings.
+services.start_services()
+TEST_DATABASE_URL = services.recreate_database()
+os.environ["INVOICEHUB_DATABASE_URL"] = TEST_DATABASE_URL
+os.environ["INVOICEHUB_REDIS_URL"] = services.redis_url()
+os.environ.setdefault("INVOICEHUB_JWT_SECRET", "test-jwt-secret-not-for-production-0123456789")
+os.environ.setdefault(
+    "INVOICEHUB_TOKEN_KEYS", "k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+)
+
+from sqlmodel import Session, SQLModel  # noqa: E402
+
+from invoicehub.db import get_engine  # noqa: E402
+from invoicehub.redis_conn import get_redis  # noqa: E402
+from invoicehub.settings import get_settings  # noqa: E402
+
+KEEP_TABLES = {"alembic_version", "invoice_templates"}
+
+
+def _upgrade_database() -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(services.ROOT / "alembic.ini"))
+    config.attributes["skip_logging"] = True
+    command.upgrade(config, "head")
+
+
+get_settings.cache_clear()
+_upgrade_database()
+
+
+def truncate_all() -> None:
+    import invoicehub.models  # noqa: F401
+
+    tables = [t.name for t in SQLModel.metadata.sorted_tables if t.name not in KEEP_TABLES]
+    with get_engine().begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql("DELETE FROM invoice_templates WHERE tenant_id IS NOT NULL")
+
+
+@pytest.fixture(autouse=True)
+def clean_state() -> Iterator[None]:
+    """Every test starts with empty tables (built-in templates kept) and an empty Redis."""
+    truncate_all()
+    get_redis().flushdb()
+    yield
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    with Session(get_engine(), expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def emulator_url() -> Iterator[str]:
+    from tests.support.emulator import emulator_process
+
+    port = int(os.environ.get("INVOICEHUB_TEST_EMULATOR_PORT", "8310"))
+    with emulator_process(port) as url:
+        os.environ["INVOICEHUB_EMULATOR_URL"] = url
+        get_settings.cache_clear()
+        yield url
