@@ -25,7 +25,13 @@ from invoicehub.db import get_engine  # noqa: E402
 from invoicehub.redis_conn import get_redis  # noqa: E402
 from invoicehub.settings import get_settings  # noqa: E402
 
-KEEP_TABLES = {"alembic_version", "invoice_templates"}
+KEEP_TABLES = {"alembic_version"}
+BUILT_IN_TEMPLATES_SQL = """
+INSERT INTO invoice_templates (id, tenant_id, code, name, is_default, created_at) VALUES
+  ('00000000-0000-4000-8000-000000000001', NULL, 'standard', 'Standard', true, now()),
+  ('00000000-0000-4000-8000-000000000002', NULL, 'compact', 'Compact', false, now())
+ON CONFLICT (id) DO NOTHING
+"""
 
 
 def _upgrade_database() -> None:
@@ -47,7 +53,7 @@ def truncate_all() -> None:
     tables = [t.name for t in SQLModel.metadata.sorted_tables if t.name not in KEEP_TABLES]
     with get_engine().begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        conn.exec_driver_sql("DELETE FROM invoice_templates WHERE tenant_id IS NOT NULL")
+        conn.exec_driver_sql(BUILT_IN_TEMPLATES_SQL)  # TRUNCATE ... CASCADE took the built-ins too
 
 
 @pytest.fixture(autouse=True)

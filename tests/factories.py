@@ -39,3 +39,36 @@ def make_user(
 def bearer(user: User) -> dict[str, str]:
     token, _ = issue_access_token(principal_of(user))
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_integration(
+    session: Session,
+    user: User,
+    *,
+    access_token: str = "access-token-plaintext-AAA",
+    refresh_token: str = "refresh-token-plaintext-BBB",
+    allegro_user_id: str | None = None,
+    expires_in_s: int = 43199,
+    settings: dict | None = None,
+):
+    """An active integration with tokens stored through the vault."""
+    from datetime import timedelta
+
+    from invoicehub.integrations.allegro.tokens import store_tokens
+    from invoicehub.models import AllegroIntegration
+    from invoicehub.models.base import utcnow
+
+    n = next(_counter)
+    integration = AllegroIntegration(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        allegro_user_id=allegro_user_id or str(90_000_000 + n),
+        allegro_login=f"seller_{n}",
+        token_expires_at=utcnow() + timedelta(seconds=expires_in_s),
+        settings=settings,
+    )
+    session.add(integration)
+    session.flush()
+    store_tokens(session, integration, access_token, refresh_token)
+    session.commit()
+    return integration

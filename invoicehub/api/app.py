@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from invoicehub import ratelimit
+from invoicehub.api.limits import BodySizeLimit
 
 API_PREFIX = "/api/v1"
 # Router modules, each exposing `router`; a module that does not exist yet is skipped.
@@ -19,6 +20,7 @@ ROUTER_MODULES = (
     "products",
     "allegro_auth",
     "allegro",
+    "allegro_sync",
     "admin",
     "notifications",
     "health",
@@ -32,7 +34,9 @@ def create_api() -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        servers=[{"url": API_PREFIX}],
     )
+    api.add_middleware(BodySizeLimit)
     for name in ROUTER_MODULES:
         try:
             module = importlib.import_module(f"invoicehub.api.routes.{name}")

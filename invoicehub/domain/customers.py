@@ -14,19 +14,51 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
-from invoicehub.domain.rows import attach_row, like_pattern, page_bounds, table_of
+from invoicehub.domain.rows import like_pattern, page_bounds, table_of
 from invoicehub.models import Customer, CustomerKind
 
 _customers = table_of(Customer)
-_CREATED = sa.literal_column("(xmax = 0)").label("created")  # true when the upsert inserted
-_UPDATED_FIELDS = ("kind", "name", "street", "city", "postal_code", "country_code")
 _LIMITS = {"name": 300, "email": 254, "street": 200, "city": 100, "postal_code": 16}
+_REFRESHED = ("kind", "name", "street", "city", "postal_code", "country_code")
+
+
+def _upsert_statement(index: list[str] | None, index_where: Any = None) -> Any:
+    """INSERT one customer (ON CONFLICT on `index` refresh it), returning (Customer, created).
+
+    Built once: a static statement skips SQLAlchemy's per-call compile on the sync's hot path.
+    """
+    stmt = insert(_customers)
+    if index is not None:
+        excluded = stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=index,
+            index_where=index_where,
+            set_={
+                # On a repeat purchase keep the newest name and address, and a known e-mail
+                # when none came.
+                **{key: excluded[key] for key in _REFRESHED},
+                "email": sa.func.coalesce(sa.func.nullif(excluded.email, ""), _customers.c.email),
+                "updated_at": sa.func.now(),
+            },
+        )
+    created = sa.literal_column("(xmax = 0)").label("created")  # true when the row was inserted
+    returning = stmt.returning(*_customers.c, created)
+    orm = sa.select(Customer, sa.column("created", sa.Boolean)).from_statement(returning)
+    return orm.execution_options(populate_existing=True)
+
+
+_UPSERT_BY_NIP = _upsert_statement(["tenant_id", "nip"], _customers.c.nip.isnot(None))
+_UPSERT_BY_EXTERNAL_ID = _upsert_statement(
+    ["tenant_id", "source", "external_id"], _customers.c.external_id.isnot(None)
+)
+_INSERT = _upsert_statement(None)
 
 
 class CustomerError(ValueError):
@@ -52,27 +84,16 @@ def upsert_customer(
 ) -> tuple[Customer, bool]:
     """Insert or refresh the buyer; returns (customer, created). Without a key it always inserts."""
     values = _values(tenant_id, draft)
-    stmt = insert(_customers)
     if values["nip"] is not None:
         values["external_id"] = None
-        stmt = stmt.values(values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["tenant_id", "nip"],
-            index_where=_customers.c.nip.isnot(None),
-            set_=_refresh(stmt),
-        )
+        stmt = _UPSERT_BY_NIP
     elif values["external_id"] is not None:
-        stmt = stmt.values(values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["tenant_id", "source", "external_id"],
-            index_where=_customers.c.external_id.isnot(None),
-            set_=_refresh(stmt),
-        )
+        stmt = _UPSERT_BY_EXTERNAL_ID
     else:
-        stmt = stmt.values(values)
+        stmt = _INSERT
     session.flush()
-    row = session.connection().execute(stmt.returning(*_customers.c, _CREATED)).one()
-    return attach_row(session, Customer, row._mapping), bool(row.created)
+    customer, created = session.execute(stmt, values).one()
+    return customer, bool(created)
 
 
 def get_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer | None:
@@ -138,12 +159,3 @@ def _values(tenant_id: uuid.UUID, draft: CustomerDraft) -> dict[str, object]:
         if len(str(values[field])) > limit:
             raise CustomerError(f"customer {field} is longer than {limit} characters")
     return values
-
-
-def _refresh(stmt: sa.Insert) -> dict[str, object]:
-    """On a repeat purchase keep the newest name and address; keep a known e-mail if none came."""
-    excluded = stmt.excluded  # type: ignore[attr-defined]
-    updates: dict[str, object] = {field: excluded[field] for field in _UPDATED_FIELDS}
-    updates["email"] = sa.func.coalesce(sa.func.nullif(excluded.email, ""), _customers.c.email)
-    updates["updated_at"] = sa.func.now()
-    return updates

@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
 from invoicehub.domain import numbering
@@ -32,11 +31,11 @@ from invoicehub.domain.invoice_queries import (
     list_invoices,
     totals_of,
 )
+from invoicehub.domain.invoice_sql import IssueContext, insert_invoice, load_issue_context
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
-from invoicehub.domain.rows import attach_row, table_of
+from invoicehub.domain.rows import adopt_inserted, table_of
 from invoicehub.domain.taxes import RATE_FRACTIONS, LineAmounts, compute_totals, line_amounts
-from invoicehub.domain.templates import default_template_id, get_template
-from invoicehub.models import Company, Customer, Invoice, InvoiceLine, InvoiceStatus, Product
+from invoicehub.models import Invoice, InvoiceStatus
 from invoicehub.models.base import utcnow
 
 __all__ = [
@@ -60,7 +59,6 @@ SUPPORTED_CURRENCIES = ("PLN",)  # until exchange rates exist (ARCHITECTURE §7)
 MAX_AMOUNT = Decimal("9999999999.99")  # NUMERIC(12, 2)
 MAX_LINES = 1000
 _invoices = table_of(Invoice)
-_lines = table_of(InvoiceLine)
 
 
 class InvoiceError(ValueError):
@@ -153,30 +151,31 @@ class InvoiceDraft:
 def create_invoice(session: Session, draft: InvoiceDraft) -> Invoice:
     """Issue the invoice in the caller's transaction (flushed, not committed).
 
-    Raises InvoiceError for invalid input and DuplicateInvoice when the external order
-    already has an invoice.
+    Two round trips (see invoice_sql). Raises InvoiceError for invalid input and
+    DuplicateInvoice when the external order already has an invoice.
     """
-    session.flush()
-    company = _company(session, draft)
-    priced = [(line, _priced(line)) for line in _checked_lines(session, draft)]
+    priced = [(line, _priced(line)) for line in _checked_lines(draft)]
     totals = compute_totals((line.vat_rate, amounts.gross) for line, amounts in priced)
     if totals.gross > MAX_AMOUNT:
         raise InvoiceError("invoice total is too large")
-    values = _invoice_values(session, draft, company)
+    session.flush()
+    context = _load_context(session, draft)
+    values = _invoice_values(draft, context)
     values.update(total_net=totals.net, total_vat=totals.vat, total_gross=totals.gross)
-    pattern = company.invoice_series
-    _, values["number"] = numbering.allocate_number(session, company.id, pattern, draft.issue_date)
-    conn = session.connection()
-    stmt = insert(_invoices).values(values)
-    stmt = stmt.on_conflict_do_nothing(
-        index_elements=["source", "integration_id", "external_order_id"],
-        index_where=_invoices.c.external_order_id.isnot(None),
+    series, issued = context.series, draft.issue_date
+    number = insert_invoice(
+        session,
+        values,
+        numbering.counter_key(context.company_id, series, issued),
+        numbering.number_template(series, issued),
+        _line_rows(priced),
     )
-    if conn.execute(stmt.returning(_invoices.c.id)).scalar_one_or_none() is None:
-        numbering.give_back_number(session, company.id, pattern, draft.issue_date)
+    if number is None:
+        numbering.give_back_number(session, context.company_id, series, issued)
         raise DuplicateInvoice(_invoice_id_of_order(session, draft), str(draft.external_order_id))
-    conn.execute(insert(_lines), _line_rows(values["id"], priced))
-    return attach_row(session, Invoice, values)
+    invoice = Invoice(**values, number=number)
+    adopt_inserted(session, invoice)
+    return invoice
 
 
 def mark_invoice_paid(
@@ -208,32 +207,37 @@ def mark_invoice_paid(
     return invoice
 
 
-def _company(session: Session, draft: InvoiceDraft) -> Company:
-    company = session.get(Company, draft.company_id)
-    if company is None or company.tenant_id != draft.tenant_id:
-        raise InvoiceError(f"company {draft.company_id} not found")
-    if not company.name or not company.nip:
-        raise InvoiceError("the seller company needs a name and a NIP before invoicing")
-    return company
-
-
-def _checked_lines(session: Session, draft: InvoiceDraft) -> Sequence[LineDraft]:
+def _checked_lines(draft: InvoiceDraft) -> Sequence[LineDraft]:
     if not draft.lines:
         raise InvoiceError("an invoice needs at least one line")
     if len(draft.lines) > MAX_LINES:
         raise InvoiceError(f"an invoice may have at most {MAX_LINES} lines")
     if draft.currency not in SUPPORTED_CURRENCIES:
         raise InvoiceError(f"currency {draft.currency} is not supported (PLN only)")
-    if draft.customer_id is not None:
-        customer = session.get(Customer, draft.customer_id)
-        if customer is None or customer.tenant_id != draft.tenant_id:
-            raise InvoiceError(f"customer {draft.customer_id} not found")
-    for line in draft.lines:
-        if line.product_id is not None:
-            product = session.get(Product, line.product_id)
-            if product is None or product.tenant_id != draft.tenant_id:
-                raise InvoiceError(f"product {line.product_id} not found")
     return draft.lines
+
+
+def _load_context(session: Session, draft: InvoiceDraft) -> IssueContext:
+    product_ids = list({line.product_id for line in draft.lines if line.product_id is not None})
+    context = load_issue_context(
+        session,
+        tenant_id=draft.tenant_id,
+        company_id=draft.company_id,
+        template_id=draft.template_id,
+        customer_id=draft.customer_id,
+        product_ids=product_ids,
+    )
+    if context is None:
+        raise InvoiceError(f"company {draft.company_id} not found")
+    if not context.seller["name"] or not context.seller["nip"]:
+        raise InvoiceError("the seller company needs a name and a NIP before invoicing")
+    if context.template_id is None:
+        raise InvoiceError(f"template {draft.template_id or '(default)'} not found")
+    if draft.customer_id is not None and context.customers_found != 1:
+        raise InvoiceError(f"customer {draft.customer_id} not found")
+    if context.products_found != len(product_ids):
+        raise InvoiceError("a line refers to a product that is not found")
+    return context
 
 
 def _priced(line: LineDraft) -> LineAmounts:
@@ -254,8 +258,8 @@ def _priced(line: LineDraft) -> LineAmounts:
     return amounts
 
 
-def _invoice_values(session: Session, draft: InvoiceDraft, company: Company) -> dict[str, Any]:
-    due_date = draft.due_date or draft.issue_date + timedelta(days=company.payment_days)
+def _invoice_values(draft: InvoiceDraft, context: IssueContext) -> dict[str, Any]:
+    due_date = draft.due_date or draft.issue_date + timedelta(days=context.payment_days)
     if due_date < draft.issue_date:
         raise InvoiceError("due date cannot be before the issue date")
     if draft.paid_at is not None and draft.paid_at.tzinfo is None:
@@ -265,9 +269,9 @@ def _invoice_values(session: Session, draft: InvoiceDraft, company: Company) -> 
     return {
         "id": uuid.uuid4(),
         "tenant_id": draft.tenant_id,
-        "company_id": company.id,
+        "company_id": context.company_id,
         "customer_id": draft.customer_id,
-        "template_id": _template_id(session, draft),
+        "template_id": context.template_id,
         "status": (InvoiceStatus.PAID if draft.paid_at else InvoiceStatus.ISSUED).value,
         "issue_date": draft.issue_date,
         "sale_date": draft.sale_date,
@@ -275,7 +279,7 @@ def _invoice_values(session: Session, draft: InvoiceDraft, company: Company) -> 
         "currency": draft.currency,
         "payment_method": draft.payment_method[:40],
         "paid_at": draft.paid_at,
-        "seller": _seller(company),
+        "seller": context.seller,
         "buyer": _buyer(draft.buyer),
         "source": draft.source,
         "integration_id": draft.integration_id,
@@ -297,26 +301,6 @@ def _invoice_id_of_order(session: Session, draft: InvoiceDraft) -> uuid.UUID:
     return row.id  # type: ignore[no-any-return]
 
 
-def _template_id(session: Session, draft: InvoiceDraft) -> uuid.UUID:
-    if draft.template_id is None:
-        return default_template_id(session, draft.tenant_id)
-    if get_template(session, draft.tenant_id, draft.template_id) is None:
-        raise InvoiceError(f"template {draft.template_id} not found")
-    return draft.template_id
-
-
-def _seller(company: Company) -> dict[str, Any]:
-    return {
-        "name": company.name,
-        "nip": company.nip,
-        "street": company.street,
-        "city": company.city,
-        "postalCode": company.postal_code,
-        "countryCode": company.country_code,
-        "bankAccount": company.bank_account,
-    }
-
-
 def _buyer(buyer: BuyerSnapshot | Mapping[str, Any]) -> dict[str, Any]:
     snapshot = buyer if isinstance(buyer, BuyerSnapshot) else BuyerSnapshot.from_json(buyer)
     if not snapshot.name.strip():
@@ -329,23 +313,21 @@ def _buyer(buyer: BuyerSnapshot | Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _line_rows(
-    invoice_id: uuid.UUID, priced: list[tuple[LineDraft, LineAmounts]]
-) -> list[dict[str, Any]]:
+def _line_rows(priced: list[tuple[LineDraft, LineAmounts]]) -> list[dict[str, Any]]:
+    """The lines as JSON records for jsonb_to_recordset (exact decimals travel as strings)."""
     return [
         {
-            "id": uuid.uuid4(),
-            "invoice_id": invoice_id,
+            "id": str(uuid.uuid4()),
             "position": position,
             "name": line.name.strip(),
-            "quantity": Decimal(line.quantity),
+            "quantity": str(line.quantity),
             "unit": line.unit.strip(),
-            "unit_gross": Decimal(line.unit_gross),
+            "unit_gross": str(line.unit_gross),
             "vat_rate": line.vat_rate,
-            "net": amounts.net,
-            "vat": amounts.vat,
-            "gross": amounts.gross,
-            "product_id": line.product_id,
+            "net": str(amounts.net),
+            "vat": str(amounts.vat),
+            "gross": str(amounts.gross),
+            "product_id": str(line.product_id) if line.product_id else None,
         }
         for position, (line, amounts) in enumerate(priced, start=1)
     ]

@@ -13,18 +13,26 @@ import uuid
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
 from invoicehub.models import InvoiceCounter
 
-YEAR_TOKEN = "{YYYY}"
-MONTH_TOKEN = "{MM}"
-NUMBER_TOKEN = "{N}"
+YEAR_TOKEN = "{YYYY}"  # noqa: S105 (pattern placeholders, not secrets)
+MONTH_TOKEN = "{MM}"  # noqa: S105
+NUMBER_TOKEN = "{N}"  # noqa: S105
 # Period key of a series that never resets (the column is part of the primary key, not null).
 NO_PERIOD = "all"
+# Takes the next number; create_invoice runs it as a CTE of the invoice insert (one round trip).
+BUMP_COUNTER_SQL = """
+    INSERT INTO invoice_counters AS counter (company_id, pattern, period, last_number)
+    VALUES (:company_id, :pattern, :period, 1)
+    ON CONFLICT (company_id, pattern, period)
+    DO UPDATE SET last_number = counter.last_number + 1
+    RETURNING last_number
+"""
 
 _counters = InvoiceCounter.__table__  # type: ignore[attr-defined]
+_bump_counter = sa.text(BUMP_COUNTER_SQL)
 
 
 def counter_period(pattern: str, issue_date: date) -> str:
@@ -36,33 +44,32 @@ def counter_period(pattern: str, issue_date: date) -> str:
     return NO_PERIOD
 
 
-def format_number(pattern: str, issue_date: date, n: int) -> str:
-    return (
-        pattern.replace(YEAR_TOKEN, f"{issue_date.year:04d}")
-        .replace(MONTH_TOKEN, f"{issue_date.month:02d}")
-        .replace(NUMBER_TOKEN, str(n))
+def number_template(pattern: str, issue_date: date) -> str:
+    """The pattern with its date filled in; only `{N}` is left to replace."""
+    return pattern.replace(YEAR_TOKEN, f"{issue_date.year:04d}").replace(
+        MONTH_TOKEN, f"{issue_date.month:02d}"
     )
+
+
+def format_number(pattern: str, issue_date: date, n: int) -> str:
+    return number_template(pattern, issue_date).replace(NUMBER_TOKEN, str(n))
+
+
+def counter_key(company_id: uuid.UUID, pattern: str, issue_date: date) -> dict[str, object]:
+    """Bind parameters of BUMP_COUNTER_SQL."""
+    return {
+        "company_id": company_id,
+        "pattern": pattern,
+        "period": counter_period(pattern, issue_date),
+    }
 
 
 def allocate_number(
     session: Session, company_id: uuid.UUID, pattern: str, issue_date: date
 ) -> tuple[int, str]:
     """Take the next number of the series in the caller's transaction: (n, formatted number)."""
-    stmt = (
-        insert(_counters)
-        .values(
-            company_id=company_id,
-            pattern=pattern,
-            period=counter_period(pattern, issue_date),
-            last_number=1,
-        )
-        .on_conflict_do_update(
-            index_elements=["company_id", "pattern", "period"],
-            set_={"last_number": _counters.c.last_number + 1},
-        )
-        .returning(_counters.c.last_number)
-    )
-    n = session.connection().execute(stmt).scalar_one()
+    key = counter_key(company_id, pattern, issue_date)
+    n = session.connection().execute(_bump_counter, key).scalar_one()
     return n, format_number(pattern, issue_date, n)
 
 
@@ -86,9 +93,7 @@ def give_back_number(
     session.connection().execute(stmt)
 
 
-def current_number(
-    session: Session, company_id: uuid.UUID, pattern: str, issue_date: date
-) -> int:
+def current_number(session: Session, company_id: uuid.UUID, pattern: str, issue_date: date) -> int:
     """The last number taken in the series period of `issue_date` (0 when none)."""
     stmt = sa.select(_counters.c.last_number).where(
         _counters.c.company_id == company_id,

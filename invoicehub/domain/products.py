@@ -2,10 +2,11 @@
 
 Two partial unique indexes guard products: (source, external_id) and SKU. A product keyed by its
 external id may carry a SKU another product already holds (a seller reuses one signature across
-offers), so its upsert cannot name a single conflict target. Instead it refreshes the row by key,
-else inserts with ON CONFLICT DO NOTHING (any index), and if that inserted nothing and the key
-still finds no row, the SKU belonged to another product: the new one is stored without it. No
-step can fail on a concurrent insert, so concurrent syncs of one offer end with one row.
+offers), so that upsert cannot name a single conflict target. Instead it refreshes the row by
+key, else inserts with ON CONFLICT DO NOTHING (any index), and if that inserted nothing and the
+key still finds no row, the SKU belonged to another product: the new one is stored without it.
+No step can fail on a concurrent insert, so concurrent syncs of one offer end with one row.
+Every other case is a single INSERT ... ON CONFLICT DO UPDATE on the one index in play.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
-from invoicehub.domain.rows import attach_row, like_pattern, page_bounds, table_of
+from invoicehub.domain.rows import like_pattern, page_bounds, table_of
 from invoicehub.domain.taxes import DEFAULT_VAT_RATE, RATE_FRACTIONS, to_grosz
 from invoicehub.models import Product
 
 _products = table_of(Product)
-_CREATED = sa.literal_column("(xmax = 0)").label("created")
 _LIMITS = {"name": 300, "sku": 100, "unit": 16, "external_id": 100}
 
 
@@ -46,73 +46,107 @@ class ProductDraft:
     default_vat_rate: str = DEFAULT_VAT_RATE
 
 
+def _as_products(stmt: Any, created: Any) -> Any:
+    """(Product, created) rows from a RETURNING statement, refreshing entities already loaded.
+
+    The statements are built once at import: static statements skip SQLAlchemy's per-call
+    compile on the sync's hot path.
+    """
+    returning = stmt.returning(*_products.c, created.label("created"))
+    orm = sa.select(Product, sa.column("created", sa.Boolean)).from_statement(returning)
+    return orm.execution_options(populate_existing=True)
+
+
+def _upsert_statement(index: list[str] | None = None, index_where: Any = None) -> Any:
+    stmt = insert(_products)
+    if index is not None:
+        excluded = stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=index,
+            index_where=index_where,
+            set_={
+                "name": excluded.name,
+                "unit": excluded.unit,
+                "gross_price": excluded.gross_price,
+                # A rate is overwritten only when the source stated one.
+                "vat_rate": sa.case(
+                    (sa.bindparam("rate_given", type_=sa.Boolean), excluded.vat_rate),
+                    else_=_products.c.vat_rate,
+                ),
+                "updated_at": sa.func.now(),
+            },
+        )
+    return _as_products(stmt, sa.literal_column("(xmax = 0)"))
+
+
+_INSERT = _as_products(insert(_products), sa.true())
+_INSERT_IF_FREE = _as_products(insert(_products).on_conflict_do_nothing(), sa.true())
+_UPSERT_BY_SKU = _upsert_statement(["tenant_id", "sku"], _products.c.sku.isnot(None))
+_UPSERT_BY_EXTERNAL_ID = _upsert_statement(
+    ["tenant_id", "source", "external_id"], _products.c.external_id.isnot(None)
+)
+_REFRESH_BY_EXTERNAL_ID = _as_products(
+    sa.update(_products)
+    .where(
+        _products.c.tenant_id == sa.bindparam("key_tenant_id"),
+        _products.c.source == sa.bindparam("key_source"),
+        _products.c.external_id == sa.bindparam("key_external_id"),
+    )
+    .values(
+        name=sa.bindparam("new_name"),
+        unit=sa.bindparam("new_unit"),
+        gross_price=sa.bindparam("new_gross_price"),
+        vat_rate=sa.func.coalesce(
+            sa.bindparam("new_vat_rate", type_=sa.String), _products.c.vat_rate
+        ),
+        updated_at=sa.func.now(),
+    ),
+    sa.false(),
+)
+
+
 def upsert_product(
     session: Session, tenant_id: uuid.UUID, draft: ProductDraft
 ) -> tuple[Product, bool]:
-    """Insert or refresh the product; returns (product, created). Without a key it always inserts."""
+    """Insert or refresh the product: (product, created). Without a key it always inserts."""
     values = _values(tenant_id, draft)
     session.flush()
-    if values["external_id"] is not None:
-        row = _upsert_by_external_id(session, values)
+    if values["external_id"] is not None and values["sku"] is not None:
+        product, created = _upsert_by_external_id_keeping_sku(session, values, draft.vat_rate)
+    elif values["external_id"] is not None:
+        product, created = session.execute(_UPSERT_BY_EXTERNAL_ID, values).one()
     elif values["sku"] is not None:
-        row = _upsert_on(session, values, ["tenant_id", "sku"], _products.c.sku.isnot(None))
+        product, created = session.execute(_UPSERT_BY_SKU, values).one()
     else:
-        row = session.connection().execute(_insert(values).returning(*_products.c, _CREATED)).one()
-    return attach_row(session, Product, row._mapping), bool(row.created)
+        product, created = session.execute(_INSERT, _without(values, "rate_given")).one()
+    return product, bool(created)
 
 
-def _upsert_by_external_id(session: Session, values: dict[str, Any]) -> sa.Row[Any]:
-    conn = session.connection()
-    key = sa.and_(
-        _products.c.tenant_id == values["tenant_id"],
-        _products.c.source == values["source"],
-        _products.c.external_id == values["external_id"],
-    )
-    refresh = sa.update(_products).where(key).values(_refreshed(values))
-    refresh = refresh.returning(*_products.c, sa.false().label("created"))
-    if (row := conn.execute(refresh).one_or_none()) is not None:
+def _upsert_by_external_id_keeping_sku(
+    session: Session, values: dict[str, Any], vat_rate: str | None
+) -> sa.Row[Any]:
+    refresh = {
+        "key_tenant_id": values["tenant_id"],
+        "key_source": values["source"],
+        "key_external_id": values["external_id"],
+        "new_name": values["name"],
+        "new_unit": values["unit"],
+        "new_gross_price": values["gross_price"],
+        "new_vat_rate": vat_rate,
+    }
+    if (row := session.execute(_REFRESH_BY_EXTERNAL_ID, refresh).one_or_none()) is not None:
         return row
-    insert_new = _insert(values).on_conflict_do_nothing().returning(*_products.c, _CREATED)
-    if (row := conn.execute(insert_new).one_or_none()) is not None:
+    new = _without(values, "rate_given")
+    if (row := session.execute(_INSERT_IF_FREE, new).one_or_none()) is not None:
         return row
     # Nothing inserted: either a concurrent sync stored this offer first, or the SKU is taken.
-    if (row := conn.execute(refresh).one_or_none()) is not None:
+    if (row := session.execute(_REFRESH_BY_EXTERNAL_ID, refresh).one_or_none()) is not None:
         return row
-    return _upsert_on(
-        session,
-        {**values, "sku": None},
-        ["tenant_id", "source", "external_id"],
-        _products.c.external_id.isnot(None),
-    )
+    return session.execute(_UPSERT_BY_EXTERNAL_ID, {**values, "sku": None}).one()
 
 
-def _upsert_on(
-    session: Session, values: dict[str, Any], index: list[str], where: Any
-) -> sa.Row[Any]:
-    stmt = _insert(values)
-    excluded = stmt.excluded
-    updates = {key: excluded[key] for key in _refreshed(values)}
-    stmt = stmt.on_conflict_do_update(index_elements=index, index_where=where, set_=updates)
-    return session.connection().execute(stmt.returning(*_products.c, _CREATED)).one()
-
-
-def _insert(values: dict[str, Any]) -> Any:
-    new_rate = values["vat_rate"] or values["default_vat_rate"]
-    row = {k: v for k, v in values.items() if k != "default_vat_rate"}
-    return insert(_products).values({**row, "vat_rate": new_rate})
-
-
-def _refreshed(values: dict[str, Any]) -> dict[str, Any]:
-    """What a repeat sighting updates: name, unit, price, and the rate only when one was given."""
-    updates: dict[str, Any] = {
-        "name": values["name"],
-        "unit": values["unit"],
-        "gross_price": values["gross_price"],
-        "updated_at": sa.func.now(),
-    }
-    if values["vat_rate"] is not None:
-        updates["vat_rate"] = values["vat_rate"]
-    return updates
+def _without(values: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k != key}
 
 
 def get_product(session: Session, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product | None:
@@ -164,8 +198,8 @@ def _values(tenant_id: uuid.UUID, draft: ProductDraft) -> dict[str, Any]:
         "name": name,
         "sku": (draft.sku or "").strip() or None,
         "unit": draft.unit.strip() or "szt.",
-        "vat_rate": draft.vat_rate,
-        "default_vat_rate": draft.default_vat_rate,
+        "vat_rate": draft.vat_rate or draft.default_vat_rate,
+        "rate_given": draft.vat_rate is not None,
         "gross_price": to_grosz(Decimal(draft.gross_price)),
         "source": draft.source,
         "external_id": draft.external_id or None,

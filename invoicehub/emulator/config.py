@@ -38,16 +38,19 @@ ALL_SCOPES = (
 
 @dataclass
 class EmulatorConfig:
-    """Knobs tests may turn through the control API; reset restores the defaults."""
+    """Knobs tests may turn through the control API; reset restores the defaults.
 
-    accessTokenTtl: int = ACCESS_TOKEN_TTL  # noqa: N815 - JSON field names of the control API
-    refreshTokenTtl: int = REFRESH_TOKEN_TTL  # noqa: N815
-    codeTtl: int = CODE_TTL  # noqa: N815
-    refreshGraceSeconds: int = REFRESH_GRACE  # noqa: N815
-    rateLimitPerMinute: int = RATE_LIMIT_PER_MINUTE  # noqa: N815
-    rateLimitBlockSeconds: int = RATE_LIMIT_BLOCK  # noqa: N815
-    invoiceScanSeconds: float = 0.0  # noqa: N815 - antivirus scan time of an uploaded file
-    rejectInvoiceWhenNotRequired: bool = False  # noqa: N815 - ORDER-WITHOUT-INVOICE (2021 rule)
+    Field names are the JSON keys of POST /__emulator/config, hence camelCase.
+    """
+
+    accessTokenTtl: int = ACCESS_TOKEN_TTL
+    refreshTokenTtl: int = REFRESH_TOKEN_TTL
+    codeTtl: int = CODE_TTL
+    refreshGraceSeconds: int = REFRESH_GRACE
+    rateLimitPerMinute: int = RATE_LIMIT_PER_MINUTE
+    rateLimitBlockSeconds: int = RATE_LIMIT_BLOCK
+    invoiceScanSeconds: float = 0.0  # antivirus scan time of an uploaded file
+    rejectInvoiceWhenNotRequired: bool = False  # ORDER-WITHOUT-INVOICE (2021 rule)
 
     def update(self, changes: dict[str, Any]) -> None:
         known = {f.name: f.type for f in fields(self)}

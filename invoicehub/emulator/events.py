@@ -1,4 +1,4 @@
-"""A seller's order event journal: ascending numeric ids, pre-serialised, binary search on `from`."""
+"""A seller's order event journal: ascending numeric ids, pre-serialised, bisected on `from`."""
 
 from __future__ import annotations
 
@@ -37,9 +37,8 @@ class StoredEvent:
     raw: bytes
 
 
-def build_event(
-    event_id: int, event_type: str, occurred_at: float, seller_id: str, form: dict[str, Any]
-) -> StoredEvent:
+def event_order_json(seller_id: str, form: dict[str, Any]) -> bytes:
+    """The `order` part of an event: the same for every event of one order revision."""
     buyer = form.get("buyer") or {}
     line_items = [
         {
@@ -56,25 +55,31 @@ def build_event(
         }
         for item in form.get("lineItems") or []
     ]
-    payload = {
-        "id": str(event_id),
-        "order": {
-            "seller": {"id": seller_id},
-            "buyer": {
-                "id": buyer.get("id"),
-                "email": buyer.get("email"),
-                "login": buyer.get("login"),
-                "guest": buyer.get("guest", False),
-                "preferences": buyer.get("preferences"),
-            },
-            "lineItems": line_items,
-            "checkoutForm": {"id": form["id"], "revision": form.get("revision")},
-            "marketplace": form.get("marketplace") or {"id": "allegro-pl"},
+    order = {
+        "seller": {"id": seller_id},
+        "buyer": {
+            "id": buyer.get("id"),
+            "email": buyer.get("email"),
+            "login": buyer.get("login"),
+            "guest": buyer.get("guest", False),
+            "preferences": buyer.get("preferences"),
         },
-        "type": event_type,
-        "occurredAt": format_ts(occurred_at),
+        "lineItems": line_items,
+        "checkoutForm": {"id": form["id"], "revision": form.get("revision")},
+        "marketplace": form.get("marketplace") or {"id": "allegro-pl"},
     }
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(order, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def build_event(
+    event_id: int, event_type: str, occurred_at: float, order_json: bytes
+) -> StoredEvent:
+    raw = b'{"id":"%d","order":%s,"type":"%s","occurredAt":"%s"}' % (
+        event_id,
+        order_json,
+        event_type.encode(),
+        format_ts(occurred_at).encode(),
+    )
     return StoredEvent(event_id, event_type, occurred_at, raw)
 
 

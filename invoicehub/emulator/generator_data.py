@@ -1,4 +1,6 @@
-"""Word lists for generated orders: Polish names, places, companies and a small product catalogue."""
+"""Word lists for generated orders: Polish names, places, companies and a small catalogue."""
+
+# ruff: noqa: RUF001 - Polish typography (en dashes, the multiplication sign) is intended.
 
 from __future__ import annotations
 

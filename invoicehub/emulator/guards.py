@@ -1,4 +1,4 @@
-"""What every Allegro API call goes through before its handler: stats, faults, token, limit, Accept."""
+"""What every Allegro API call passes before its handler: stats, faults, token, limit, Accept."""
 
 from __future__ import annotations
 

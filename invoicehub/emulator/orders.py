@@ -126,7 +126,10 @@ class OrderBook:
         return stored
 
     def _unindex(self, order: StoredOrder) -> None:
-        for index, key in ((self._by_bought, order.bought_at), (self._by_updated, order.updated_at)):
+        for index, key in (
+            (self._by_bought, order.bought_at),
+            (self._by_updated, order.updated_at),
+        ):
             position = bisect_left(index, (key, order.id))
             if position < len(index) and index[position] == (key, order.id):
                 del index[position]

@@ -3,6 +3,8 @@
 Everything interpolated is escaped: the page echoes query parameters and seller data.
 """
 
+# ruff: noqa: RUF001 - Polish typography (en dashes) is intended.
+
 from __future__ import annotations
 
 from html import escape

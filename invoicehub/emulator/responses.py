@@ -16,7 +16,9 @@ def dumps(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def allegro_json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def allegro_json(
+    payload: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     body = payload if isinstance(payload, bytes) else dumps(payload)
     return Response(body, status_code=status, media_type=ALLEGRO_MEDIA_TYPE, headers=headers)
 

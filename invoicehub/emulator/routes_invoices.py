@@ -74,7 +74,9 @@ async def create_invoice(request: Request, ctx: ApiContext) -> Response:
     name = file_info.get("name") if isinstance(file_info, dict) else None
     number = (body or {}).get("invoiceNumber")
     if not isinstance(name, str) or not name.strip():
-        return allegro_error(422, "VALIDATION_ERROR", "file.name must not be blank", path="file.name")
+        return allegro_error(
+            422, "VALIDATION_ERROR", "file.name must not be blank", path="file.name"
+        )
     if number is not None and not isinstance(number, str):
         return allegro_error(422, "VALIDATION_ERROR", "invoiceNumber must be a string", path=path)
     with ctx.state.lock:
@@ -96,10 +98,14 @@ def _upload_refusal(order_id: str, invoice_id: str, content: bytes) -> Response 
         message = "The file is too large. Max file size is 3MB"
         return allegro_error(413, "FILE-TOO-LARGE", message, path=path)
     if not content:
-        message = f"Attachment for given order [{order_id}] and invoice [{invoice_id}] must not be empty"
+        message = (
+            f"Attachment for given order [{order_id}] and invoice [{invoice_id}] must not be empty"
+        )
         return allegro_error(422, "EMPTY-ATTACHMENT", message, path=path)
     if not content.startswith(b"%PDF"):
-        message = f"File for given order [{order_id}] and invoice [{invoice_id}] must have a PDF content"
+        message = (
+            f"File for given order [{order_id}] and invoice [{invoice_id}] must have a PDF content"
+        )
         return allegro_error(422, "FILE-CONTENT-INVALID", message, path=path)
     return None
 

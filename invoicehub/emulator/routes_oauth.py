@@ -50,9 +50,7 @@ def _redirect_allowed(uri: str, prefixes: tuple[str, ...]) -> bool:
     return any(uri == p or (uri.startswith(p) and uri[len(p)] in ":/?") for p in prefixes)
 
 
-def parse_authorize(
-    state: EmulatorState, pairs: list[tuple[str, str]]
-) -> AuthorizeRequest | str:
+def parse_authorize(state: EmulatorState, pairs: list[tuple[str, str]]) -> AuthorizeRequest | str:
     """The validated authorize request, or the reason (Polish) to show on the error page."""
     params = dict(pairs)
     if params.get("response_type") != "code":
@@ -177,7 +175,9 @@ def _client_id(state: EmulatorState, request: Request, params: Mapping[str, str]
         return client.client_id
     if pkce:
         raise OAuthFailure(401, "Unauthorized", "Unauthorized")
-    raise OAuthFailure(401, "unauthorized", "Full authentication is required to access this resource")
+    raise OAuthFailure(
+        401, "unauthorized", "Full authentication is required to access this resource"
+    )
 
 
 def _grant(state: EmulatorState, request: Request, params: Mapping[str, str]) -> TokenFamily:

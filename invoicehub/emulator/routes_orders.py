@@ -15,7 +15,9 @@ from invoicehub.emulator.orders import SORT_KEYS, STATUSES, OrderQuery, Range
 from invoicehub.emulator.responses import allegro_error, allegro_json, validation_error
 from invoicehub.emulator.timeutil import format_ts, parse_ts
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 LIST_PATH = "/order/checkout-forms"
 EVENTS_PATH = "/order/events"
 MAX_FORMS_LIMIT = 100
@@ -94,7 +96,11 @@ async def list_checkout_forms(request: Request, ctx: ApiContext) -> Response:
         return validation_error(query, LIST_PATH, 400)
     with ctx.state.lock:
         raws, total = ctx.seller.book.page(query, offset, limit)
-    body = b'{"checkoutForms":[%s],"count":%d,"totalCount":%d}' % (b",".join(raws), len(raws), total)
+    body = b'{"checkoutForms":[%s],"count":%d,"totalCount":%d}' % (
+        b",".join(raws),
+        len(raws),
+        total,
+    )
     return allegro_json(body)
 
 

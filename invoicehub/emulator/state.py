@@ -18,7 +18,7 @@ from invoicehub.emulator.config import (
     DEFAULT_REDIRECT_PREFIXES,
     EmulatorConfig,
 )
-from invoicehub.emulator.events import EVENT_FOR_STATUS, EventLog, build_event
+from invoicehub.emulator.events import EVENT_FOR_STATUS, EventLog, build_event, event_order_json
 from invoicehub.emulator.faults import FaultList, RateLimiter
 from invoicehub.emulator.offers import offer_from_line_item
 from invoicehub.emulator.orders import OrderBook, StoredOrder
@@ -119,10 +119,16 @@ class EmulatorState:
         return self._last_event_id
 
     def append_event(
-        self, seller: Seller, event_type: str, form: dict[str, Any], occurred_at: float
+        self,
+        seller: Seller,
+        event_type: str,
+        form: dict[str, Any],
+        occurred_at: float,
+        order_json: bytes | None = None,
     ) -> None:
         event_id = self.next_event_id(occurred_at)
-        seller.events.append(build_event(event_id, event_type, occurred_at, seller.id, form))
+        order_json = order_json or event_order_json(seller.id, form)
+        seller.events.append(build_event(event_id, event_type, occurred_at, order_json))
 
     def store_orders(
         self,
@@ -144,8 +150,9 @@ class EmulatorState:
             elif order.status in EVENT_FOR_STATUS:
                 planned.append((now, EVENT_FOR_STATUS[order.status], order))
         planned.sort(key=lambda entry: (entry[0], entry[2].id))
+        order_json = {o.id: event_order_json(seller.id, o.data) for o in stored}
         for occurred_at, kind, order in planned:
-            self.append_event(seller, kind, order.data, occurred_at)
+            self.append_event(seller, kind, order.data, occurred_at, order_json[order.id])
         self._remember_offers(seller, stored)
         return stored
 

@@ -1,12 +1,12 @@
-"""Authorization codes and rotating access/refresh token pairs, as Allegro's OAuth server keeps them.
+"""Authorization codes and rotating access/refresh token pairs, kept as Allegro's OAuth server does.
 
 Tokens look like Allegro's RS256 JWTs (three base64url parts, a 256-byte signature, the claims
-`exp`, `user_name`, `jti`, `client_id`, `scope[]`), but validity is decided by this store, not by the
-signature: an emulator needs revocation and rotation, which a stateless check cannot give.
+`exp`, `user_name`, `jti`, `client_id`, `scope[]`), but validity is decided by this store, not by
+the signature: an emulator needs revocation and rotation, which a stateless check cannot give.
 
 Refresh rotation (reference §1.3): every refresh returns a new pair and kills the previous access
-token at once. The used refresh token keeps working for `refreshGraceSeconds` after its first use so a
-client can retry after a dropped connection. What the real server returns on that retry is not
+token at once. The used refresh token keeps working for `refreshGraceSeconds` after its first use
+so a client can retry after a dropped connection. What the real server returns on that retry is not
 documented; the emulator returns the family's *current* pair again (same strings, remaining
 `expires_in`) instead of minting another one, so a retry inside the grace never leaves the first
 caller holding dead tokens.
@@ -180,9 +180,10 @@ class TokenStore:
             raise invalid_grant(f"Invalid authorization code: {code}")
         if redirect_uri != grant.redirect_uri:
             raise invalid_grant("Redirect URI mismatch.")
-        if grant.code_challenge is not None:
-            if not code_verifier or s256_challenge(code_verifier) != grant.code_challenge:
-                raise invalid_grant("Invalid code verifier")
+        if grant.code_challenge is not None and (
+            not code_verifier or s256_challenge(code_verifier) != grant.code_challenge
+        ):
+            raise invalid_grant("Invalid code verifier")
         family = TokenFamily(str(uuid.uuid4()), grant.seller_id, grant.client_id, grant.scopes)
         self.families[family.family_id] = family
         self._rotate(family, now)

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
+from invoicehub.db import get_engine
 from invoicehub.domain.invoices import BuyerSnapshot, InvoiceDraft, LineDraft, create_invoice
 from invoicehub.domain.nip import NIP_WEIGHTS
-from invoicehub.db import get_engine
 from invoicehub.models import (
     COMPACT_TEMPLATE_ID,
     DEFAULT_SERIES_PATTERN,
@@ -95,7 +95,11 @@ def line(
     **extra: Any,
 ) -> LineDraft:
     return LineDraft(
-        name=name, quantity=Decimal(quantity), unit_gross=Decimal(unit_gross), vat_rate=vat_rate, **extra
+        name=name,
+        quantity=Decimal(quantity),
+        unit_gross=Decimal(unit_gross),
+        vat_rate=vat_rate,
+        **extra,
     )
 
 
@@ -126,13 +130,17 @@ def invoice_draft(company: Company, **overrides: Any) -> InvoiceDraft:
     return InvoiceDraft(**fields)
 
 
-def allegro_draft(company: Company, integration_id: uuid.UUID, order_id: str, **kw: Any) -> InvoiceDraft:
+def allegro_draft(
+    company: Company, integration_id: uuid.UUID, order_id: str, **kw: Any
+) -> InvoiceDraft:
     return invoice_draft(
         company, source="allegro", integration_id=integration_id, external_order_id=order_id, **kw
     )
 
 
-def issue_invoice(session: Session, company: Company, *, commit: bool = True, **overrides: Any) -> Invoice:
+def issue_invoice(
+    session: Session, company: Company, *, commit: bool = True, **overrides: Any
+) -> Invoice:
     invoice = create_invoice(session, invoice_draft(company, **overrides))
     if commit:
         session.commit()

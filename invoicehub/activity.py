@@ -1,0 +1,61 @@
+"""Audit rows and notifications: written in the caller's transaction, never updated."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel import Session
+
+from invoicehub.auth.tokens import Principal
+from invoicehub.models import Audience, AuditEvent, Notification
+
+
+def record_audit(
+    session: Session,
+    action: str,
+    *,
+    principal: Principal | None = None,
+    tenant_id: uuid.UUID | None = None,
+    target_type: str = "",
+    target_id: object = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            tenant_id=tenant_id or (principal.tenant_id if principal else None),
+            user_id=principal.user_id if principal else None,
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            before=before,
+            after=after,
+            ip=ip,
+        )
+    )
+
+
+def notify(
+    session: Session,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    audience: Audience = Audience.USER,
+    tenant_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+    integration_id: uuid.UUID | None = None,
+) -> None:
+    session.add(
+        Notification(
+            audience=audience.value,
+            kind=kind,
+            title=title,
+            body=body,
+            tenant_id=tenant_id,
+            user_id=user_id,
+            integration_id=integration_id,
+        )
+    )

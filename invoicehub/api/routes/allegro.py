@@ -1,0 +1,102 @@
+"""The seed's settings and status endpoints for a seller's own integrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, HTTPException, Request, status
+from pydantic import BaseModel
+
+from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.integrations.allegro.preferences import AllegroSettings, SettingsError
+from invoicehub.integrations.allegro.service import (
+    IntegrationNotFound,
+    cached_status,
+    get_settings,
+    integration_status,
+    list_integrations,
+    update_settings,
+)
+
+router = APIRouter(prefix="/allegro", tags=["allegro"])
+NOT_FOUND = {404: {"description": "No such integration for this tenant"}}
+INVALID = {422: {"description": "A setting has a wrong type or value, or is unknown; nothing was stored"}}
+
+
+class SettingsResponse(BaseModel):
+    settings: AllegroSettings
+
+
+class UpdateSettingsResponse(BaseModel):
+    success: bool
+    settings: AllegroSettings
+
+
+class IntegrationOut(BaseModel):
+    id: str
+    tenantId: str  # noqa: N815
+    userId: str  # noqa: N815
+    allegroUserId: str | None  # noqa: N815
+    allegroLogin: str | None  # noqa: N815
+    status: str
+    isActive: bool  # noqa: N815
+    tokenExpiresAt: str | None  # noqa: N815
+    lastSyncAt: str | None  # noqa: N815
+    nextSyncAt: str | None  # noqa: N815
+    syncErrorCount: int  # noqa: N815
+    lastSyncError: str | None  # noqa: N815
+    createdAt: str | None  # noqa: N815
+    updatedAt: str | None  # noqa: N815
+
+
+class IntegrationList(BaseModel):
+    items: list[IntegrationOut]
+    total: int
+
+
+@router.get("/integrations", response_model=IntegrationList)
+def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationList:
+    items = [IntegrationOut(**integration_status(i)) for i in list_integrations(session, principal)]
+    return IntegrationList(items=items, total=len(items))
+
+
+@router.get("/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND)
+def read_settings(integration_id: str, principal: PrincipalDep, session: SessionDep) -> SettingsResponse:
+    try:
+        return SettingsResponse(settings=get_settings(session, principal, integration_id))
+    except IntegrationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+
+
+@router.put("/settings/{integration_id}", response_model=UpdateSettingsResponse, responses={**NOT_FOUND, **INVALID})
+def write_settings(
+    integration_id: str,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    settings: dict[str, Any] = Body(..., embed=True, examples=[{"syncFrequencyMinutes": 30, "autoMarkAsPaid": True}]),
+) -> UpdateSettingsResponse:
+    try:
+        merged = update_settings(session, principal, integration_id, settings, ip=client_address(request))
+    except IntegrationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    except SettingsError as exc:
+        session.rollback()
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)) from exc
+    return UpdateSettingsResponse(success=True, settings=merged)
+
+
+@router.get("/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND)
+def read_status(integration_id: str, principal: PrincipalDep, session: SessionDep) -> IntegrationOut:
+    try:
+        return IntegrationOut(**cached_status(session, principal, integration_id))
+    except IntegrationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+
+
+def settings_error_detail(exc: SettingsError) -> list[dict[str, Any]]:
+    """FastAPI's own 422 shape, one entry per refused field."""
+    return [
+        {"loc": ["body", "settings", field], "msg": message, "type": "value_error"}
+        for field, message in exc.errors.items()
+    ]

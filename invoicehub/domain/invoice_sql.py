@@ -1,0 +1,150 @@
+"""The two statements behind create_invoice, written out in SQL because each replaces several.
+
+The Allegro sync issues thousands of invoices per run, so an invoice costs two round trips:
+`load_issue_context` reads the seller and checks the template, customer and products belong to
+the tenant in one SELECT; `insert_invoice` takes the number and inserts the invoice and all its
+lines in one statement (data-modifying CTEs run exactly once, in order of need).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Session
+
+from invoicehub.domain.numbering import BUMP_COUNTER_SQL
+
+_CONTEXT = sa.text(
+    """
+    SELECT company.id, company.name, company.nip, company.street, company.city,
+           company.postal_code, company.country_code, company.bank_account,
+           company.invoice_series, company.payment_days,
+           (SELECT template.id FROM invoice_templates AS template
+             WHERE (template.tenant_id IS NULL OR template.tenant_id = company.tenant_id)
+               AND (template.id = CAST(:template_id AS uuid)
+                    OR (CAST(:template_id AS uuid) IS NULL AND template.is_default))
+             ORDER BY template.tenant_id IS NULL
+             LIMIT 1) AS template_id,
+           (SELECT count(*) FROM customers
+             WHERE id = CAST(:customer_id AS uuid)
+               AND tenant_id = company.tenant_id) AS customers_found,
+           (SELECT count(*) FROM products
+             WHERE id = ANY(CAST(:product_ids AS uuid[]))
+               AND tenant_id = company.tenant_id) AS products_found
+      FROM companies AS company
+     WHERE company.id = :company_id AND company.tenant_id = :tenant_id
+    """
+)
+
+# The invoice insert does nothing when ux_invoices_source_order already holds the order; then no
+# line is inserted and the statement returns no row (the caller gives the number back).
+_ISSUE = sa.text(
+    "WITH next_number AS ("  # noqa: S608 (constant SQL: values travel as bind parameters)
+    + BUMP_COUNTER_SQL
+    + """),
+    invoice AS (
+        INSERT INTO invoices (
+            id, tenant_id, company_id, customer_id, template_id, number, status,
+            issue_date, sale_date, due_date, currency, payment_method, paid_at,
+            seller, buyer, total_net, total_vat, total_gross,
+            source, integration_id, external_order_id, created_at)
+        VALUES (
+            :id, :tenant_id, :company_id, :customer_id, :template_id,
+            (SELECT replace(:number_template, '{N}', CAST(last_number AS text)) FROM next_number),
+            :status, :issue_date, :sale_date, :due_date, :currency, :payment_method, :paid_at,
+            CAST(:seller AS jsonb), CAST(:buyer AS jsonb), :total_net, :total_vat, :total_gross,
+            :source, :integration_id, :external_order_id, :created_at)
+        ON CONFLICT (source, integration_id, external_order_id)
+            WHERE external_order_id IS NOT NULL
+            DO NOTHING
+        RETURNING id, number
+    ),
+    lines AS (
+        INSERT INTO invoice_lines (
+            id, invoice_id, position, name, quantity, unit, unit_gross, vat_rate,
+            net, vat, gross, product_id)
+        SELECT line.id, invoice.id, line.position, line.name, line.quantity, line.unit,
+               line.unit_gross, line.vat_rate, line.net, line.vat, line.gross, line.product_id
+          FROM invoice,
+               jsonb_to_recordset(CAST(:lines AS jsonb)) AS line(
+                   id uuid, position int, name text, quantity numeric, unit text,
+                   unit_gross numeric, vat_rate text, net numeric, vat numeric, gross numeric,
+                   product_id uuid)
+    )
+    SELECT number FROM invoice
+    """
+).bindparams(
+    sa.bindparam("seller", type_=JSONB),
+    sa.bindparam("buyer", type_=JSONB),
+    sa.bindparam("lines", type_=JSONB),
+)
+
+
+@dataclass(frozen=True)
+class IssueContext:
+    """What an invoice needs from the database before it is written."""
+
+    company_id: uuid.UUID
+    seller: dict[str, Any]
+    series: str
+    payment_days: int
+    template_id: uuid.UUID | None
+    customers_found: int
+    products_found: int
+
+
+def load_issue_context(
+    session: Session,
+    *,
+    tenant_id: uuid.UUID,
+    company_id: uuid.UUID,
+    template_id: uuid.UUID | None,
+    customer_id: uuid.UUID | None,
+    product_ids: list[uuid.UUID],
+) -> IssueContext | None:
+    """The tenant's company (None when it is not the tenant's) with the ownership counts."""
+    params = {
+        "tenant_id": tenant_id,
+        "company_id": company_id,
+        "template_id": template_id,
+        "customer_id": customer_id,
+        "product_ids": product_ids,
+    }
+    row = session.connection().execute(_CONTEXT, params).one_or_none()
+    if row is None:
+        return None
+    seller = {
+        "name": row.name,
+        "nip": row.nip,
+        "street": row.street,
+        "city": row.city,
+        "postalCode": row.postal_code,
+        "countryCode": row.country_code,
+        "bankAccount": row.bank_account,
+    }
+    return IssueContext(
+        company_id=row.id,
+        seller=seller,
+        series=row.invoice_series,
+        payment_days=row.payment_days,
+        template_id=row.template_id,
+        customers_found=row.customers_found,
+        products_found=row.products_found,
+    )
+
+
+def insert_invoice(
+    session: Session,
+    values: dict[str, Any],
+    counter: dict[str, Any],
+    number_template: str,
+    lines: list[dict[str, Any]],
+) -> str | None:
+    """Take the next number and insert the invoice and lines; None when the order has one."""
+    params = {**values, **counter, "number_template": number_template, "lines": lines}
+    number: str | None = session.connection().execute(_ISSUE, params).scalar_one_or_none()
+    return number

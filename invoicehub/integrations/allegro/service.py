@@ -1,0 +1,187 @@
+"""AllegroService: the seed's facade over settings, connection state and syncs.
+
+Every function takes the caller's principal and scopes its query to the caller's tenant, so a
+foreign integration id behaves exactly like a missing one (the API answers 404).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from invoicehub.activity import record_audit
+from invoicehub.auth.accounts import default_company
+from invoicehub.auth.tokens import Principal
+from invoicehub.integrations.allegro.preferences import (
+    AllegroSettings,
+    merge_settings,
+    with_defaults,
+)
+from invoicehub.models import AllegroIntegration, IntegrationStatus
+from invoicehub.models.base import utcnow
+from invoicehub.redis_conn import get_redis
+
+STATUS_CACHE_TTL_SECONDS = 300
+
+
+class IntegrationNotFound(LookupError):
+    pass
+
+
+def find_integration(
+    session: Session,
+    principal: Principal,
+    integration_id: uuid.UUID | str,
+    *,
+    for_update: bool = False,
+) -> AllegroIntegration:
+    """The caller's integration (any tenant for the platform admin when `principal.is_admin`)."""
+    try:
+        iid = uuid.UUID(str(integration_id))
+    except ValueError as exc:
+        raise IntegrationNotFound("integration not found") from exc
+    query = select(AllegroIntegration).where(AllegroIntegration.id == iid)
+    if not principal.is_admin:
+        query = query.where(AllegroIntegration.tenant_id == principal.tenant_id)
+    if for_update:
+        query = query.with_for_update()
+    integration = session.exec(query).first()
+    if integration is None:
+        raise IntegrationNotFound("integration not found")
+    return integration
+
+
+def list_integrations(session: Session, principal: Principal) -> list[AllegroIntegration]:
+    query = (
+        select(AllegroIntegration)
+        .where(AllegroIntegration.tenant_id == principal.tenant_id)
+        .order_by(col(AllegroIntegration.created_at))
+    )
+    return list(session.exec(query).all())
+
+
+def get_settings_with_defaults(
+    session: Session, integration: AllegroIntegration
+) -> AllegroSettings:
+    company = default_company(session, integration.tenant_id)
+    return with_defaults(integration.settings, company.id if company else None)
+
+
+def get_settings(
+    session: Session, principal: Principal, integration_id: uuid.UUID | str
+) -> AllegroSettings:
+    return get_settings_with_defaults(session, find_integration(session, principal, integration_id))
+
+
+def update_settings(
+    session: Session,
+    principal: Principal,
+    integration_id: uuid.UUID | str,
+    partial: Any,
+    *,
+    ip: str | None = None,
+) -> AllegroSettings:
+    """Validate, merge and save; on any error raise SettingsError and store nothing."""
+    integration = find_integration(session, principal, integration_id, for_update=True)
+    current = get_settings_with_defaults(session, integration)
+    merged = merge_settings(session, integration.tenant_id, current, partial)
+    before = current.model_dump()
+    integration.settings = merged.model_dump()
+    if merged.syncFrequencyMinutes != current.syncFrequencyMinutes and integration.last_sync_at:
+        integration.next_sync_at = integration.last_sync_at + timedelta(
+            minutes=merged.syncFrequencyMinutes
+        )
+    integration.updated_at = utcnow()
+    session.add(integration)
+    record_audit(
+        session,
+        "allegro.settings.update" if not principal.is_admin else "admin.allegro.settings.update",
+        principal=principal,
+        tenant_id=integration.tenant_id,
+        target_type="allegro_integration",
+        target_id=integration.id,
+        before=before,
+        after=merged.model_dump(),
+        ip=ip,
+    )
+    session.commit()
+    invalidate_status_cache(integration.id)
+    return merged
+
+
+def integration_status(integration: AllegroIntegration) -> dict[str, Any]:
+    """The integration as the API shows it: never any token."""
+    return {
+        "id": str(integration.id),
+        "tenantId": str(integration.tenant_id),
+        "userId": str(integration.user_id),
+        "allegroUserId": integration.allegro_user_id,
+        "allegroLogin": integration.allegro_login,
+        "status": integration.status,
+        "isActive": integration.is_active,
+        "tokenExpiresAt": _iso(integration.token_expires_at),
+        "lastSyncAt": _iso(integration.last_sync_at),
+        "nextSyncAt": _iso(integration.next_sync_at),
+        "syncErrorCount": integration.sync_error_count,
+        "lastSyncError": integration.last_sync_error,
+        "createdAt": _iso(integration.created_at),
+        "updatedAt": _iso(integration.updated_at),
+    }
+
+
+def cached_status(
+    session: Session, principal: Principal, integration_id: uuid.UUID | str
+) -> dict[str, Any]:
+    """Status through the 5-minute Redis cache; ownership is still checked against the row's tenant."""
+    key = f"allegro:status:{integration_id}"
+    raw = get_redis().get(key)
+    if raw is not None:
+        status = json.loads(raw)
+        if principal.is_admin or status["tenantId"] == str(principal.tenant_id):
+            return status
+        raise IntegrationNotFound("integration not found")
+    status = integration_status(find_integration(session, principal, integration_id))
+    get_redis().set(key, json.dumps(status), ex=STATUS_CACHE_TTL_SECONDS)
+    return status
+
+
+def invalidate_status_cache(integration_id: uuid.UUID | str) -> None:
+    get_redis().delete(f"allegro:status:{integration_id}")
+
+
+def deactivate(
+    session: Session,
+    principal: Principal,
+    integration_id: uuid.UUID | str,
+    *,
+    ip: str | None = None,
+) -> None:
+    """Disconnect: tokens wiped, status `disconnected`, no more syncs."""
+    integration = find_integration(session, principal, integration_id, for_update=True)
+    integration.access_token = integration.refresh_token = None
+    integration.token_expires_at = None
+    integration.is_active = False
+    integration.status = IntegrationStatus.DISCONNECTED.value
+    integration.next_sync_at = None
+    integration.token_version += 1
+    integration.updated_at = utcnow()
+    session.add(integration)
+    record_audit(
+        session,
+        "allegro.disconnect",
+        principal=principal,
+        tenant_id=integration.tenant_id,
+        target_type="allegro_integration",
+        target_id=integration.id,
+        ip=ip,
+    )
+    session.commit()
+    invalidate_status_cache(integration.id)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,72 @@
+"""Sign-in, the guard, and the Company tab in a real Chromium."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from invoicehub.models import Company
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import make_user
+
+PASSWORD = "correct-horse-battery"
+
+
+def test_anonymous_visitor_is_sent_to_login(page: Page):
+    page.goto("/settings")
+    page.wait_for_url("**/login**")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_wrong_password_shows_one_generic_message(page: Page, session: Session):
+    user = make_user(session)
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(user.email)
+    page.get_by_label("Password").fill("wrong-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Invalid e-mail or password.")).to_be_visible()
+
+
+def test_user_edits_company_and_an_invalid_nip_is_refused(page: Page, session: Session):
+    user = make_user(session, password=PASSWORD)
+    stored_nip = session.exec(select(Company).where(Company.tenant_id == user.tenant_id)).one().nip
+    sign_in(page, user.email, PASSWORD)
+    page.get_by_role("tab", name="Company").click()
+    page.locator("#company-city").fill("Kraków")
+    page.locator("#company-postal_code").fill("30-001")
+    page.get_by_role("button", name="Save company").click()
+    expect(page.get_by_text("Company saved.")).to_be_visible()
+
+    page.locator("#company-nip").fill("5252674797")
+    page.get_by_role("button", name="Save company").click()
+    expect(page.get_by_text("invalid NIP 5252674797: the checksum does not match")).to_be_visible()
+    screenshot(page, "company-invalid-nip-1280")
+
+    session.expire_all()
+    company = session.exec(select(Company).where(Company.tenant_id == user.tenant_id)).one()
+    assert company.nip == stored_nip and company.city == "Kraków"
+
+    page.reload()
+    page.get_by_role("tab", name="Company").click()
+    expect(page.locator("#company-city")).to_have_value("Kraków")
+    expect(page.locator("#company-nip")).to_have_value(stored_nip)
+
+
+def test_signed_in_user_can_sign_out(page: Page, session: Session):
+    user = make_user(session, password=PASSWORD)
+    sign_in(page, user.email, PASSWORD)
+    page.get_by_role("button", name="User menu").click()
+    page.get_by_role("menuitem", name="Sign out").click()
+    page.wait_for_url("**/login**")
+    page.goto("/settings")
+    page.wait_for_url("**/login**")
+
+
+def test_settings_page_fits_a_375px_screen(page: Page, session: Session):
+    user = make_user(session, password=PASSWORD)
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, user.email, PASSWORD)
+    page.get_by_role("tab", name="Company").click()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    screenshot(page, "settings-company-375")
+    assert overflow <= 0
