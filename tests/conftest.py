@@ -13,7 +13,8 @@ from tests.support import services
 services.start_services()
 TEST_DATABASE_URL = services.recreate_database()
 os.environ["INVOICEHUB_DATABASE_URL"] = TEST_DATABASE_URL
-os.environ["INVOICEHUB_REDIS_URL"] = services.redis_url()
+REDIS_DB = services.claim_redis_db()
+os.environ["INVOICEHUB_REDIS_URL"] = services.redis_url(REDIS_DB)
 os.environ.setdefault("INVOICEHUB_JWT_SECRET", "test-jwt-secret-not-for-production-0123456789")
 os.environ.setdefault(
     "INVOICEHUB_TOKEN_KEYS", "k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
@@ -47,6 +48,14 @@ get_settings.cache_clear()
 _upgrade_database()
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from invoicehub.db import reset_engine
+
+    reset_engine()
+    services.drop_database()
+    services.release_redis_db(REDIS_DB)
+
+
 def truncate_all() -> None:
     import invoicehub.models  # noqa: F401
 
@@ -74,8 +83,19 @@ def session() -> Iterator[Session]:
 def emulator_url() -> Iterator[str]:
     from tests.support.emulator import emulator_process
 
-    port = int(os.environ.get("INVOICEHUB_TEST_EMULATOR_PORT", "8310"))
+    port = services.free_port()
     with emulator_process(port) as url:
         os.environ["INVOICEHUB_EMULATOR_URL"] = url
         get_settings.cache_clear()
         yield url
+
+
+@pytest.fixture
+def api():
+    """The API mounted at /api/v1 exactly as the web process mounts it (security headers too)."""
+    from fastapi.testclient import TestClient
+
+    from invoicehub.web import mounted_apps, security_headers
+
+    with TestClient(security_headers(mounted_apps()), base_url="http://127.0.0.1:8000/api/v1") as client:  # type: ignore[arg-type]
+        yield client

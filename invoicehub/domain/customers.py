@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
-from invoicehub.domain.rows import like_pattern, page_bounds, table_of
+from invoicehub.domain.rows import like_pattern, page_bounds, remember_tenant_rows, table_of
 from invoicehub.models import Customer, CustomerKind
 
 _customers = table_of(Customer)
@@ -93,6 +93,7 @@ def upsert_customer(
         stmt = _INSERT
     session.flush()
     customer, created = session.execute(stmt, values).one()
+    remember_tenant_rows(session, tenant_id, [customer.id])
     return customer, bool(created)
 
 

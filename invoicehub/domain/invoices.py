@@ -33,7 +33,12 @@ from invoicehub.domain.invoice_queries import (
 )
 from invoicehub.domain.invoice_sql import IssueContext, insert_invoice, load_issue_context
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
-from invoicehub.domain.rows import adopt_inserted, table_of
+from invoicehub.domain.rows import (
+    adopt_inserted,
+    remember_tenant_rows,
+    table_of,
+    tenant_rows_unverified,
+)
 from invoicehub.domain.taxes import RATE_FRACTIONS, LineAmounts, compute_totals, line_amounts
 from invoicehub.models import Invoice, InvoiceStatus
 from invoicehub.models.base import utcnow
@@ -59,6 +64,7 @@ SUPPORTED_CURRENCIES = ("PLN",)  # until exchange rates exist (ARCHITECTURE §7)
 MAX_AMOUNT = Decimal("9999999999.99")  # NUMERIC(12, 2)
 MAX_LINES = 1000
 _invoices = table_of(Invoice)
+_CONTEXTS = "invoicehub.issue_contexts"  # session.info key of the per-session context cache
 
 
 class InvoiceError(ValueError):
@@ -218,7 +224,18 @@ def _checked_lines(draft: InvoiceDraft) -> Sequence[LineDraft]:
 
 
 def _load_context(session: Session, draft: InvoiceDraft) -> IssueContext:
+    """Seller, template and ownership checks: read once per session, then from session.info.
+
+    So a sync job's invoices cost one round trip each. The seller is snapshotted as it was
+    when the session first issued an invoice for the company.
+    """
     product_ids = list({line.product_id for line in draft.lines if line.product_id is not None})
+    refs = [draft.customer_id, *product_ids]
+    contexts: dict[tuple[Any, ...], IssueContext] = session.info.setdefault(_CONTEXTS, {})
+    key = (draft.tenant_id, draft.company_id, draft.template_id)
+    cached = contexts.get(key)
+    if cached is not None and not tenant_rows_unverified(session, draft.tenant_id, refs):
+        return cached
     context = load_issue_context(
         session,
         tenant_id=draft.tenant_id,
@@ -237,6 +254,8 @@ def _load_context(session: Session, draft: InvoiceDraft) -> IssueContext:
         raise InvoiceError(f"customer {draft.customer_id} not found")
     if context.products_found != len(product_ids):
         raise InvoiceError("a line refers to a product that is not found")
+    contexts[key] = context
+    remember_tenant_rows(session, draft.tenant_id, refs)
     return context
 
 

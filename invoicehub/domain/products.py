@@ -1,30 +1,31 @@
 """Products: race-safe upsert (one row per external offer id, else per SKU) and listing.
 
-Two partial unique indexes guard products: (source, external_id) and SKU. A product keyed by its
-external id may carry a SKU another product already holds (a seller reuses one signature across
-offers), so that upsert cannot name a single conflict target. Instead it refreshes the row by
-key, else inserts with ON CONFLICT DO NOTHING (any index), and if that inserted nothing and the
-key still finds no row, the SKU belonged to another product: the new one is stored without it.
-No step can fail on a concurrent insert, so concurrent syncs of one offer end with one row.
-Every other case is a single INSERT ... ON CONFLICT DO UPDATE on the one index in play.
+Two partial unique indexes guard products: (source, external_id) and SKU. Known offers are
+refreshed by one UPDATE for the whole order (`upsert_products`); a new one keyed by its external
+id may carry a SKU another product already holds (a seller reuses one signature across offers),
+so its insert cannot name a single conflict target: it inserts with ON CONFLICT DO NOTHING (any
+index), and if that inserted nothing and the key still finds no row, the SKU belonged to another
+product and the new one is stored without it. No step can fail on a concurrent insert, so
+concurrent syncs of one offer end with one row. Every other case is a single INSERT ... ON
+CONFLICT DO UPDATE on the one index in play.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
-from invoicehub.domain.rows import like_pattern, page_bounds, table_of
+from invoicehub.domain import product_sql as sql
+from invoicehub.domain.rows import like_pattern, page_bounds, remember_tenant_rows
 from invoicehub.domain.taxes import DEFAULT_VAT_RATE, RATE_FRACTIONS, to_grosz
 from invoicehub.models import Product
 
-_products = table_of(Product)
 _LIMITS = {"name": 300, "sku": 100, "unit": 16, "external_id": 100}
 
 
@@ -46,107 +47,75 @@ class ProductDraft:
     default_vat_rate: str = DEFAULT_VAT_RATE
 
 
-def _as_products(stmt: Any, created: Any) -> Any:
-    """(Product, created) rows from a RETURNING statement, refreshing entities already loaded.
-
-    The statements are built once at import: static statements skip SQLAlchemy's per-call
-    compile on the sync's hot path.
-    """
-    returning = stmt.returning(*_products.c, created.label("created"))
-    orm = sa.select(Product, sa.column("created", sa.Boolean)).from_statement(returning)
-    return orm.execution_options(populate_existing=True)
-
-
-def _upsert_statement(index: list[str] | None = None, index_where: Any = None) -> Any:
-    stmt = insert(_products)
-    if index is not None:
-        excluded = stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=index,
-            index_where=index_where,
-            set_={
-                "name": excluded.name,
-                "unit": excluded.unit,
-                "gross_price": excluded.gross_price,
-                # A rate is overwritten only when the source stated one.
-                "vat_rate": sa.case(
-                    (sa.bindparam("rate_given", type_=sa.Boolean), excluded.vat_rate),
-                    else_=_products.c.vat_rate,
-                ),
-                "updated_at": sa.func.now(),
-            },
-        )
-    return _as_products(stmt, sa.literal_column("(xmax = 0)"))
-
-
-_INSERT = _as_products(insert(_products), sa.true())
-_INSERT_IF_FREE = _as_products(insert(_products).on_conflict_do_nothing(), sa.true())
-_UPSERT_BY_SKU = _upsert_statement(["tenant_id", "sku"], _products.c.sku.isnot(None))
-_UPSERT_BY_EXTERNAL_ID = _upsert_statement(
-    ["tenant_id", "source", "external_id"], _products.c.external_id.isnot(None)
-)
-_REFRESH_BY_EXTERNAL_ID = _as_products(
-    sa.update(_products)
-    .where(
-        _products.c.tenant_id == sa.bindparam("key_tenant_id"),
-        _products.c.source == sa.bindparam("key_source"),
-        _products.c.external_id == sa.bindparam("key_external_id"),
-    )
-    .values(
-        name=sa.bindparam("new_name"),
-        unit=sa.bindparam("new_unit"),
-        gross_price=sa.bindparam("new_gross_price"),
-        vat_rate=sa.func.coalesce(
-            sa.bindparam("new_vat_rate", type_=sa.String), _products.c.vat_rate
-        ),
-        updated_at=sa.func.now(),
-    ),
-    sa.false(),
-)
-
-
 def upsert_product(
     session: Session, tenant_id: uuid.UUID, draft: ProductDraft
 ) -> tuple[Product, bool]:
-    """Insert or refresh the product: (product, created). Without a key it always inserts."""
-    values = _values(tenant_id, draft)
+    """Insert or refresh one product: (product, created). Without a key it always inserts."""
+    return upsert_products(session, tenant_id, [draft])[0]
+
+
+def upsert_products(
+    session: Session, tenant_id: uuid.UUID, drafts: Sequence[ProductDraft]
+) -> list[tuple[Product, bool]]:
+    """Upsert an order's products, in the drafts' order: one UPDATE when all are known."""
+    values = [_values(tenant_id, draft) for draft in drafts]
     session.flush()
-    if values["external_id"] is not None and values["sku"] is not None:
-        product, created = _upsert_by_external_id_keeping_sku(session, values, draft.vat_rate)
-    elif values["external_id"] is not None:
-        product, created = session.execute(_UPSERT_BY_EXTERNAL_ID, values).one()
-    elif values["sku"] is not None:
-        product, created = session.execute(_UPSERT_BY_SKU, values).one()
+    known = _refresh_known(session, [v for v in values if v["external_id"] is not None])
+    results: list[tuple[Product, bool]] = []
+    for value in values:
+        key = (value["source"], value["external_id"])
+        if value["external_id"] is not None and key in known:
+            results.append((known[key], False))
+            continue
+        product, created = _upsert_new(session, value)
+        if value["external_id"] is not None:
+            known[key] = product  # the same offer twice in one order
+        results.append((product, created))
+    remember_tenant_rows(session, tenant_id, [product.id for product, _ in results])
+    return results
+
+
+def _refresh_known(
+    session: Session, values: list[dict[str, Any]]
+) -> dict[tuple[str, str], Product]:
+    """Refresh the products these drafts name by external id; the ones found, by key."""
+    if not values:
+        return {}
+    records = [
+        {key: str(v[key]) if key == "gross_price" else v[key] for key in sql.REFRESH_FIELDS}
+        for v in values
+    ]
+    params = {"tenant_id": values[0]["tenant_id"], "drafts": records}
+    rows = session.execute(sql.REFRESH_BY_EXTERNAL_ID, params).all()
+    return {(product.source, product.external_id): product for product, _ in rows}
+
+
+def _upsert_new(session: Session, value: dict[str, Any]) -> tuple[Product, bool]:
+    if value["external_id"] is not None and value["sku"] is not None:
+        return _insert_keeping_sku_if_free(session, value)
+    if value["external_id"] is not None:
+        row = session.execute(sql.UPSERT_BY_EXTERNAL_ID, value).one()
+    elif value["sku"] is not None:
+        row = session.execute(sql.UPSERT_BY_SKU, value).one()
     else:
-        product, created = session.execute(_INSERT, _without(values, "rate_given")).one()
-    return product, bool(created)
+        row = session.execute(sql.INSERT, _without_rate_given(value)).one()
+    return row[0], bool(row[1])
 
 
-def _upsert_by_external_id_keeping_sku(
-    session: Session, values: dict[str, Any], vat_rate: str | None
-) -> sa.Row[Any]:
-    refresh = {
-        "key_tenant_id": values["tenant_id"],
-        "key_source": values["source"],
-        "key_external_id": values["external_id"],
-        "new_name": values["name"],
-        "new_unit": values["unit"],
-        "new_gross_price": values["gross_price"],
-        "new_vat_rate": vat_rate,
-    }
-    if (row := session.execute(_REFRESH_BY_EXTERNAL_ID, refresh).one_or_none()) is not None:
-        return row
-    new = _without(values, "rate_given")
-    if (row := session.execute(_INSERT_IF_FREE, new).one_or_none()) is not None:
-        return row
+def _insert_keeping_sku_if_free(session: Session, value: dict[str, Any]) -> tuple[Product, bool]:
+    row = session.execute(sql.INSERT_IF_FREE, _without_rate_given(value)).one_or_none()
+    if row is not None:
+        return row[0], True
     # Nothing inserted: either a concurrent sync stored this offer first, or the SKU is taken.
-    if (row := session.execute(_REFRESH_BY_EXTERNAL_ID, refresh).one_or_none()) is not None:
-        return row
-    return session.execute(_UPSERT_BY_EXTERNAL_ID, {**values, "sku": None}).one()
+    key = (value["source"], value["external_id"])
+    if (product := _refresh_known(session, [value]).get(key)) is not None:
+        return product, False
+    row = session.execute(sql.UPSERT_BY_EXTERNAL_ID, {**value, "sku": None}).one()
+    return row[0], bool(row[1])
 
 
-def _without(values: dict[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k != key}
+def _without_rate_given(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in value.items() if k != "rate_given"}
 
 
 def get_product(session: Session, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product | None:
@@ -190,8 +159,9 @@ def _values(tenant_id: uuid.UUID, draft: ProductDraft) -> dict[str, Any]:
     for rate in (draft.vat_rate, draft.default_vat_rate):
         if rate is not None and rate not in RATE_FRACTIONS:
             raise ProductError(f"unknown VAT rate {rate!r}")
-    if draft.gross_price < 0:
-        raise ProductError("product price cannot be negative")
+    price = Decimal(draft.gross_price)
+    if not price.is_finite() or price < 0:
+        raise ProductError("product price must be a non-negative amount")
     values: dict[str, Any] = {
         "id": uuid.uuid4(),
         "tenant_id": tenant_id,
@@ -200,7 +170,7 @@ def _values(tenant_id: uuid.UUID, draft: ProductDraft) -> dict[str, Any]:
         "unit": draft.unit.strip() or "szt.",
         "vat_rate": draft.vat_rate or draft.default_vat_rate,
         "rate_given": draft.vat_rate is not None,
-        "gross_price": to_grosz(Decimal(draft.gross_price)),
+        "gross_price": to_grosz(price),
         "source": draft.source,
         "external_id": draft.external_id or None,
     }

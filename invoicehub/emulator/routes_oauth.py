@@ -153,7 +153,7 @@ def token_body(family: TokenFamily, now: float) -> dict[str, object]:
         "access_token": family.access_token,
         "token_type": "bearer",
         "refresh_token": family.refresh_token,
-        "expires_in": max(0, int(family.access_expires_at - now)),
+        "expires_in": max(0, round(family.access_expires_at - now)),
         "scope": " ".join(family.scopes),
         "allegro_api": True,
         "iss": "https://allegro.pl/",

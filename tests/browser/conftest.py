@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from tests.support.services import free_port
 from tests.support.webapp import ROOT, web_process
 
 ARTIFACTS = ROOT / "test-artifacts"
-WEB_PORT = int(os.environ.get("INVOICEHUB_TEST_WEB_PORT", "8010"))
+WEB_PORT = int(os.environ.get("INVOICEHUB_TEST_WEB_PORT", "0")) or free_port()
 CHROMIUM = os.environ.get("INVOICEHUB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

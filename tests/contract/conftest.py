@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support.emulator import SellerTokens, connect_seller, control_client
+from tests.support.emulator import ALLEGRO_ACCEPT, SellerTokens, connect_seller, control_client
 
 SELLER_LOGIN = "sklep-testowy"
 
@@ -30,6 +30,10 @@ def seller(emulator: httpx.Client) -> SellerTokens:
 
 @pytest.fixture
 def api(emulator_url: str, seller: SellerTokens) -> Iterator[httpx.Client]:
-    """A plain HTTP client on the Allegro API carrying the seller's token and the Accept header."""
-    with httpx.Client(base_url=emulator_url, headers=seller.headers(), timeout=30.0) as client:
+    """A plain HTTP client on the Allegro API with the seller's token, Accept and Content-Type.
+
+    Allegro wants its versioned media type on JSON bodies too; `json=` would send application/json.
+    """
+    headers = {**seller.headers(), "Content-Type": ALLEGRO_ACCEPT}
+    with httpx.Client(base_url=emulator_url, headers=headers, timeout=30.0) as client:
         yield client

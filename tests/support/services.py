@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_DATA_DIR = ROOT / ".data" / "test"
 PG_PORT = int(os.environ.get("INVOICEHUB_TEST_PG_PORT", "5435"))
 REDIS_PORT = int(os.environ.get("INVOICEHUB_TEST_REDIS_PORT", "6385"))
-TEST_DB = "invoicehub_test"
+TEST_DB = f"invoicehub_test_{os.getpid()}"  # one database per pytest process: runs may overlap
+REDIS_DB_SLOTS = range(1, 16)
 
 
 def start_services() -> None:
@@ -40,3 +41,50 @@ def recreate_database(name: str = TEST_DB) -> str:
 
 def redis_url(db: int = 0) -> str:
     return f"redis://127.0.0.1:{REDIS_PORT}/{db}"
+
+
+def drop_database(name: str = TEST_DB) -> None:
+    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+        )
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def claim_redis_db() -> int:
+    """Claim a Redis database number for this pytest process (overlapping runs get their own)."""
+    import redis
+
+    registry = redis.Redis(host="127.0.0.1", port=REDIS_PORT, db=0)
+    for slot in REDIS_DB_SLOTS:
+        if registry.set(f"test-slot:{slot}", os.getpid(), nx=True, ex=3 * 3600):
+            return slot
+        owner = int(registry.get(f"test-slot:{slot}") or 0)
+        if owner and not _alive(owner):
+            registry.set(f"test-slot:{slot}", os.getpid(), ex=3 * 3600)
+            return slot
+    raise RuntimeError("no free Redis database for this test run")
+
+
+def release_redis_db(slot: int) -> None:
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=REDIS_PORT, db=0).delete(f"test-slot:{slot}")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -66,9 +66,10 @@ def start_authorization(principal: Principal) -> str:
     verifier = secrets.token_urlsafe(64)[:96]
     challenge = _b64(hashlib.sha256(verifier.encode()).digest())
     get_redis().set(_state_key(state), verifier, ex=STATE_TTL_SECONDS)
-    return auth_client().build_authorize_url(
-        get_settings().allegro_redirect_uri, state=state, code_challenge=challenge
-    )
+    with auth_client() as client:
+        return client.build_authorize_url(
+            get_settings().allegro_redirect_uri, state=state, code_challenge=challenge
+        )
 
 
 def redeem_state(state: str, principal: Principal | None) -> PendingAuthorization:
@@ -107,12 +108,13 @@ def complete_authorization(
     if not code:
         raise ConnectError("Allegro did not return an authorization code.")
     try:
-        tokens = auth_client().exchange_code(
-            code, get_settings().allegro_redirect_uri, pending.code_verifier
-        )
-        me = AllegroApiClient(
-            tokens.access_token.get_secret_value(), base_url=get_settings().allegro_api_url
-        ).get_me()
+        with auth_client() as client:
+            tokens = client.exchange_code(
+                code, get_settings().allegro_redirect_uri, pending.code_verifier
+            )
+        access = tokens.access_token.get_secret_value()
+        with AllegroApiClient(access, base_url=get_settings().allegro_api_url) as api:
+            me = api.get_me()
     except AllegroError as exc:
         raise ConnectError(
             f"Allegro refused the connection ({type(exc).__name__}). Please try again."

@@ -75,9 +75,8 @@ def _refresh_locked(integration_id: uuid.UUID) -> str:
             return decrypt_token(integration.access_token or "", integration.id)
         version = integration.token_version
         try:
-            tokens = auth_client().refresh(
-                decrypt_token(integration.refresh_token or "", integration.id)
-            )
+            with auth_client() as client:
+                tokens = client.refresh(decrypt_token(integration.refresh_token or "", integration.id))
         except AuthError:
             session.rollback()
             return _after_refused_refresh(integration_id, version)

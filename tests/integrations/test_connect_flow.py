@@ -1,0 +1,170 @@
+"""Connecting an Allegro account over real HTTP against the emulator (scorecard row 15)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from invoicehub.auth.accounts import open_session
+from invoicehub.integrations.allegro import oauth
+from invoicehub.integrations.allegro.tokens import decrypt_token
+from invoicehub.models import AllegroIntegration, AuditEvent
+from invoicehub.redis_conn import get_redis
+from tests.factories import bearer, make_user
+from tests.support.allegro import approve, connect, create_seller, emulator_control
+
+
+@pytest.fixture
+def control(emulator_url: str):
+    client = emulator_control(emulator_url)
+    create_seller(client, "seller_one")
+    yield client
+    client.close()
+
+
+def _count(session: Session) -> int:
+    session.expire_all()
+    return session.exec(select(func.count()).select_from(AllegroIntegration)).one()
+
+
+def test_authorize_url_points_at_allegro_with_pkce_and_state(api: TestClient, session: Session, emulator_url, control):
+    user = make_user(session)
+    url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    assert url.startswith(f"{emulator_url}/auth/oauth/authorize?")
+    assert query["response_type"] == ["code"] and query["code_challenge_method"] == ["S256"]
+    assert query["redirect_uri"] == ["http://127.0.0.1:8000/api/v1/allegro/auth/callback"]
+    assert len(query["state"][0]) > 40 and "code_verifier" not in url
+
+
+def test_connect_creates_an_active_integration_with_encrypted_tokens(api: TestClient, session: Session, control):
+    user = make_user(session)
+    integration_id = connect(api, control, user, "seller_one")
+    integration = session.get(AllegroIntegration, integration_id)
+    assert integration.status == "active" and integration.allegro_login == "seller_one"
+    assert integration.tenant_id == user.tenant_id and integration.token_expires_at is not None
+    assert integration.access_token.startswith("k1:")
+    access = decrypt_token(integration.access_token, integration.id)
+    me = control.get("/me", headers={"Authorization": f"Bearer {access}", "Accept": "application/vnd.allegro.public.v1+json"})
+    assert me.status_code == 200 and me.json()["login"] == "seller_one"
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "allegro.connect")).one()
+
+
+def test_browser_callback_uses_the_session_cookie_and_redirects_to_settings(api: TestClient, session: Session, control):
+    user = make_user(session)
+    cookie = open_session(session, user)
+    session.commit()
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    api.cookies.set("ih_session", cookie)
+    response = api.get("/allegro/auth/callback", params=params, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/settings?tab=integrations&connected=")
+    assert _count(session) == 1
+
+
+def test_forged_state_is_rejected_and_nothing_stored(api: TestClient, session: Session, control):
+    user = make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    body, _, signature = params["state"].partition(".")
+    payload = json.loads(base64.urlsafe_b64decode(body + "=="))
+    payload["t"] = "00000000-0000-0000-0000-000000000000"
+    forged_body = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+    for state in (f"{forged_body}.{signature}", "garbage", params["state"][:-2] + "xx"):
+        response = api.post("/allegro/auth/callback", json={**params, "state": state}, headers=bearer(user))
+        assert response.status_code == 400
+    assert _count(session) == 0
+
+
+def test_replayed_state_is_rejected(api: TestClient, session: Session, control):
+    user = make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    assert api.post("/allegro/auth/callback", json=params, headers=bearer(user)).status_code == 200
+    replay = api.post("/allegro/auth/callback", json=params, headers=bearer(user))
+    assert replay.status_code == 400 and "already used" in replay.json()["detail"]
+
+
+def test_expired_state_is_rejected_and_nothing_stored(api: TestClient, session: Session, control, monkeypatch):
+    user = make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    monkeypatch.setattr(oauth.time, "time", lambda: time.monotonic() * 0 + 4_102_444_800)  # year 2100
+    response = api.post("/allegro/auth/callback", json=params, headers=bearer(user))
+    assert response.status_code == 400 and "expired" in response.json()["detail"]
+    assert _count(session) == 0
+
+
+def test_state_past_its_redis_lifetime_is_rejected(api: TestClient, session: Session, control):
+    user = make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    for key in get_redis().scan_iter("oauth:state:*"):
+        get_redis().delete(key)
+    assert api.post("/allegro/auth/callback", json=params, headers=bearer(user)).status_code == 400
+    assert _count(session) == 0
+
+
+def test_another_users_state_is_rejected_and_nothing_stored(api: TestClient, session: Session, control):
+    alice, mallory = make_user(session), make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(alice)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    body = {**params, "tenantId": str(alice.tenant_id), "userId": str(alice.id)}
+    response = api.post("/allegro/auth/callback", json=body, headers=bearer(mallory))
+    assert response.status_code == 400 and "another user" in response.json()["detail"]
+    assert _count(session) == 0
+
+
+def test_tenant_and_user_in_the_body_are_never_trusted(api: TestClient, session: Session, control):
+    alice, bob = make_user(session), make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(alice)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    body = {**params, "tenantId": str(bob.tenant_id), "userId": str(bob.id)}
+    response = api.post("/allegro/auth/callback", json=body, headers=bearer(alice))
+    assert response.json()["integration"]["tenantId"] == str(alice.tenant_id)
+
+
+def test_reconnecting_the_same_account_updates_its_tokens(api: TestClient, session: Session, control):
+    user = make_user(session)
+    first = connect(api, control, user, "seller_one")
+    before = session.get(AllegroIntegration, first)
+    old_version, old_token = before.token_version, before.access_token
+    second = connect(api, control, user, "seller_one")
+    session.expire_all()
+    after = session.get(AllegroIntegration, second)
+    assert second == first and _count(session) == 1
+    assert after.token_version == old_version + 1 and after.access_token != old_token
+
+
+def test_an_account_bound_to_another_tenant_is_refused(api: TestClient, session: Session, control):
+    alice, bob = make_user(session), make_user(session)
+    connect(api, control, alice, "seller_one")
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(bob)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    response = api.post("/allegro/auth/callback", json=params, headers=bearer(bob))
+    assert response.status_code == 400 and "already connected" in response.json()["detail"]
+    session.expire_all()
+    assert session.exec(select(AllegroIntegration)).one().tenant_id == alice.tenant_id
+
+
+def test_disconnect_wipes_tokens(api: TestClient, session: Session, control):
+    user = make_user(session)
+    integration_id = connect(api, control, user, "seller_one")
+    assert api.post(f"/allegro/deactivate/{integration_id}", headers=bearer(user)).json() == {"success": True}
+    session.expire_all()
+    integration = session.get(AllegroIntegration, integration_id)
+    assert integration.access_token is None and integration.status == "disconnected"
+
+
+def test_authorize_requires_a_signed_in_user(api: TestClient, control):
+    assert api.get("/allegro/auth/authorize").status_code == 401
+    assert isinstance(control, httpx.Client)
