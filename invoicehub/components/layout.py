@@ -50,18 +50,18 @@ def navbar() -> rx.Component:
                 AuthState.is_admin,
                 rx.fragment(*[nav_link(label, href) for label, href in ADMIN_LINKS]),
             ),
-            gap="4",
+            spacing="4",
             wrap="wrap",
             align="center",
             flex="1",
         ),
         user_menu(),
         as_="nav",
-        gap="4",
+        spacing="4",
         wrap="wrap",
         align="center",
-        padding_x="4",
-        padding_y="3",
+        padding_x="1em",
+        padding_y="0.75em",
         border_bottom="1px solid var(--gray-a5)",
         width="100%",
     )
@@ -71,13 +71,13 @@ def page_shell(*children: rx.Component, title: str) -> rx.Component:
     return rx.box(
         navbar(),
         rx.box(
-            rx.heading(title, size="6", margin_bottom="4"),
+            rx.heading(title, size="6", margin_bottom="0.75em"),
             *children,
             as_="main",
             width="100%",
             max_width="1100px",
             margin_x="auto",
-            padding="4",
+            padding="1em",
         ),
         width="100%",
         overflow_x="hidden",
@@ -87,16 +87,16 @@ def page_shell(*children: rx.Component, title: str) -> rx.Component:
 def notice(message: rx.Var, color: str) -> rx.Component:
     return rx.cond(
         message != "",
-        rx.callout(message, color_scheme=color, role="status", margin_y="2"),
+        rx.callout(message, color_scheme=color, role="status", margin_y="0.5em"),
     )
 
 
 def field(label: str, control: rx.Component, error: rx.Var | str = "") -> rx.Component:
     return rx.flex(
-        rx.text(label, as_="label", size="2", weight="medium", html_for=control.id or ""),
+        rx.el.label(label, html_for=control.id or "", class_name="rt-Text rt-r-size-2 rt-r-weight-medium"),
         control,
         rx.cond(error != "", rx.text(error, color="red", size="1", role="alert")),
         direction="column",
-        gap="1",
+        spacing="1",
         width="100%",
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
 from invoicehub.domain.rows import like_pattern, page_bounds, remember_tenant_rows, table_of
@@ -48,7 +48,9 @@ def _upsert_statement(index: list[str] | None, index_where: Any = None) -> Any:
                 "updated_at": sa.func.now(),
             },
         )
-    created = sa.literal_column("(xmax = 0)").label("created")  # true when the row was inserted
+    created: Any = sa.literal_column("(xmax = 0)").label(
+        "created"
+    )  # true when the row was inserted
     returning = stmt.returning(*_customers.c, created)
     orm = sa.select(Customer, sa.column("created", sa.Boolean)).from_statement(returning)
     return orm.execution_options(populate_existing=True)
@@ -110,27 +112,27 @@ def list_customers(
     page_size: int = 20,
 ) -> tuple[list[Customer], int]:
     """One page of the tenant's customers by name, and the total matching `search`."""
-    where = [Customer.tenant_id == tenant_id]
+    where: list[sa.ColumnElement[bool]] = [col(Customer.tenant_id) == tenant_id]
     if search and search.strip():
         pattern = like_pattern(search.strip())
         where.append(
             sa.or_(
-                Customer.name.ilike(pattern),  # type: ignore[attr-defined]
-                Customer.nip.ilike(pattern),  # type: ignore[union-attr]
-                Customer.email.ilike(pattern),  # type: ignore[attr-defined]
-                Customer.city.ilike(pattern),  # type: ignore[attr-defined]
+                col(Customer.name).ilike(pattern),
+                col(Customer.nip).ilike(pattern),
+                col(Customer.email).ilike(pattern),
+                col(Customer.city).ilike(pattern),
             )
         )
     limit, offset = page_bounds(page, page_size)
-    total = session.scalar(sa.select(sa.func.count()).select_from(Customer).where(*where)) or 0
-    items = session.scalars(
-        sa.select(Customer)
+    total = session.exec(select(sa.func.count()).select_from(Customer).where(*where)).one()
+    stmt = (
+        select(Customer)
         .where(*where)
-        .order_by(Customer.name, Customer.id)  # type: ignore[arg-type]
+        .order_by(col(Customer.name), col(Customer.id))
         .limit(limit)
         .offset(offset)
-    ).all()
-    return list(items), total
+    )
+    return list(session.exec(stmt).all()), total
 
 
 def _values(tenant_id: uuid.UUID, draft: CustomerDraft) -> dict[str, object]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from invoicehub.domain.rows import like_pattern, page_bounds
 from invoicehub.domain.taxes import Totals, compute_totals
@@ -15,18 +15,18 @@ from invoicehub.models import Invoice, InvoiceLine
 
 
 def get_invoice(session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> Invoice | None:
-    return session.scalars(
-        sa.select(Invoice).where(Invoice.id == invoice_id, Invoice.tenant_id == tenant_id)
+    return session.exec(
+        select(Invoice).where(col(Invoice.id) == invoice_id, col(Invoice.tenant_id) == tenant_id)
     ).first()
 
 
 def get_invoice_lines(session: Session, invoice_id: uuid.UUID) -> list[InvoiceLine]:
     stmt = (
-        sa.select(InvoiceLine)
-        .where(InvoiceLine.invoice_id == invoice_id)
-        .order_by(InvoiceLine.position)  # type: ignore[arg-type]
+        select(InvoiceLine)
+        .where(col(InvoiceLine.invoice_id) == invoice_id)
+        .order_by(col(InvoiceLine.position))
     )
-    return list(session.scalars(stmt).all())
+    return list(session.exec(stmt).all())
 
 
 def totals_of(lines: Sequence[InvoiceLine]) -> Totals:
@@ -44,12 +44,12 @@ def find_invoice_by_source(
     """The invoice issued for an external order, if any."""
     if not external_order_id:
         return None
-    return session.scalars(
-        sa.select(Invoice).where(
-            Invoice.tenant_id == tenant_id,
-            Invoice.source == source,
-            Invoice.integration_id == integration_id,
-            Invoice.external_order_id == external_order_id,
+    return session.exec(
+        select(Invoice).where(
+            col(Invoice.tenant_id) == tenant_id,
+            col(Invoice.source) == source,
+            col(Invoice.integration_id) == integration_id,
+            col(Invoice.external_order_id) == external_order_id,
         )
     ).first()
 
@@ -73,39 +73,36 @@ def list_invoices(
     `date_from`/`date_to` bound the issue date (inclusive); `search` matches the number and the
     buyer's name or NIP.
     """
-    where: list[sa.ColumnElement[bool]] = [Invoice.tenant_id == tenant_id]  # type: ignore[list-item]
-    filters = (
-        (Invoice.integration_id, integration_id),
-        (Invoice.external_order_id, external_order_id),
-        (Invoice.status, status),
-        (Invoice.source, source),
-    )
-    where += [column == value for column, value in filters if value is not None]
+    where: list[sa.ColumnElement[bool]] = [col(Invoice.tenant_id) == tenant_id]
+    if integration_id is not None:
+        where.append(col(Invoice.integration_id) == integration_id)
+    if external_order_id is not None:
+        where.append(col(Invoice.external_order_id) == external_order_id)
+    if status is not None:
+        where.append(col(Invoice.status) == status)
+    if source is not None:
+        where.append(col(Invoice.source) == source)
     if date_from is not None:
-        where.append(Invoice.issue_date >= date_from)  # type: ignore[arg-type]
+        where.append(col(Invoice.issue_date) >= date_from)
     if date_to is not None:
-        where.append(Invoice.issue_date <= date_to)  # type: ignore[arg-type]
+        where.append(col(Invoice.issue_date) <= date_to)
     if search and search.strip():
         pattern = like_pattern(search.strip())
-        buyer = Invoice.buyer  # JSONB
+        buyer = col(Invoice.buyer)  # JSONB
         where.append(
             sa.or_(
-                Invoice.number.ilike(pattern),  # type: ignore[attr-defined]
-                buyer["name"].astext.ilike(pattern),  # type: ignore[index]
-                buyer["nip"].astext.ilike(pattern),  # type: ignore[index]
+                col(Invoice.number).ilike(pattern),
+                buyer["name"].astext.ilike(pattern),
+                buyer["nip"].astext.ilike(pattern),
             )
         )
     limit, offset = page_bounds(page, page_size)
-    total = session.scalar(sa.select(sa.func.count()).select_from(Invoice).where(*where)) or 0
+    total = session.exec(select(sa.func.count()).select_from(Invoice).where(*where)).one()
     stmt = (
-        sa.select(Invoice)
+        select(Invoice)
         .where(*where)
-        .order_by(
-            Invoice.issue_date.desc(),  # type: ignore[attr-defined]
-            Invoice.created_at.desc(),  # type: ignore[attr-defined]
-            Invoice.id,
-        )
+        .order_by(col(Invoice.issue_date).desc(), col(Invoice.created_at).desc(), col(Invoice.id))
         .limit(limit)
         .offset(offset)
     )
-    return list(session.scalars(stmt).all()), total
+    return list(session.exec(stmt).all()), total

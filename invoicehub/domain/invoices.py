@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from invoicehub.domain import numbering
 from invoicehub.domain.invoice_queries import (
@@ -194,9 +194,9 @@ def mark_invoice_paid(
     """Record the payment (the only change an issued invoice accepts); refused when paid."""
     if paid_at.tzinfo is None:
         raise InvoiceError("paid_at must be timezone-aware")
-    invoice = session.scalars(
-        sa.select(Invoice)
-        .where(Invoice.id == invoice_id, Invoice.tenant_id == tenant_id)
+    invoice = session.exec(
+        select(Invoice)
+        .where(col(Invoice.id) == invoice_id, col(Invoice.tenant_id) == tenant_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()

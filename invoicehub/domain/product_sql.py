@@ -15,7 +15,7 @@ from invoicehub.domain.rows import table_of
 from invoicehub.models import Product
 
 _products = table_of(Product)
-_XMAX_IS_ZERO = sa.literal_column("(xmax = 0)")  # true when ON CONFLICT inserted the row
+_XMAX_IS_ZERO: Any = sa.literal_column("(xmax = 0)")  # true when ON CONFLICT inserted the row
 REFRESH_FIELDS = ("source", "external_id", "name", "unit", "gross_price", "vat_rate", "rate_given")
 
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from invoicehub.domain import product_sql as sql
 from invoicehub.domain.rows import like_pattern, page_bounds, remember_tenant_rows
@@ -131,25 +131,25 @@ def list_products(
     page_size: int = 20,
 ) -> tuple[list[Product], int]:
     """One page of the tenant's products by name, and the total matching `search`."""
-    where = [Product.tenant_id == tenant_id]
+    where: list[sa.ColumnElement[bool]] = [col(Product.tenant_id) == tenant_id]
     if search and search.strip():
         pattern = like_pattern(search.strip())
         where.append(
             sa.or_(
-                Product.name.ilike(pattern),  # type: ignore[attr-defined]
-                Product.sku.ilike(pattern),  # type: ignore[union-attr]
+                col(Product.name).ilike(pattern),
+                col(Product.sku).ilike(pattern),
             )
         )
     limit, offset = page_bounds(page, page_size)
-    total = session.scalar(sa.select(sa.func.count()).select_from(Product).where(*where)) or 0
-    items = session.scalars(
-        sa.select(Product)
+    total = session.exec(select(sa.func.count()).select_from(Product).where(*where)).one()
+    stmt = (
+        select(Product)
         .where(*where)
-        .order_by(Product.name, Product.id)  # type: ignore[arg-type]
+        .order_by(col(Product.name), col(Product.id))
         .limit(limit)
         .offset(offset)
-    ).all()
-    return list(items), total
+    )
+    return list(session.exec(stmt).all()), total
 
 
 def _values(tenant_id: uuid.UUID, draft: ProductDraft) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from invoicehub.models import STANDARD_TEMPLATE_ID, InvoiceTemplate
 
@@ -16,22 +16,19 @@ BUILT_IN_CODES = (STANDARD_CODE, COMPACT_CODE)
 
 def _visible_to(tenant_id: uuid.UUID) -> sa.ColumnElement[bool]:
     return sa.or_(
-        InvoiceTemplate.tenant_id.is_(None),  # type: ignore[union-attr]
-        InvoiceTemplate.tenant_id == tenant_id,
+        col(InvoiceTemplate.tenant_id).is_(None),
+        col(InvoiceTemplate.tenant_id) == tenant_id,
     )
 
 
 def list_templates(session: Session, tenant_id: uuid.UUID) -> list[InvoiceTemplate]:
     """Built-ins first, then the tenant's own, each by name."""
     stmt = (
-        sa.select(InvoiceTemplate)
+        select(InvoiceTemplate)
         .where(_visible_to(tenant_id))
-        .order_by(
-            InvoiceTemplate.tenant_id.is_not(None),  # type: ignore[union-attr]
-            InvoiceTemplate.name,
-        )
+        .order_by(col(InvoiceTemplate.tenant_id).is_not(None), col(InvoiceTemplate.name))
     )
-    return list(session.scalars(stmt).all())
+    return list(session.exec(stmt).all())
 
 
 def get_template(
@@ -47,12 +44,12 @@ def get_template(
 def default_template_id(session: Session, tenant_id: uuid.UUID) -> uuid.UUID:
     """The tenant's own default template, else the built-in default, else "standard"."""
     stmt = (
-        sa.select(InvoiceTemplate.id)
-        .where(_visible_to(tenant_id), InvoiceTemplate.is_default.is_(True))  # type: ignore[attr-defined]
-        .order_by(InvoiceTemplate.tenant_id.is_(None))  # type: ignore[union-attr]
+        select(InvoiceTemplate.id)
+        .where(_visible_to(tenant_id), col(InvoiceTemplate.is_default).is_(True))
+        .order_by(col(InvoiceTemplate.tenant_id).is_(None))
         .limit(1)
     )
-    return session.scalar(stmt) or STANDARD_TEMPLATE_ID
+    return session.exec(stmt).first() or STANDARD_TEMPLATE_ID
 
 
 def template_code(session: Session, template_id: uuid.UUID | None) -> str:

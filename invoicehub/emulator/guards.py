@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -164,8 +165,7 @@ def query_int(request: Request, name: str, default: int) -> int | None:
 
 
 def json_object(raw: bytes) -> dict[str, Any] | None:
-    import json
-
+    """A JSON object from a request body, None when the body is not one."""
     try:
         data = json.loads(raw or b"null")
     except ValueError:

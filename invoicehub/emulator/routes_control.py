@@ -1,4 +1,33 @@
-"""The control API under /__emulator/: not Allegro, plain JSON, for tests, demos and benchmarks."""
+"""The control API under /__emulator/: not Allegro, plain JSON, for tests, demos and benchmarks.
+
+GET    /__emulator/health                          200 {"status": "ok"}
+POST   /__emulator/reset                           forget everything; config back to defaults
+POST   /__emulator/sellers                         {login, email?, companyName?, nip?, firstName?,
+                                                    lastName?} -> seller (numeric id; same login
+                                                    = same seller, given fields updated)
+GET    /__emulator/sellers                         {"sellers": [...]}
+POST   /__emulator/sellers/{login}/orders          {"checkoutForms": [CheckoutForm...]} -> {"ids",
+                                                    "orders": [{id, revision, updatedAt}]}; a known
+                                                    id is an update (new revision and updatedAt);
+                                                    one journal event per form from its status
+POST   /__emulator/sellers/{login}/orders/generate {count, seed, anchor?, days?} -> {count, ids}
+POST   /__emulator/sellers/{login}/events          {checkoutFormId, type} -> {id} (e.g. duplicates)
+POST   /__emulator/sellers/{login}/revoke          kill the seller's access and refresh tokens
+GET    /__emulator/sellers/{login}/invoices        uploaded files: orderId, invoiceId,
+                                                    invoiceNumber, fileName, size, sha256
+GET    /__emulator/sellers/{login}/invoices/{invoiceId}/file   the uploaded PDF
+POST   /__emulator/oauth/approve                   {authUrl, login} -> {redirectUrl}
+POST   /__emulator/faults                          {pathPattern, status?, delayMs?, count?=1,
+                                                    retryAfter?, body?, method?} (see faults.py)
+GET    /__emulator/faults, DELETE /__emulator/faults
+GET|POST /__emulator/config                        {accessTokenTtl?, refreshTokenTtl?, codeTtl?,
+                                                    refreshGraceSeconds?, rateLimitPerMinute?,
+                                                    rateLimitBlockSeconds?, invoiceScanSeconds?,
+                                                    rejectInvoiceWhenNotRequired?}
+GET|DELETE /__emulator/stats                       {tokenCalls{grant}, apiCalls{"GET /path"},
+                                                    responses{status}}; DELETE zeroes them
+POST   /__emulator/clock                           {advanceSeconds} moves the emulator's clock on
+"""
 
 from __future__ import annotations
 

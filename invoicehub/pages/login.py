@@ -15,13 +15,13 @@ def login_page() -> rx.Component:
                 rx.flex(
                     rx.heading("Sign in to Invoice-HUB", size="5"),
                     notice(AuthState.login_error, "red"),
-                    rx.text("E-mail", as_="label", html_for="email", size="2"),
+                    rx.el.label("E-mail", html_for="email", class_name="rt-Text rt-r-size-2"),
                     rx.input(id="email", name="email", type="email", required=True, auto_focus=True),
-                    rx.text("Password", as_="label", html_for="password", size="2"),
+                    rx.el.label("Password", html_for="password", class_name="rt-Text rt-r-size-2"),
                     rx.input(id="password", name="password", type="password", required=True),
                     rx.button("Sign in", type="submit", id="sign-in", width="100%"),
                     direction="column",
-                    gap="3",
+                    spacing="3",
                 ),
                 on_submit=AuthState.login,
                 reset_on_submit=False,
@@ -30,5 +30,5 @@ def login_page() -> rx.Component:
             max_width="400px",
         ),
         min_height="100vh",
-        padding="4",
+        padding="1em",
     )

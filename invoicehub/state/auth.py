@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 import reflex as rx
 
 from invoicehub import ratelimit
@@ -11,6 +14,11 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.db import session_scope
 
 LOGIN_ERROR = "Invalid e-mail or password."
+
+
+def navigate(url: str) -> rx.event.EventSpec:
+    """A full page load in the same tab (the server must see it, e.g. to set a cookie)."""
+    return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
 class AuthState(rx.State):
@@ -85,11 +93,11 @@ class AuthState(rx.State):
         self.login_error = ""
         next_path = safe_next_path(self.router.url.query_parameters.get("next"))
         ticket = issue_login_ticket(token)
-        return rx.redirect(f"/api/v1/auth/session/{ticket}?next={next_path}", is_external=True)
+        return navigate(f"/api/v1/auth/session/{ticket}?{urlencode({'next': next_path})}")
 
     @rx.event
     def logout(self) -> rx.event.EventSpec:
         self.user_name = self.user_email = ""
         self.is_admin = False
-        return rx.redirect("/api/v1/auth/logout", is_external=True)
+        return navigate("/api/v1/auth/logout")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 
 from tests.support.services import free_port
 from tests.support.webapp import ROOT, web_process
@@ -49,10 +49,16 @@ def page(browser: Browser, web_url: str, request: pytest.FixtureRequest) -> Iter
     errors: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and "favicon" not in message.text:
+        # A failed resource load is reported by on_response below, with its URL.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             errors.append(message.text)
 
+    def on_response(response: Response) -> None:
+        if response.status >= 500 or (response.status == 404 and "favicon" not in response.url):
+            errors.append(f"{response.status} {response.url}")
+
     page.on("console", on_console)
+    page.on("response", on_response)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     shot = ARTIFACTS / "screenshots" / f"{request.node.name}-final.png"

@@ -1,4 +1,4 @@
-"""Fixtures for the emulator's behaviour tests: a reset emulator and a connected seller.
+"""Fixtures for the contract tests: a reset emulator and a connected seller.
 
 `emulator_url` (one emulator process per test session) comes from tests/conftest.py.
 """

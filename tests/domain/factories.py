@@ -1,4 +1,4 @@
-"""Small builders for invoicing rows and drafts (real rows in the test database, no fixture files)."""
+"""Small builders for invoicing rows and drafts (real rows in the test database, no row files)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
-from invoicehub.db import get_engine
 from invoicehub.domain.invoices import BuyerSnapshot, InvoiceDraft, LineDraft, create_invoice
 from invoicehub.domain.nip import NIP_WEIGHTS
 from invoicehub.models import (
-    COMPACT_TEMPLATE_ID,
     DEFAULT_SERIES_PATTERN,
-    STANDARD_TEMPLATE_ID,
     Company,
     Invoice,
-    InvoiceTemplate,
     Tenant,
 )
 
@@ -28,20 +23,6 @@ SELLER_NIP = "5252674798"
 BANK_ACCOUNT = "61109010140000071219812874"
 ISSUE_DATE = date(2026, 11, 28)
 _serial = itertools.count(1)
-
-
-def ensure_builtin_templates() -> None:
-    """Put back the migration's built-in templates.
-
-    tests/conftest.py truncates `tenants` with CASCADE, which also empties `invoice_templates`
-    (it references tenants), so the built-ins it means to keep are gone before each test.
-    """
-    rows = [
-        {"id": STANDARD_TEMPLATE_ID, "code": "standard", "name": "Standard", "is_default": True},
-        {"id": COMPACT_TEMPLATE_ID, "code": "compact", "name": "Compact", "is_default": False},
-    ]
-    with get_engine().begin() as conn:
-        conn.execute(insert(InvoiceTemplate.__table__).values(rows).on_conflict_do_nothing())  # type: ignore[attr-defined]
 
 
 def make_nip(seed: int) -> str:

@@ -188,9 +188,7 @@ def test_company_customer_and_product_of_another_tenant_are_refused(session: Ses
     with pytest.raises(InvoiceError, match="customer"):
         create_invoice(session, invoice_draft(company, customer_id=foreign_customer.id))
     with pytest.raises(InvoiceError, match="product"):
-        create_invoice(
-            session, invoice_draft(company, lines=[line(product_id=foreign_product.id)])
-        )
+        create_invoice(session, invoice_draft(company, lines=[line(product_id=foreign_product.id)]))
     with pytest.raises(InvoiceError, match="customer"):
         create_invoice(session, invoice_draft(company, customer_id=uuid.uuid4()))
 

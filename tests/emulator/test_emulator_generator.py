@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.emulator import SellerTokens
+from tests.support.emulator import SellerTokens, connect_seller
 
 NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 ANCHOR = "2026-03-01T12:00:00Z"
@@ -53,11 +53,8 @@ def test_same_seed_gives_the_same_orders(
     _generate(emulator, seller.login, 50, 7)
     first = _all_forms(api)
     emulator.post("/__emulator/reset")
-    emulator.post("/__emulator/sellers", json={"login": seller.login})
-    _generate(emulator, seller.login, 50, 7)
-    from tests.support.emulator import connect_seller
-
     again = connect_seller(emulator, seller.login)
+    _generate(emulator, seller.login, 50, 7)
     api.headers["Authorization"] = f"Bearer {again.access_token}"
     assert _all_forms(api) == first
 

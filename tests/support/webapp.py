@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -14,6 +15,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 420
+WEB_WORKDIR = ROOT / ".data" / "test-web"
+BUILD_LOCK = ROOT / ".data" / "test-web.lock"
 
 
 def _env(port: int) -> dict[str, str]:
@@ -28,6 +31,8 @@ def _env(port: int) -> dict[str, str]:
             "NPM_CONFIG_REGISTRY": "https://registry.npmjs.org",
             "INVOICEHUB_WEB_URL": f"http://127.0.0.1:{port}",
             "PYTHONUNBUFFERED": "1",
+            # Tests build into their own folder so a running `make run` keeps its .web.
+            "REFLEX_WEB_WORKDIR": str(WEB_WORKDIR),
         }
     )
     return env
@@ -37,7 +42,10 @@ def _env(port: int) -> dict[str, str]:
 def web_process(port: int, log_path: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
+    BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    # One test web app at a time per checkout: overlapping runs would rebuild the same folder.
+    with BUILD_LOCK.open("w") as lock, log_path.open("wb") as log:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         proc = subprocess.Popen(
             [
                 str(ROOT / ".venv/bin/reflex"),

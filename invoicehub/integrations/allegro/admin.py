@@ -166,9 +166,9 @@ def list_all_integrations(
     """One page of every tenant's integrations, and how many match in total.
 
     `status` is an IntegrationStatus value or "errors" (as counted by `integration_summary`).
-    `search` is a case-insensitive substring of the Allegro login, the user's e-mail or the
-    tenant's name; at 10,000 integrations a sequential ILIKE over this three-table join costs a
-    few milliseconds, so no trigram index is needed.
+    `search` is a case-insensitive substring (ILIKE, wildcards escaped) of the Allegro login, the
+    user's e-mail or the tenant's name. No trigram index: at 10,000 integrations a page costs
+    about 10-20 ms (count + page, sequential scans), see tests/api/test_admin_api.py.
     """
     offset, limit = _page_bounds(page, page_size)
     conditions: list[Any] = []
@@ -184,24 +184,36 @@ def list_all_integrations(
     if len(term) > MAX_SEARCH_LENGTH:
         raise InvalidQuery(f"search must have at most {MAX_SEARCH_LENGTH} characters")
     if term:
-        pattern = f"%{_escape_like(term)}%"
-        conditions.append(
-            sa.or_(
-                col(AllegroIntegration.allegro_login).ilike(pattern, escape="\\"),
-                col(User.email).ilike(pattern, escape="\\"),
-                col(Tenant.name).ilike(pattern, escape="\\"),
-            )
-        )
+        conditions.append(_search_condition(f"%{_escape_like(term)}%"))
     order = _order_by(sort)
-    joined = (
+    total = session.exec(
+        select(func.count()).select_from(AllegroIntegration).where(*conditions)
+    ).one()
+    if offset >= total:
+        return [], int(total)
+    query = (
         select(AllegroIntegration, User.email, Tenant.name)
         .join(User, col(User.id) == AllegroIntegration.user_id)
         .join(Tenant, col(Tenant.id) == AllegroIntegration.tenant_id)
         .where(*conditions)
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
     )
-    total = session.exec(select(func.count()).select_from(joined.subquery())).one()
-    rows = session.exec(joined.order_by(*order).offset(offset).limit(limit)).all()
+    rows = session.exec(query).all()
     return [_admin_row(i, email, tenant) for i, email, tenant in rows], int(total)
+
+
+def _search_condition(pattern: str) -> Any:
+    # Users and tenants are matched on their own (small) tables first: ILIKE then runs once per
+    # user and tenant instead of once per joined integration row, about 3x faster at 10,000.
+    users = select(User.id).where(col(User.email).ilike(pattern, escape="\\"))
+    tenants = select(Tenant.id).where(col(Tenant.name).ilike(pattern, escape="\\"))
+    return sa.or_(
+        col(AllegroIntegration.allegro_login).ilike(pattern, escape="\\"),
+        col(AllegroIntegration.user_id).in_(users),
+        col(AllegroIntegration.tenant_id).in_(tenants),
+    )
 
 
 def _admin_row(i: AllegroIntegration, email: str, tenant_name: str) -> AdminIntegrationRow:

@@ -227,7 +227,9 @@ def _lines(
     lines: list[MappedLine] = []
     for item in form.line_items:
         if item.quantity < 1:
-            raise OrderProblem(f"line {item.offer.name!r}: quantity {item.quantity} is not positive")
+            raise OrderProblem(
+                f"line {item.offer.name!r}: quantity {item.quantity} is not positive"
+            )
         rate, stated = _item_rate(item, settings, product_rates)
         sku = item.offer.external.id if item.offer.external else None
         lines.append(

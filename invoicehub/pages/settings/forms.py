@@ -42,7 +42,7 @@ def profile_tab() -> rx.Component:
                     ),
                     rx.button("Save profile", type="submit", id="save-profile"),
                     direction="column",
-                    gap="3",
+                    spacing="3",
                 ),
                 on_submit=SettingsState.save_profile,
                 reset_on_submit=False,
@@ -68,14 +68,14 @@ def profile_tab() -> rx.Component:
                     ),
                     rx.button("Change password", type="submit", id="change-password"),
                     direction="column",
-                    gap="3",
+                    spacing="3",
                 ),
                 on_submit=SettingsState.save_password,
                 reset_on_submit=True,
             )
         ),
         direction="column",
-        gap="4",
+        spacing="4",
     )
 
 
@@ -102,7 +102,7 @@ def company_tab() -> rx.Component:
             rx.grid(
                 *[company_input(key, label) for key, label in COMPANY_LABELS],
                 columns=rx.breakpoints(initial="1", sm="2"),
-                gap="3",
+                spacing="3",
                 width="100%",
             ),
             rx.text(
@@ -116,6 +116,6 @@ def company_tab() -> rx.Component:
                 disabled=SettingsState.company_saving,
             ),
             direction="column",
-            gap="3",
+            spacing="3",
         )
     )

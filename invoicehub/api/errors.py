@@ -1,0 +1,122 @@
+"""Uniform error bodies (`{"detail": ...}`), their OpenAPI docs, and the audit row for denials.
+
+Wired by `install_error_handlers(api)` in `create_api()`. A 403 or 404 answered to a signed-in
+caller is recorded as `api.denied` (ARCHITECTURE §8: a foreign id answers 404, so every probe of
+another tenant's ids leaves a trace), in its own transaction so a rolled-back request keeps it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from invoicehub.activity import record_audit
+from invoicehub.api.deps import client_address
+from invoicehub.auth.tokens import Principal
+from invoicehub.db import get_engine
+
+log = logging.getLogger(__name__)
+
+DENIAL_ACTION = "api.denied"
+DENIAL_STATUSES = frozenset({403, 404})
+MAX_TARGET_ID = 64
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+_DEFAULT_DETAILS = {
+    401: "authentication required",
+    403: "administrator role required",
+    404: "integration not found",
+    409: "conflict with the current state",
+    413: "request body too large (limit 1 MB)",
+    429: "too many requests, try again later",
+    503: "a required service is unavailable",
+}
+
+
+def error_responses(
+    descriptions: dict[int, str | tuple[str, str]],
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries with the error body and an example, keyed by status.
+
+    A value is the description, or (description, the `detail` the example shows).
+    """
+    responses: dict[int | str, dict[str, Any]] = {}
+    for code, value in descriptions.items():
+        description, detail = value if isinstance(value, tuple) else (value, "")
+        example = {"detail": detail or _DEFAULT_DETAILS.get(code, description.lower())}
+        responses[code] = {
+            "model": ErrorResponse,
+            "description": description,
+            "content": {"application/json": {"example": example}},
+        }
+        if code == 429:
+            responses[code]["headers"] = {
+                "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+            }
+    return responses
+
+
+def validation_error_response(
+    description: str, field: str, message: str
+) -> dict[int | str, dict[str, Any]]:
+    """A 422 documented in FastAPI's own shape, naming the refused field."""
+    example = {
+        "detail": [{"loc": ["body", "settings", field], "msg": message, "type": "value_error"}]
+    }
+    return {
+        422: {"description": description, "content": {"application/json": {"example": example}}}
+    }
+
+
+def _record_denial(request: Request, principal: Principal, status_code: int) -> None:
+    route = request.scope.get("route")
+    params = request.path_params
+    target = next(iter(params.values()), "") if params else ""
+    try:
+        with Session(get_engine()) as session:
+            record_audit(
+                session,
+                DENIAL_ACTION,
+                principal=principal,
+                target_type="api_route",
+                target_id=str(target)[:MAX_TARGET_ID],
+                after={
+                    "method": request.method,
+                    "route": getattr(route, "path", request.url.path),
+                    "status": status_code,
+                },
+                ip=client_address(request),
+            )
+            session.commit()
+    except Exception:  # the refusal itself must still be answered
+        log.warning("could not record an api.denied audit row", exc_info=False)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    principal = getattr(request.state, "principal", None)
+    if exc.status_code in DENIAL_STATUSES and isinstance(principal, Principal):
+        await run_in_threadpool(_record_denial, request, principal, exc.status_code)
+    return await http_exception_handler(request, exc)
+
+
+async def _unexpected_error(_: Request, __: Exception) -> JSONResponse:
+    # Starlette re-raises after answering, so the server still logs the traceback.
+    return JSONResponse({"detail": "internal server error"}, status_code=500)
+
+
+def install_error_handlers(api: FastAPI) -> None:
+    api.add_exception_handler(StarletteHTTPException, _http_error)
+    api.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,275 @@
+"""Platform-admin endpoints: every tenant's integrations, their settings and syncs, audit, queues.
+
+Every route depends on AdminDep (403 for sellers). Actions are audited: settings changes by the
+AllegroService, syncs and enable/disable by the sync engine or here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, HTTPException, Query, Request, status
+from pydantic import BaseModel
+from redis.exceptions import RedisError
+
+from invoicehub.api.deps import AdminDep, SessionDep, client_address
+from invoicehub.api.errors import error_responses, validation_error_response
+from invoicehub.api.routes.allegro import (
+    SettingsResponse,
+    UpdateSettingsResponse,
+    settings_error_detail,
+)
+from invoicehub.integrations.allegro.admin import (
+    MAX_PAGE_SIZE,
+    MAX_SEARCH_LENGTH,
+    AdminIntegrationRow,
+    AuditEventItem,
+    IntegrationSummary,
+    InvalidQuery,
+    QueueOverview,
+    admin_get_settings,
+    admin_update_settings,
+    integration_summary,
+    list_all_integrations,
+    list_audit_events,
+    queue_overview,
+)
+from invoicehub.integrations.allegro.preferences import SettingsError
+from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.redis_conn import get_redis
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+StatusFilter = Literal["active", "needs_reauth", "disabled", "disconnected", "errors"]
+SortKey = Literal[
+    "lastSyncAt",
+    "-lastSyncAt",
+    "syncErrorCount",
+    "-syncErrorCount",
+    "status",
+    "-status",
+    "allegroLogin",
+    "-allegroLogin",
+    "createdAt",
+    "-createdAt",
+]
+PageQuery = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
+PageSizeQuery = Annotated[int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE)]
+
+ADMIN_ERRORS = error_responses({401: "Not signed in", 403: "Not a platform administrator"})
+NOT_FOUND = error_responses({404: "No such integration"})
+EXAMPLE_ROW = {
+    "id": "9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+    "tenantId": "0b8f7c1e-5a43-4a53-8f3c-2d1e0f9a8b7c",
+    "tenantName": "Demo Shop Sp. z o.o.",
+    "userId": "5d6e7f80-1a2b-4c3d-9e8f-0a1b2c3d4e5f",
+    "userEmail": "demo@invoicehub.local",
+    "allegroUserId": "43210987",
+    "allegroLogin": "demo_seller",
+    "status": "active",
+    "isActive": True,
+    "tokenExpiresAt": "2026-11-28T21:15:00Z",
+    "lastSyncAt": "2026-11-28T09:15:00Z",
+    "nextSyncAt": "2026-11-28T10:15:00Z",
+    "syncErrorCount": 0,
+    "lastSyncError": None,
+    "createdAt": "2026-11-20T08:00:00Z",
+    "updatedAt": "2026-11-28T09:15:00Z",
+}
+
+
+def _example(value: Any) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {"application/json": {"example": value}}}}
+
+
+def _invalid_query(exc: InvalidQuery, name: str) -> HTTPException:
+    detail = [{"loc": ["query", name], "msg": str(exc), "type": "value_error"}]
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+
+
+class AdminIntegrationList(BaseModel):
+    items: list[AdminIntegrationRow]
+    total: int
+
+
+class AuditEventList(BaseModel):
+    items: list[AuditEventItem]
+    total: int
+
+
+@router.get(
+    "/allegro/integrations",
+    response_model=AdminIntegrationList,
+    responses={**_example({"items": [EXAMPLE_ROW], "total": 1}), **ADMIN_ERRORS},
+)
+def all_integrations(
+    _: AdminDep,
+    session: SessionDep,
+    status_filter: Annotated[StatusFilter | None, Query(alias="status")] = None,
+    search: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_SEARCH_LENGTH,
+            description="Part of the Allegro login, the user's e-mail or the tenant's name",
+        ),
+    ] = None,
+    sort: Annotated[SortKey, Query(description="Sort key; '-' sorts descending")] = "-lastSyncAt",
+    page: PageQuery = 1,
+    page_size: PageSizeQuery = 25,
+) -> AdminIntegrationList:
+    """Every tenant's integrations, one page at a time (`errors`: the summary's error count)."""
+    try:
+        items, total = list_all_integrations(
+            session,
+            status=status_filter,
+            search=search,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+        )
+    except InvalidQuery as exc:
+        raise _invalid_query(exc, "search") from exc
+    return AdminIntegrationList(items=items, total=total)
+
+
+@router.get(
+    "/allegro/summary",
+    response_model=IntegrationSummary,
+    responses={
+        **_example({"total": 42, "active": 38, "errors": 3, "lastSyncAt": "2026-11-28T09:15:00Z"}),
+        **ADMIN_ERRORS,
+    },
+)
+def summary(_: AdminDep, session: SessionDep) -> IntegrationSummary:
+    """Counts for the admin dashboard; `errors` = failing syncs, `needs_reauth` or `disabled`."""
+    return integration_summary(session)
+
+
+@router.get(
+    "/allegro/settings/{integration_id}",
+    response_model=SettingsResponse,
+    responses={**ADMIN_ERRORS, **NOT_FOUND},
+)
+def read_settings(integration_id: str, admin: AdminDep, session: SessionDep) -> SettingsResponse:
+    """Any tenant's integration settings, in the seller endpoint's shape."""
+    try:
+        return SettingsResponse(settings=admin_get_settings(session, admin, integration_id))
+    except IntegrationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+
+
+@router.put(
+    "/allegro/settings/{integration_id}",
+    response_model=UpdateSettingsResponse,
+    responses={
+        **ADMIN_ERRORS,
+        **NOT_FOUND,
+        **validation_error_response(
+            "A setting has a wrong type or value, or is unknown; nothing was stored",
+            "syncFrequencyMinutes",
+            "must be one of 5, 15, 30, 60, 120, 360, 720, 1440 minutes",
+        ),
+    },
+)
+def write_settings(
+    integration_id: str,
+    request: Request,
+    admin: AdminDep,
+    session: SessionDep,
+    settings: Annotated[
+        dict[str, Any],
+        Body(embed=True, examples=[{"syncFrequencyMinutes": 30, "autoMarkAsPaid": True}]),
+    ],
+) -> UpdateSettingsResponse:
+    """Same validation as the seller's PUT; audited as `admin.allegro.settings.update`."""
+    try:
+        merged = admin_update_settings(
+            session, admin, integration_id, settings, ip=client_address(request)
+        )
+    except IntegrationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    except SettingsError as exc:
+        session.rollback()
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)
+        ) from exc
+    return UpdateSettingsResponse(success=True, settings=merged)
+
+
+@router.get(
+    "/audit-events",
+    response_model=AuditEventList,
+    responses={
+        **_example(
+            {
+                "items": [
+                    {
+                        "id": 17,
+                        "tenantId": EXAMPLE_ROW["tenantId"],
+                        "userId": EXAMPLE_ROW["userId"],
+                        "action": "allegro.settings.update",
+                        "targetType": "allegro_integration",
+                        "targetId": EXAMPLE_ROW["id"],
+                        "before": {"autoMarkAsPaid": False},
+                        "after": {"autoMarkAsPaid": True},
+                        "ip": "127.0.0.1",
+                        "createdAt": "2026-11-28T09:15:00Z",
+                    }
+                ],
+                "total": 1,
+            }
+        ),
+        **ADMIN_ERRORS,
+    },
+)
+def audit_events(
+    _: AdminDep,
+    session: SessionDep,
+    action: Annotated[
+        str | None,
+        Query(max_length=60, description="Exact action, or a dotted prefix such as `allegro`"),
+    ] = None,
+    tenant_id: Annotated[str | None, Query(alias="tenantId", max_length=36)] = None,
+    page: PageQuery = 1,
+    page_size: PageSizeQuery = 25,
+) -> AuditEventList:
+    """The insert-only audit trail, newest first."""
+    try:
+        items, total = list_audit_events(
+            session, action=action, tenant_id=tenant_id, page=page, page_size=page_size
+        )
+    except InvalidQuery as exc:
+        raise _invalid_query(exc, "tenantId") from exc
+    return AuditEventList(items=items, total=total)
+
+
+@router.get(
+    "/queues",
+    response_model=QueueOverview,
+    responses={
+        **_example(
+            {
+                "queues": [
+                    {"name": "default", "queued": 0, "started": 0, "failed": 0, "scheduled": 1},
+                    {"name": "sync", "queued": 2, "started": 1, "failed": 0, "scheduled": 0},
+                ],
+                "workers": [
+                    {
+                        "name": "worker-1",
+                        "state": "busy",
+                        "queues": ["sync", "default"],
+                        "lastHeartbeat": "2026-11-28T09:15:00Z",
+                    }
+                ],
+            }
+        ),
+        **ADMIN_ERRORS,
+        **error_responses({503: "Redis is unavailable"}),
+    },
+)
+def queues(_: AdminDep) -> QueueOverview:
+    """Depth, started, failed and scheduled jobs per RQ queue, and the live workers."""
+    try:
+        return queue_overview(get_redis())
+    except RedisError as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "redis is unavailable") from exc

@@ -1,0 +1,166 @@
+"""The Allegro settings form shared by the seller's Integrations tab and the admin dialog.
+
+The form edits a flat dict keyed by the AllegroSettings field names: switches hold booleans
+and selects hold strings. `form_values` and `partial_from_form` convert from and to what the
+AllegroService validates; the server's rules stay the only rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from invoicehub.integrations.allegro.preferences import SYNC_FREQUENCIES, AllegroSettings
+
+REQUESTED_ONLY = "requested_only"
+SWITCHES = (
+    ("autoGenerateInvoices", "Generate invoices automatically", "Issue an invoice for every paid order."),
+    ("autoCreateCustomer", "Create customers from buyers", "Add each new buyer to Customers."),
+    ("autoCreateProduct", "Create products from offers", "Add each new offer to Products."),
+    ("autoMarkAsPaid", "Mark invoices as paid", "When Allegro reports the full payment."),
+    ("invoiceMode", "Only when the buyer asks for an invoice", "Otherwise every order is invoiced."),
+    ("includeShipping", "Invoice the shipping cost", "Adds delivery as its own line."),
+)
+CHOICES = ("syncFrequencyMinutes", "defaultVatRate", "invoiceTemplateId")
+VAT_RATE_OPTIONS = (("23", "23%"), ("8", "8%"), ("5", "5%"), ("0", "0%"), ("zw", "zw (exempt)"))
+
+
+def _frequency_label(minutes: int) -> str:
+    if minutes < 60:
+        return f"Every {minutes} minutes"
+    hours = minutes // 60
+    return "Every hour" if hours == 1 else ("Once a day" if hours == 24 else f"Every {hours} hours")
+
+
+FREQUENCY_OPTIONS = tuple((str(m), _frequency_label(m)) for m in SYNC_FREQUENCIES)
+
+
+def form_values(settings: AllegroSettings) -> dict[str, Any]:
+    """The form's dict for stored settings."""
+    values: dict[str, Any] = {key: getattr(settings, key) for key, _, _ in SWITCHES}
+    values["invoiceMode"] = settings.invoiceMode == REQUESTED_ONLY
+    values["syncFrequencyMinutes"] = str(settings.syncFrequencyMinutes)
+    values["defaultVatRate"] = str(settings.defaultVatRate)
+    values["invoiceTemplateId"] = settings.invoiceTemplateId
+    return values
+
+
+def _number_or_text(value: Any) -> Any:
+    text = str(value)
+    return int(text) if text.isdigit() else text
+
+
+def partial_from_form(values: dict[str, Any]) -> dict[str, Any]:
+    """The partial update the form asks for; wrong values go through so the server names them."""
+    partial: dict[str, Any] = {key: values[key] for key, _, _ in SWITCHES if key in values}
+    if "invoiceMode" in values:
+        mode = values["invoiceMode"]
+        partial["invoiceMode"] = (REQUESTED_ONLY if mode else "all") if isinstance(mode, bool) else mode
+    if "syncFrequencyMinutes" in values:
+        partial["syncFrequencyMinutes"] = _number_or_text(values["syncFrequencyMinutes"])
+    if "defaultVatRate" in values:
+        partial["defaultVatRate"] = _number_or_text(values["defaultVatRate"])
+    if "invoiceTemplateId" in values:
+        partial["invoiceTemplateId"] = str(values["invoiceTemplateId"])
+    return partial
+
+
+def _error(errors: rx.Var, key: str) -> rx.Component:
+    message = errors.get(key, "").to(str)
+    return rx.cond(message != "", rx.text(message, color="red", size="1", role="alert"))
+
+
+def _label(text: str, control_id: str) -> rx.Component:
+    return rx.el.label(text, html_for=control_id, class_name="rt-Text rt-r-size-2 rt-r-weight-medium")
+
+
+def _switch(key: str, label: str, help_text: str, ctx: dict[str, Any]) -> rx.Component:
+    control_id = f"{ctx['prefix']}-{key}"
+    set_flag = ctx["set_flag"]
+    return rx.flex(
+        rx.switch(
+            id=control_id,
+            checked=ctx["values"][key].to(bool),
+            on_change=lambda checked: set_flag(key, checked),
+            disabled=ctx["disabled"],
+            margin_top="2px",
+        ),
+        rx.flex(
+            _label(label, control_id),
+            rx.text(help_text, size="1", color="gray"),
+            _error(ctx["errors"], key),
+            direction="column",
+        ),
+        spacing="3",
+        align="start",
+    )
+
+
+def _select(key: str, label: str, items: rx.Component, ctx: dict[str, Any]) -> rx.Component:
+    control_id = f"{ctx['prefix']}-{key}"
+    set_choice = ctx["set_choice"]
+    return rx.flex(
+        _label(label, control_id),
+        rx.select.root(
+            rx.select.trigger(id=control_id, width="100%"),
+            rx.select.content(items),
+            value=ctx["values"][key].to(str),
+            on_change=lambda value: set_choice(key, value),
+            disabled=ctx["disabled"],
+        ),
+        _error(ctx["errors"], key),
+        direction="column",
+        spacing="1",
+        width="100%",
+    )
+
+
+def _options(pairs: tuple[tuple[str, str], ...]) -> list[rx.Component]:
+    return [rx.select.item(text, value=value) for value, text in pairs]
+
+
+def allegro_settings_form(
+    *,
+    values: rx.Var,
+    errors: rx.Var,
+    templates: rx.Var,
+    set_flag: Callable[..., Any],
+    set_choice: Callable[..., Any],
+    prefix: str,
+    disabled: rx.Var | bool = False,
+) -> rx.Component:
+    """Every AllegroSettings option, each control labelled and its server error beside it."""
+    ctx = {
+        "values": values,
+        "errors": errors,
+        "set_flag": set_flag,
+        "set_choice": set_choice,
+        "prefix": prefix,
+        "disabled": disabled,
+    }
+    template_items = rx.foreach(
+        templates, lambda t: rx.select.item(t["name"].to(str), value=t["id"].to(str))
+    )
+    return rx.flex(
+        rx.heading("Automatic processing", size="3"),
+        rx.grid(
+            *[_switch(key, label, help_text, ctx) for key, label, help_text in SWITCHES],
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.heading("Sync and invoices", size="3", margin_top="0.5em"),
+        rx.grid(
+            _select("syncFrequencyMinutes", "Sync frequency", _options(FREQUENCY_OPTIONS), ctx),
+            _select("defaultVatRate", "Default VAT rate", _options(VAT_RATE_OPTIONS), ctx),
+            _select("invoiceTemplateId", "Invoice template", template_items, ctx),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="4",
+            width="100%",
+        ),
+        direction="column",
+        spacing="3",
+        width="100%",
+    )

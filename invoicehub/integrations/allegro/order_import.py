@@ -1,0 +1,320 @@
+"""One page of checkout forms (up to 100) into the ledger, customers, products and invoices.
+
+Everything happens in the caller's transaction, which commits the page as a whole. Each invoice
+is issued inside its own SAVEPOINT, so one order the database refuses lands in `needs_review`
+and the rest of the page goes on. Exactly one invoice per order is decided by the invoice's
+unique source key in that same transaction (create_invoice raises DuplicateInvoice for a loser,
+which consumed no number), never by a prior read.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from invoicehub.domain.customers import CustomerError, upsert_customer
+from invoicehub.domain.invoices import (
+    DuplicateInvoice,
+    InvoiceAlreadyPaid,
+    InvoiceDraft,
+    InvoiceError,
+    LineDraft,
+    create_invoice,
+    mark_invoice_paid,
+)
+from invoicehub.domain.products import ProductDraft, ProductError, upsert_product, upsert_products
+from invoicehub.integrations.allegro import ledger
+from invoicehub.integrations.allegro.mapping import (
+    SOURCE,
+    Action,
+    MappedLine,
+    OrderDecision,
+    OrderKey,
+    decide_order,
+    order_key,
+)
+from invoicehub.integrations.allegro.preferences import AllegroSettings
+from invoicehub.models import OrderState, Product
+
+logger = logging.getLogger(__name__)
+_products: sa.Table = Product.__table__  # type: ignore[attr-defined]
+_STATE_OF = {Action.PENDING: OrderState.PENDING, Action.SKIP: OrderState.SKIPPED}
+
+
+@dataclass
+class SyncCounts:
+    orders_fetched: int = 0
+    invoices_created: int = 0
+    customers_created: int = 0
+    products_created: int = 0
+    skipped: int = 0
+    needs_review: int = 0
+
+    def add(self, other: SyncCounts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class ImportContext:
+    """What every page of one sync shares. `product_ids` only holds committed products."""
+
+    tenant_id: uuid.UUID
+    integration_id: uuid.UUID
+    settings: AllegroSettings
+    company_id: uuid.UUID | None
+    template_id: uuid.UUID | None
+    today: date
+    product_ids: dict[str, uuid.UUID] = field(default_factory=dict)
+
+
+@dataclass
+class PageResult:
+    counts: SyncCounts
+    decided: dict[str, str | None]  # checkout form id -> revision now recorded in the ledger
+    new_products: dict[str, uuid.UUID]  # offer id -> product id, valid once the page commits
+
+
+def import_page(session: Session, ctx: ImportContext, raws: Sequence[Any]) -> PageResult:
+    """Write one page; the caller commits it (and only then may trust `new_products`)."""
+    counts = SyncCounts(orders_fetched=len(raws))
+    forms: dict[str, tuple[OrderKey, dict[str, Any]]] = {}
+    for raw in raws:
+        key = order_key(raw)
+        if key is None:
+            logger.warning("skipped a checkout form without a usable id")
+            counts.needs_review += 1
+            continue
+        forms[key.checkout_form_id] = (key, raw)  # a repeated form: the last copy wins
+    counts.skipped += len(raws) - counts.needs_review - len(forms)
+    rows = ledger.upsert_orders(session, ctx.tenant_id, ctx.integration_id, list(forms.values()))
+    counts.skipped += len(forms) - len(rows)  # revisions already decided
+    rates = _product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
+    decisions = [
+        decide_order(
+            forms[form_id][1],
+            ctx.settings,
+            today=ctx.today,
+            product_rates=rates,
+            already_invoiced=row.invoice_id is not None,
+        )
+        for form_id, row in rows.items()
+    ]
+    new_products = _ensure_products(session, ctx, decisions, counts)
+    product_ids = {**ctx.product_ids, **new_products}
+    updates = [
+        _apply(session, ctx, row, decision, product_ids, counts)
+        for row, decision in zip(rows.values(), decisions, strict=True)
+    ]
+    ledger.update_states(session, updates)
+    decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
+    return PageResult(counts, decided, new_products)
+
+
+def _product_rates(
+    session: Session, ctx: ImportContext, raws: Iterable[Mapping[str, Any]]
+) -> dict[str, str]:
+    """Rates of known products for line items that carry no `tax.rate` (one query a page)."""
+    offer_ids: set[str] = set()
+    for raw in raws:
+        for item in raw.get("lineItems") or []:
+            tax = item.get("tax") if isinstance(item, Mapping) else None
+            offer = item.get("offer") if isinstance(item, Mapping) else None
+            if not (isinstance(tax, Mapping) and tax.get("rate")) and isinstance(offer, Mapping):
+                offer_ids.add(str(offer.get("id")))
+    if not offer_ids:
+        return {}
+    query = sa.select(_products.c.external_id, _products.c.vat_rate).where(
+        _products.c.tenant_id == ctx.tenant_id,
+        _products.c.source == SOURCE,
+        _products.c.external_id.in_(sorted(offer_ids)),
+    )
+    return {row.external_id: row.vat_rate for row in session.connection().execute(query)}
+
+
+def _ensure_products(
+    session: Session, ctx: ImportContext, decisions: Sequence[OrderDecision], counts: SyncCounts
+) -> dict[str, uuid.UUID]:
+    """Upsert the page's offers not yet seen in this sync, once each (autoCreateProduct)."""
+    if not ctx.settings.autoCreateProduct:
+        return {}
+    drafts: dict[str, ProductDraft] = {}
+    for decision in decisions:
+        if decision.action is not Action.INVOICE:
+            continue
+        for line in decision.lines:
+            if line.offer_id and line.offer_id not in ctx.product_ids:
+                drafts.setdefault(line.offer_id, _product_draft(line, ctx.settings))
+    if not drafts:
+        return {}
+    try:
+        with session.begin_nested():
+            results = upsert_products(session, ctx.tenant_id, list(drafts.values()))
+    except ProductError:
+        results = _upsert_products_one_by_one(session, ctx.tenant_id, drafts.values())
+    counts.products_created += sum(1 for _, created in results if created)
+    return {
+        product.external_id: product.id
+        for product, _ in results
+        if product is not None and product.external_id
+    }
+
+
+def _upsert_products_one_by_one(
+    session: Session, tenant_id: uuid.UUID, drafts: Iterable[ProductDraft]
+) -> list[tuple[Any, bool]]:
+    """The slow path when one offer cannot be a product: its lines go without a product."""
+    results: list[tuple[Any, bool]] = []
+    for draft in drafts:
+        try:
+            with session.begin_nested():
+                results.append(upsert_product(session, tenant_id, draft))
+        except ProductError as exc:
+            logger.info("offer %s stays a plain line: %s", draft.external_id, exc)
+    return results
+
+
+def _product_draft(line: MappedLine, settings: AllegroSettings) -> ProductDraft:
+    return ProductDraft(
+        name=line.name,
+        sku=line.sku,
+        vat_rate=line.vat_rate if line.rate_from_offer else None,
+        gross_price=line.unit_gross,
+        source=SOURCE,
+        external_id=line.offer_id,
+        default_vat_rate=settings.vat_rate_code,
+    )
+
+
+def _apply(
+    session: Session,
+    ctx: ImportContext,
+    row: ledger.LedgerRow,
+    decision: OrderDecision,
+    product_ids: Mapping[str, uuid.UUID],
+    counts: SyncCounts,
+) -> ledger.LedgerUpdate:
+    if row.invoice_id is not None:  # invoiced once, invoiced forever: never a second invoice
+        counts.skipped += 1
+        if decision.paid_at is not None:
+            _mark_paid(session, ctx, row.invoice_id, decision)
+        correction = decision.needs_correction or row.needs_correction
+        reason = decision.reason if decision.needs_correction else None
+        return ledger.LedgerUpdate(
+            row.id, OrderState.INVOICED.value, reason, row.invoice_id, correction
+        )
+    if decision.action is Action.INVOICE:
+        return _issue(session, ctx, row, decision, product_ids, counts)
+    if decision.action is Action.REVIEW:
+        counts.needs_review += 1
+        return ledger.LedgerUpdate(
+            row.id, OrderState.NEEDS_REVIEW.value, decision.reason, None, False
+        )
+    counts.skipped += 1
+    state = _STATE_OF[decision.action].value
+    return ledger.LedgerUpdate(row.id, state, decision.reason, None, decision.needs_correction)
+
+
+def _issue(
+    session: Session,
+    ctx: ImportContext,
+    row: ledger.LedgerRow,
+    decision: OrderDecision,
+    product_ids: Mapping[str, uuid.UUID],
+    counts: SyncCounts,
+) -> ledger.LedgerUpdate:
+    if ctx.company_id is None:
+        counts.needs_review += 1
+        reason = "no seller company is configured for this integration"
+        return ledger.LedgerUpdate(row.id, OrderState.NEEDS_REVIEW.value, reason, None, False)
+    customer_created = False
+    try:
+        with session.begin_nested():
+            customer_id = None
+            if decision.customer is not None:
+                customer, customer_created = upsert_customer(
+                    session, ctx.tenant_id, decision.customer
+                )
+                customer_id = customer.id
+            invoice = create_invoice(session, _draft(ctx, row, decision, customer_id, product_ids))
+    except DuplicateInvoice as duplicate:  # another sync issued it first; its number stands
+        counts.skipped += 1
+        return ledger.LedgerUpdate(
+            row.id, OrderState.INVOICED.value, None, duplicate.existing_id, False
+        )
+    except (InvoiceError, CustomerError) as exc:
+        return _held(row, counts, str(exc))
+    except sa.exc.OperationalError:
+        raise  # the connection is gone: the whole page is retried
+    except sa.exc.DBAPIError as exc:
+        logger.warning("order %s refused by the database: %s", row.checkout_form_id, exc.orig)
+        return _held(row, counts, f"the database refused the order ({type(exc.orig).__name__})")
+    counts.invoices_created += 1
+    counts.customers_created += int(customer_created)
+    return ledger.LedgerUpdate(row.id, OrderState.INVOICED.value, None, invoice.id, False)
+
+
+def _held(row: ledger.LedgerRow, counts: SyncCounts, reason: str) -> ledger.LedgerUpdate:
+    counts.needs_review += 1
+    return ledger.LedgerUpdate(row.id, OrderState.NEEDS_REVIEW.value, reason[:500], None, False)
+
+
+def _draft(
+    ctx: ImportContext,
+    row: ledger.LedgerRow,
+    decision: OrderDecision,
+    customer_id: uuid.UUID | None,
+    product_ids: Mapping[str, uuid.UUID],
+) -> InvoiceDraft:
+    assert ctx.company_id is not None and decision.buyer is not None
+    lines = [
+        LineDraft(
+            name=line.name,
+            quantity=line.quantity,
+            unit_gross=line.unit_gross,
+            vat_rate=line.vat_rate,
+            product_id=product_ids.get(line.offer_id) if line.offer_id else None,
+        )
+        for line in decision.lines
+    ]
+    return InvoiceDraft(
+        tenant_id=ctx.tenant_id,
+        company_id=ctx.company_id,
+        lines=lines,
+        buyer=decision.buyer,
+        issue_date=ctx.today,
+        sale_date=decision.sale_date or ctx.today,
+        customer_id=customer_id,
+        template_id=ctx.template_id,
+        due_date=decision.due_date,
+        payment_method=decision.payment_method,
+        paid_at=decision.paid_at,
+        source=SOURCE,
+        integration_id=ctx.integration_id,
+        external_order_id=row.checkout_form_id,
+    )
+
+
+def _mark_paid(
+    session: Session, ctx: ImportContext, invoice_id: uuid.UUID, decision: OrderDecision
+) -> None:
+    assert decision.paid_at is not None
+    try:
+        with session.begin_nested():
+            mark_invoice_paid(
+                session, ctx.tenant_id, invoice_id, decision.paid_at, decision.payment_method
+            )
+    except InvoiceAlreadyPaid:
+        pass
+    except InvoiceError as exc:
+        logger.info("invoice %s not marked paid: %s", invoice_id, exc)

@@ -1,0 +1,172 @@
+"""What a sync run's end does to the run row and to its integration (ARCHITECTURE §6).
+
+queued -> running -> (retrying -> running)* -> succeeded | failed. A success resets the
+integration's failure count and schedules the next sync; a run that ends failed (its retries used
+up, or a failure no retry can fix) counts one failure, tells the platform admin, and the
+MAX_CONSECUTIVE_FAILURES-th in a row disables the integration. Counting runs, not attempts, keeps
+a 20-minute Allegro outage from disabling every seller. Each function is its own transaction and
+invalidates the integration's cached status.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from invoicehub.activity import notify
+from invoicehub.db import session_scope
+from invoicehub.integrations.allegro.refresh import mark_needs_reauth
+from invoicehub.integrations.allegro.service import (
+    get_settings_with_defaults,
+    invalidate_status_cache,
+)
+from invoicehub.models import AllegroIntegration, Audience, IntegrationStatus, SyncRun, SyncStatus
+from invoicehub.models.base import utcnow
+
+MAX_CONSECUTIVE_FAILURES = 5
+MAX_ERROR_LENGTH = 2000
+ACTIVE_STATUSES = (SyncStatus.QUEUED.value, SyncStatus.RUNNING.value, SyncStatus.RETRYING.value)
+_runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ClaimedRun:
+    run_id: uuid.UUID
+    integration_id: uuid.UUID
+    attempts: int
+
+
+def active_run_integration(run_id: uuid.UUID) -> uuid.UUID | None:
+    """The integration of a run that may still execute; None for a finished or missing run."""
+    with session_scope() as session:
+        row = session.connection().execute(
+            sa.select(_runs.c.integration_id).where(
+                _runs.c.id == run_id, _runs.c.status.in_(ACTIVE_STATUSES)
+            )
+        )
+        return row.scalar_one_or_none()
+
+
+def claim_run(run_id: uuid.UUID) -> ClaimedRun | None:
+    """Move the run to `running` (one more attempt); None when it is already finished."""
+    stmt = (
+        sa.update(_runs)
+        .where(_runs.c.id == run_id, _runs.c.status.in_(ACTIVE_STATUSES))
+        .values(
+            status=SyncStatus.RUNNING.value,
+            attempts=_runs.c.attempts + 1,
+            started_at=sa.func.coalesce(_runs.c.started_at, sa.func.now()),
+        )
+        .returning(_runs.c.integration_id, _runs.c.attempts)
+    )
+    with session_scope() as session:
+        row = session.connection().execute(stmt).one_or_none()
+    return None if row is None else ClaimedRun(run_id, row.integration_id, row.attempts)
+
+
+def record_retrying(run_id: uuid.UUID, error: str) -> None:
+    with session_scope() as session:
+        session.connection().execute(
+            sa.update(_runs)
+            .where(_runs.c.id == run_id)
+            .values(status=SyncStatus.RETRYING.value, error=error[:MAX_ERROR_LENGTH])
+        )
+
+
+def record_success(run_id: uuid.UUID) -> None:
+    with session_scope() as session:
+        run = _finish(session, run_id, SyncStatus.SUCCEEDED, None)
+        integration = _locked_integration(session, run.integration_id)
+        now = utcnow()
+        integration.sync_error_count = 0
+        integration.last_sync_error = None
+        integration.last_sync_at = now
+        integration.next_sync_at = _next_sync(session, integration)
+        integration.updated_at = now
+        session.add(integration)
+    invalidate_status_cache(run.integration_id)
+
+
+def record_failure(run_id: uuid.UUID, error: str, *, counts: bool = True) -> None:
+    """End the run failed; when `counts`, one more consecutive failure of the integration."""
+    with session_scope() as session:
+        run = _finish(session, run_id, SyncStatus.FAILED, error)
+        integration = _locked_integration(session, run.integration_id)
+        if counts and integration.status == IntegrationStatus.ACTIVE.value:
+            _count_failure(session, integration, error[:MAX_ERROR_LENGTH])
+    invalidate_status_cache(run.integration_id)
+
+
+def record_needs_reauth(run_id: uuid.UUID, reason: str) -> None:
+    """Allegro refused the tokens: the seller must connect again; no retry can help."""
+    with session_scope() as session:
+        run = _finish(session, run_id, SyncStatus.FAILED, f"re-authorisation needed: {reason}")
+        integration = _locked_integration(session, run.integration_id)
+        mark_needs_reauth(session, integration, reason[:MAX_ERROR_LENGTH])
+    invalidate_status_cache(run.integration_id)
+
+
+def _finish(session: Session, run_id: uuid.UUID, status: SyncStatus, error: str | None) -> SyncRun:
+    run = session.exec(select(SyncRun).where(SyncRun.id == run_id).with_for_update()).one()
+    run.status = status.value
+    run.finished_at = utcnow()
+    run.error = error[:MAX_ERROR_LENGTH] if error else None
+    session.add(run)
+    return run
+
+
+def _locked_integration(session: Session, integration_id: uuid.UUID) -> AllegroIntegration:
+    query = (
+        select(AllegroIntegration)
+        .where(AllegroIntegration.id == integration_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(query).one()
+
+
+def _count_failure(session: Session, integration: AllegroIntegration, error: str) -> None:
+    now = utcnow()
+    integration.sync_error_count += 1
+    integration.last_sync_error = error
+    integration.updated_at = now
+    login = integration.allegro_login or integration.allegro_user_id or str(integration.id)
+    if integration.sync_error_count >= MAX_CONSECUTIVE_FAILURES:
+        integration.status = IntegrationStatus.DISABLED.value
+        integration.is_active = False
+        integration.next_sync_at = None
+        title = (
+            f"Allegro account {login} disabled after {integration.sync_error_count} failed syncs"
+        )
+        for audience in (Audience.ADMIN, Audience.USER):
+            notify(
+                session,
+                kind="allegro.disabled",
+                title=title,
+                body=error,
+                audience=audience,
+                tenant_id=integration.tenant_id,
+                user_id=integration.user_id if audience is Audience.USER else None,
+                integration_id=integration.id,
+            )
+    else:
+        integration.next_sync_at = _next_sync(session, integration)
+        notify(
+            session,
+            kind="allegro.sync_failed",
+            title=f"Allegro sync failed for {login} ({integration.sync_error_count} in a row)",
+            body=error,
+            audience=Audience.ADMIN,
+            tenant_id=integration.tenant_id,
+            integration_id=integration.id,
+        )
+    session.add(integration)
+
+
+def _next_sync(session: Session, integration: AllegroIntegration) -> datetime:
+    minutes = get_settings_with_defaults(session, integration).syncFrequencyMinutes
+    return utcnow() + timedelta(minutes=minutes)

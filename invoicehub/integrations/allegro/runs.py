@@ -1,0 +1,263 @@
+"""Sync runs and the order ledger as the API, the UI and the admin see them.
+
+Every function takes the caller's principal and goes through `service.find_integration`, so a
+foreign id behaves like a missing one. `request_sync` is the only way a person starts a sync: it
+writes the `sync_runs` row first and the job is enqueued after the commit.
+
+At most one run per integration is active (queued, running or retrying). That is decided under
+the integration's row lock: whoever creates a run holds it, and the check for an active run is a
+statement started after the lock was granted, so it sees every run committed before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from invoicehub import ratelimit
+from invoicehub.activity import record_audit
+from invoicehub.auth.tokens import Principal
+from invoicehub.domain.rows import page_bounds
+from invoicehub.integrations.allegro import ledger
+from invoicehub.integrations.allegro.outcomes import ACTIVE_STATUSES
+from invoicehub.integrations.allegro.service import find_integration, invalidate_status_cache
+from invoicehub.jobs.enqueue import enqueue_after_commit
+from invoicehub.jobs.queues import sync_job_id
+from invoicehub.models import (
+    AllegroIntegration,
+    Company,
+    IntegrationStatus,
+    OrderState,
+    SyncRun,
+    SyncStatus,
+)
+from invoicehub.models.base import utcnow
+
+MAX_RUNS_LISTED = 100
+
+
+class SyncNotAllowed(Exception):
+    """The integration cannot sync now (disabled, disconnected, needs re-authorisation)."""
+
+
+class RunNotFound(LookupError):
+    pass
+
+
+class ForeignReference(PermissionError):
+    """A tenantId in the request that is not the caller's."""
+
+
+def request_sync(
+    session: Session,
+    principal: Principal,
+    integration_id: uuid.UUID | str,
+    *,
+    trigger: str = "manual",
+    enforce_rate_limit: bool = True,
+    ip: str | None = None,
+) -> SyncRun:
+    """Queue a sync (or return the one already queued or running); commits.
+
+    Raises IntegrationNotFound, SyncNotAllowed, or ratelimit.RateLimited (one manual sync a
+    minute per integration).
+    """
+    integration = find_integration(session, principal, integration_id)
+    integration = lock_integration(session, integration.id)
+    if integration.status != IntegrationStatus.ACTIVE.value or not integration.is_active:
+        raise SyncNotAllowed(f"the integration is {integration.status}")
+    if enforce_rate_limit:
+        ratelimit.hit(ratelimit.MANUAL_SYNC, str(integration.id))
+    run, created = queue_run(session, integration, trigger)
+    record_audit(
+        session,
+        "allegro.sync.trigger",
+        principal=principal,
+        tenant_id=integration.tenant_id,
+        target_type="allegro_integration",
+        target_id=integration.id,
+        after={"runId": str(run.id), "trigger": trigger, "alreadyQueued": not created},
+        ip=ip,
+    )
+    session.commit()
+    return run
+
+
+def lock_integration(session: Session, integration_id: uuid.UUID) -> AllegroIntegration:
+    """The row, locked FOR NO KEY UPDATE (inserts of runs and orders referencing it still pass)."""
+    query = (
+        select(AllegroIntegration)
+        .where(AllegroIntegration.id == integration_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(query).one()
+
+
+def queue_run(
+    session: Session, integration: AllegroIntegration, trigger: str
+) -> tuple[SyncRun, bool]:
+    """The active run, or a new queued one enqueued after commit. Hold the row lock first."""
+    active = session.exec(
+        select(SyncRun)
+        .where(SyncRun.integration_id == integration.id, col(SyncRun.status).in_(ACTIVE_STATUSES))
+        .order_by(col(SyncRun.queued_at).desc())
+        .limit(1)
+    ).first()
+    if active is not None:
+        return active, False
+    run_id = uuid.uuid4()
+    run = SyncRun(
+        id=run_id,
+        tenant_id=integration.tenant_id,
+        integration_id=integration.id,
+        trigger=trigger[:16],
+        status=SyncStatus.QUEUED.value,
+        job_id=sync_job_id(integration.id, run_id),
+    )
+    session.add(run)
+    session.flush()
+    enqueue_after_commit(session, [(run.id, integration.id)])
+    invalidate_status_cache(integration.id)
+    return run, True
+
+
+def check_caller_references(
+    session: Session,
+    principal: Principal,
+    *,
+    company_id: str | None = None,
+    tenant_id: str | None = None,
+) -> None:
+    """Ids a client may send along (the seed's body); checked, never trusted or used.
+
+    A tenantId other than the caller's raises ForeignReference; a companyId the caller's tenant
+    does not own raises RunNotFound (a foreign id looks missing).
+    """
+    if tenant_id is not None and not principal.is_admin and tenant_id != str(principal.tenant_id):
+        raise ForeignReference("tenantId does not match the signed-in tenant")
+    if company_id is not None:
+        try:
+            cid = uuid.UUID(str(company_id))
+        except ValueError as exc:
+            raise RunNotFound("company not found") from exc
+        company = session.get(Company, cid)
+        if company is None or (not principal.is_admin and company.tenant_id != principal.tenant_id):
+            raise RunNotFound("company not found")
+
+
+def get_sync_run(session: Session, principal: Principal, run_id: uuid.UUID | str) -> SyncRun:
+    try:
+        rid = uuid.UUID(str(run_id))
+    except ValueError as exc:
+        raise RunNotFound("sync run not found") from exc
+    query = select(SyncRun).where(SyncRun.id == rid)
+    if not principal.is_admin:
+        query = query.where(SyncRun.tenant_id == principal.tenant_id)
+    run = session.exec(query.execution_options(populate_existing=True)).first()
+    if run is None:
+        raise RunNotFound("sync run not found")
+    return run
+
+
+def list_sync_runs(
+    session: Session, principal: Principal, integration_id: uuid.UUID | str, limit: int = 20
+) -> list[SyncRun]:
+    """The integration's most recent runs, newest first."""
+    integration = find_integration(session, principal, integration_id)
+    query = (
+        select(SyncRun)
+        .where(SyncRun.integration_id == integration.id)
+        .order_by(col(SyncRun.queued_at).desc(), col(SyncRun.id))
+        .limit(min(max(limit, 1), MAX_RUNS_LISTED))
+    )
+    return list(session.exec(query).all())
+
+
+def list_ledger(
+    session: Session,
+    principal: Principal,
+    integration_id: uuid.UUID | str,
+    state: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> tuple[list[ledger.LedgerEntry], int]:
+    """One page of the integration's orders (optionally in one state) and the total."""
+    integration = find_integration(session, principal, integration_id)
+    if state is not None and state not in {s.value for s in OrderState}:
+        raise ValueError(f"state must be one of {', '.join(s.value for s in OrderState)}")
+    limit, offset = page_bounds(page, page_size)
+    return ledger.list_entries(session, integration.id, state, limit, offset)
+
+
+def set_integration_enabled(
+    session: Session,
+    principal: Principal,
+    integration_id: uuid.UUID | str,
+    enabled: bool,
+    *,
+    ip: str | None = None,
+) -> AllegroIntegration:
+    """Admin: disable an integration, or enable it again (failure count reset, sync due now)."""
+    if not principal.is_admin:
+        raise PermissionError("administrator role required")
+    integration = lock_integration(session, find_integration(session, principal, integration_id).id)
+    before = {"status": integration.status, "isActive": integration.is_active}
+    if enabled:
+        if integration.status in (IntegrationStatus.NEEDS_REAUTH, IntegrationStatus.DISCONNECTED):
+            raise SyncNotAllowed(f"the integration is {integration.status}: connect it again")
+        integration.status = IntegrationStatus.ACTIVE.value
+        integration.sync_error_count = 0
+        integration.last_sync_error = None
+        integration.next_sync_at = utcnow()
+    else:
+        integration.status = IntegrationStatus.DISABLED.value
+        integration.next_sync_at = None
+    integration.is_active = enabled
+    integration.updated_at = utcnow()
+    session.add(integration)
+    record_audit(
+        session,
+        "admin.allegro.enable" if enabled else "admin.allegro.disable",
+        principal=principal,
+        tenant_id=integration.tenant_id,
+        target_type="allegro_integration",
+        target_id=integration.id,
+        before=before,
+        after={"status": integration.status, "isActive": integration.is_active},
+        ip=ip,
+    )
+    session.commit()
+    invalidate_status_cache(integration.id)
+    return integration
+
+
+def run_view(run: SyncRun) -> dict[str, Any]:
+    """A run as the API and the UI show it (camelCase, ISO-8601 UTC times)."""
+
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "runId": str(run.id),
+        "integrationId": str(run.integration_id),
+        "trigger": run.trigger,
+        "status": run.status,
+        "attempts": run.attempts,
+        "queuedAt": iso(run.queued_at),
+        "startedAt": iso(run.started_at),
+        "finishedAt": iso(run.finished_at),
+        "ordersFetched": run.orders_fetched,
+        "invoicesCreated": run.invoices_created,
+        "customersCreated": run.customers_created,
+        "productsCreated": run.products_created,
+        "skipped": run.skipped,
+        "needsReview": run.needs_review,
+        "error": run.error,
+    }
+
+
+def is_terminal(status: str) -> bool:
+    return status in {s.value for s in SyncStatus.terminal()}

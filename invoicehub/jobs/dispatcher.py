@@ -1,0 +1,151 @@
+"""The per-minute dispatcher: queue the syncs that are due, and re-queue runs the queue lost.
+
+Due integrations come from the partial index `ix_allegro_integrations_due` (next_sync_at where
+status = 'active' and is_active), DISPATCH_BATCH at a time: one statement locks them (SKIP
+LOCKED, so a manual sync or a second dispatcher is never waited on) and moves their next_sync_at
+on, a second one inserts a queued run for each that has no active run, and the jobs go to Redis
+in pipelines after the commit. The active-run check runs after the locks are granted, so it sees
+every run committed before: a sync is never queued twice.
+
+Orphans: a run still active in the database whose job Redis no longer has (Redis restarted, an
+enqueue failed after commit) and that no worker holds the lock of is enqueued again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from rq.job import Job, JobStatus
+
+from invoicehub.db import session_scope
+from invoicehub.integrations.allegro.outcomes import ACTIVE_STATUSES
+from invoicehub.jobs.enqueue import RunRef, enqueue_after_commit, enqueue_sync_runs
+from invoicehub.jobs.locks import held_lock_keys, lock_key
+from invoicehub.jobs.queues import sync_job_id
+from invoicehub.models import SyncRun
+from invoicehub.redis_conn import get_redis
+
+logger = logging.getLogger(__name__)
+
+DISPATCH_BATCH = 1000
+ORPHAN_GRACE = timedelta(minutes=2)
+ORPHAN_SCAN_LIMIT = 5000
+DEFAULT_FREQUENCY_MINUTES = 60
+_DEAD_JOB_STATUSES = {
+    JobStatus.FINISHED.value,
+    JobStatus.FAILED.value,
+    JobStatus.STOPPED.value,
+    JobStatus.CANCELED.value,
+}
+_runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
+
+_CLAIM_DUE = sa.text(
+    """
+    WITH due AS (
+        SELECT id FROM allegro_integrations
+         WHERE status = 'active' AND is_active AND next_sync_at <= now()
+         ORDER BY next_sync_at
+         LIMIT :limit
+         FOR NO KEY UPDATE SKIP LOCKED
+    )
+    UPDATE allegro_integrations AS i
+       SET next_sync_at = now() + make_interval(mins => COALESCE(
+               CASE WHEN i.settings ->> 'syncFrequencyMinutes' ~ '^[0-9]{1,5}$'
+                    THEN (i.settings ->> 'syncFrequencyMinutes')::int END,
+               :default_minutes))
+      FROM due
+     WHERE i.id = due.id
+    RETURNING i.id, i.tenant_id
+    """
+)
+_INSERT_RUNS = sa.text(
+    """
+    INSERT INTO sync_runs (id, tenant_id, integration_id, trigger, status, attempts, job_id,
+                           queued_at, orders_fetched, invoices_created, customers_created,
+                           products_created, skipped, needs_review)
+    SELECT x.run_id, x.tenant_id, x.integration_id, 'scheduled', 'queued', 0,
+           'sync:' || x.integration_id || ':' || x.run_id, now(), 0, 0, 0, 0, 0, 0
+      FROM unnest(CAST(:run_ids AS uuid[]), CAST(:tenant_ids AS uuid[]),
+                  CAST(:integration_ids AS uuid[])) AS x(run_id, tenant_id, integration_id)
+     WHERE NOT EXISTS (SELECT 1 FROM sync_runs AS r
+                        WHERE r.integration_id = x.integration_id
+                          AND r.status IN ('queued', 'running', 'retrying'))
+    RETURNING id, integration_id
+    """
+)
+
+
+def dispatch_due_syncs() -> dict[str, int]:
+    """The scheduled job: queue every due sync, then recover orphaned runs."""
+    queued = due = 0
+    while True:
+        claimed, created = queue_due_batch(DISPATCH_BATCH)
+        due += claimed
+        queued += created
+        if claimed < DISPATCH_BATCH:
+            break
+    requeued = requeue_orphaned_runs()
+    if queued or requeued:
+        logger.info("dispatcher: %d due, %d queued, %d re-queued", due, queued, requeued)
+    return {"due": due, "queued": queued, "requeued": requeued}
+
+
+def queue_due_batch(limit: int) -> tuple[int, int]:
+    """One batch in one transaction: (due integrations claimed, runs created)."""
+    with session_scope() as session:
+        conn = session.connection()
+        params = {"limit": limit, "default_minutes": DEFAULT_FREQUENCY_MINUTES}
+        due = conn.execute(_CLAIM_DUE, params).all()
+        if not due:
+            return 0, 0
+        run_ids = [uuid.uuid4() for _ in due]
+        rows = conn.execute(
+            _INSERT_RUNS,
+            {
+                "run_ids": run_ids,
+                "tenant_ids": [row.tenant_id for row in due],
+                "integration_ids": [row.id for row in due],
+            },
+        ).all()
+        enqueue_after_commit(session, [(row.id, row.integration_id) for row in rows])
+    return len(due), len(rows)
+
+
+def requeue_orphaned_runs(grace: timedelta = ORPHAN_GRACE) -> int:
+    """Enqueue again the active runs older than `grace` that no job and no worker carries."""
+    with session_scope() as session:
+        rows = session.connection().execute(
+            sa.select(_runs.c.id, _runs.c.integration_id)
+            .where(
+                _runs.c.status.in_(ACTIVE_STATUSES),
+                _runs.c.queued_at < sa.func.now() - grace,
+            )
+            .order_by(_runs.c.queued_at)
+            .limit(ORPHAN_SCAN_LIMIT)
+        )
+        candidates: list[RunRef] = [(row.id, row.integration_id) for row in rows]
+    if not candidates:
+        return 0
+    held = held_lock_keys()
+    candidates = [ref for ref in candidates if lock_key(ref[1]) not in held]
+    orphans = [
+        ref
+        for ref, status in zip(candidates, _job_statuses(candidates), strict=True)
+        if status is None or status in _DEAD_JOB_STATUSES
+    ]
+    if orphans:
+        logger.warning("re-queueing %d sync runs whose jobs were lost", len(orphans))
+        enqueue_sync_runs(orphans)
+    return len(orphans)
+
+
+def _job_statuses(runs: list[RunRef]) -> list[str | None]:
+    pipe = get_redis().pipeline(transaction=False)
+    for run_id, integration_id in runs:
+        pipe.hget(Job.key_for(sync_job_id(integration_id, run_id)), "status")
+    values: list[Any] = pipe.execute()
+    return [value.decode() if value is not None else None for value in values]

@@ -1,0 +1,36 @@
+"""RQ queues, job ids and the retry schedule shared by every producer and consumer of jobs."""
+
+from __future__ import annotations
+
+import uuid
+
+from rq import Queue, Retry
+
+from invoicehub.redis_conn import get_redis
+
+SYNC_QUEUE = "sync"
+DEFAULT_QUEUE = "default"
+WORKER_QUEUES = (SYNC_QUEUE, DEFAULT_QUEUE)
+
+# The seed's retry schedule: seconds before each of the six retries of a failed sync.
+RETRY_INTERVALS = (1, 60, 300, 900, 3600, 14400)
+MAX_RETRIES = len(RETRY_INTERVALS)
+SYNC_JOB_TIMEOUT = 3600  # a first sync of a large account takes minutes, never an hour
+SYNC_RESULT_TTL = 24 * 3600
+SYNC_FAILURE_TTL = 7 * 24 * 3600
+SYNC_JOB_FUNC = "invoicehub.jobs.sync_jobs.run_sync"
+
+
+def get_queue(name: str = SYNC_QUEUE) -> Queue:
+    return Queue(name, connection=get_redis())
+
+
+def sync_job_id(integration_id: uuid.UUID, run_id: uuid.UUID) -> str:
+    """Deterministic per run: re-enqueueing a run can never create a second job for it."""
+    return f"sync:{integration_id}:{run_id}"
+
+
+def crash_retry() -> Retry:
+    """The retry RQ applies when a worker dies mid-job (the job itself returns `Retry` for
+    transient errors, so a raised exception here means the process or its database vanished)."""
+    return Retry(max=MAX_RETRIES, interval=list(RETRY_INTERVALS))

@@ -1,0 +1,97 @@
+"""The two long-running job processes: RQ workers (with RQ's scheduler) and rq-scheduler.
+
+Workers restart their loop after a lost Redis connection instead of exiting: RQ quits its loop
+on errors outside the dequeue call, and a worker that quietly disappears is worse than one that
+logs and reconnects. A warm shutdown (SIGTERM/SIGINT) still ends the process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+from rq import Worker
+from rq.job import Job
+
+from invoicehub.jobs.queues import WORKER_QUEUES
+from invoicehub.jobs.schedule import get_scheduler, register_dispatcher
+from invoicehub.redis_conn import get_redis
+
+logger = logging.getLogger(__name__)
+RECONNECT_DELAY_SECONDS = 2.0
+HEARTBEAT_MARGIN_SECONDS = 60  # RQ's own margin over the job monitoring interval
+
+
+class SyncWorker(Worker):
+    """RQ's forking worker with a configurable heartbeat margin.
+
+    A killed work horse is noticed once its heartbeat (monitoring interval + margin) expires and
+    another worker's maintenance pass runs; tests shorten both to see that happen in seconds.
+    """
+
+    heartbeat_margin = HEARTBEAT_MARGIN_SECONDS
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        interval = self.job_monitoring_interval
+        if job.timeout and job.timeout > 0:
+            interval = min(int(job.timeout - working_time), interval)
+        return int(interval) + self.heartbeat_margin
+
+
+def run_worker(
+    queues: Sequence[str] = WORKER_QUEUES,
+    *,
+    burst: bool = False,
+    name: str | None = None,
+    maintenance_interval: int | None = None,
+    job_monitoring_interval: int | None = None,
+    heartbeat_margin: int | None = None,
+) -> int:
+    """Work until stopped (or until the queues are empty with `burst`)."""
+    while True:
+        worker = _make_worker(queues, name, maintenance_interval, job_monitoring_interval)
+        if heartbeat_margin is not None:
+            worker.heartbeat_margin = heartbeat_margin
+        try:
+            worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            logger.error("worker lost Redis (%s); reconnecting", exc)
+        if burst or worker._stop_requested:
+            return 0
+        logger.warning("worker loop ended without a stop request; restarting it")
+        time.sleep(RECONNECT_DELAY_SECONDS)
+
+
+def _make_worker(
+    queues: Sequence[str],
+    name: str | None,
+    maintenance_interval: int | None,
+    job_monitoring_interval: int | None,
+) -> SyncWorker:
+    options: dict[str, Any] = {"connection": get_redis(), "name": name}
+    if maintenance_interval is not None:
+        options["maintenance_interval"] = maintenance_interval
+    if job_monitoring_interval is not None:
+        options["job_monitoring_interval"] = job_monitoring_interval
+    while True:
+        try:
+            return SyncWorker(list(queues), **options)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            logger.error("cannot reach Redis (%s); retrying", exc)
+            time.sleep(RECONNECT_DELAY_SECONDS)
+
+
+def run_scheduler(*, burst: bool = False, interval: float | None = None) -> int:
+    """Register the dispatcher (idempotently) and run rq-scheduler's loop."""
+    while True:
+        try:
+            scheduler = get_scheduler(interval) if interval else get_scheduler()
+            register_dispatcher(scheduler)
+            scheduler.run(burst=burst)
+            return 0
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            logger.error("scheduler lost Redis (%s); reconnecting", exc)
+            time.sleep(RECONNECT_DELAY_SECONDS)
