@@ -24,6 +24,7 @@ SWITCHES = (
     ("includeShipping", "Invoice the shipping cost", "Adds delivery as its own line."),
 )
 CHOICES = ("syncFrequencyMinutes", "defaultVatRate", "invoiceTemplateId")
+FLAG_KEYS = frozenset(key for key, _, _ in SWITCHES)
 VAT_RATE_OPTIONS = (("23", "23%"), ("8", "8%"), ("5", "5%"), ("0", "0%"), ("zw", "zw (exempt)"))
 
 
@@ -65,6 +66,12 @@ def partial_from_form(values: dict[str, Any]) -> dict[str, Any]:
     if "invoiceTemplateId" in values:
         partial["invoiceTemplateId"] = str(values["invoiceTemplateId"])
     return partial
+
+
+def refusal_message(errors: dict[str, str]) -> str:
+    """The banner for a refused save; errors of fields the form shows appear beside them."""
+    others = [f"{key}: {message}" for key, message in errors.items() if key not in (*FLAG_KEYS, *CHOICES)]
+    return "Settings not saved: " + ("; ".join(others) if others else "check the marked fields.")
 
 
 def _error(errors: rx.Var, key: str) -> rx.Component:

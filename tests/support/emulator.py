@@ -25,6 +25,12 @@ ALLEGRO_ACCEPT = "application/vnd.allegro.public.v1+json"
 READY_TIMEOUT = 20.0
 
 
+def _log_path(port: int) -> Path:
+    path = ROOT / ".data" / "test" / "logs" / f"emulator-{port}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def start_emulator(port: int, *extra_args: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -44,7 +50,8 @@ def start_emulator(port: int, *extra_args: str) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: nobody drains a pipe during a long test and a full one blocks the server.
+        stderr=_log_path(port).open("wb"),
     )
 
 
@@ -55,7 +62,8 @@ def wait_ready(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            port = url.rsplit(":", 1)[-1]
+            stderr = _log_path(int(port)).read_text(errors="replace") if port.isdigit() else ""
             raise RuntimeError(f"emulator exited with {process.returncode}: {stderr[-2000:]}")
         try:
             if httpx.get(f"{url}/__emulator/health", timeout=1.0).status_code == 200:

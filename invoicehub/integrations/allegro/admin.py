@@ -42,6 +42,26 @@ SORT_COLUMNS: dict[str, Any] = {
     "allegroLogin": AllegroIntegration.allegro_login,
     "createdAt": AllegroIntegration.created_at,
 }
+# Never the token columns or the settings: a list page needs neither.
+ROW_COLUMNS = tuple(
+    col(getattr(AllegroIntegration, name))
+    for name in (
+        "id",
+        "tenant_id",
+        "user_id",
+        "allegro_user_id",
+        "allegro_login",
+        "status",
+        "is_active",
+        "token_expires_at",
+        "last_sync_at",
+        "next_sync_at",
+        "sync_error_count",
+        "last_sync_error",
+        "created_at",
+        "updated_at",
+    )
+)
 ERROR_STATUSES = (IntegrationStatus.NEEDS_REAUTH.value, IntegrationStatus.DISABLED.value)
 
 
@@ -192,7 +212,7 @@ def list_all_integrations(
     if offset >= total:
         return [], int(total)
     query = (
-        select(AllegroIntegration, User.email, Tenant.name)
+        sa.select(*ROW_COLUMNS, col(User.email), col(Tenant.name).label("tenant_name"))
         .join(User, col(User.id) == AllegroIntegration.user_id)
         .join(Tenant, col(Tenant.id) == AllegroIntegration.tenant_id)
         .where(*conditions)
@@ -200,8 +220,8 @@ def list_all_integrations(
         .offset(offset)
         .limit(limit)
     )
-    rows = session.exec(query).all()
-    return [_admin_row(i, email, tenant) for i, email, tenant in rows], int(total)
+    rows = session.execute(query).mappings().all()
+    return [_admin_row(row) for row in rows], int(total)
 
 
 def _search_condition(pattern: str) -> Any:
@@ -216,24 +236,24 @@ def _search_condition(pattern: str) -> Any:
     )
 
 
-def _admin_row(i: AllegroIntegration, email: str, tenant_name: str) -> AdminIntegrationRow:
+def _admin_row(row: Any) -> AdminIntegrationRow:
     return AdminIntegrationRow(
-        id=str(i.id),
-        tenantId=str(i.tenant_id),
-        tenantName=tenant_name,
-        userId=str(i.user_id),
-        userEmail=email,
-        allegroUserId=i.allegro_user_id,
-        allegroLogin=i.allegro_login,
-        status=i.status,
-        isActive=i.is_active,
-        tokenExpiresAt=i.token_expires_at,
-        lastSyncAt=i.last_sync_at,
-        nextSyncAt=i.next_sync_at,
-        syncErrorCount=i.sync_error_count,
-        lastSyncError=i.last_sync_error,
-        createdAt=i.created_at,
-        updatedAt=i.updated_at,
+        id=str(row["id"]),
+        tenantId=str(row["tenant_id"]),
+        tenantName=row["tenant_name"],
+        userId=str(row["user_id"]),
+        userEmail=row["email"],
+        allegroUserId=row["allegro_user_id"],
+        allegroLogin=row["allegro_login"],
+        status=row["status"],
+        isActive=row["is_active"],
+        tokenExpiresAt=row["token_expires_at"],
+        lastSyncAt=row["last_sync_at"],
+        nextSyncAt=row["next_sync_at"],
+        syncErrorCount=row["sync_error_count"],
+        lastSyncError=row["last_sync_error"],
+        createdAt=row["created_at"],
+        updatedAt=row["updated_at"],
     )
 
 

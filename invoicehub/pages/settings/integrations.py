@@ -1,15 +1,187 @@
-"""The Integrations tab (Allegro)."""
+"""The Integrations tab (Allegro): connection, settings, manual sync and orders to review."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.allegro_settings_form import allegro_settings_form
+from invoicehub.components.layout import notice
+from invoicehub.components.status_chip import status_chip
+from invoicehub.components.tables import empty_state, loading_state
+from invoicehub.pages.settings.integrations_state import IntegrationsState
+from invoicehub.pages.settings.integrations_sync import SyncState, sync_panel
 
-def integrations_tab() -> rx.Component:
-    return rx.card(
-        rx.heading("Integrations", size="4"),
-        rx.text("Connect your Allegro account to turn orders into invoices.", color="gray"),
+State = IntegrationsState
+
+
+def _fact(label: str, value: rx.Var | rx.Component, test_id: str) -> rx.Component:
+    return rx.flex(
+        rx.text(label, size="1", color="gray"),
+        rx.text(value, size="2", weight="medium", id=test_id) if isinstance(value, rx.Var) else value,
+        direction="column",
+        min_width="8em",
     )
 
 
-INTEGRATIONS_ON_LOAD: list = []
+def account_selector() -> rx.Component:
+    return rx.flex(
+        rx.el.label("Allegro account", html_for="integration-select", class_name="rt-Text rt-r-size-2"),
+        rx.select.root(
+            rx.select.trigger(id="integration-select", min_width="14em"),
+            rx.select.content(
+                rx.foreach(
+                    State.integrations,
+                    lambda row: rx.select.item(row["login"], value=row["id"]),
+                )
+            ),
+            value=State.selected_integration,
+            on_change=State.select_integration,
+        ),
+        direction="column",
+        spacing="1",
+    )
+
+
+def disconnect_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button("Disconnect", color_scheme="red", variant="soft", id="disconnect"),
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Disconnect this Allegro account?"),
+            rx.alert_dialog.description(
+                rx.text(
+                    "Invoice-HUB forgets the authorization of ",
+                    rx.text.strong(State.current["login"]),
+                    " and stops syncing its orders. Invoices already issued stay.",
+                ),
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Disconnect", color_scheme="red", id="confirm-disconnect", on_click=State.disconnect
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=State.confirm_disconnect,
+        on_open_change=State.ask_disconnect,
+    )
+
+
+def connection_card() -> rx.Component:
+    status = State.current["status"]
+    return rx.card(
+        rx.flex(
+            rx.flex(
+                account_selector(),
+                rx.flex(
+                    rx.cond(
+                        status != "active",
+                        rx.button(rx.icon("plug", size=16), "Reconnect", id="reconnect", on_click=State.connect),
+                    ),
+                    rx.cond(status != "disconnected", disconnect_dialog()),
+                    rx.button(
+                        rx.icon("plus", size=16),
+                        "Connect another account",
+                        variant="soft",
+                        on_click=State.connect,
+                    ),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                justify="between",
+                align="end",
+                wrap="wrap",
+                spacing="3",
+            ),
+            rx.flex(
+                _fact("Status", status_chip(status, id="integration-status"), "integration-status-fact"),
+                _fact("Allegro login", State.current["login"], "integration-login"),
+                _fact("Last sync", State.current["last_sync"], "integration-last-sync"),
+                _fact("Next sync", State.current["next_sync"], "integration-next-sync"),
+                _fact("Failed syncs in a row", State.current["error_count"], "integration-errors"),
+                spacing="5",
+                wrap="wrap",
+            ),
+            rx.cond(
+                State.current["problem"] != "",
+                rx.callout(State.current["problem"], color_scheme="orange", icon="triangle_alert"),
+            ),
+            direction="column",
+            spacing="4",
+        )
+    )
+
+
+def settings_card() -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.heading("Settings", size="4"),
+            allegro_settings_form(
+                values=State.settings,
+                errors=State.field_errors,
+                templates=State.templates,
+                set_flag=State.set_flag,
+                set_choice=State.set_choice,
+                prefix="allegro",
+                disabled=State.saving,
+            ),
+            rx.flex(
+                rx.button(
+                    "Save settings",
+                    id="save-settings",
+                    on_click=State.save_settings,
+                    loading=State.saving,
+                    disabled=State.saving,
+                ),
+                justify="end",
+            ),
+            direction="column",
+            spacing="4",
+        )
+    )
+
+
+def no_integration() -> rx.Component:
+    return rx.card(
+        empty_state(
+            "No Allegro account connected",
+            "Connect your Allegro seller account to turn paid orders into invoices automatically.",
+            "store",
+        ),
+        rx.flex(
+            rx.button(
+                rx.icon("plug", size=16), "Connect Allegro account", id="connect-allegro", on_click=State.connect
+            ),
+            justify="center",
+            padding_bottom="1em",
+        ),
+    )
+
+
+def integrations_tab() -> rx.Component:
+    return rx.flex(
+        notice(State.success, "green"),
+        notice(State.error, "red"),
+        rx.cond(
+            State.loading,
+            loading_state("Loading your Allegro accounts…"),
+            rx.cond(
+                State.integrations.length() > 0,
+                rx.flex(connection_card(), settings_card(), sync_panel(), direction="column", spacing="4"),
+                no_integration(),
+            ),
+        ),
+        direction="column",
+        spacing="3",
+        width="100%",
+    )
+
+
+INTEGRATIONS_ON_LOAD = [IntegrationsState.load]
+__all__ = ["INTEGRATIONS_ON_LOAD", "SyncState", "integrations_tab"]

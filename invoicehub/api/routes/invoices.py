@@ -1,0 +1,294 @@
+"""GET /invoices (filtered list), /invoices/{id} (detail) and /invoices/{id}/pdf.
+
+Tenant-scoped: another tenant's invoice id answers 404, like one that does not exist. Money
+and VAT rates travel as strings ("151.88", "23", "zw"), never as floats.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from invoicehub.api.deps import PrincipalDep, SessionDep
+from invoicehub.api.errors import error_responses
+from invoicehub.documents.pdf import render_invoice_pdf
+from invoicehub.domain.invoices import get_invoice, get_invoice_lines, list_invoices, totals_of
+from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from invoicehub.domain.templates import template_code
+from invoicehub.models import Invoice, InvoiceLine, InvoiceStatus
+
+router = APIRouter(prefix="/invoices", tags=["invoices"])
+
+NOT_FOUND_DETAIL = "invoice not found"
+ERRORS = error_responses(
+    {
+        401: "Missing, invalid or expired bearer token",
+        404: ("No such invoice for this tenant", NOT_FOUND_DETAIL),
+    }
+)
+MAX_PAGE = 100_000
+# Query text: no NUL (PostgreSQL refuses it in text), bounded length.
+TEXT = r"^[^\x00]*$"
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class InvoiceSource(BaseModel):
+    type: str
+    integrationId: uuid.UUID | None
+    externalOrderId: str | None
+
+
+class InvoiceSummary(BaseModel):
+    id: uuid.UUID
+    number: str
+    status: InvoiceStatus
+    issueDate: date
+    saleDate: date
+    dueDate: date
+    buyerName: str
+    buyerNip: str | None
+    totalNet: str
+    totalVat: str
+    totalGross: str
+    currency: str
+    paidAt: datetime | None
+    source: InvoiceSource
+
+
+class InvoicePage(BaseModel):
+    items: list[InvoiceSummary]
+    total: int
+    page: int
+    pageSize: int
+
+
+class InvoiceParty(BaseModel):
+    name: str
+    nip: str | None
+    street: str
+    city: str
+    postalCode: str
+    countryCode: str
+
+
+class InvoiceSeller(InvoiceParty):
+    bankAccount: str
+
+
+class InvoiceLineOut(BaseModel):
+    position: int
+    name: str
+    quantity: str
+    unit: str
+    unitGross: str
+    vatRate: str
+    net: str
+    vat: str
+    gross: str
+
+
+class VatRateTotal(BaseModel):
+    rate: str
+    net: str
+    vat: str
+    gross: str
+
+
+class InvoiceTotals(BaseModel):
+    net: str
+    vat: str
+    gross: str
+    byRate: list[VatRateTotal]
+
+
+class InvoiceDetail(BaseModel):
+    id: uuid.UUID
+    number: str
+    status: InvoiceStatus
+    issueDate: date
+    saleDate: date
+    dueDate: date
+    currency: str
+    paymentMethod: str
+    paidAt: datetime | None
+    templateId: uuid.UUID | None
+    customerId: uuid.UUID | None
+    seller: InvoiceSeller
+    buyer: InvoiceParty
+    lines: list[InvoiceLineOut]
+    totals: InvoiceTotals
+    source: InvoiceSource
+
+
+@router.get("", response_model=InvoicePage, responses=ERRORS)
+def list_tenant_invoices(
+    principal: PrincipalDep,
+    session: SessionDep,
+    integration_id: Annotated[uuid.UUID | None, Query(alias="integrationId")] = None,
+    external_order_id: Annotated[
+        str | None, Query(alias="externalOrderId", max_length=100, pattern=TEXT)
+    ] = None,
+    invoice_status: Annotated[InvoiceStatus | None, Query(alias="status")] = None,
+    source: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
+    date_from: Annotated[date | None, Query(alias="from", description="issued on or after")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="issued on or before")] = None,
+    search: Annotated[
+        str | None,
+        Query(max_length=100, pattern=TEXT, description="number, buyer name or buyer NIP"),
+    ] = None,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+) -> InvoicePage:
+    """The tenant's invoices, newest issue date first."""
+    items, total = list_invoices(
+        session,
+        principal.tenant_id,
+        integration_id=integration_id,
+        external_order_id=external_order_id,
+        status=invoice_status.value if invoice_status else None,
+        source=source,
+        date_from=date_from,
+        date_to=date_to,
+        search=search,
+        page=page,
+        page_size=page_size,
+    )
+    summaries = [_summary(invoice) for invoice in items]
+    return InvoicePage(items=summaries, total=total, page=page, pageSize=page_size)
+
+
+@router.get("/{invoice_id}", response_model=InvoiceDetail, responses=ERRORS)
+def read_invoice(
+    invoice_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
+) -> InvoiceDetail:
+    invoice = _owned(session, principal.tenant_id, invoice_id)
+    return _detail(invoice, get_invoice_lines(session, invoice.id))
+
+
+@router.get(
+    "/{invoice_id}/pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The invoice as a PDF file"},
+        **ERRORS,
+    },
+)
+def download_invoice_pdf(
+    invoice_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
+) -> Response:
+    invoice = _owned(session, principal.tenant_id, invoice_id)
+    lines = get_invoice_lines(session, invoice.id)
+    pdf = render_invoice_pdf(invoice, lines, template_code(session, invoice.template_id))
+    return Response(
+        content=pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{pdf_filename(invoice.number)}"'},
+    )
+
+
+def pdf_filename(number: str) -> str:
+    """`FV/2026/11/7` -> `Faktura_FV-2026-11-7.pdf` (ASCII only: safe in any header)."""
+    return f"Faktura_{_UNSAFE_FILENAME.sub('-', number).strip('-.') or 'bez-numeru'}.pdf"
+
+
+def _owned(session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> Invoice:
+    invoice = get_invoice(session, tenant_id, invoice_id)
+    if invoice is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL)
+    return invoice
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def _source(invoice: Invoice) -> InvoiceSource:
+    return InvoiceSource(
+        type=invoice.source,
+        integrationId=invoice.integration_id,
+        externalOrderId=invoice.external_order_id,
+    )
+
+
+def _summary(invoice: Invoice) -> InvoiceSummary:
+    return InvoiceSummary(
+        id=invoice.id,
+        number=invoice.number,
+        status=InvoiceStatus(invoice.status),
+        issueDate=invoice.issue_date,
+        saleDate=invoice.sale_date,
+        dueDate=invoice.due_date,
+        buyerName=str(invoice.buyer.get("name", "")),
+        buyerNip=invoice.buyer.get("nip"),
+        totalNet=_money(invoice.total_net),
+        totalVat=_money(invoice.total_vat),
+        totalGross=_money(invoice.total_gross),
+        currency=invoice.currency,
+        paidAt=invoice.paid_at,
+        source=_source(invoice),
+    )
+
+
+def _party(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": str(data.get("name") or ""),
+        "nip": data.get("nip") or None,
+        "street": str(data.get("street") or ""),
+        "city": str(data.get("city") or ""),
+        "postalCode": str(data.get("postalCode") or ""),
+        "countryCode": str(data.get("countryCode") or "PL"),
+    }
+
+
+def _detail(invoice: Invoice, lines: list[InvoiceLine]) -> InvoiceDetail:
+    totals = totals_of(lines)
+    return InvoiceDetail(
+        id=invoice.id,
+        number=invoice.number,
+        status=InvoiceStatus(invoice.status),
+        issueDate=invoice.issue_date,
+        saleDate=invoice.sale_date,
+        dueDate=invoice.due_date,
+        currency=invoice.currency,
+        paymentMethod=invoice.payment_method,
+        paidAt=invoice.paid_at,
+        templateId=invoice.template_id,
+        customerId=invoice.customer_id,
+        seller=InvoiceSeller(
+            **_party(invoice.seller), bankAccount=str(invoice.seller.get("bankAccount") or "")
+        ),
+        buyer=InvoiceParty(**_party(invoice.buyer)),
+        lines=[
+            InvoiceLineOut(
+                position=line.position,
+                name=line.name,
+                quantity=format(line.quantity.normalize(), "f"),
+                unit=line.unit,
+                unitGross=_money(line.unit_gross),
+                vatRate=line.vat_rate,
+                net=_money(line.net),
+                vat=_money(line.vat),
+                gross=_money(line.gross),
+            )
+            for line in lines
+        ],
+        totals=InvoiceTotals(
+            net=_money(invoice.total_net),
+            vat=_money(invoice.total_vat),
+            gross=_money(invoice.total_gross),
+            byRate=[
+                VatRateTotal(
+                    rate=r.rate, net=_money(r.net), vat=_money(r.vat), gross=_money(r.gross)
+                )
+                for r in totals.by_rate
+            ],
+        ),
+        source=_source(invoice),
+    )

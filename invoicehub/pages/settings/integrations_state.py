@@ -1,0 +1,198 @@
+"""IntegrationsState: the seller's Allegro connections and their settings (the seed's AllegroSettings).
+
+Every handler re-reads the principal from the session cookie; integration ids the browser sends
+go through the tenant-scoped AllegroService, so a foreign id behaves like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from invoicehub.auth.tokens import Principal
+from invoicehub.components import display
+from invoicehub.components.allegro_settings_form import (
+    CHOICES,
+    FLAG_KEYS,
+    form_values,
+    partial_from_form,
+    refusal_message,
+)
+from invoicehub.db import session_scope
+from invoicehub.domain.templates import list_templates
+from invoicehub.integrations.allegro import service
+from invoicehub.integrations.allegro.oauth import start_authorization
+from invoicehub.integrations.allegro.preferences import SettingsError
+from invoicehub.models import AllegroIntegration
+from invoicehub.state.auth import AuthState
+
+LOGIN_PATH = "/login?next=/settings?tab=integrations"
+
+
+def integration_row(integration: AllegroIntegration) -> dict[str, str]:
+    return {
+        "id": str(integration.id),
+        "login": integration.allegro_login or integration.allegro_user_id or "Allegro account",
+        "status": integration.status,
+        "last_sync": display.when(integration.last_sync_at),
+        "next_sync": display.when(integration.next_sync_at, "not scheduled"),
+        "error_count": str(integration.sync_error_count),
+        "problem": display.status_problem(
+            integration.status, integration.sync_error_count, integration.last_sync_error
+        ),
+    }
+
+
+class IntegrationsState(rx.State):
+    integrations: list[dict[str, str]] = []
+    selected_integration: str = ""
+    settings: dict[str, Any] = {}
+    field_errors: dict[str, str] = {}
+    templates: list[dict[str, str]] = []
+    loading: bool = True
+    saving: bool = False
+    error: str = ""
+    success: str = ""
+    confirm_disconnect: bool = False
+
+    @rx.var
+    def current(self) -> dict[str, str]:
+        for row in self.integrations:
+            if row["id"] == self.selected_integration:
+                return row
+        return {}
+
+    async def _principal(self) -> Principal | None:
+        return (await self.get_state(AuthState)).principal()
+
+    def _read(self, session: Session, principal: Principal) -> None:
+        """Reload the list, keep a valid selection, and show the stored settings."""
+        rows = service.list_integrations(session, principal)
+        self.integrations = [integration_row(i) for i in rows]
+        ids = [row["id"] for row in self.integrations]
+        if self.selected_integration not in ids:
+            self.selected_integration = ids[0] if ids else ""
+        self.templates = [
+            {"id": str(t.id), "name": t.name} for t in list_templates(session, principal.tenant_id)
+        ]
+        self.field_errors = {}
+        self.settings = (
+            form_values(service.get_settings(session, principal, self.selected_integration))
+            if self.selected_integration
+            else {}
+        )
+
+    @rx.event
+    async def load(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        params = self.router.url.query_parameters
+        self.error = params.get("error", "")[:300]
+        self.success = ""
+        self.confirm_disconnect = False
+        connected = params.get("connected", "")
+        if connected:
+            self.selected_integration = connected
+        with session_scope() as session:
+            self._read(session, principal)
+        self.loading = False
+        if connected and self.selected_integration == connected:
+            self.success = f"Allegro account {self.current.get('login', '')} connected."
+        return _refresh_sync()
+
+    @rx.event
+    async def select_integration(self, integration_id: str):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        self.error = self.success = ""
+        with session_scope() as session:
+            try:
+                service.find_integration(session, principal, integration_id)
+            except service.IntegrationNotFound:
+                self.error = "That integration does not exist."
+                return None
+            self.selected_integration = integration_id
+            self._read(session, principal)
+        return _refresh_sync()
+
+    @rx.event
+    def set_flag(self, key: str, checked: bool) -> None:
+        if key in FLAG_KEYS:
+            self.settings[key] = checked
+            self.field_errors.pop(key, None)
+            self.success = ""
+
+    @rx.event
+    def set_choice(self, key: str, value: str) -> None:
+        if key in CHOICES:
+            self.settings[key] = value
+            self.field_errors.pop(key, None)
+            self.success = ""
+
+    @rx.event
+    async def save_settings(self):
+        principal = await self._principal()
+        if principal is None:
+            yield rx.redirect(LOGIN_PATH)
+            return
+        self.saving, self.error, self.success = True, "", ""
+        yield
+        try:
+            with session_scope() as session:
+                saved = service.update_settings(
+                    session, principal, self.selected_integration, partial_from_form(self.settings)
+                )
+            self.settings, self.field_errors = form_values(saved), {}
+            self.success = "Settings saved."
+        except SettingsError as exc:
+            self.field_errors = dict(exc.errors)
+            self.error = refusal_message(exc.errors)
+            with session_scope() as session:
+                self.settings = form_values(
+                    service.get_settings(session, principal, self.selected_integration)
+                )
+        except service.IntegrationNotFound:
+            self.error = "That integration does not exist any more."
+        finally:
+            self.saving = False
+
+    @rx.event
+    async def connect(self):
+        """Send the browser to Allegro's consent page (same tab; Allegro redirects back)."""
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        return rx.redirect(start_authorization(principal))
+
+    @rx.event
+    def ask_disconnect(self, open_: bool = True) -> None:
+        self.confirm_disconnect = open_
+
+    @rx.event
+    async def disconnect(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        self.confirm_disconnect = False
+        self.error = self.success = ""
+        with session_scope() as session:
+            try:
+                service.deactivate(session, principal, self.selected_integration)
+            except service.IntegrationNotFound:
+                self.error = "That integration does not exist any more."
+                return None
+            login = self.current.get("login", "")
+            self._read(session, principal)
+        self.success = f"Allegro account {login} disconnected. No more orders will be synced."
+        return _refresh_sync()
+
+
+def _refresh_sync() -> Any:
+    """The sync panel's reload (its module imports this one, so it is looked up late)."""
+    from invoicehub.pages.settings.integrations_sync import SyncState
+
+    return _refresh_sync()

@@ -1,0 +1,256 @@
+"""The Integrations tab's sync panel: manual sync with live progress, recent runs, orders to review.
+
+A manual sync only writes a run row and queues a job (the worker talks to Allegro); the panel
+then polls that row from a background task until it is done or failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from invoicehub import ratelimit
+from invoicehub.auth.tokens import Principal
+from invoicehub.components import display
+from invoicehub.components.layout import notice
+from invoicehub.components.status_chip import run_chip
+from invoicehub.components.tables import empty_state, scroll_table
+from invoicehub.db import session_scope
+from invoicehub.integrations.allegro import runs
+from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.models import OrderState, SyncRun
+from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
+from invoicehub.state.auth import AuthState
+
+POLL_SECONDS = 0.5
+MAX_WATCH_SECONDS = 15 * 60  # past this the panel stops polling; the run goes on in the worker
+RECENT_RUNS = 8
+REVIEW_PAGE_SIZE = 20
+
+
+def run_summary(run: SyncRun) -> str:
+    """Where a run is, in plain words."""
+    if run.status == "queued":
+        return "Queued: waiting for a worker to pick it up…"
+    if run.status == "running":
+        return f"Running: {display.plural(run.orders_fetched, 'order', 'orders')} fetched so far…"
+    if run.status == "retrying":
+        return f"Retrying after attempt {run.attempts} failed: {run.error or 'temporary error'}"
+    if run.status == "failed":
+        return f"Failed: {run.error or 'unknown error'}"
+    return (
+        f"Done: {display.plural(run.orders_fetched, 'order', 'orders')} fetched, "
+        f"{display.plural(run.invoices_created, 'invoice', 'invoices')} created, "
+        f"{display.plural(run.customers_created, 'customer', 'customers')} and "
+        f"{display.plural(run.products_created, 'product', 'products')} added, "
+        f"{run.skipped} skipped, {run.needs_review} to review."
+    )
+
+
+def run_row(run: SyncRun) -> dict[str, str]:
+    return {
+        "id": str(run.id),
+        "status": run.status,
+        "trigger": run.trigger,
+        "queued": display.when(run.queued_at),
+        "summary": run_summary(run),
+        "invoices": str(run.invoices_created),
+    }
+
+
+class SyncState(rx.State):
+    sync_loading: bool = False
+    run: dict[str, str] = {}
+    runs: list[dict[str, str]] = []
+    review: list[dict[str, str]] = []
+    review_total: int = 0
+    sync_error: str = ""
+    _watching: str = ""
+
+    async def _context(self) -> tuple[Principal | None, str]:
+        principal = (await self.get_state(AuthState)).principal()
+        return principal, (await self.get_state(IntegrationsState)).selected_integration
+
+    def _read(self, session: Session, principal: Principal, integration_id: str) -> SyncRun | None:
+        """Reload runs and orders to review; the newest run when it is still active."""
+        recent = runs.list_sync_runs(session, principal, integration_id, RECENT_RUNS)
+        self.runs = [run_row(r) for r in recent]
+        entries, self.review_total = runs.list_ledger(
+            session, principal, integration_id, OrderState.NEEDS_REVIEW.value, 1, REVIEW_PAGE_SIZE
+        )
+        self.review = [
+            {
+                "order": e.checkout_form_id,
+                "reason": e.reason or "No reason recorded.",
+                "invoice_id": str(e.invoice_id) if e.invoice_id else "",
+                "updated": display.when(e.updated_at),
+            }
+            for e in entries
+        ]
+        return recent[0] if recent and not runs.is_terminal(recent[0].status) else None
+
+    @rx.event
+    async def refresh(self):
+        principal, integration_id = await self._context()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        self.sync_error = ""
+        if not integration_id:
+            self.runs, self.review, self.review_total, self.run = [], [], 0, {}
+            return None
+        with session_scope() as session:
+            active = self._read(session, principal, integration_id)
+        if active is None:
+            self.run, self.sync_loading = {}, False
+            return None
+        self.run, self.sync_loading = run_row(active), True
+        return SyncState.watch_run
+
+    @rx.event
+    async def start_sync(self):
+        principal, integration_id = await self._context()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        self.sync_error = ""
+        try:
+            with session_scope() as session:
+                run = runs.request_sync(session, principal, integration_id, trigger="manual")
+                self.run = run_row(run)
+        except ratelimit.RateLimited as exc:
+            self.sync_error = (
+                f"A manual sync was started less than a minute ago. Try again in {exc.retry_after} s."
+            )
+            return None
+        except runs.SyncNotAllowed:
+            self.sync_error = "This account cannot sync now: reconnect it first."
+            return None
+        except IntegrationNotFound:
+            self.sync_error = "That integration does not exist."
+            return None
+        self.sync_loading = True
+        return SyncState.watch_run
+
+    @rx.event(background=True)
+    async def watch_run(self):
+        async with self:
+            principal = (await self.get_state(AuthState)).principal()
+            run_id = self.run.get("id", "")
+            if principal is None or not run_id or self._watching == run_id:
+                return
+            self._watching = run_id
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + MAX_WATCH_SECONDS
+        while loop.time() < deadline:
+            row = await asyncio.to_thread(_read_run, principal, run_id)
+            async with self:
+                if self._watching != run_id:
+                    return  # another run or integration took over the panel
+                if row is None:
+                    self.sync_loading, self._watching = False, ""
+                    return
+                self.run = row
+                if runs.is_terminal(row["status"]):
+                    self.sync_loading, self._watching = False, ""
+                    return SyncState.refresh
+            await asyncio.sleep(POLL_SECONDS)
+        async with self:
+            self.sync_loading, self._watching = False, ""
+
+
+def _read_run(principal: Principal, run_id: str) -> dict[str, str] | None:
+    try:
+        with session_scope() as session:
+            return run_row(runs.get_sync_run(session, principal, run_id))
+    except runs.RunNotFound:
+        return None
+
+
+def sync_progress() -> rx.Component:
+    run = SyncState.run
+    return rx.cond(
+        run.get("id", "") != "",
+        rx.flex(
+            rx.cond(SyncState.sync_loading, rx.spinner(size="2")),
+            run_chip(run["status"]),
+            rx.text(run["summary"], size="2", id="sync-progress"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+            role="status",
+            aria_live="polite",
+        ),
+    )
+
+
+def _run_row(row: Any) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["queued"], white_space="nowrap"),
+        rx.table.cell(row["trigger"]),
+        rx.table.cell(run_chip(row["status"])),
+        rx.table.cell(rx.text(row["summary"], size="2")),
+    )
+
+
+def _review_row(row: Any) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["order"], size="2", font_family="monospace")),
+        rx.table.cell(rx.text(row["reason"], size="2")),
+        rx.table.cell(row["updated"], white_space="nowrap"),
+        rx.table.cell(
+            rx.cond(
+                row["invoice_id"] != "",
+                rx.link("Open invoice", href="/invoices/" + row["invoice_id"]),
+                rx.text("No invoice", size="2", color="gray"),
+            )
+        ),
+    )
+
+
+def sync_panel() -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.flex(
+                rx.heading("Sync", size="4"),
+                rx.button(
+                    rx.icon("refresh-cw", size=16),
+                    "Manual sync",
+                    id="manual-sync",
+                    on_click=SyncState.start_sync,
+                    loading=SyncState.sync_loading,
+                    disabled=SyncState.sync_loading
+                    | (IntegrationsState.current.get("status", "") != "active"),
+                ),
+                justify="between",
+                align="center",
+                wrap="wrap",
+                spacing="2",
+            ),
+            notice(SyncState.sync_error, "red"),
+            sync_progress(),
+            rx.heading("Recent syncs", size="3"),
+            rx.cond(
+                SyncState.runs.length() > 0,
+                scroll_table(
+                    ["Started", "Trigger", "Status", "Result"],
+                    rx.foreach(SyncState.runs, _run_row),
+                    label="Recent syncs",
+                ),
+                empty_state("No syncs yet", "Run a manual sync or wait for the schedule."),
+            ),
+            rx.heading("Orders to review (" + SyncState.review_total.to_string() + ")", size="3"),
+            rx.cond(
+                SyncState.review.length() > 0,
+                scroll_table(
+                    ["Order", "Reason", "Updated", "Invoice"],
+                    rx.foreach(SyncState.review, _review_row),
+                    label="Orders to review",
+                ),
+                empty_state("Nothing to review", "Orders that cannot be invoiced show up here.", "check"),
+            ),
+            direction="column",
+            spacing="3",
+        )
+    )
