@@ -42,9 +42,9 @@ def _demo_seed(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
-    from alembic import command
     from alembic.config import Config
 
+    from alembic import command
     from invoicehub.settings import PROJECT_ROOT
 
     command.upgrade(Config(str(PROJECT_ROOT / "alembic.ini")), "head")
@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="invoicehub", description=__doc__)
     groups = parser.add_subparsers(dest="group", required=True)
 
-    user = groups.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    user = groups.add_parser("user", help="manage users").add_subparsers(
+        dest="action", required=True
+    )
     create = user.add_parser("create", help="create a user (and its tenant when new)")
     create.add_argument("--email", required=True)
     create.add_argument("--password", required=True)
@@ -91,10 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--wait", action="store_true", help="wait for the result and print it")
     sync.set_defaults(handler=_sync)
 
-    tokens = groups.add_parser("tokens", help="token vault").add_subparsers(dest="action", required=True)
-    tokens.add_parser("reencrypt", help="re-encrypt every stored token with the current key").set_defaults(
-        handler=_tokens_reencrypt
+    tokens = groups.add_parser("tokens", help="token vault").add_subparsers(
+        dest="action", required=True
     )
+    tokens.add_parser(
+        "reencrypt", help="re-encrypt every stored token with the current key"
+    ).set_defaults(handler=_tokens_reencrypt)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Demo data for `make run`: the demo tenant, its company, a user and an admin, an Allegro seller."""
+"""Demo data for `make run`: the demo tenant and company, a user, an admin, an Allegro seller."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from invoicehub.redis_conn import get_redis
 
@@ -47,9 +48,9 @@ def check(limit: Limit, subject: str) -> None:
     """Raise RateLimited if the budget is already spent, without counting a hit."""
     redis = get_redis()
     key = _key(limit, subject)
-    count = redis.get(key)
+    count = cast(bytes | None, redis.get(key))
     if count is not None and int(count) >= limit.max_hits:
-        raise RateLimited(max(int(redis.ttl(key)), 1))
+        raise RateLimited(max(int(cast(int, redis.ttl(key))), 1))
 
 
 def reset(limit: Limit, subject: str) -> None:

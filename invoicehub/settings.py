@@ -93,7 +93,9 @@ def load_settings() -> Settings:
     if not token_keys:
         dev_key = _read_secret_file(data_dir / "token-key")
         token_keys = [dev_key] if dev_key else []
-    jwt_secret = _env("INVOICEHUB_JWT_SECRET", "") or _read_secret_file(data_dir / "jwt-secret") or ""
+    jwt_secret = (
+        _env("INVOICEHUB_JWT_SECRET", "") or _read_secret_file(data_dir / "jwt-secret") or ""
+    )
     return Settings(
         database_url=_env(
             "INVOICEHUB_DATABASE_URL",

@@ -11,7 +11,9 @@ from starlette.routing import Mount
 from invoicehub.api.app import API_PREFIX, create_api
 
 Scope = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]
+]
 MAX_BODY_BYTES = 1024 * 1024
 
 SECURITY_HEADERS = {

@@ -16,9 +16,7 @@ os.environ["INVOICEHUB_DATABASE_URL"] = TEST_DATABASE_URL
 REDIS_DB = services.claim_redis_db()
 os.environ["INVOICEHUB_REDIS_URL"] = services.redis_url(REDIS_DB)
 os.environ.setdefault("INVOICEHUB_JWT_SECRET", "test-jwt-secret-not-for-production-0123456789")
-os.environ.setdefault(
-    "INVOICEHUB_TOKEN_KEYS", "k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
-)
+os.environ.setdefault("INVOICEHUB_TOKEN_KEYS", "k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
 
 from sqlmodel import Session, SQLModel  # noqa: E402
 
@@ -36,8 +34,9 @@ ON CONFLICT (id) DO NOTHING
 
 
 def _upgrade_database() -> None:
-    from alembic import command
     from alembic.config import Config
+
+    from alembic import command
 
     config = Config(str(services.ROOT / "alembic.ini"))
     config.attributes["skip_logging"] = True
@@ -97,5 +96,7 @@ def api():
 
     from invoicehub.web import mounted_apps, security_headers
 
-    with TestClient(security_headers(mounted_apps()), base_url="http://127.0.0.1:8000/api/v1") as client:  # type: ignore[arg-type]
+    with TestClient(
+        security_headers(mounted_apps()), base_url="http://127.0.0.1:8000/api/v1"
+    ) as client:  # type: ignore[arg-type]
         yield client

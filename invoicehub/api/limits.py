@@ -12,11 +12,18 @@ Message = MutableMapping[str, Any]
 
 
 class BodySizeLimit:
-    def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: Callable[..., Awaitable[None]], max_bytes: int = MAX_BODY_BYTES
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Message, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
+    async def __call__(
+        self,
+        scope: Message,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -50,7 +57,10 @@ async def _refuse(send: Callable[[Message], Awaitable[None]]) -> None:
         {
             "type": "http.response.start",
             "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(_TOO_LARGE)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(_TOO_LARGE)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": _TOO_LARGE})

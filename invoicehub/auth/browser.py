@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from http.cookies import SimpleCookie
+from typing import cast
 
 from invoicehub.redis_conn import get_redis
 
@@ -23,8 +24,8 @@ def issue_login_ticket(session_token: str) -> str:
 
 
 def redeem_login_ticket(ticket: str) -> str | None:
-    value = get_redis().getdel(f"login-ticket:{ticket}")
-    return value.decode() if isinstance(value, bytes) else value
+    value = cast(bytes | None, get_redis().getdel(f"login-ticket:{ticket}"))
+    return value.decode() if value is not None else None
 
 
 def session_token_from_cookie_header(cookie_header: str) -> str:

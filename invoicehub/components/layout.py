@@ -93,7 +93,9 @@ def notice(message: rx.Var, color: str) -> rx.Component:
 
 def field(label: str, control: rx.Component, error: rx.Var | str = "") -> rx.Component:
     return rx.flex(
-        rx.el.label(label, html_for=control.id or "", class_name="rt-Text rt-r-size-2 rt-r-weight-medium"),
+        rx.el.label(
+            label, html_for=control.id or "", class_name="rt-Text rt-r-size-2 rt-r-weight-medium"
+        ),
         control,
         rx.cond(error != "", rx.text(error, color="red", size="1", role="alert")),
         direction="column",

@@ -68,7 +68,7 @@ _INSERT_RUNS = sa.text(
                            queued_at, orders_fetched, invoices_created, customers_created,
                            products_created, skipped, needs_review)
     SELECT x.run_id, x.tenant_id, x.integration_id, 'scheduled', 'queued', 0,
-           'sync:' || x.integration_id || ':' || x.run_id, now(), 0, 0, 0, 0, 0, 0
+           'sync_' || x.integration_id || '_' || x.run_id, now(), 0, 0, 0, 0, 0, 0
       FROM unnest(CAST(:run_ids AS uuid[]), CAST(:tenant_ids AS uuid[]),
                   CAST(:integration_ids AS uuid[])) AS x(run_id, tenant_id, integration_id)
      WHERE NOT EXISTS (SELECT 1 FROM sync_runs AS r

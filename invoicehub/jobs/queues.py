@@ -26,8 +26,9 @@ def get_queue(name: str = SYNC_QUEUE) -> Queue:
 
 
 def sync_job_id(integration_id: uuid.UUID, run_id: uuid.UUID) -> str:
-    """Deterministic per run: re-enqueueing a run can never create a second job for it."""
-    return f"sync:{integration_id}:{run_id}"
+    """Deterministic per run (RQ ids allow letters, digits, `_` and `-` only): re-enqueueing a
+    run can never create a second job for it."""
+    return f"sync_{integration_id}_{run_id}"
 
 
 def crash_retry() -> Retry:

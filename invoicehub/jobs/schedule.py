@@ -8,7 +8,7 @@ from rq_scheduler import Scheduler
 from invoicehub.jobs.queues import DEFAULT_QUEUE
 from invoicehub.redis_conn import get_redis
 
-DISPATCHER_JOB_ID = "allegro:dispatch-due-syncs"
+DISPATCHER_JOB_ID = "allegro_dispatch_due_syncs"
 DISPATCHER_FUNC = "invoicehub.jobs.dispatcher.dispatch_due_syncs"
 DISPATCH_CRON = "* * * * *"  # every minute
 DISPATCH_TIMEOUT = 300

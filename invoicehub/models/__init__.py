@@ -32,8 +32,8 @@ from invoicehub.models.invoicing import (
 )
 
 __all__ = [
-    "DEFAULT_SERIES_PATTERN",
     "COMPACT_TEMPLATE_ID",
+    "DEFAULT_SERIES_PATTERN",
     "STANDARD_TEMPLATE_ID",
     "VAT_RATES",
     "AllegroIntegration",

@@ -26,7 +26,9 @@ def tenant_field() -> Any:
     return Field(foreign_key="tenants.id", index=True, ondelete="CASCADE")
 
 
-def timestamp_field(*, nullable: bool = False, index: bool = False, default_now: bool = True) -> Any:
+def timestamp_field(
+    *, nullable: bool = False, index: bool = False, default_now: bool = True
+) -> Any:
     column = sa.Column(
         sa.DateTime(timezone=True),
         nullable=nullable,

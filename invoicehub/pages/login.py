@@ -16,7 +16,9 @@ def login_page() -> rx.Component:
                     rx.heading("Sign in to Invoice-HUB", size="5"),
                     notice(AuthState.login_error, "red"),
                     rx.el.label("E-mail", html_for="email", class_name="rt-Text rt-r-size-2"),
-                    rx.input(id="email", name="email", type="email", required=True, auto_focus=True),
+                    rx.input(
+                        id="email", name="email", type="email", required=True, auto_focus=True
+                    ),
                     rx.el.label("Password", html_for="password", class_name="rt-Text rt-r-size-2"),
                     rx.input(id="password", name="password", type="password", required=True),
                     rx.button("Sign in", type="submit", id="sign-in", width="100%"),

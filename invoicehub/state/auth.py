@@ -6,17 +6,22 @@ import json
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from invoicehub import ratelimit
 from invoicehub.auth.accounts import authenticate, open_session, principal_of, user_for_session
-from invoicehub.auth.browser import issue_login_ticket, safe_next_path, session_token_from_cookie_header
+from invoicehub.auth.browser import (
+    issue_login_ticket,
+    safe_next_path,
+    session_token_from_cookie_header,
+)
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import session_scope
 
 LOGIN_ERROR = "Invalid e-mail or password."
 
 
-def navigate(url: str) -> rx.event.EventSpec:
+def navigate(url: str) -> EventSpec:
     """A full page load in the same tab (the server must see it, e.g. to set a cookie)."""
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
@@ -45,17 +50,17 @@ class AuthState(rx.State):
             self.is_admin = principal.is_admin
             return principal
 
-    def _login_redirect(self) -> rx.event.EventSpec:
+    def _login_redirect(self) -> EventSpec:
         return rx.redirect(f"/login?next={self.router.url.path or '/settings'}")
 
     @rx.event
-    def require_login(self) -> rx.event.EventSpec | None:
+    def require_login(self) -> EventSpec | None:
         if self.principal() is None:
             return self._login_redirect()
         return None
 
     @rx.event
-    def require_admin(self) -> rx.event.EventSpec | None:
+    def require_admin(self) -> EventSpec | None:
         principal = self.principal()
         if principal is None:
             return self._login_redirect()
@@ -64,7 +69,7 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    def redirect_if_signed_in(self) -> rx.event.EventSpec | None:
+    def redirect_if_signed_in(self) -> EventSpec | None:
         self.login_error = ""
         if self.router.url.query_parameters.get("error") == "expired":
             self.login_error = "The sign-in took too long. Please try again."
@@ -73,13 +78,16 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    def login(self, form_data: dict[str, str]) -> rx.event.EventSpec | None:
+    def login(self, form_data: dict[str, str]) -> EventSpec | None:
         email = (form_data.get("email") or "").strip()
         password = form_data.get("password") or ""
         if not email or not password:
             self.login_error = "Enter your e-mail and password."
             return None
-        address = self.router.headers.raw_headers.get("x-forwarded-for", "") or self.router.session.client_ip
+        address = (
+            self.router.headers.raw_headers.get("x-forwarded-for", "")
+            or self.router.session.client_ip
+        )
         try:
             with session_scope() as session:
                 user = authenticate(session, email, password, address or "unknown")
@@ -96,8 +104,7 @@ class AuthState(rx.State):
         return navigate(f"/api/v1/auth/session/{ticket}?{urlencode({'next': next_path})}")
 
     @rx.event
-    def logout(self) -> rx.event.EventSpec:
+    def logout(self) -> EventSpec:
         self.user_name = self.user_email = ""
         self.is_admin = False
         return navigate("/api/v1/auth/logout")
-

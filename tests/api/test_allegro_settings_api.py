@@ -43,13 +43,23 @@ def test_partial_update_merges_with_stored_settings(api: TestClient, session: Se
     first = api.put(url, json={"settings": {"autoMarkAsPaid": True}}, headers=bearer(user))
     assert first.status_code == 200, first.json()
     assert first.json()["success"] is True
-    second = api.put(url, json={"settings": {"defaultVatRate": "zw", "syncFrequencyMinutes": 15}}, headers=bearer(user))
+    second = api.put(
+        url,
+        json={"settings": {"defaultVatRate": "zw", "syncFrequencyMinutes": 15}},
+        headers=bearer(user),
+    )
     settings = second.json()["settings"]
     assert settings["autoMarkAsPaid"] is True and settings["defaultVatRate"] == "zw"
     assert settings["syncFrequencyMinutes"] == 15
     assert api.get(url, headers=bearer(user)).json()["settings"] == settings
-    audit = session.exec(select(AuditEvent).where(AuditEvent.action == "allegro.settings.update")).all()
-    assert len(audit) == 2 and audit[0].before["autoMarkAsPaid"] is False and audit[0].after["autoMarkAsPaid"] is True
+    audit = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "allegro.settings.update")
+    ).all()
+    assert (
+        len(audit) == 2
+        and audit[0].before["autoMarkAsPaid"] is False
+        and audit[0].after["autoMarkAsPaid"] is True
+    )
 
 
 @pytest.mark.parametrize(
@@ -73,7 +83,9 @@ def test_invalid_settings_are_refused_naming_the_field_and_nothing_is_stored(
     user, integration = owner
     url = f"/allegro/settings/{integration.id}"
     api.put(url, json={"settings": {"syncFrequencyMinutes": 30}}, headers=bearer(user))
-    refused = api.put(url, json={"settings": {"autoCreateProduct": False, **payload}}, headers=bearer(user))
+    refused = api.put(
+        url, json={"settings": {"autoCreateProduct": False, **payload}}, headers=bearer(user)
+    )
     assert refused.status_code == 422
     assert any(err["loc"][-1] == field for err in refused.json()["detail"])
     stored = api.get(url, headers=bearer(user)).json()["settings"]
@@ -102,7 +114,9 @@ def test_another_tenants_integration_is_404_everywhere(api: TestClient, session:
     assert session.get(AllegroIntegration, integration.id).status == "active"
 
 
-def test_status_never_shows_tokens_and_is_cached_until_a_change(api: TestClient, session: Session, owner):
+def test_status_never_shows_tokens_and_is_cached_until_a_change(
+    api: TestClient, session: Session, owner
+):
     user, integration = owner
     body = api.get(f"/allegro/status/{integration.id}", headers=bearer(user)).json()
     assert body["status"] == "active" and "accessToken" not in body and "refreshToken" not in body

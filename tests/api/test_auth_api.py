@@ -102,7 +102,9 @@ def _alg_none_token() -> str:
     "token",
     [
         pytest.param(_alg_none_token, id="alg-none"),
-        pytest.param(lambda: _token(key="another-secret-another-secret-another-secret"), id="wrong-key"),
+        pytest.param(
+            lambda: _token(key="another-secret-another-secret-another-secret"), id="wrong-key"
+        ),
         pytest.param(lambda: _token(exp=datetime.now(UTC) - timedelta(seconds=5)), id="expired"),
         pytest.param(lambda: _token(aud="someone-else"), id="wrong-audience"),
         pytest.param(lambda: _token(iss="evil"), id="wrong-issuer"),

@@ -117,7 +117,7 @@ def test_list_filters(client: TestClient, seller, query, expected):
 
 
 def test_list_pages(client: TestClient, seller):
-    user, _, invoices = seller
+    user, _, _ = seller
     first = client.get("/invoices", params={"pageSize": 2}, headers=bearer(user)).json()
     second = client.get("/invoices", params={"pageSize": 2, "page": 2}, headers=bearer(user))
     assert [i["number"] for i in first["items"]] == ["FV/2026/11/2", "FV/2026/11/1"]

@@ -34,7 +34,9 @@ def _count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(AllegroIntegration)).one()
 
 
-def test_authorize_url_points_at_allegro_with_pkce_and_state(api: TestClient, session: Session, emulator_url, control):
+def test_authorize_url_points_at_allegro_with_pkce_and_state(
+    api: TestClient, session: Session, emulator_url, control
+):
     user = make_user(session)
     url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
     parts = urlsplit(url)
@@ -45,7 +47,9 @@ def test_authorize_url_points_at_allegro_with_pkce_and_state(api: TestClient, se
     assert len(query["state"][0]) > 40 and "code_verifier" not in url
 
 
-def test_connect_creates_an_active_integration_with_encrypted_tokens(api: TestClient, session: Session, control):
+def test_connect_creates_an_active_integration_with_encrypted_tokens(
+    api: TestClient, session: Session, control
+):
     user = make_user(session)
     integration_id = connect(api, control, user, "seller_one")
     integration = session.get(AllegroIntegration, integration_id)
@@ -53,12 +57,20 @@ def test_connect_creates_an_active_integration_with_encrypted_tokens(api: TestCl
     assert integration.tenant_id == user.tenant_id and integration.token_expires_at is not None
     assert integration.access_token.startswith("k1:")
     access = decrypt_token(integration.access_token, integration.id)
-    me = control.get("/me", headers={"Authorization": f"Bearer {access}", "Accept": "application/vnd.allegro.public.v1+json"})
+    me = control.get(
+        "/me",
+        headers={
+            "Authorization": f"Bearer {access}",
+            "Accept": "application/vnd.allegro.public.v1+json",
+        },
+    )
     assert me.status_code == 200 and me.json()["login"] == "seller_one"
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "allegro.connect")).one()
 
 
-def test_browser_callback_uses_the_session_cookie_and_redirects_to_settings(api: TestClient, session: Session, control):
+def test_browser_callback_uses_the_session_cookie_and_redirects_to_settings(
+    api: TestClient, session: Session, control
+):
     user = make_user(session)
     cookie = open_session(session, user)
     session.commit()
@@ -80,7 +92,9 @@ def test_forged_state_is_rejected_and_nothing_stored(api: TestClient, session: S
     payload["t"] = "00000000-0000-0000-0000-000000000000"
     forged_body = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
     for state in (f"{forged_body}.{signature}", "garbage", params["state"][:-2] + "xx"):
-        response = api.post("/allegro/auth/callback", json={**params, "state": state}, headers=bearer(user))
+        response = api.post(
+            "/allegro/auth/callback", json={**params, "state": state}, headers=bearer(user)
+        )
         assert response.status_code == 400
     assert _count(session) == 0
 
@@ -94,11 +108,15 @@ def test_replayed_state_is_rejected(api: TestClient, session: Session, control):
     assert replay.status_code == 400 and "already used" in replay.json()["detail"]
 
 
-def test_expired_state_is_rejected_and_nothing_stored(api: TestClient, session: Session, control, monkeypatch):
+def test_expired_state_is_rejected_and_nothing_stored(
+    api: TestClient, session: Session, control, monkeypatch
+):
     user = make_user(session)
     auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
     params = approve(control, auth_url, "seller_one")
-    monkeypatch.setattr(oauth.time, "time", lambda: time.monotonic() * 0 + 4_102_444_800)  # year 2100
+    monkeypatch.setattr(
+        oauth.time, "time", lambda: time.monotonic() * 0 + 4_102_444_800
+    )  # year 2100
     response = api.post("/allegro/auth/callback", json=params, headers=bearer(user))
     assert response.status_code == 400 and "expired" in response.json()["detail"]
     assert _count(session) == 0
@@ -114,7 +132,9 @@ def test_state_past_its_redis_lifetime_is_rejected(api: TestClient, session: Ses
     assert _count(session) == 0
 
 
-def test_another_users_state_is_rejected_and_nothing_stored(api: TestClient, session: Session, control):
+def test_another_users_state_is_rejected_and_nothing_stored(
+    api: TestClient, session: Session, control
+):
     alice, mallory = make_user(session), make_user(session)
     auth_url = api.get("/allegro/auth/authorize", headers=bearer(alice)).json()["authUrl"]
     params = approve(control, auth_url, "seller_one")
@@ -133,7 +153,9 @@ def test_tenant_and_user_in_the_body_are_never_trusted(api: TestClient, session:
     assert response.json()["integration"]["tenantId"] == str(alice.tenant_id)
 
 
-def test_reconnecting_the_same_account_updates_its_tokens(api: TestClient, session: Session, control):
+def test_reconnecting_the_same_account_updates_its_tokens(
+    api: TestClient, session: Session, control
+):
     user = make_user(session)
     first = connect(api, control, user, "seller_one")
     before = session.get(AllegroIntegration, first)
@@ -159,7 +181,9 @@ def test_an_account_bound_to_another_tenant_is_refused(api: TestClient, session:
 def test_disconnect_wipes_tokens(api: TestClient, session: Session, control):
     user = make_user(session)
     integration_id = connect(api, control, user, "seller_one")
-    assert api.post(f"/allegro/deactivate/{integration_id}", headers=bearer(user)).json() == {"success": True}
+    assert api.post(f"/allegro/deactivate/{integration_id}", headers=bearer(user)).json() == {
+        "success": True
+    }
     session.expire_all()
     integration = session.get(AllegroIntegration, integration_id)
     assert integration.access_token is None and integration.status == "disconnected"

@@ -39,15 +39,21 @@ def _refresh_calls(control) -> int:
     return control.get("/__emulator/stats").json()["tokenCalls"].get("refresh_token", 0)
 
 
-def test_a_token_with_more_than_an_hour_left_is_used_as_is(api: TestClient, session: Session, control):
+def test_a_token_with_more_than_an_hour_left_is_used_as_is(
+    api: TestClient, session: Session, control
+):
     integration_id = connect(api, control, make_user(session), "seller_one")
     stored = session.get(AllegroIntegration, integration_id)
     control.delete("/__emulator/stats")
-    assert refresh_token_if_needed(integration_id) == decrypt_token(stored.access_token, integration_id)
+    assert refresh_token_if_needed(integration_id) == decrypt_token(
+        stored.access_token, integration_id
+    )
     assert _refresh_calls(control) == 0
 
 
-def test_ten_workers_hitting_expiry_together_refresh_once(api: TestClient, session: Session, control):
+def test_ten_workers_hitting_expiry_together_refresh_once(
+    api: TestClient, session: Session, control
+):
     integration_id = connect(api, control, make_user(session), "seller_one")
     version_before = _expire_soon(session, integration_id).token_version
     control.delete("/__emulator/stats")
@@ -71,11 +77,17 @@ def test_old_access_token_is_dead_after_refresh(api: TestClient, session: Sessio
     integration_id = connect(api, control, make_user(session), "seller_one")
     old = decrypt_token(_expire_soon(session, integration_id).access_token, integration_id)
     new = refresh_token_if_needed(integration_id)
-    assert control.get("/me", headers={**ACCEPT, "Authorization": f"Bearer {old}"}).status_code == 401
-    assert control.get("/me", headers={**ACCEPT, "Authorization": f"Bearer {new}"}).status_code == 200
+    assert (
+        control.get("/me", headers={**ACCEPT, "Authorization": f"Bearer {old}"}).status_code == 401
+    )
+    assert (
+        control.get("/me", headers={**ACCEPT, "Authorization": f"Bearer {new}"}).status_code == 200
+    )
 
 
-def test_a_revoked_account_needs_reauth_and_notifies_seller_and_admin(api: TestClient, session: Session, control):
+def test_a_revoked_account_needs_reauth_and_notifies_seller_and_admin(
+    api: TestClient, session: Session, control
+):
     integration_id = connect(api, control, make_user(session), "seller_one")
     _expire_soon(session, integration_id)
     control.post("/__emulator/sellers/seller_one/revoke").raise_for_status()

@@ -1,4 +1,4 @@
-"""Scorecard row 17: no plaintext token at rest; tampering fails; rotation keeps every row readable."""
+"""Scorecard row 17: no plaintext at rest; tampering fails; rotation keeps every row readable."""
 
 from __future__ import annotations
 
@@ -39,9 +39,19 @@ def test_database_and_redis_dumps_contain_no_plaintext_token(session: Session):
     user = make_user(session)
     make_integration(session, user, access_token=SECRET_ACCESS, refresh_token=SECRET_REFRESH)
     pg_dump = subprocess.run(
-        ["/usr/lib/postgresql/15/bin/pg_dump", "-h", "127.0.0.1", "-p", str(services.PG_PORT),
-         "-U", "invoicehub", services.TEST_DB],
-        capture_output=True, check=True, env={**os.environ, "PGPASSWORD": "invoicehub"},
+        [
+            "/usr/lib/postgresql/15/bin/pg_dump",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(services.PG_PORT),
+            "-U",
+            "invoicehub",
+            services.TEST_DB,
+        ],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PGPASSWORD": "invoicehub"},
     ).stdout.decode()
     redis = get_redis()
     redis_dump = b"".join(redis.dump(key) or b"" for key in redis.scan_iter()).decode("latin-1")
@@ -74,10 +84,17 @@ def test_a_token_moved_to_another_integration_is_refused():
         vault.decrypt_token(stored, uuid.uuid4())
 
 
-def test_rotation_reencrypts_every_row_and_old_key_can_then_be_dropped(session: Session, rotated_keys):
+def test_rotation_reencrypts_every_row_and_old_key_can_then_be_dropped(
+    session: Session, rotated_keys
+):
     user = make_user(session)
     ids = [
-        make_integration(session, user, access_token=f"{SECRET_ACCESS}-{i}", refresh_token=f"{SECRET_REFRESH}-{i}").id
+        make_integration(
+            session,
+            user,
+            access_token=f"{SECRET_ACCESS}-{i}",
+            refresh_token=f"{SECRET_REFRESH}-{i}",
+        ).id
         for i in range(3)
     ]
     old = get_settings().token_keys[0]
@@ -86,13 +103,16 @@ def test_rotation_reencrypts_every_row_and_old_key_can_then_be_dropped(session: 
     assert vault.reencrypt_all() == 3
     rotated_keys(new)  # the old key is gone: every row must still decrypt
     session.expire_all()
-    for i, integration in enumerate(
-        session.exec(select(AllegroIntegration).where(AllegroIntegration.id.in_(ids))).all()  # type: ignore[attr-defined]
-    ):
+    rows = session.exec(select(AllegroIntegration).where(AllegroIntegration.id.in_(ids))).all()  # type: ignore[attr-defined]
+    assert len(rows) == 3
+    for integration in rows:
         assert integration.access_token and integration.access_token.startswith("k2:")
-        assert vault.decrypt_token(integration.access_token, integration.id).startswith(SECRET_ACCESS)
-        assert vault.decrypt_token(integration.refresh_token or "", integration.id).startswith(SECRET_REFRESH)
-    assert i == 2
+        assert vault.decrypt_token(integration.access_token, integration.id).startswith(
+            SECRET_ACCESS
+        )
+        assert vault.decrypt_token(integration.refresh_token or "", integration.id).startswith(
+            SECRET_REFRESH
+        )
 
 
 def test_unknown_key_id_is_refused(rotated_keys):

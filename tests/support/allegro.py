@@ -29,9 +29,11 @@ def create_seller(control: httpx.Client, login: str, orders: int = 0, seed: int 
 
 def approve(control: httpx.Client, auth_url: str, login: str) -> dict[str, str]:
     """Approve the authorize request as the seller; return the callback's query (code, state)."""
-    redirect = control.post(
-        "/__emulator/oauth/approve", json={"authUrl": auth_url, "login": login}
-    ).raise_for_status().json()["redirectUrl"]
+    redirect = (
+        control.post("/__emulator/oauth/approve", json={"authUrl": auth_url, "login": login})
+        .raise_for_status()
+        .json()["redirectUrl"]
+    )
     return {k: v[0] for k, v in parse_qs(urlsplit(redirect).query).items()}
 
 

@@ -17,9 +17,19 @@ REDIS_DB_SLOTS = range(1, 16)
 
 
 def start_services() -> None:
-    env = {**os.environ, "PG_EXTRA_OPTS": "-c fsync=off -c synchronous_commit=off", "REDIS_APPENDONLY": "no"}
+    env = {
+        **os.environ,
+        "PG_EXTRA_OPTS": "-c fsync=off -c synchronous_commit=off",
+        "REDIS_APPENDONLY": "no",
+    }
     subprocess.run(
-        [str(ROOT / "scripts/services.sh"), "start", str(TEST_DATA_DIR), str(PG_PORT), str(REDIS_PORT)],
+        [
+            str(ROOT / "scripts/services.sh"),
+            "start",
+            str(TEST_DATA_DIR),
+            str(PG_PORT),
+            str(REDIS_PORT),
+        ],
         check=True,
         env=env,
     )

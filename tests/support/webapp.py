@@ -86,4 +86,6 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"web app did not start in {START_TIMEOUT_S} s:\n{log_path.read_text()[-4000:]}")
+    raise RuntimeError(
+        f"web app did not start in {START_TIMEOUT_S} s:\n{log_path.read_text()[-4000:]}"
+    )

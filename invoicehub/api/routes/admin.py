@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from invoicehub.api.deps import AdminDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses, validation_error_response
 from invoicehub.api.routes.allegro import (
+    IntegrationOut,
     SettingsResponse,
     UpdateSettingsResponse,
     settings_error_detail,
@@ -35,10 +36,16 @@ from invoicehub.integrations.allegro.admin import (
     queue_overview,
 )
 from invoicehub.integrations.allegro.preferences import SettingsError
-from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.integrations.allegro.runs import (
+    SyncNotAllowed,
+    request_sync,
+    set_integration_enabled,
+)
+from invoicehub.integrations.allegro.service import IntegrationNotFound, integration_status
 from invoicehub.redis_conn import get_redis
 
 router = APIRouter(prefix="/admin", tags=["admin"])
+ADMIN_SYNC_TRIGGER = "admin"
 
 StatusFilter = Literal["active", "needs_reauth", "disabled", "disconnected", "errors"]
 SortKey = Literal[
@@ -95,6 +102,20 @@ class AdminIntegrationList(BaseModel):
 class AuditEventList(BaseModel):
     items: list[AuditEventItem]
     total: int
+
+
+class SyncAccepted(BaseModel):
+    runId: str
+    status: str  # "queued" for a new run; the active run's status when one was already queued
+
+
+class IntegrationChanged(BaseModel):
+    success: bool
+    integration: IntegrationOut
+
+
+def _conflict(exc: Exception) -> HTTPException:
+    return HTTPException(status.HTTP_409_CONFLICT, str(exc))
 
 
 @router.get(
@@ -194,6 +215,110 @@ def write_settings(
             status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)
         ) from exc
     return UpdateSettingsResponse(success=True, settings=merged)
+
+
+@router.post(
+    "/allegro/sync/{integration_id}",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SyncAccepted,
+    responses={
+        202: {
+            "content": {
+                "application/json": {
+                    "example": {"runId": "2c9d4e1f-8a7b-4c6d-9e0f-1a2b3c4d5e6f", "status": "queued"}
+                }
+            }
+        },
+        **ADMIN_ERRORS,
+        **NOT_FOUND,
+        **error_responses(
+            {
+                409: (
+                    "Disabled, disconnected or needs re-authorisation",
+                    "the integration is disabled",
+                ),
+                429: "One manual sync a minute per integration; see Retry-After",
+            }
+        ),
+    },
+)
+def sync_integration(
+    integration_id: str, request: Request, admin: AdminDep, session: SessionDep
+) -> SyncAccepted:
+    """Queue a sync of any tenant's integration (or return the run already queued); audited."""
+    try:
+        run = request_sync(
+            session, admin, integration_id, trigger=ADMIN_SYNC_TRIGGER, ip=client_address(request)
+        )
+    except IntegrationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    except SyncNotAllowed as exc:
+        raise _conflict(exc) from exc
+    return SyncAccepted(runId=str(run.id), status=run.status)
+
+
+def _set_enabled(
+    integration_id: str, enabled: bool, request: Request, admin: AdminDep, session: SessionDep
+) -> IntegrationChanged:
+    try:
+        integration = set_integration_enabled(
+            session, admin, integration_id, enabled, ip=client_address(request)
+        )
+    except IntegrationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    except SyncNotAllowed as exc:
+        raise _conflict(exc) from exc
+    return IntegrationChanged(
+        success=True, integration=IntegrationOut(**integration_status(integration))
+    )
+
+
+ENABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **_example(
+        {
+            "success": True,
+            "integration": {
+                k: v for k, v in EXAMPLE_ROW.items() if k not in ("tenantName", "userEmail")
+            },
+        }
+    ),
+    **ADMIN_ERRORS,
+    **NOT_FOUND,
+}
+
+
+@router.post(
+    "/allegro/{integration_id}/enable",
+    response_model=IntegrationChanged,
+    responses={
+        **ENABLE_RESPONSES,
+        **error_responses(
+            {
+                409: (
+                    "Needs re-authorisation or disconnected",
+                    "the integration is needs_reauth: connect it again",
+                )
+            }
+        ),
+    },
+)
+def enable_integration(
+    integration_id: str, request: Request, admin: AdminDep, session: SessionDep
+) -> IntegrationChanged:
+    """Enable again: status active, failure count reset, a sync due now; audited."""
+    return _set_enabled(integration_id, True, request, admin, session)
+
+
+@router.post(
+    "/allegro/{integration_id}/disable",
+    response_model=IntegrationChanged,
+    responses=ENABLE_RESPONSES,
+)
+def disable_integration(
+    integration_id: str, request: Request, admin: AdminDep, session: SessionDep
+) -> IntegrationChanged:
+    """Stop syncing the integration (status disabled) until an admin enables it; audited."""
+    return _set_enabled(integration_id, False, request, admin, session)
 
 
 @router.get(

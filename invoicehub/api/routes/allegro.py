@@ -19,8 +19,12 @@ from invoicehub.integrations.allegro.service import (
 )
 
 router = APIRouter(prefix="/allegro", tags=["allegro"])
-NOT_FOUND = {404: {"description": "No such integration for this tenant"}}
-INVALID = {422: {"description": "A setting has a wrong type or value, or is unknown; nothing was stored"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such integration for this tenant"}
+}
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"description": "A setting has a wrong type or value, or is unknown; nothing was stored"}
+}
 
 
 class SettingsResponse(BaseModel):
@@ -34,19 +38,19 @@ class UpdateSettingsResponse(BaseModel):
 
 class IntegrationOut(BaseModel):
     id: str
-    tenantId: str  # noqa: N815
-    userId: str  # noqa: N815
-    allegroUserId: str | None  # noqa: N815
-    allegroLogin: str | None  # noqa: N815
+    tenantId: str
+    userId: str
+    allegroUserId: str | None
+    allegroLogin: str | None
     status: str
-    isActive: bool  # noqa: N815
-    tokenExpiresAt: str | None  # noqa: N815
-    lastSyncAt: str | None  # noqa: N815
-    nextSyncAt: str | None  # noqa: N815
-    syncErrorCount: int  # noqa: N815
-    lastSyncError: str | None  # noqa: N815
-    createdAt: str | None  # noqa: N815
-    updatedAt: str | None  # noqa: N815
+    isActive: bool
+    tokenExpiresAt: str | None
+    lastSyncAt: str | None
+    nextSyncAt: str | None
+    syncErrorCount: int
+    lastSyncError: str | None
+    createdAt: str | None
+    updatedAt: str | None
 
 
 class IntegrationList(BaseModel):
@@ -61,33 +65,47 @@ def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationLis
 
 
 @router.get("/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND)
-def read_settings(integration_id: str, principal: PrincipalDep, session: SessionDep) -> SettingsResponse:
+def read_settings(
+    integration_id: str, principal: PrincipalDep, session: SessionDep
+) -> SettingsResponse:
     try:
         return SettingsResponse(settings=get_settings(session, principal, integration_id))
     except IntegrationNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
 
 
-@router.put("/settings/{integration_id}", response_model=UpdateSettingsResponse, responses={**NOT_FOUND, **INVALID})
+@router.put(
+    "/settings/{integration_id}",
+    response_model=UpdateSettingsResponse,
+    responses={**NOT_FOUND, **INVALID},
+)
 def write_settings(
     integration_id: str,
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
-    settings: dict[str, Any] = Body(..., embed=True, examples=[{"syncFrequencyMinutes": 30, "autoMarkAsPaid": True}]),
+    settings: dict[str, Any] = Body(
+        ..., embed=True, examples=[{"syncFrequencyMinutes": 30, "autoMarkAsPaid": True}]
+    ),
 ) -> UpdateSettingsResponse:
     try:
-        merged = update_settings(session, principal, integration_id, settings, ip=client_address(request))
+        merged = update_settings(
+            session, principal, integration_id, settings, ip=client_address(request)
+        )
     except IntegrationNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
     except SettingsError as exc:
         session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)) from exc
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)
+        ) from exc
     return UpdateSettingsResponse(success=True, settings=merged)
 
 
 @router.get("/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND)
-def read_status(integration_id: str, principal: PrincipalDep, session: SessionDep) -> IntegrationOut:
+def read_status(
+    integration_id: str, principal: PrincipalDep, session: SessionDep
+) -> IntegrationOut:
     try:
         return IntegrationOut(**cached_status(session, principal, integration_id))
     except IntegrationNotFound as exc:

@@ -15,15 +15,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.auth.accounts import principal_of, user_for_session
 from invoicehub.auth.browser import session_token_from_cookie_header
-from invoicehub.integrations.allegro.oauth import ConnectError, complete_authorization, start_authorization
-from invoicehub.integrations.allegro.service import IntegrationNotFound, deactivate, integration_status
+from invoicehub.integrations.allegro.oauth import (
+    ConnectError,
+    complete_authorization,
+    start_authorization,
+)
+from invoicehub.integrations.allegro.service import (
+    IntegrationNotFound,
+    deactivate,
+    integration_status,
+)
 
 router = APIRouter(prefix="/allegro", tags=["allegro"])
 SETTINGS_URL = "/settings"
 
 
 class AuthorizeResponse(BaseModel):
-    authUrl: str  # noqa: N815
+    authUrl: str
 
 
 class CallbackRequest(BaseModel):
@@ -42,13 +50,19 @@ class SuccessResponse(BaseModel):
     success: bool
 
 
-@router.get("/auth/authorize", response_model=AuthorizeResponse, responses={401: {"description": "Not signed in"}})
+@router.get(
+    "/auth/authorize",
+    response_model=AuthorizeResponse,
+    responses={401: {"description": "Not signed in"}},
+)
 def authorize(principal: PrincipalDep) -> AuthorizeResponse:
     return AuthorizeResponse(authUrl=start_authorization(principal))
 
 
 @router.get("/auth/callback", include_in_schema=False)
-def browser_callback(request: Request, session: SessionDep, code: str = "", state: str = "", error: str = "") -> RedirectResponse:
+def browser_callback(
+    request: Request, session: SessionDep, code: str = "", state: str = "", error: str = ""
+) -> RedirectResponse:
     """Allegro redirects the browser here; the session cookie says who is connecting."""
     token = session_token_from_cookie_header(request.headers.get("cookie", ""))
     user = user_for_session(session, token) if token else None
@@ -56,7 +70,9 @@ def browser_callback(request: Request, session: SessionDep, code: str = "", stat
     if error:
         return _back_to_settings(error="Allegro authorization was cancelled.")
     try:
-        integration = complete_authorization(session, code, state, principal, ip=client_address(request))
+        integration = complete_authorization(
+            session, code, state, principal, ip=client_address(request)
+        )
     except ConnectError as exc:
         session.rollback()
         return _back_to_settings(error=str(exc))
@@ -66,11 +82,18 @@ def browser_callback(request: Request, session: SessionDep, code: str = "", stat
 @router.post(
     "/auth/callback",
     response_model=CallbackResponse,
-    responses={400: {"description": "Invalid, expired, replayed or foreign state"}, 401: {"description": "Not signed in"}},
+    responses={
+        400: {"description": "Invalid, expired, replayed or foreign state"},
+        401: {"description": "Not signed in"},
+    },
 )
-def api_callback(body: CallbackRequest, request: Request, principal: PrincipalDep, session: SessionDep) -> CallbackResponse:
+def api_callback(
+    body: CallbackRequest, request: Request, principal: PrincipalDep, session: SessionDep
+) -> CallbackResponse:
     try:
-        integration = complete_authorization(session, body.code, body.state, principal, ip=client_address(request))
+        integration = complete_authorization(
+            session, body.code, body.state, principal, ip=client_address(request)
+        )
     except ConnectError as exc:
         session.rollback()
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
@@ -82,7 +105,9 @@ def api_callback(body: CallbackRequest, request: Request, principal: PrincipalDe
     response_model=SuccessResponse,
     responses={404: {"description": "No such integration for this tenant"}},
 )
-def deactivate_integration(integration_id: str, request: Request, principal: PrincipalDep, session: SessionDep) -> SuccessResponse:
+def deactivate_integration(
+    integration_id: str, request: Request, principal: PrincipalDep, session: SessionDep
+) -> SuccessResponse:
     try:
         deactivate(session, principal, integration_id, ip=client_address(request))
     except IntegrationNotFound as exc:

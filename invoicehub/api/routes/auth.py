@@ -21,9 +21,9 @@ class LoginRequest(BaseModel):
 
 
 class TokenResponse(BaseModel):
-    accessToken: str  # noqa: N815  (the API speaks camelCase)
-    tokenType: str = "bearer"  # noqa: N815
-    expiresIn: int  # noqa: N815
+    accessToken: str
+    tokenType: str = "bearer"
+    expiresIn: int
 
 
 @router.post(
@@ -44,7 +44,7 @@ class MeResponse(BaseModel):
     email: str
     name: str
     role: str
-    tenantId: str  # noqa: N815
+    tenantId: str
 
 
 @router.get("/me", response_model=MeResponse, responses={401: {"description": "Not signed in"}})
@@ -53,5 +53,9 @@ def me(principal: PrincipalDep, session: SessionDep) -> MeResponse:
     if user is None or user.tenant_id != principal.tenant_id or not user.is_active:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or expired token")
     return MeResponse(
-        id=str(user.id), email=user.email, name=user.name, role=user.role, tenantId=str(user.tenant_id)
+        id=str(user.id),
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        tenantId=str(user.tenant_id),
     )

@@ -6,20 +6,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from invoicehub.api.deps import SessionDep
-from invoicehub.auth.accounts import close_session
+from invoicehub.auth.accounts import SESSION_TTL, close_session
 from invoicehub.auth.browser import (
     SESSION_COOKIE,
     redeem_login_ticket,
     safe_next_path,
     session_token_from_cookie_header,
 )
-from invoicehub.auth.accounts import SESSION_TTL
 
 router = APIRouter(prefix="/auth", tags=["auth"], include_in_schema=False)
 
 
 @router.get("/session/{ticket}")
-def start_browser_session(ticket: str, request: Request, next: str = "/settings") -> RedirectResponse:  # noqa: A002
+def start_browser_session(
+    ticket: str, request: Request, next: str = "/settings"
+) -> RedirectResponse:
     token = redeem_login_ticket(ticket)
     if token is None:
         return RedirectResponse("/login?error=expired", status_code=303)

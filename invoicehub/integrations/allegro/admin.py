@@ -35,12 +35,12 @@ MAX_PAGE_SIZE = 100
 MAX_SEARCH_LENGTH = 100
 ERRORS_FILTER = "errors"  # pseudo-status: the integrations `integration_summary` counts as errors
 KNOWN_QUEUES = ("sync", "default")  # ARCHITECTURE §2; queues found in Redis are added
-SORT_COLUMNS: dict[str, Any] = {
-    "lastSyncAt": AllegroIntegration.last_sync_at,
-    "syncErrorCount": AllegroIntegration.sync_error_count,
-    "status": AllegroIntegration.status,
-    "allegroLogin": AllegroIntegration.allegro_login,
-    "createdAt": AllegroIntegration.created_at,
+SORT_COLUMNS = {  # API sort key -> column
+    "lastSyncAt": "last_sync_at",
+    "syncErrorCount": "sync_error_count",
+    "status": "status",
+    "allegroLogin": "allegro_login",
+    "createdAt": "created_at",
 }
 # Never the token columns or the settings: a list page needs neither.
 ROW_COLUMNS = tuple(
@@ -165,13 +165,15 @@ def _errors_condition() -> Any:
     )
 
 
-def _order_by(sort: str) -> list[Any]:
-    key = sort.removeprefix("-")
-    column = SORT_COLUMNS.get(key)
-    if column is None:
+def _order_by(sort: str, columns: Any = None) -> list[Any]:
+    """ORDER BY for a sort key, on the table or on a subquery's `columns`; id keeps pages stable."""
+    name = SORT_COLUMNS.get(sort.removeprefix("-"))
+    if name is None:
         raise InvalidQuery(f"sort must be one of {', '.join(SORT_COLUMNS)}, optionally with '-'")
+    source = columns if columns is not None else AllegroIntegration.__table__.c  # type: ignore[attr-defined]
+    column = source[name]
     ordered = column.desc() if sort.startswith("-") else column.asc()
-    return [ordered.nulls_last(), col(AllegroIntegration.id).asc()]  # id: stable pages
+    return [ordered.nulls_last(), source["id"].asc()]
 
 
 def list_all_integrations(
@@ -206,22 +208,23 @@ def list_all_integrations(
     if term:
         conditions.append(_search_condition(f"%{_escape_like(term)}%"))
     order = _order_by(sort)
-    total = session.exec(
-        select(func.count()).select_from(AllegroIntegration).where(*conditions)
-    ).one()
+    count = select(func.count()).select_from(AllegroIntegration).where(*conditions)
+    total = int(session.exec(count).one())
     if offset >= total:
-        return [], int(total)
+        return [], total
+    # Sort and cut the page on the integrations alone, then join only the page's users and
+    # tenants (joining first would hash-join every matching row).
+    page_rows = (
+        sa.select(*ROW_COLUMNS).where(*conditions).order_by(*order).offset(offset).limit(limit)
+    ).subquery()
     query = (
-        sa.select(*ROW_COLUMNS, col(User.email), col(Tenant.name).label("tenant_name"))
-        .join(User, col(User.id) == AllegroIntegration.user_id)
-        .join(Tenant, col(Tenant.id) == AllegroIntegration.tenant_id)
-        .where(*conditions)
-        .order_by(*order)
-        .offset(offset)
-        .limit(limit)
+        sa.select(page_rows, col(User.email), col(Tenant.name).label("tenant_name"))
+        .join(User, col(User.id) == page_rows.c.user_id)
+        .join(Tenant, col(Tenant.id) == page_rows.c.tenant_id)
+        .order_by(*_order_by(sort, page_rows.c))
     )
     rows = session.execute(query).mappings().all()
-    return [_admin_row(row) for row in rows], int(total)
+    return [_admin_row(row) for row in rows], total
 
 
 def _search_condition(pattern: str) -> Any:

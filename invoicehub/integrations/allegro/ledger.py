@@ -40,7 +40,8 @@ def _upsert_statement() -> Any:
         where=sa.or_(
             _orders.c.revision.is_distinct_from(excluded.revision),
             excluded.revision.is_(None),
-            _orders.c.state.in_(REDECIDED_STATES),
+            # Literals: an expanding IN parameter cannot run as one executemany statement.
+            sa.or_(*(_orders.c.state == sa.literal_column(f"'{s}'") for s in REDECIDED_STATES)),
         ),
     )
     return stmt.returning(

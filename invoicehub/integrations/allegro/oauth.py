@@ -89,7 +89,7 @@ def redeem_state(state: str, principal: Principal | None) -> PendingAuthorizatio
     pending = PendingAuthorization(
         user_id=uuid.UUID(payload["u"]),
         tenant_id=uuid.UUID(payload["t"]),
-        code_verifier=verifier.decode() if isinstance(verifier, bytes) else verifier,
+        code_verifier=verifier.decode() if isinstance(verifier, bytes) else str(verifier),
     )
     if (
         principal is None
@@ -127,7 +127,8 @@ def complete_authorization(
     ).first()
     if integration is not None and integration.tenant_id != pending.tenant_id:
         raise ConnectError(
-            f"The Allegro account {me.get('login', allegro_user_id)} is already connected to another "
+            f"The Allegro account {me.get('login', allegro_user_id)} is already connected to "
+            "another "
             "Invoice-HUB company."
         )
     action = "allegro.reconnect"

@@ -21,16 +21,16 @@ SyncFrequency = Literal[5, 15, 30, 60, 120, 360, 720, 1440]
 class AllegroSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    autoGenerateInvoices: bool = True  # noqa: N815  (the seed's JSON keys)
-    invoiceTemplateId: str = str(STANDARD_TEMPLATE_ID)  # noqa: N815
-    syncFrequencyMinutes: SyncFrequency = 60  # noqa: N815
-    autoMarkAsPaid: bool = False  # noqa: N815
-    autoCreateCustomer: bool = True  # noqa: N815
-    autoCreateProduct: bool = True  # noqa: N815
-    defaultVatRate: VatRateSetting = 23  # noqa: N815
-    invoiceMode: Literal["all", "requested_only"] = "all"  # noqa: N815
-    includeShipping: bool = True  # noqa: N815
-    companyId: str | None = Field(default=None)  # noqa: N815
+    autoGenerateInvoices: bool = True
+    invoiceTemplateId: str = str(STANDARD_TEMPLATE_ID)
+    syncFrequencyMinutes: SyncFrequency = 60
+    autoMarkAsPaid: bool = False
+    autoCreateCustomer: bool = True
+    autoCreateProduct: bool = True
+    defaultVatRate: VatRateSetting = 23
+    invoiceMode: Literal["all", "requested_only"] = "all"
+    includeShipping: bool = True
+    companyId: str | None = Field(default=None)
 
     @property
     def vat_rate_code(self) -> str:

@@ -76,7 +76,9 @@ def _refresh_locked(integration_id: uuid.UUID) -> str:
         version = integration.token_version
         try:
             with auth_client() as client:
-                tokens = client.refresh(decrypt_token(integration.refresh_token or "", integration.id))
+                tokens = client.refresh(
+                    decrypt_token(integration.refresh_token or "", integration.id)
+                )
         except AuthError:
             session.rollback()
             return _after_refused_refresh(integration_id, version)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session, col, select
 
@@ -136,9 +136,9 @@ def integration_status(integration: AllegroIntegration) -> dict[str, Any]:
 def cached_status(
     session: Session, principal: Principal, integration_id: uuid.UUID | str
 ) -> dict[str, Any]:
-    """Status through the 5-minute Redis cache; ownership is still checked against the row's tenant."""
+    """Status through the 5-minute Redis cache; ownership is still checked against the tenant."""
     key = f"allegro:status:{integration_id}"
-    raw = get_redis().get(key)
+    raw = cast(bytes | None, get_redis().get(key))
     if raw is not None:
         status = json.loads(raw)
         if principal.is_admin or status["tenantId"] == str(principal.tenant_id):

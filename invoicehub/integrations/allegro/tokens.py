@@ -1,4 +1,4 @@
-"""The token vault: AES-256-GCM with a random 96-bit nonce, a key id prefix and AAD = integration id.
+"""The token vault: AES-256-GCM, random 96-bit nonce, key id prefix, AAD = integration id.
 
 Stored form: `<key id>:<base64url(nonce || ciphertext+tag)>`. Keys come from INVOICEHUB_TOKEN_KEYS
 as `id:base64url(32 bytes)`, comma separated; the first is current, older ones still decrypt.

@@ -106,7 +106,9 @@ def company_tab() -> rx.Component:
                 width="100%",
             ),
             rx.text(
-                "Series tokens: {YYYY} year, {MM} month, {N} running number.", size="1", color="gray"
+                "Series tokens: {YYYY} year, {MM} month, {N} running number.",
+                size="1",
+                color="gray",
             ),
             rx.button(
                 "Save company",

@@ -195,4 +195,4 @@ def _refresh_sync() -> Any:
     """The sync panel's reload (its module imports this one, so it is looked up late)."""
     from invoicehub.pages.settings.integrations_sync import SyncState
 
-    return _refresh_sync()
+    return SyncState.refresh

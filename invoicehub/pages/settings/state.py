@@ -101,9 +101,10 @@ class SettingsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        self.password_message = self.password_error = ""
+        self.password_message = ""
+        self.password_error = ""
         if form_data.get("new_password") != form_data.get("confirm_password"):
-            self.password_error = "The new passwords do not match."
+            self.password_error = "The new passwords do not match."  # noqa: S105 (a message)
             return None
         try:
             with session_scope() as session:
@@ -116,7 +117,7 @@ class SettingsState(rx.State):
         except AccountError as exc:
             self.password_error = str(exc)
             return None
-        self.password_message = "Password changed."
+        self.password_message = "Password changed."  # noqa: S105
         return rx.set_value("current_password", "")
 
     @rx.event

@@ -1,0 +1,233 @@
+"""/invoices (search, filters, pages) and /invoices/[invoice_id] (lines, totals per rate, PDF)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub.components.layout import notice, page_shell
+from invoicehub.components.pagination import pagination
+from invoicehub.components.status_chip import invoice_chip
+from invoicehub.components.tables import empty_state, loading_state, scroll_table
+from invoicehub.pages.invoices_state import ALL, InvoiceDetailState, InvoicesState
+
+List = InvoicesState
+Detail = InvoiceDetailState
+
+
+def _label(text: str, control_id: str) -> rx.Component:
+    return rx.el.label(text, html_for=control_id, class_name="rt-Text rt-r-size-2")
+
+
+def _filter_select(label: str, control_id: str, value, on_change, options) -> rx.Component:
+    return rx.flex(
+        _label(label, control_id),
+        rx.select.root(
+            rx.select.trigger(id=control_id, min_width="9em"),
+            rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
+            value=value,
+            on_change=on_change,
+        ),
+        direction="column",
+        spacing="1",
+    )
+
+
+def _date_input(label: str, control_id: str, value, on_change) -> rx.Component:
+    return rx.flex(
+        _label(label, control_id),
+        rx.input(id=control_id, type="date", value=value, on_change=on_change),
+        direction="column",
+        spacing="1",
+    )
+
+
+def filters() -> rx.Component:
+    return rx.flex(
+        rx.flex(
+            _label("Search", "invoice-search"),
+            rx.input(
+                id="invoice-search",
+                placeholder="Number, buyer or NIP",
+                value=List.search,
+                on_change=List.set_search,
+                debounce_timeout=300,
+                type="search",
+            ),
+            direction="column",
+            spacing="1",
+            flex="1",
+            min_width="12em",
+        ),
+        _filter_select(
+            "Status", "invoice-status", List.status, List.set_status,
+            ((ALL, "All statuses"), ("issued", "Issued"), ("paid", "Paid")),
+        ),
+        _filter_select(
+            "Source", "invoice-source", List.source, List.set_source,
+            ((ALL, "All sources"), ("allegro", "Allegro"), ("manual", "Manual")),
+        ),
+        _date_input("Issued from", "invoice-from", List.date_from, List.set_date_from),
+        _date_input("Issued to", "invoice-to", List.date_to, List.set_date_to),
+        rx.button("Clear", variant="soft", color_scheme="gray", on_click=List.clear_filters),
+        spacing="3",
+        wrap="wrap",
+        align="end",
+        width="100%",
+    )
+
+
+def _invoice_row(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(row["number"], href="/invoices/" + row["id"]), white_space="nowrap"),
+        rx.table.cell(row["buyer"]),
+        rx.table.cell(row["issue_date"], white_space="nowrap"),
+        rx.table.cell(row["gross"], white_space="nowrap", text_align="right"),
+        rx.table.cell(invoice_chip(row["status"])),
+        rx.table.cell(row["source"]),
+    )
+
+
+def invoices_page() -> rx.Component:
+    return page_shell(
+        rx.flex(
+            filters(),
+            notice(List.error, "red"),
+            rx.cond(
+                List.loading,
+                loading_state("Loading invoices…"),
+                rx.cond(
+                    List.items.length() > 0,
+                    rx.box(
+                        scroll_table(
+                            ["Number", "Buyer", "Issued", "Gross", "Status", "Source"],
+                            rx.foreach(List.items, _invoice_row),
+                            label="Invoices",
+                        ),
+                        pagination(
+                            List.page, List.page_count, List.total, List.previous_page, List.next_page,
+                            noun="invoices",
+                        ),
+                    ),
+                    empty_state(
+                        "No invoices found",
+                        "Invoices appear here when you issue them or when Allegro orders are synced.",
+                        "file-text",
+                    ),
+                ),
+            ),
+            direction="column",
+            spacing="4",
+        ),
+        title="Invoices",
+    )
+
+
+def _party(title: str, party) -> rx.Component:
+    return rx.card(
+        rx.text(title, size="1", color="gray", weight="medium"),
+        rx.text(party["name"], weight="bold", id=f"{title.lower()}-name"),
+        rx.cond(party["nip"] != "", rx.text("NIP " + party["nip"], size="2")),
+        rx.text(party["street"], size="2"),
+        rx.text(party["city"], size="2"),
+        flex="1",
+        min_width="14em",
+    )
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.flex(rx.text(label, size="1", color="gray"), rx.text(value, size="2"), direction="column")
+
+
+def _line_row(line) -> rx.Component:
+    right = {"text_align": "right", "white_space": "nowrap"}
+    return rx.table.row(
+        rx.table.cell(line["position"]),
+        rx.table.cell(line["name"]),
+        rx.table.cell(line["quantity"], white_space="nowrap"),
+        rx.table.cell(line["unit_gross"], **right),
+        rx.table.cell(line["rate"]),
+        rx.table.cell(line["net"], **right),
+        rx.table.cell(line["vat"], **right),
+        rx.table.cell(line["gross"], **right),
+    )
+
+
+def _total_row(total) -> rx.Component:
+    right = {"text_align": "right", "white_space": "nowrap"}
+    return rx.table.row(
+        rx.table.cell(total["rate"]),
+        rx.table.cell(total["net"], **right),
+        rx.table.cell(total["vat"], **right),
+        rx.table.cell(total["gross"], **right),
+    )
+
+
+def invoice_detail() -> rx.Component:
+    invoice = Detail.invoice
+    return rx.flex(
+        rx.flex(
+            rx.heading(invoice["number"], size="5", id="invoice-number"),
+            invoice_chip(invoice["status"]),
+            rx.spacer(),
+            rx.button(rx.icon("download", size=16), "Download PDF", id="download-pdf", on_click=Detail.download_pdf),
+            align="center",
+            spacing="3",
+            wrap="wrap",
+        ),
+        notice(Detail.error, "red"),
+        rx.flex(
+            _fact("Issued", invoice["issue_date"]),
+            _fact("Sale date", invoice["sale_date"]),
+            _fact("Due", invoice["due_date"]),
+            _fact("Payment", invoice["payment_method"]),
+            _fact("Paid", invoice["paid_at"]),
+            _fact("Source", invoice["source"]),
+            rx.cond(invoice["order"] != "", _fact("Allegro order", invoice["order"])),
+            spacing="5",
+            wrap="wrap",
+        ),
+        rx.flex(_party("Seller", Detail.seller), _party("Buyer", Detail.buyer), spacing="3", wrap="wrap"),
+        scroll_table(
+            ["#", "Item", "Quantity", "Unit gross", "VAT", "Net", "VAT amount", "Gross"],
+            rx.foreach(Detail.lines, _line_row),
+            min_width="760px",
+            label="Invoice lines",
+        ),
+        rx.heading("Totals per VAT rate", size="3"),
+        scroll_table(
+            ["Rate", "Net", "VAT", "Gross"],
+            rx.fragment(
+                rx.foreach(Detail.rate_totals, _total_row),
+                rx.table.row(
+                    rx.table.row_header_cell("Total"),
+                    rx.table.cell(invoice["net"], text_align="right"),
+                    rx.table.cell(invoice["vat"], text_align="right"),
+                    rx.table.cell(rx.text(invoice["gross"], weight="bold"), text_align="right", id="invoice-gross"),
+                ),
+            ),
+            min_width="420px",
+            label="Totals per VAT rate",
+        ),
+        direction="column",
+        spacing="4",
+    )
+
+
+def invoice_detail_page() -> rx.Component:
+    return page_shell(
+        rx.link(rx.icon("arrow-left", size=14), " All invoices", href="/invoices", size="2"),
+        rx.cond(
+            Detail.loading,
+            loading_state("Loading the invoice…"),
+            rx.cond(
+                Detail.not_found,
+                empty_state("Invoice not found", "It does not exist or belongs to another company.", "file-x"),
+                invoice_detail(),
+            ),
+        ),
+        title="Invoice",
+    )
+
+
+INVOICES_ON_LOAD = [InvoicesState.load]
+INVOICE_DETAIL_ON_LOAD = [InvoiceDetailState.load]

@@ -1,0 +1,228 @@
+"""States of /invoices and /invoices/[invoice_id]: always the signed-in tenant's invoices only."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+import reflex as rx
+from sqlmodel import Session
+
+from invoicehub.auth.tokens import Principal
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.documents.formatting import quantity, rate
+from invoicehub.documents.pdf import render_invoice_pdf
+from invoicehub.domain.invoice_queries import get_invoice, get_invoice_lines, list_invoices, totals_of
+from invoicehub.domain.templates import template_code
+from invoicehub.models import Invoice
+from invoicehub.state.auth import AuthState
+
+PAGE_SIZE = 20
+STATUSES = ("issued", "paid")
+SOURCES = ("allegro", "manual")
+ALL = "all"
+
+
+def invoice_row(invoice: Invoice) -> dict[str, str]:
+    return {
+        "id": str(invoice.id),
+        "number": invoice.number,
+        "buyer": str(invoice.buyer.get("name") or ""),
+        "issue_date": display.day(invoice.issue_date),
+        "gross": display.amount(invoice.total_gross, invoice.currency),
+        "status": invoice.status,
+        "source": invoice.source,
+    }
+
+
+def _parse_day(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class InvoicesState(rx.State):
+    items: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    search: str = ""
+    status: str = ALL
+    source: str = ALL
+    date_from: str = ""
+    date_to: str = ""
+    loading: bool = True
+    error: str = ""
+
+    @rx.var
+    def page_count(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    async def _reload(self):
+        principal = (await self.get_state(AuthState)).principal()
+        if principal is None:
+            return rx.redirect("/login?next=/invoices")
+        try:
+            date_from, date_to = _parse_day(self.date_from), _parse_day(self.date_to)
+        except ValueError:
+            self.error = "Enter dates as YYYY-MM-DD."
+            return None
+        self.error = ""
+        with session_scope() as session:
+            items, self.total = list_invoices(
+                session,
+                principal.tenant_id,
+                status=self.status if self.status in STATUSES else None,
+                source=self.source if self.source in SOURCES else None,
+                date_from=date_from,
+                date_to=date_to,
+                search=self.search[:100] or None,
+                page=self.page,
+                page_size=PAGE_SIZE,
+            )
+        self.items = [invoice_row(i) for i in items]
+        self.loading = False
+        return None
+
+    @rx.event
+    async def load(self):
+        self.page = 1
+        return await self._reload()
+
+    @rx.event
+    async def set_search(self, value: str):
+        self.search, self.page = value.strip(), 1
+        return await self._reload()
+
+    @rx.event
+    async def set_status(self, value: str):
+        self.status, self.page = (value if value in STATUSES else ALL), 1
+        return await self._reload()
+
+    @rx.event
+    async def set_source(self, value: str):
+        self.source, self.page = (value if value in SOURCES else ALL), 1
+        return await self._reload()
+
+    @rx.event
+    async def set_date_from(self, value: str):
+        self.date_from, self.page = value, 1
+        return await self._reload()
+
+    @rx.event
+    async def set_date_to(self, value: str):
+        self.date_to, self.page = value, 1
+        return await self._reload()
+
+    @rx.event
+    async def clear_filters(self):
+        self.search, self.status, self.source, self.date_from, self.date_to = "", ALL, ALL, "", ""
+        self.page = 1
+        return await self._reload()
+
+    @rx.event
+    async def previous_page(self):
+        self.page = max(1, self.page - 1)
+        return await self._reload()
+
+    @rx.event
+    async def next_page(self):
+        self.page = min(self.page_count, self.page + 1)
+        return await self._reload()
+
+
+def _path_invoice_id(path: str) -> uuid.UUID | None:
+    match = re.fullmatch(r"/invoices/([0-9a-fA-F-]{36})/?", path or "")
+    try:
+        return uuid.UUID(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
+def _party(data: dict) -> dict[str, str]:
+    address = " ".join(filter(None, [str(data.get("postalCode") or data.get("postal_code") or ""), str(data.get("city") or "")]))
+    return {
+        "name": str(data.get("name") or ""),
+        "nip": str(data.get("nip") or ""),
+        "street": str(data.get("street") or ""),
+        "city": address,
+    }
+
+
+class InvoiceDetailState(rx.State):
+    invoice: dict[str, str] = {}
+    buyer: dict[str, str] = {}
+    seller: dict[str, str] = {}
+    lines: list[dict[str, str]] = []
+    rate_totals: list[dict[str, str]] = []
+    loading: bool = True
+    not_found: bool = False
+    error: str = ""
+
+    def _find(self, principal: Principal, session: Session) -> Invoice | None:
+        invoice_id = _path_invoice_id(self.router.url.path)
+        return get_invoice(session, principal.tenant_id, invoice_id) if invoice_id else None
+
+    @rx.event
+    async def load(self):
+        principal = (await self.get_state(AuthState)).principal()
+        if principal is None:
+            return rx.redirect(f"/login?next={self.router.url.path}")
+        self.error = ""
+        with session_scope() as session:
+            invoice = self._find(principal, session)
+            self.not_found, self.loading = invoice is None, False
+            if invoice is None:
+                self.invoice, self.lines, self.rate_totals = {}, [], []
+                return None
+            lines = get_invoice_lines(session, invoice.id)
+        currency = invoice.currency
+        self.invoice = {
+            **invoice_row(invoice),
+            "sale_date": display.day(invoice.sale_date),
+            "due_date": display.day(invoice.due_date),
+            "payment_method": invoice.payment_method,
+            "paid_at": display.when(invoice.paid_at, "not paid"),
+            "net": display.amount(invoice.total_net, currency),
+            "vat": display.amount(invoice.total_vat, currency),
+            "order": invoice.external_order_id or "",
+        }
+        self.buyer, self.seller = _party(invoice.buyer), _party(invoice.seller)
+        self.lines = [
+            {
+                "position": str(line.position),
+                "name": line.name,
+                "quantity": f"{quantity(line.quantity)} {line.unit}",
+                "unit_gross": display.amount(line.unit_gross, currency),
+                "rate": rate(line.vat_rate),
+                "net": display.amount(line.net, currency),
+                "vat": display.amount(line.vat, currency),
+                "gross": display.amount(line.gross, currency),
+            }
+            for line in lines
+        ]
+        self.rate_totals = [
+            {
+                "rate": rate(t.rate),
+                "net": display.amount(t.net, currency),
+                "vat": display.amount(t.vat, currency),
+                "gross": display.amount(t.gross, currency),
+            }
+            for t in totals_of(lines).by_rate
+        ]
+        return None
+
+    @rx.event
+    async def download_pdf(self):
+        principal = (await self.get_state(AuthState)).principal()
+        if principal is None:
+            return rx.redirect(f"/login?next={self.router.url.path}")
+        with session_scope() as session:
+            invoice = self._find(principal, session)
+            if invoice is None:
+                self.error = "This invoice does not exist."
+                return None
+            pdf = render_invoice_pdf(
+                invoice, get_invoice_lines(session, invoice.id), template_code(session, invoice.template_id)
+            )
+        filename = re.sub(r"[^A-Za-z0-9._-]+", "-", invoice.number).strip("-") or "invoice"
+        return rx.download(data=pdf, filename=f"{filename}.pdf", mime_type="application/pdf")

@@ -1,0 +1,212 @@
+"""Shared helpers of the sync and job tests: connect a seller through the real OAuth flow against
+the emulator, drive RQ in-process, and read what a sync left in the database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import sqlalchemy as sa
+from rq import SimpleWorker
+from rq.job import Job
+from sqlmodel import Session
+
+from invoicehub.auth.accounts import principal_of
+from invoicehub.auth.tokens import Principal
+from invoicehub.db import get_engine
+from invoicehub.integrations.allegro import oauth
+from invoicehub.integrations.allegro.client import AllegroApiClient
+from invoicehub.integrations.allegro.tokens import decrypt_token
+from invoicehub.jobs.queues import WORKER_QUEUES, get_queue
+from invoicehub.models import AllegroIntegration, SyncRun, User
+from invoicehub.redis_conn import get_redis
+from invoicehub.settings import get_settings
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Seller:
+    login: str
+    user: User
+    principal: Principal
+    integration_id: uuid.UUID
+
+
+def connect_seller(
+    session: Session, control: httpx.Client, login: str, *, orders: int = 0, seed: int = 1
+) -> Seller:
+    """Create the emulator seller (with generated orders) and connect it like a browser would."""
+    control.post("/__emulator/sellers", json={"login": login}).raise_for_status()
+    if orders:
+        control.post(
+            f"/__emulator/sellers/{login}/orders/generate", json={"count": orders, "seed": seed}
+        ).raise_for_status()
+    user = make_user(session)
+    principal = principal_of(user)
+    auth_url = oauth.start_authorization(principal)
+    redirect = control.post(
+        "/__emulator/oauth/approve", json={"authUrl": auth_url, "login": login}
+    ).raise_for_status().json()["redirectUrl"]
+    query = {k: v[0] for k, v in parse_qs(urlsplit(redirect).query).items()}
+    integration = oauth.complete_authorization(session, query["code"], query["state"], principal)
+    return Seller(login, user, principal, integration.id)
+
+
+def seller_forms(session: Session, integration_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Every checkout form of the connected seller, as Allegro lists them."""
+    integration = session.get(AllegroIntegration, integration_id)
+    assert integration is not None and integration.access_token
+    token = decrypt_token(integration.access_token, integration.id)
+    with AllegroApiClient(token, base_url=get_settings().allegro_api_url) as client:
+        return [form for page in client.iter_checkout_forms() for form in page]
+
+
+def drain(*, promote_scheduled: bool = True, max_rounds: int = 50) -> int:
+    """Run queued jobs in-process until none is left; scheduled retries run at once.
+
+    Returns how many scheduled jobs were promoted (each one is a retry RQ scheduled).
+    """
+    promoted = 0
+    queues = [get_queue(name) for name in WORKER_QUEUES]
+    for _ in range(max_rounds):
+        SimpleWorker(queues, connection=get_redis()).work(
+            burst=True, with_scheduler=True, logging_level="WARNING"
+        )
+        scheduled = [
+            (queue, job_id)
+            for queue in queues
+            for job_id in queue.scheduled_job_registry.get_job_ids()
+        ]
+        if not scheduled or not promote_scheduled:
+            return promoted
+        for queue, job_id in scheduled:
+            queue.scheduled_job_registry.remove(job_id)
+            queue.enqueue_job(Job.fetch(job_id, connection=get_redis()))
+            promoted += 1
+    raise AssertionError("jobs kept coming back")
+
+
+def scheduled_delays(queue_name: str = "sync") -> dict[str, float]:
+    """Seconds from now until each scheduled job of the queue runs."""
+    registry = get_queue(queue_name).scheduled_job_registry
+    now = time.time()
+    return {
+        job_id.decode() if isinstance(job_id, bytes) else job_id: score - now
+        for job_id, score in get_redis().zrange(registry.key, 0, -1, withscores=True)
+    }
+
+
+def run_of(session: Session, run_id: uuid.UUID) -> SyncRun:
+    session.expire_all()
+    run = session.get(SyncRun, run_id)
+    assert run is not None
+    return run
+
+
+def invoice_numbers(integration_id: uuid.UUID) -> list[int]:
+    """The running numbers of the integration's invoices (the last part of FV/YYYY/MM/N)."""
+    with get_engine().connect() as conn:
+        numbers = conn.execute(
+            sa.text("SELECT number FROM invoices WHERE integration_id = :i"), {"i": integration_id}
+        ).scalars()
+        return sorted(int(number.rsplit("/", 1)[-1]) for number in numbers)
+
+
+def ledger_states(integration_id: uuid.UUID) -> dict[str, str]:
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT checkout_form_id, state FROM allegro_orders WHERE integration_id = :i"
+            ),
+            {"i": integration_id},
+        )
+        return {row.checkout_form_id: row.state for row in rows}
+
+
+def invoiced_orders(integration_id: uuid.UUID) -> dict[str, Decimal]:
+    """external order id -> invoice gross; fails on a second invoice for one order."""
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT external_order_id, total_gross FROM invoices WHERE integration_id = :i"
+            ),
+            {"i": integration_id},
+        ).all()
+    result = {row.external_order_id: row.total_gross for row in rows}
+    assert len(result) == len(rows), "an order has two invoices"
+    return result
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str, step: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@contextmanager
+def worker_processes(count: int, *extra: str, env: dict[str, str] | None = None) -> Iterator[
+    list[subprocess.Popen[bytes]]
+]:
+    """`python -m worker.main worker` subprocesses (own sessions, so a test can kill a tree)."""
+    environment = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "worker.main", "worker", *extra],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            kill_tree(proc.pid)
+            proc.wait(timeout=10)
+            if proc.stderr:
+                proc.stderr.close()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a process and its descendants (a worker and its work horse)."""
+    import signal
+
+    for child in children_of(pid):
+        kill_tree(child)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
