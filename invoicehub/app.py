@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.pages.admin import ADMIN_ALLEGRO_ON_LOAD, admin_allegro_page
+from invoicehub.pages.customers import CUSTOMERS_ON_LOAD, customers_page
+from invoicehub.pages.invoices import (
+    INVOICE_DETAIL_ON_LOAD,
+    INVOICES_ON_LOAD,
+    invoice_detail_page,
+    invoices_page,
+)
 from invoicehub.pages.login import login_page
+from invoicehub.pages.products import PRODUCTS_ON_LOAD, products_page
 from invoicehub.pages.settings import SETTINGS_ON_LOAD, settings_page
 from invoicehub.state.auth import AuthState
 from invoicehub.web import mounted_apps, security_headers
@@ -13,6 +22,36 @@ app = rx.App(
     theme=rx.theme(accent_color="indigo", radius="medium"),
     api_transformer=[mounted_apps(), security_headers],
 )
-app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title="Invoice-HUB")
-app.add_page(login_page, route="/login", title="Sign in · Invoice-HUB", on_load=AuthState.redirect_if_signed_in)
-app.add_page(settings_page, route="/settings", title="Settings · Invoice-HUB", on_load=SETTINGS_ON_LOAD)
+app.add_page(
+    lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title="Invoice-HUB"
+)
+app.add_page(
+    login_page,
+    route="/login",
+    title="Sign in · Invoice-HUB",
+    on_load=AuthState.redirect_if_signed_in,
+)
+app.add_page(
+    settings_page, route="/settings", title="Settings · Invoice-HUB", on_load=SETTINGS_ON_LOAD
+)
+app.add_page(
+    invoices_page, route="/invoices", title="Invoices · Invoice-HUB", on_load=INVOICES_ON_LOAD
+)
+app.add_page(
+    invoice_detail_page,
+    route="/invoices/[invoice_id]",
+    title="Invoice · Invoice-HUB",
+    on_load=INVOICE_DETAIL_ON_LOAD,
+)
+app.add_page(
+    customers_page, route="/customers", title="Customers · Invoice-HUB", on_load=CUSTOMERS_ON_LOAD
+)
+app.add_page(
+    products_page, route="/products", title="Products · Invoice-HUB", on_load=PRODUCTS_ON_LOAD
+)
+app.add_page(
+    admin_allegro_page,
+    route="/admin/allegro",
+    title="Allegro admin · Invoice-HUB",
+    on_load=ADMIN_ALLEGRO_ON_LOAD,
+)

@@ -16,11 +16,19 @@ from invoicehub.integrations.allegro.preferences import SYNC_FREQUENCIES, Allegr
 
 REQUESTED_ONLY = "requested_only"
 SWITCHES = (
-    ("autoGenerateInvoices", "Generate invoices automatically", "Issue an invoice for every paid order."),
+    (
+        "autoGenerateInvoices",
+        "Generate invoices automatically",
+        "Issue an invoice for every paid order.",
+    ),
     ("autoCreateCustomer", "Create customers from buyers", "Add each new buyer to Customers."),
     ("autoCreateProduct", "Create products from offers", "Add each new offer to Products."),
     ("autoMarkAsPaid", "Mark invoices as paid", "When Allegro reports the full payment."),
-    ("invoiceMode", "Only when the buyer asks for an invoice", "Otherwise every order is invoiced."),
+    (
+        "invoiceMode",
+        "Only when the buyer asks for an invoice",
+        "Otherwise every order is invoiced.",
+    ),
     ("includeShipping", "Invoice the shipping cost", "Adds delivery as its own line."),
 )
 CHOICES = ("syncFrequencyMinutes", "defaultVatRate", "invoiceTemplateId")
@@ -58,7 +66,9 @@ def partial_from_form(values: dict[str, Any]) -> dict[str, Any]:
     partial: dict[str, Any] = {key: values[key] for key, _, _ in SWITCHES if key in values}
     if "invoiceMode" in values:
         mode = values["invoiceMode"]
-        partial["invoiceMode"] = (REQUESTED_ONLY if mode else "all") if isinstance(mode, bool) else mode
+        partial["invoiceMode"] = (
+            (REQUESTED_ONLY if mode else "all") if isinstance(mode, bool) else mode
+        )
     if "syncFrequencyMinutes" in values:
         partial["syncFrequencyMinutes"] = _number_or_text(values["syncFrequencyMinutes"])
     if "defaultVatRate" in values:
@@ -70,7 +80,9 @@ def partial_from_form(values: dict[str, Any]) -> dict[str, Any]:
 
 def refusal_message(errors: dict[str, str]) -> str:
     """The banner for a refused save; errors of fields the form shows appear beside them."""
-    others = [f"{key}: {message}" for key, message in errors.items() if key not in (*FLAG_KEYS, *CHOICES)]
+    others = [
+        f"{key}: {message}" for key, message in errors.items() if key not in (*FLAG_KEYS, *CHOICES)
+    ]
     return "Settings not saved: " + ("; ".join(others) if others else "check the marked fields.")
 
 
@@ -80,7 +92,9 @@ def _error(errors: rx.Var, key: str) -> rx.Component:
 
 
 def _label(text: str, control_id: str) -> rx.Component:
-    return rx.el.label(text, html_for=control_id, class_name="rt-Text rt-r-size-2 rt-r-weight-medium")
+    return rx.el.label(
+        text, html_for=control_id, class_name="rt-Text rt-r-size-2 rt-r-weight-medium"
+    )
 
 
 def _switch(key: str, label: str, help_text: str, ctx: dict[str, Any]) -> rx.Component:

@@ -62,9 +62,7 @@ def status_problem(status: str, error_count: int, last_error: str | None) -> str
     if status == "needs_reauth":
         return "Allegro no longer accepts the saved authorization. Reconnect to resume syncing."
     if status == "disabled":
-        return (
-            "Syncing was stopped after repeated failures. Reconnect the account to start again."
-        )
+        return "Syncing was stopped after repeated failures. Reconnect the account to start again."
     if status == "disconnected":
         return "This Allegro account is disconnected. Reconnect it to sync orders again."
     if error_count:

@@ -1,15 +1,24 @@
-"""The search box and frame shared by the simple searchable lists (customers, products)."""
+"""Searchable, paged lists (customers, products, invoices): the shared state mixin and frame."""
 
 from __future__ import annotations
 
 import reflex as rx
 from reflex.event import EventType
+from sqlmodel import Session
 
+from invoicehub.auth.tokens import Principal
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
+from invoicehub.db import session_scope
+from invoicehub.state.auth import AuthState
+
+PAGE_SIZE = 20
+MAX_SEARCH = 100
 
 
-def search_box(control_id: str, placeholder: str, value: rx.Var, on_change: EventType) -> rx.Component:
+def search_box(
+    control_id: str, placeholder: str, value: rx.Var, on_change: EventType
+) -> rx.Component:
     return rx.flex(
         rx.el.label("Search", html_for=control_id, class_name="rt-Text rt-r-size-2"),
         rx.input(
@@ -56,7 +65,12 @@ def searchable_list(
                 rx.box(
                     scroll_table(headers, rx.foreach(s.items, row), label=noun.capitalize()),  # type: ignore[attr-defined,arg-type]
                     pagination(
-                        s.page, s.page_count, s.total, s.previous_page, s.next_page, noun=noun  # type: ignore[attr-defined]
+                        s.page,
+                        s.page_count,
+                        s.total,
+                        s.previous_page,
+                        s.next_page,
+                        noun=noun,  # type: ignore[attr-defined]
                     ),
                 ),
                 empty_state(empty_title, empty_text, icon),
@@ -65,3 +79,52 @@ def searchable_list(
         direction="column",
         spacing="4",
     )
+
+
+class PagedListState(rx.State, mixin=True):
+    """Search and server-side paging of one tenant-scoped list; subclasses implement `_fetch`.
+
+    Every handler reads the principal again, so the list is always the signed-in tenant's.
+    """
+
+    items: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    search: str = ""
+    loading: bool = True
+
+    @rx.var
+    def page_count(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    def _fetch(self, session: Session, principal: Principal) -> tuple[list[dict[str, str]], int]:
+        raise NotImplementedError
+
+    async def _reload(self) -> rx.event.EventSpec | None:
+        principal = (await self.get_state(AuthState)).principal()
+        if principal is None:
+            return rx.redirect(f"/login?next={self.router.url.path or '/'}")
+        with session_scope() as session:
+            self.items, self.total = self._fetch(session, principal)
+        self.loading = False
+        return None
+
+    @rx.event
+    async def load(self):
+        self.page = 1
+        return await self._reload()
+
+    @rx.event
+    async def set_search(self, value: str):
+        self.search, self.page = value.strip()[:MAX_SEARCH], 1
+        return await self._reload()
+
+    @rx.event
+    async def previous_page(self):
+        self.page = max(1, self.page - 1)
+        return await self._reload()
+
+    @rx.event
+    async def next_page(self):
+        self.page = min(self.page_count, self.page + 1)
+        return await self._reload()

@@ -17,7 +17,11 @@ def pagination(
 ) -> rx.Component:
     return rx.flex(
         rx.text(
-            total.to_string() + f" {noun} · page " + page.to_string() + " of " + page_count.to_string(),
+            total.to_string()
+            + f" {noun} · page "
+            + page.to_string()
+            + " of "
+            + page_count.to_string(),
             size="2",
             color="gray",
             aria_live="polite",

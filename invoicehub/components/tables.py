@@ -12,7 +12,9 @@ def scroll_table(
     return rx.box(
         rx.table.root(
             rx.table.header(
-                rx.table.row(*[rx.table.column_header_cell(h, white_space="nowrap") for h in headers])
+                rx.table.row(
+                    *[rx.table.column_header_cell(h, white_space="nowrap") for h in headers]
+                )
             ),
             rx.table.body(body),
             variant="surface",

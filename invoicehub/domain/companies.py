@@ -63,6 +63,8 @@ class CompanyInput(BaseModel):
     def _series(cls, value: str) -> str:
         if "{N}" not in value:
             raise ValueError("invoice series must contain {N} (the running number)")
+        if "{MM}" in value and "{YYYY}" not in value:
+            raise ValueError("a monthly series ({MM}) must also contain {YYYY}, or numbers repeat")
         leftover = SERIES_TOKENS.sub("", value)
         if "{" in leftover or "}" in leftover:
             raise ValueError("invoice series may use only {YYYY}, {MM} and {N}")

@@ -73,6 +73,31 @@ def list_invoices(
     `date_from`/`date_to` bound the issue date (inclusive); `search` matches the number and the
     buyer's name or NIP.
     """
+    where = _filters(
+        tenant_id, integration_id, external_order_id, status, source, date_from, date_to, search
+    )
+    limit, offset = page_bounds(page, page_size)
+    total = session.exec(select(sa.func.count()).select_from(Invoice).where(*where)).one()
+    stmt = (
+        select(Invoice)
+        .where(*where)
+        .order_by(col(Invoice.issue_date).desc(), col(Invoice.created_at).desc(), col(Invoice.id))
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.exec(stmt).all()), total
+
+
+def _filters(
+    tenant_id: uuid.UUID,
+    integration_id: uuid.UUID | None,
+    external_order_id: str | None,
+    status: str | None,
+    source: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    search: str | None,
+) -> list[sa.ColumnElement[bool]]:
     where: list[sa.ColumnElement[bool]] = [col(Invoice.tenant_id) == tenant_id]
     if integration_id is not None:
         where.append(col(Invoice.integration_id) == integration_id)
@@ -96,13 +121,4 @@ def list_invoices(
                 buyer["nip"].astext.ilike(pattern),
             )
         )
-    limit, offset = page_bounds(page, page_size)
-    total = session.exec(select(sa.func.count()).select_from(Invoice).where(*where)).one()
-    stmt = (
-        select(Invoice)
-        .where(*where)
-        .order_by(col(Invoice.issue_date).desc(), col(Invoice.created_at).desc(), col(Invoice.id))
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(session.exec(stmt).all()), total
+    return where

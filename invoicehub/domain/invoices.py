@@ -130,7 +130,8 @@ def mark_invoice_paid(
     invoice.status = InvoiceStatus.PAID.value
     invoice.paid_at = paid_at
     if method:
-        invoice.payment_method = method[:40]
+        _check_length("payment method", method, 40)
+        invoice.payment_method = method
     session.add(invoice)
     session.flush()
     return invoice
@@ -190,9 +191,9 @@ def _priced(line: LineDraft) -> LineAmounts:
     if line.vat_rate not in RATE_FRACTIONS:
         raise InvoiceError(f"line {line.name!r}: unknown VAT rate {line.vat_rate!r}")
     quantity, unit_gross = Decimal(line.quantity), Decimal(line.unit_gross)
-    if not quantity.is_finite() or quantity <= 0 or quantity != round(quantity, 3):
+    if not _fits(quantity, 3, MAX_QUANTITY) or quantity == 0:
         raise InvoiceError(f"line {line.name!r}: quantity must be positive (3 decimals at most)")
-    if not unit_gross.is_finite() or unit_gross < 0 or unit_gross != round(unit_gross, 2):
+    if not _fits(unit_gross, 2, MAX_AMOUNT):
         raise InvoiceError(f"line {line.name!r}: unit price must be a non-negative amount")
     amounts = line_amounts(unit_gross, quantity, line.vat_rate)
     if amounts.gross > MAX_AMOUNT:
@@ -208,6 +209,9 @@ def _invoice_values(draft: InvoiceDraft, context: IssueContext) -> dict[str, Any
         raise InvoiceError("paid_at must be timezone-aware")
     if draft.source != "manual" and not draft.external_order_id:
         raise InvoiceError(f"an invoice from {draft.source} needs its external order id")
+    _check_length("source", draft.source, 32)
+    _check_length("payment method", draft.payment_method, 40)
+    _check_length("external order id", draft.external_order_id or "-", 100)
     return {
         "id": uuid.uuid4(),
         "tenant_id": draft.tenant_id,
@@ -219,7 +223,7 @@ def _invoice_values(draft: InvoiceDraft, context: IssueContext) -> dict[str, Any
         "sale_date": draft.sale_date,
         "due_date": due_date,
         "currency": draft.currency,
-        "payment_method": draft.payment_method[:40],
+        "payment_method": draft.payment_method,
         "paid_at": draft.paid_at,
         "seller": context.seller,
         "buyer": _buyer(draft.buyer),
@@ -228,6 +232,16 @@ def _invoice_values(draft: InvoiceDraft, context: IssueContext) -> dict[str, Any
         "external_order_id": draft.external_order_id,
         "created_at": utcnow(),
     }
+
+
+def _fits(value: Decimal, places: int, maximum: Decimal) -> bool:
+    """Finite, within 0..maximum, with at most `places` decimals (what the NUMERIC column holds)."""
+    return value.is_finite() and 0 <= value <= maximum and value == round(value, places)
+
+
+def _check_length(field: str, value: str, limit: int) -> None:
+    if not value.strip() or len(value) > limit:
+        raise InvoiceError(f"{field} must have 1 to {limit} characters")
 
 
 def _invoice_id_of_order(session: Session, draft: InvoiceDraft) -> uuid.UUID:

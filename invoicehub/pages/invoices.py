@@ -59,11 +59,17 @@ def filters() -> rx.Component:
             min_width="12em",
         ),
         _filter_select(
-            "Status", "invoice-status", List.status, List.set_status,
+            "Status",
+            "invoice-status",
+            List.status,
+            List.set_status,
             ((ALL, "All statuses"), ("issued", "Issued"), ("paid", "Paid")),
         ),
         _filter_select(
-            "Source", "invoice-source", List.source, List.set_source,
+            "Source",
+            "invoice-source",
+            List.source,
+            List.set_source,
             ((ALL, "All sources"), ("allegro", "Allegro"), ("manual", "Manual")),
         ),
         _date_input("Issued from", "invoice-from", List.date_from, List.set_date_from),
@@ -104,13 +110,17 @@ def invoices_page() -> rx.Component:
                             label="Invoices",
                         ),
                         pagination(
-                            List.page, List.page_count, List.total, List.previous_page, List.next_page,
+                            List.page,
+                            List.page_count,
+                            List.total,
+                            List.previous_page,
+                            List.next_page,
                             noun="invoices",
                         ),
                     ),
                     empty_state(
                         "No invoices found",
-                        "Invoices appear here when you issue them or when Allegro orders are synced.",
+                        "Invoices appear here when you issue them or Allegro orders are synced.",
                         "file-text",
                     ),
                 ),
@@ -135,7 +145,9 @@ def _party(title: str, party) -> rx.Component:
 
 
 def _fact(label: str, value) -> rx.Component:
-    return rx.flex(rx.text(label, size="1", color="gray"), rx.text(value, size="2"), direction="column")
+    return rx.flex(
+        rx.text(label, size="1", color="gray"), rx.text(value, size="2"), direction="column"
+    )
 
 
 def _line_row(line) -> rx.Component:
@@ -169,7 +181,12 @@ def invoice_detail() -> rx.Component:
             rx.heading(invoice["number"], size="5", id="invoice-number"),
             invoice_chip(invoice["status"]),
             rx.spacer(),
-            rx.button(rx.icon("download", size=16), "Download PDF", id="download-pdf", on_click=Detail.download_pdf),
+            rx.button(
+                rx.icon("download", size=16),
+                "Download PDF",
+                id="download-pdf",
+                on_click=Detail.download_pdf,
+            ),
             align="center",
             spacing="3",
             wrap="wrap",
@@ -186,7 +203,9 @@ def invoice_detail() -> rx.Component:
             spacing="5",
             wrap="wrap",
         ),
-        rx.flex(_party("Seller", Detail.seller), _party("Buyer", Detail.buyer), spacing="3", wrap="wrap"),
+        rx.flex(
+            _party("Seller", Detail.seller), _party("Buyer", Detail.buyer), spacing="3", wrap="wrap"
+        ),
         scroll_table(
             ["#", "Item", "Quantity", "Unit gross", "VAT", "Net", "VAT amount", "Gross"],
             rx.foreach(Detail.lines, _line_row),
@@ -202,7 +221,11 @@ def invoice_detail() -> rx.Component:
                     rx.table.row_header_cell("Total"),
                     rx.table.cell(invoice["net"], text_align="right"),
                     rx.table.cell(invoice["vat"], text_align="right"),
-                    rx.table.cell(rx.text(invoice["gross"], weight="bold"), text_align="right", id="invoice-gross"),
+                    rx.table.cell(
+                        rx.text(invoice["gross"], weight="bold"),
+                        text_align="right",
+                        id="invoice-gross",
+                    ),
                 ),
             ),
             min_width="420px",
@@ -221,7 +244,11 @@ def invoice_detail_page() -> rx.Component:
             loading_state("Loading the invoice…"),
             rx.cond(
                 Detail.not_found,
-                empty_state("Invoice not found", "It does not exist or belongs to another company.", "file-x"),
+                empty_state(
+                    "Invoice not found",
+                    "It does not exist or belongs to another company.",
+                    "file-x",
+                ),
                 invoice_detail(),
             ),
         ),

@@ -11,15 +11,20 @@ from sqlmodel import Session
 
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
+from invoicehub.components.listing import PAGE_SIZE, PagedListState
 from invoicehub.db import session_scope
 from invoicehub.documents.formatting import quantity, rate
 from invoicehub.documents.pdf import render_invoice_pdf
-from invoicehub.domain.invoice_queries import get_invoice, get_invoice_lines, list_invoices, totals_of
+from invoicehub.domain.invoice_queries import (
+    get_invoice,
+    get_invoice_lines,
+    list_invoices,
+    totals_of,
+)
 from invoicehub.domain.templates import template_code
 from invoicehub.models import Invoice
 from invoicehub.state.auth import AuthState
 
-PAGE_SIZE = 20
 STATUSES = ("issued", "paid")
 SOURCES = ("allegro", "manual")
 ALL = "all"
@@ -41,57 +46,32 @@ def _parse_day(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-class InvoicesState(rx.State):
-    items: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    search: str = ""
+class InvoicesState(PagedListState, rx.State):
     status: str = ALL
     source: str = ALL
     date_from: str = ""
     date_to: str = ""
-    loading: bool = True
     error: str = ""
 
-    @rx.var
-    def page_count(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-    async def _reload(self):
-        principal = (await self.get_state(AuthState)).principal()
-        if principal is None:
-            return rx.redirect("/login?next=/invoices")
+    def _fetch(self, session: Session, principal: Principal) -> tuple[list[dict[str, str]], int]:
         try:
             date_from, date_to = _parse_day(self.date_from), _parse_day(self.date_to)
         except ValueError:
             self.error = "Enter dates as YYYY-MM-DD."
-            return None
+            return self.items, self.total
         self.error = ""
-        with session_scope() as session:
-            items, self.total = list_invoices(
-                session,
-                principal.tenant_id,
-                status=self.status if self.status in STATUSES else None,
-                source=self.source if self.source in SOURCES else None,
-                date_from=date_from,
-                date_to=date_to,
-                search=self.search[:100] or None,
-                page=self.page,
-                page_size=PAGE_SIZE,
-            )
-        self.items = [invoice_row(i) for i in items]
-        self.loading = False
-        return None
-
-    @rx.event
-    async def load(self):
-        self.page = 1
-        return await self._reload()
-
-    @rx.event
-    async def set_search(self, value: str):
-        self.search, self.page = value.strip(), 1
-        return await self._reload()
+        items, total = list_invoices(
+            session,
+            principal.tenant_id,
+            status=self.status if self.status in STATUSES else None,
+            source=self.source if self.source in SOURCES else None,
+            date_from=date_from,
+            date_to=date_to,
+            search=self.search or None,
+            page=self.page,
+            page_size=PAGE_SIZE,
+        )
+        return [invoice_row(i) for i in items], total
 
     @rx.event
     async def set_status(self, value: str):
@@ -105,28 +85,18 @@ class InvoicesState(rx.State):
 
     @rx.event
     async def set_date_from(self, value: str):
-        self.date_from, self.page = value, 1
+        self.date_from, self.page = value[:10], 1
         return await self._reload()
 
     @rx.event
     async def set_date_to(self, value: str):
-        self.date_to, self.page = value, 1
+        self.date_to, self.page = value[:10], 1
         return await self._reload()
 
     @rx.event
     async def clear_filters(self):
         self.search, self.status, self.source, self.date_from, self.date_to = "", ALL, ALL, "", ""
         self.page = 1
-        return await self._reload()
-
-    @rx.event
-    async def previous_page(self):
-        self.page = max(1, self.page - 1)
-        return await self._reload()
-
-    @rx.event
-    async def next_page(self):
-        self.page = min(self.page_count, self.page + 1)
         return await self._reload()
 
 
@@ -139,7 +109,15 @@ def _path_invoice_id(path: str) -> uuid.UUID | None:
 
 
 def _party(data: dict) -> dict[str, str]:
-    address = " ".join(filter(None, [str(data.get("postalCode") or data.get("postal_code") or ""), str(data.get("city") or "")]))
+    address = " ".join(
+        filter(
+            None,
+            [
+                str(data.get("postalCode") or data.get("postal_code") or ""),
+                str(data.get("city") or ""),
+            ],
+        )
+    )
     return {
         "name": str(data.get("name") or ""),
         "nip": str(data.get("nip") or ""),
@@ -222,7 +200,9 @@ class InvoiceDetailState(rx.State):
                 self.error = "This invoice does not exist."
                 return None
             pdf = render_invoice_pdf(
-                invoice, get_invoice_lines(session, invoice.id), template_code(session, invoice.template_id)
+                invoice,
+                get_invoice_lines(session, invoice.id),
+                template_code(session, invoice.template_id),
             )
         filename = re.sub(r"[^A-Za-z0-9._-]+", "-", invoice.number).strip("-") or "invoice"
         return rx.download(data=pdf, filename=f"{filename}.pdf", mime_type="application/pdf")

@@ -354,3 +354,55 @@ def test_a_page_of_10000_integrations_takes_under_50_ms(session: Session):
     print(f"best {best}\nmedian {medians}")
     assert max(best.values()) < PAGE_BUDGET_MS, best
     assert max(medians.values()) < 2 * PAGE_BUDGET_MS, medians
+
+
+def test_admin_sync_queues_a_run_through_the_sync_engine_with_audit(
+    api: TestClient, admin, sellers, session: Session
+):
+    from invoicehub.models import SyncRun
+
+    _, _, rows = sellers
+    url = f"/admin/allegro/sync/{rows[0].id}"
+    accepted = api.post(url, headers=bearer(admin))
+    assert accepted.status_code == 202, accepted.text
+    body = accepted.json()
+    assert body["status"] == "queued"
+    run = session.get(SyncRun, body["runId"])
+    assert run is not None and run.integration_id == rows[0].id and run.trigger == "admin"
+    audit = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "allegro.sync.trigger")
+    ).one()
+    assert audit.user_id == admin.id and audit.tenant_id == rows[0].tenant_id
+    again = api.post(url, headers=bearer(admin))
+    assert again.status_code == 429 and int(again.headers["Retry-After"]) > 0
+
+
+def test_admin_sync_refuses_integrations_that_cannot_sync(api: TestClient, admin, sellers):
+    _, _, rows = sellers
+    refused = api.post(f"/admin/allegro/sync/{rows[2].id}", headers=bearer(admin))  # needs_reauth
+    assert refused.status_code == 409 and "needs_reauth" in refused.json()["detail"]
+    missing = api.post(
+        "/admin/allegro/sync/00000000-0000-4000-8000-000000000099", headers=bearer(admin)
+    )
+    assert missing.status_code == 404
+
+
+def test_admin_disables_and_enables_an_integration_with_audit(
+    api: TestClient, admin, sellers, session: Session
+):
+    _, _, rows = sellers
+    failing = rows[1]
+    disabled = api.post(f"/admin/allegro/{failing.id}/disable", headers=bearer(admin))
+    assert disabled.status_code == 200, disabled.text
+    assert disabled.json()["integration"]["status"] == "disabled"
+    assert disabled.json()["integration"]["isActive"] is False
+    enabled = api.post(f"/admin/allegro/{failing.id}/enable", headers=bearer(admin)).json()
+    assert enabled["success"] is True
+    assert enabled["integration"]["status"] == "active"
+    assert enabled["integration"]["syncErrorCount"] == 0
+    actions = session.exec(
+        select(AuditEvent.action).where(AuditEvent.user_id == admin.id).order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["admin.allegro.disable", "admin.allegro.enable"]
+    needs_reauth = api.post(f"/admin/allegro/{rows[2].id}/enable", headers=bearer(admin))
+    assert needs_reauth.status_code == 409

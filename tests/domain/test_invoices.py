@@ -167,6 +167,10 @@ def test_paid_at_on_creation_issues_a_paid_invoice(session: Session):
         ({"paid_at": datetime(2026, 11, 28, 12, 0)}, "timezone-aware"),
         ({"due_date": date(2026, 11, 1)}, "due date"),
         ({"source": "allegro"}, "external order id"),
+        ({"source": "allegro", "external_order_id": "x" * 101}, "external order id"),
+        ({"payment_method": "x" * 41}, "payment method"),
+        ({"lines": [line(quantity="1000000000")]}, "quantity"),
+        ({"lines": [line(quantity="0.001", unit_gross="99999999999.00")]}, "unit price"),
     ],
 )
 def test_invalid_drafts_are_refused_with_a_clear_message(session: Session, overrides, message):

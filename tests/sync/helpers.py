@@ -9,7 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -57,9 +57,11 @@ def connect_seller(
     user = make_user(session)
     principal = principal_of(user)
     auth_url = oauth.start_authorization(principal)
-    redirect = control.post(
-        "/__emulator/oauth/approve", json={"authUrl": auth_url, "login": login}
-    ).raise_for_status().json()["redirectUrl"]
+    redirect = (
+        control.post("/__emulator/oauth/approve", json={"authUrl": auth_url, "login": login})
+        .raise_for_status()
+        .json()["redirectUrl"]
+    )
     query = {k: v[0] for k, v in parse_qs(urlsplit(redirect).query).items()}
     integration = oauth.complete_authorization(session, query["code"], query["state"], principal)
     return Seller(login, user, principal, integration.id)
@@ -85,18 +87,25 @@ def drain(*, promote_scheduled: bool = True, max_rounds: int = 50) -> int:
         SimpleWorker(queues, connection=get_redis()).work(
             burst=True, with_scheduler=True, logging_level="WARNING"
         )
-        scheduled = [
-            (queue, job_id)
-            for queue in queues
-            for job_id in queue.scheduled_job_registry.get_job_ids()
-        ]
-        if not scheduled or not promote_scheduled:
+        if not promote_scheduled:
             return promoted
-        for queue, job_id in scheduled:
+        moved = promote()
+        if not moved:
+            return promoted
+        promoted += moved
+    raise AssertionError("jobs kept coming back")
+
+
+def promote() -> int:
+    """Move every scheduled job (a retry waiting for its delay) to its queue now."""
+    moved = 0
+    for name in WORKER_QUEUES:
+        queue = get_queue(name)
+        for job_id in queue.scheduled_job_registry.get_job_ids():
             queue.scheduled_job_registry.remove(job_id)
             queue.enqueue_job(Job.fetch(job_id, connection=get_redis()))
-            promoted += 1
-    raise AssertionError("jobs kept coming back")
+            moved += 1
+    return moved
 
 
 def scheduled_delays(queue_name: str = "sync") -> dict[str, float]:
@@ -128,9 +137,7 @@ def invoice_numbers(integration_id: uuid.UUID) -> list[int]:
 def ledger_states(integration_id: uuid.UUID) -> dict[str, str]:
     with get_engine().connect() as conn:
         rows = conn.execute(
-            sa.text(
-                "SELECT checkout_form_id, state FROM allegro_orders WHERE integration_id = :i"
-            ),
+            sa.text("SELECT checkout_form_id, state FROM allegro_orders WHERE integration_id = :i"),
             {"i": integration_id},
         )
         return {row.checkout_form_id: row.state for row in rows}
@@ -160,9 +167,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str, step: flo
 
 
 @contextmanager
-def worker_processes(count: int, *extra: str, env: dict[str, str] | None = None) -> Iterator[
-    list[subprocess.Popen[bytes]]
-]:
+def worker_processes(
+    count: int, *extra: str, env: dict[str, str] | None = None
+) -> Iterator[list[subprocess.Popen[bytes]]]:
     """`python -m worker.main worker` subprocesses (own sessions, so a test can kill a tree)."""
     environment = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
     procs = [
@@ -206,7 +213,5 @@ def kill_tree(pid: int) -> None:
 
     for child in children_of(pid):
         kill_tree(child)
-    try:
+    with suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass

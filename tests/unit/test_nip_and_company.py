@@ -34,3 +34,8 @@ def test_company_refuses_a_series_without_running_number():
 def test_company_refuses_a_bank_account_with_wrong_check_digits():
     with pytest.raises(ValidationError, match="check digits"):
         CompanyInput(name="X", bank_account="62109010140000071219812874")
+
+
+def test_a_monthly_series_without_the_year_is_refused():
+    with pytest.raises(ValidationError, match=r"\{YYYY\}"):
+        CompanyInput(name="X", invoice_series="FV/{MM}/{N}")

@@ -265,20 +265,7 @@ def _detail(invoice: Invoice, lines: list[InvoiceLine]) -> InvoiceDetail:
             **_party(invoice.seller), bankAccount=str(invoice.seller.get("bankAccount") or "")
         ),
         buyer=InvoiceParty(**_party(invoice.buyer)),
-        lines=[
-            InvoiceLineOut(
-                position=line.position,
-                name=line.name,
-                quantity=format(line.quantity.normalize(), "f"),
-                unit=line.unit,
-                unitGross=_money(line.unit_gross),
-                vatRate=line.vat_rate,
-                net=_money(line.net),
-                vat=_money(line.vat),
-                gross=_money(line.gross),
-            )
-            for line in lines
-        ],
+        lines=[_line_out(line) for line in lines],
         totals=InvoiceTotals(
             net=_money(invoice.total_net),
             vat=_money(invoice.total_vat),
@@ -291,4 +278,18 @@ def _detail(invoice: Invoice, lines: list[InvoiceLine]) -> InvoiceDetail:
             ],
         ),
         source=_source(invoice),
+    )
+
+
+def _line_out(line: InvoiceLine) -> InvoiceLineOut:
+    return InvoiceLineOut(
+        position=line.position,
+        name=line.name,
+        quantity=format(line.quantity.normalize(), "f"),
+        unit=line.unit,
+        unitGross=_money(line.unit_gross),
+        vatRate=line.vat_rate,
+        net=_money(line.net),
+        vat=_money(line.vat),
+        gross=_money(line.gross),
     )

@@ -1,10 +1,15 @@
 """One page of checkout forms (up to 100) into the ledger, customers, products and invoices.
 
-Everything happens in the caller's transaction, which commits the page as a whole. Each invoice
-is issued inside its own SAVEPOINT, so one order the database refuses lands in `needs_review`
-and the rest of the page goes on. Exactly one invoice per order is decided by the invoice's
-unique source key in that same transaction (create_invoice raises DuplicateInvoice for a loser,
-which consumed no number), never by a prior read.
+Everything happens in the caller's transaction, which commits the page as a whole. Exactly one
+invoice per order is decided by the invoice's unique source key in that same transaction
+(create_invoice raises DuplicateInvoice for a loser, which consumed no number), never by a read.
+
+Isolation of one bad order: the page first runs inside one page SAVEPOINT with no per-order
+savepoint (the domain refuses invalid input before writing, so a refused order leaves nothing
+behind but, at most, its buyer in the customer list). If the database itself refuses a
+statement, the page savepoint rolls back and the page runs again with a SAVEPOINT per order, so
+that order lands in `needs_review` and the rest goes on. Two round trips per invoice instead of
+four on the common path: at 10 000 orders that is the difference the throughput target needs.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -87,6 +93,17 @@ class PageResult:
 
 def import_page(session: Session, ctx: ImportContext, raws: Sequence[Any]) -> PageResult:
     """Write one page; the caller commits it (and only then may trust `new_products`)."""
+    try:
+        with session.begin_nested():
+            return _import(session, ctx, raws, isolate=False)
+    except sa.exc.OperationalError:
+        raise  # the connection is gone: the caller retries the whole sync
+    except sa.exc.DBAPIError as exc:
+        logger.info("page retried order by order after %s", type(exc.orig).__name__)
+    return _import(session, ctx, raws, isolate=True)
+
+
+def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: bool) -> PageResult:
     counts = SyncCounts(orders_fetched=len(raws))
     forms: dict[str, tuple[OrderKey, dict[str, Any]]] = {}
     for raw in raws:
@@ -113,7 +130,7 @@ def import_page(session: Session, ctx: ImportContext, raws: Sequence[Any]) -> Pa
     new_products = _ensure_products(session, ctx, decisions, counts)
     product_ids = {**ctx.product_ids, **new_products}
     updates = [
-        _apply(session, ctx, row, decision, product_ids, counts)
+        _apply(session, ctx, row, decision, product_ids, counts, isolate)
         for row, decision in zip(rows.values(), decisions, strict=True)
     ]
     ledger.update_states(session, updates)
@@ -203,6 +220,7 @@ def _apply(
     decision: OrderDecision,
     product_ids: Mapping[str, uuid.UUID],
     counts: SyncCounts,
+    isolate: bool,
 ) -> ledger.LedgerUpdate:
     if row.invoice_id is not None:  # invoiced once, invoiced forever: never a second invoice
         counts.skipped += 1
@@ -214,7 +232,7 @@ def _apply(
             row.id, OrderState.INVOICED.value, reason, row.invoice_id, correction
         )
     if decision.action is Action.INVOICE:
-        return _issue(session, ctx, row, decision, product_ids, counts)
+        return _issue(session, ctx, row, decision, product_ids, counts, isolate)
     if decision.action is Action.REVIEW:
         counts.needs_review += 1
         return ledger.LedgerUpdate(
@@ -232,6 +250,7 @@ def _issue(
     decision: OrderDecision,
     product_ids: Mapping[str, uuid.UUID],
     counts: SyncCounts,
+    isolate: bool,
 ) -> ledger.LedgerUpdate:
     if ctx.company_id is None:
         counts.needs_review += 1
@@ -239,7 +258,7 @@ def _issue(
         return ledger.LedgerUpdate(row.id, OrderState.NEEDS_REVIEW.value, reason, None, False)
     customer_created = False
     try:
-        with session.begin_nested():
+        with session.begin_nested() if isolate else nullcontext():
             customer_id = None
             if decision.customer is not None:
                 customer, customer_created = upsert_customer(
@@ -257,6 +276,8 @@ def _issue(
     except sa.exc.OperationalError:
         raise  # the connection is gone: the whole page is retried
     except sa.exc.DBAPIError as exc:
+        if not isolate:
+            raise  # the page runs again with a savepoint per order
         logger.warning("order %s refused by the database: %s", row.checkout_form_id, exc.orig)
         return _held(row, counts, f"the database refused the order ({type(exc.orig).__name__})")
     counts.invoices_created += 1

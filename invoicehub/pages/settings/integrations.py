@@ -17,7 +17,9 @@ State = IntegrationsState
 def _fact(label: str, value: rx.Var | rx.Component, test_id: str) -> rx.Component:
     return rx.flex(
         rx.text(label, size="1", color="gray"),
-        rx.text(value, size="2", weight="medium", id=test_id) if isinstance(value, rx.Var) else value,
+        rx.text(value, size="2", weight="medium", id=test_id)
+        if isinstance(value, rx.Var)
+        else value,
         direction="column",
         min_width="8em",
     )
@@ -25,7 +27,9 @@ def _fact(label: str, value: rx.Var | rx.Component, test_id: str) -> rx.Componen
 
 def account_selector() -> rx.Component:
     return rx.flex(
-        rx.el.label("Allegro account", html_for="integration-select", class_name="rt-Text rt-r-size-2"),
+        rx.el.label(
+            "Allegro account", html_for="integration-select", class_name="rt-Text rt-r-size-2"
+        ),
         rx.select.root(
             rx.select.trigger(id="integration-select", min_width="14em"),
             rx.select.content(
@@ -60,7 +64,10 @@ def disconnect_dialog() -> rx.Component:
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(
                     rx.button(
-                        "Disconnect", color_scheme="red", id="confirm-disconnect", on_click=State.disconnect
+                        "Disconnect",
+                        color_scheme="red",
+                        id="confirm-disconnect",
+                        on_click=State.disconnect,
                     )
                 ),
                 spacing="3",
@@ -82,7 +89,12 @@ def connection_card() -> rx.Component:
                 rx.flex(
                     rx.cond(
                         status != "active",
-                        rx.button(rx.icon("plug", size=16), "Reconnect", id="reconnect", on_click=State.connect),
+                        rx.button(
+                            rx.icon("plug", size=16),
+                            "Reconnect",
+                            id="reconnect",
+                            on_click=State.connect,
+                        ),
                     ),
                     rx.cond(status != "disconnected", disconnect_dialog()),
                     rx.button(
@@ -100,7 +112,11 @@ def connection_card() -> rx.Component:
                 spacing="3",
             ),
             rx.flex(
-                _fact("Status", status_chip(status, id="integration-status"), "integration-status-fact"),
+                _fact(
+                    "Status",
+                    status_chip(status, id="integration-status"),
+                    "integration-status-fact",
+                ),
                 _fact("Allegro login", State.current["login"], "integration-login"),
                 _fact("Last sync", State.current["last_sync"], "integration-last-sync"),
                 _fact("Next sync", State.current["next_sync"], "integration-next-sync"),
@@ -156,7 +172,10 @@ def no_integration() -> rx.Component:
         ),
         rx.flex(
             rx.button(
-                rx.icon("plug", size=16), "Connect Allegro account", id="connect-allegro", on_click=State.connect
+                rx.icon("plug", size=16),
+                "Connect Allegro account",
+                id="connect-allegro",
+                on_click=State.connect,
             ),
             justify="center",
             padding_bottom="1em",
@@ -173,7 +192,13 @@ def integrations_tab() -> rx.Component:
             loading_state("Loading your Allegro accounts…"),
             rx.cond(
                 State.integrations.length() > 0,
-                rx.flex(connection_card(), settings_card(), sync_panel(), direction="column", spacing="4"),
+                rx.flex(
+                    connection_card(),
+                    settings_card(),
+                    sync_panel(),
+                    direction="column",
+                    spacing="4",
+                ),
                 no_integration(),
             ),
         ),

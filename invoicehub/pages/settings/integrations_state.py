@@ -1,4 +1,4 @@
-"""IntegrationsState: the seller's Allegro connections and their settings (the seed's AllegroSettings).
+"""IntegrationsState: the seller's Allegro accounts and their settings (the seed's AllegroSettings).
 
 Every handler re-reads the principal from the session cookie; integration ids the browser sends
 go through the tenant-scoped AllegroService, so a foreign id behaves like a missing one.

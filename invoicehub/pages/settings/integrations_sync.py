@@ -53,6 +53,7 @@ def run_summary(run: SyncRun) -> str:
 def run_row(run: SyncRun) -> dict[str, str]:
     return {
         "id": str(run.id),
+        "integration_id": str(run.integration_id),
         "status": run.status,
         "trigger": run.trigger,
         "queued": display.when(run.queued_at),
@@ -104,7 +105,9 @@ class SyncState(rx.State):
         with session_scope() as session:
             active = self._read(session, principal, integration_id)
         if active is None:
-            self.run, self.sync_loading = {}, False
+            if self.run.get("integration_id") != integration_id:
+                self.run = {}  # keep the finished run's result in view, but not another account's
+            self.sync_loading = False
             return None
         self.run, self.sync_loading = run_row(active), True
         return SyncState.watch_run
@@ -120,9 +123,8 @@ class SyncState(rx.State):
                 run = runs.request_sync(session, principal, integration_id, trigger="manual")
                 self.run = run_row(run)
         except ratelimit.RateLimited as exc:
-            self.sync_error = (
-                f"A manual sync was started less than a minute ago. Try again in {exc.retry_after} s."
-            )
+            wait = exc.retry_after
+            self.sync_error = f"A manual sync ran less than a minute ago. Try again in {wait} s."
             return None
         except runs.SyncNotAllowed:
             self.sync_error = "This account cannot sync now: reconnect it first."
@@ -146,9 +148,10 @@ class SyncState(rx.State):
         while loop.time() < deadline:
             row = await asyncio.to_thread(_read_run, principal, run_id)
             async with self:
+                selected = (await self.get_state(IntegrationsState)).selected_integration
                 if self._watching != run_id:
-                    return  # another run or integration took over the panel
-                if row is None:
+                    return  # another run took over the panel
+                if row is None or row["integration_id"] != selected:
                     self.sync_loading, self._watching = False, ""
                     return
                 self.run = row
@@ -248,7 +251,9 @@ def sync_panel() -> rx.Component:
                     rx.foreach(SyncState.review, _review_row),
                     label="Orders to review",
                 ),
-                empty_state("Nothing to review", "Orders that cannot be invoiced show up here.", "check"),
+                empty_state(
+                    "Nothing to review", "Orders that cannot be invoiced show up here.", "check"
+                ),
             ),
             direction="column",
             spacing="3",

@@ -1,0 +1,217 @@
+"""/admin/allegro: summary cards, every tenant's integrations, notifications and queues."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub.components.layout import notice, page_shell
+from invoicehub.components.pagination import pagination
+from invoicehub.components.status_chip import status_chip
+from invoicehub.components.tables import empty_state, loading_state, scroll_table
+from invoicehub.pages.admin.panels import AdminPanelsState, notifications_panel, queues_panel
+from invoicehub.pages.admin.settings_dialog import AdminSettingsState, settings_dialog
+from invoicehub.pages.admin.state import ALL, SORTS, AdminAllegroState
+from invoicehub.state.auth import AuthState
+
+S = AdminAllegroState
+STATUS_OPTIONS = (
+    (ALL, "All statuses"),
+    ("active", "Active"),
+    ("needs_reauth", "Needs re-auth"),
+    ("disabled", "Disabled"),
+    ("disconnected", "Disconnected"),
+    ("errors", "With errors"),
+)
+
+
+def summary_card(label: str, value: rx.Var, card_id: str) -> rx.Component:
+    return rx.card(
+        rx.text(label, size="2", color="gray"),
+        rx.text(value, size="6", weight="bold", id=card_id),
+        width="100%",
+    )
+
+
+def summary_cards() -> rx.Component:
+    return rx.grid(
+        summary_card("Integrations", S.summary["total"], "summary-total"),
+        summary_card("Active", S.summary["active"], "summary-active"),
+        summary_card("With errors", S.summary["errors"], "summary-errors"),
+        summary_card("Last sync", S.summary["last_sync"], "summary-last-sync"),
+        columns=rx.breakpoints(initial="2", md="4"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _select(label: str, control_id: str, value, on_change, options) -> rx.Component:
+    return rx.flex(
+        rx.el.label(label, html_for=control_id, class_name="rt-Text rt-r-size-2"),
+        rx.select.root(
+            rx.select.trigger(id=control_id, min_width="11em"),
+            rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
+            value=value,
+            on_change=on_change,
+        ),
+        direction="column",
+        spacing="1",
+    )
+
+
+def filters() -> rx.Component:
+    return rx.flex(
+        rx.flex(
+            rx.el.label("Search", html_for="admin-search", class_name="rt-Text rt-r-size-2"),
+            rx.input(
+                id="admin-search",
+                type="search",
+                placeholder="Allegro login, e-mail or company",
+                value=S.search,
+                on_change=S.set_search,
+                debounce_timeout=300,
+                max_length=100,
+            ),
+            direction="column",
+            spacing="1",
+            flex="1",
+            min_width="14em",
+        ),
+        _select("Status", "admin-status", S.status_filter, S.set_status_filter, STATUS_OPTIONS),
+        _select("Sort by", "admin-sort", S.sort, S.set_sort, SORTS),
+        spacing="3",
+        wrap="wrap",
+        align="end",
+        width="100%",
+    )
+
+
+def _actions(row) -> rx.Component:
+    login = row["login"]
+    return rx.flex(
+        rx.button(
+            "Settings",
+            size="1",
+            variant="soft",
+            on_click=AdminSettingsState.open_for(row["id"]),
+            aria_label="Settings of " + login,
+        ),
+        rx.button(
+            "Sync",
+            size="1",
+            variant="soft",
+            on_click=S.sync_integration(row["id"]),
+            disabled=row["status"] != "active",
+            aria_label="Sync " + login,
+        ),
+        rx.match(
+            row["status"],
+            (
+                "disabled",
+                rx.button(
+                    "Enable",
+                    size="1",
+                    color_scheme="green",
+                    variant="soft",
+                    on_click=S.set_enabled(row["id"], True),
+                    aria_label="Enable " + login,
+                ),
+            ),
+            ("disconnected", rx.fragment()),
+            rx.button(
+                "Disable",
+                size="1",
+                color_scheme="red",
+                variant="soft",
+                on_click=S.set_enabled(row["id"], False),
+                aria_label="Disable " + login,
+            ),
+        ),
+        spacing="2",
+    )
+
+
+def _row(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["user"], size="2")),
+        rx.table.cell(rx.text(row["tenant"], size="2")),
+        rx.table.cell(rx.text(row["login"], size="2", weight="medium")),
+        rx.table.cell(status_chip(row["status"])),
+        rx.table.cell(row["last_sync"], white_space="nowrap"),
+        rx.table.cell(
+            rx.tooltip(
+                rx.text(row["error_count"]),
+                content=rx.cond(row["last_error"] != "", row["last_error"], "No errors"),
+            ),
+        ),
+        rx.table.cell(_actions(row)),
+    )
+
+
+def integrations_table() -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.heading("Integrations", size="4"),
+            filters(),
+            rx.cond(
+                S.loading,
+                loading_state("Loading integrations…"),
+                rx.cond(
+                    S.rows.length() > 0,
+                    rx.box(
+                        scroll_table(
+                            [
+                                "User",
+                                "Company",
+                                "Allegro login",
+                                "Status",
+                                "Last sync",
+                                "Errors",
+                                "Actions",
+                            ],
+                            rx.foreach(S.rows, _row),
+                            min_width="900px",
+                            label="Integrations",
+                        ),
+                        pagination(
+                            S.page,
+                            S.page_count,
+                            S.total,
+                            S.previous_page,
+                            S.next_page,
+                            noun="integrations",
+                        ),
+                    ),
+                    empty_state("No integrations match", "Change the search or the status filter."),
+                ),
+            ),
+            direction="column",
+            spacing="3",
+        ),
+        width="100%",
+    )
+
+
+def admin_allegro_page() -> rx.Component:
+    return page_shell(
+        rx.flex(
+            notice(S.message, "green"),
+            notice(S.error, "red"),
+            summary_cards(),
+            integrations_table(),
+            rx.grid(
+                notifications_panel(),
+                queues_panel(),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="3",
+                width="100%",
+            ),
+            settings_dialog(),
+            direction="column",
+            spacing="4",
+            width="100%",
+        ),
+        title="Allegro integrations",
+    )
+
+
+ADMIN_ALLEGRO_ON_LOAD = [AuthState.require_admin, AdminAllegroState.load, AdminPanelsState.load]

@@ -1,0 +1,217 @@
+"""The admin dashboard's side panels: admin notifications (mark read) and the RQ queues."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.integrations.allegro.admin import (
+    NotificationNotFound,
+    list_notifications,
+    mark_notification_read,
+    queue_overview,
+)
+from invoicehub.pages.admin.access import admin_principal, refusal
+from invoicehub.redis_conn import get_redis
+
+NOTIFICATIONS_SHOWN = 8
+
+
+class AdminPanelsState(rx.State):
+    notifications: list[dict[str, str]] = []
+    unread: int = 0
+    queues: list[dict[str, str]] = []
+    workers: int = 0
+    failed_jobs: int = 0
+    queued_jobs: int = 0
+    queue_error: str = ""
+
+    async def _reload(self):
+        admin = await admin_principal(self)
+        if admin is None:
+            return await refusal(self)
+        with session_scope() as session:
+            items, _, self.unread = list_notifications(
+                session, admin, page=1, page_size=NOTIFICATIONS_SHOWN
+            )
+        self.notifications = [
+            {
+                "id": n.id,
+                "title": n.title,
+                "body": n.body,
+                "kind": n.kind,
+                "created": display.when(n.createdAt),
+                "read": "true" if n.read else "",
+            }
+            for n in items
+        ]
+        self._read_queues()
+        return None
+
+    def _read_queues(self) -> None:
+        try:
+            overview = queue_overview(get_redis())
+        except Exception as exc:  # the dashboard must render even when Redis is down
+            self.queue_error = f"Queues unavailable: {type(exc).__name__}"
+            return
+        self.queue_error = ""
+        self.queues = [
+            {
+                "name": q.name,
+                "queued": str(q.queued),
+                "started": str(q.started),
+                "failed": str(q.failed),
+                "scheduled": str(q.scheduled),
+            }
+            for q in overview.queues
+        ]
+        self.workers = len(overview.workers)
+        self.failed_jobs = sum(q.failed for q in overview.queues)
+        self.queued_jobs = sum(q.queued for q in overview.queues)
+
+    @rx.event
+    async def load(self):
+        return await self._reload()
+
+    @rx.event
+    async def mark_read(self, notification_id: str):
+        admin = await admin_principal(self)
+        if admin is None:
+            return await refusal(self)
+        try:
+            with session_scope() as session:
+                mark_notification_read(session, admin, notification_id)
+        except NotificationNotFound:
+            pass
+        return await self._reload()
+
+
+def _notification(item) -> rx.Component:
+    unread = item["read"] == ""
+    return rx.flex(
+        rx.flex(
+            rx.cond(unread, rx.badge("New", color_scheme="orange", variant="solid")),
+            rx.text(item["title"], weight="medium", size="2"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(item["body"] != "", rx.text(item["body"], size="2", color="gray")),
+        rx.flex(
+            rx.text(item["created"], size="1", color="gray"),
+            rx.cond(
+                unread,
+                rx.button(
+                    "Mark read",
+                    size="1",
+                    variant="ghost",
+                    on_click=AdminPanelsState.mark_read(item["id"]),
+                    aria_label="Mark read: " + item["title"],
+                ),
+            ),
+            justify="between",
+            align="center",
+        ),
+        direction="column",
+        spacing="1",
+        padding_y="0.5em",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def notifications_panel() -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.flex(
+                rx.heading("Notifications", size="3"),
+                rx.badge(
+                    AdminPanelsState.unread.to_string() + " unread",
+                    color_scheme=rx.cond(AdminPanelsState.unread > 0, "orange", "gray"),
+                    id="unread-count",
+                ),
+                justify="between",
+                align="center",
+            ),
+            rx.cond(
+                AdminPanelsState.notifications.length() > 0,
+                rx.flex(
+                    rx.foreach(AdminPanelsState.notifications, _notification), direction="column"
+                ),
+                rx.text("No notifications.", size="2", color="gray"),
+            ),
+            direction="column",
+            spacing="2",
+        ),
+        width="100%",
+    )
+
+
+def _queue_row(queue) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(queue["name"]),
+        rx.table.cell(queue["queued"]),
+        rx.table.cell(queue["started"]),
+        rx.table.cell(queue["scheduled"]),
+        rx.table.cell(queue["failed"]),
+    )
+
+
+def queues_panel() -> rx.Component:
+    s = AdminPanelsState
+    return rx.card(
+        rx.flex(
+            rx.flex(
+                rx.heading("Job queues", size="3"),
+                rx.link("Open queue dashboard", href="/admin/rq/", is_external=False, size="2"),
+                justify="between",
+                align="center",
+                wrap="wrap",
+                spacing="2",
+            ),
+            rx.cond(
+                s.queue_error != "",
+                rx.text(s.queue_error, color="red", size="2"),
+                rx.flex(
+                    rx.text(
+                        s.queued_jobs.to_string()
+                        + " waiting · "
+                        + s.failed_jobs.to_string()
+                        + " failed · "
+                        + s.workers.to_string()
+                        + " workers",
+                        size="2",
+                        weight="medium",
+                        id="queue-glance",
+                    ),
+                    rx.box(
+                        rx.table.root(
+                            rx.table.header(
+                                rx.table.row(
+                                    *[
+                                        rx.table.column_header_cell(h)
+                                        for h in (
+                                            "Queue",
+                                            "Waiting",
+                                            "Running",
+                                            "Scheduled",
+                                            "Failed",
+                                        )
+                                    ]
+                                )
+                            ),
+                            rx.table.body(rx.foreach(s.queues, _queue_row)),
+                            size="1",
+                        ),
+                        overflow_x="auto",
+                        width="100%",
+                    ),
+                    direction="column",
+                    spacing="2",
+                ),
+            ),
+            direction="column",
+            spacing="2",
+        ),
+        width="100%",
+    )

@@ -1,0 +1,161 @@
+"""AdminAllegroState: the summary cards and every tenant's integrations, a page at a time."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.integrations.allegro import runs
+from invoicehub.integrations.allegro.admin import (
+    AdminIntegrationRow,
+    InvalidQuery,
+    integration_summary,
+    list_all_integrations,
+)
+from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.pages.admin.access import admin_principal, refusal
+
+PAGE_SIZE = 25
+ALL = "all"
+STATUS_FILTERS = ("active", "needs_reauth", "disabled", "disconnected", "errors")
+SORTS = (
+    ("-lastSyncAt", "Last sync, newest first"),
+    ("lastSyncAt", "Last sync, oldest first"),
+    ("-syncErrorCount", "Most failed syncs"),
+    ("allegroLogin", "Allegro login A-Z"),
+    ("status", "Status"),
+    ("-createdAt", "Newest connections"),
+)
+SORT_KEYS = tuple(key for key, _ in SORTS)
+
+
+def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
+    return {
+        "id": row.id,
+        "user": row.userEmail,
+        "tenant": row.tenantName,
+        "login": row.allegroLogin or row.allegroUserId or "",
+        "status": row.status,
+        "last_sync": display.when(row.lastSyncAt),
+        "error_count": str(row.syncErrorCount),
+        "last_error": row.lastSyncError or "",
+    }
+
+
+class AdminAllegroState(rx.State):
+    summary: dict[str, str] = {}
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    search: str = ""
+    status_filter: str = ALL
+    sort: str = SORT_KEYS[0]
+    loading: bool = True
+    message: str = ""
+    error: str = ""
+
+    @rx.var
+    def page_count(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    async def _reload(self, *, summary: bool = False):
+        if await admin_principal(self) is None:
+            return await refusal(self)
+        with session_scope() as session:
+            if summary:
+                counts = integration_summary(session)
+                self.summary = {
+                    "total": str(counts.total),
+                    "active": str(counts.active),
+                    "errors": str(counts.errors),
+                    "last_sync": display.when(counts.lastSyncAt),
+                }
+            try:
+                items, self.total = list_all_integrations(
+                    session,
+                    status=self.status_filter if self.status_filter in STATUS_FILTERS else None,
+                    search=self.search or None,
+                    sort=self.sort,
+                    page=self.page,
+                    page_size=PAGE_SIZE,
+                )
+            except InvalidQuery as exc:
+                self.error = str(exc)
+                return None
+        self.rows, self.loading = [admin_row(r) for r in items], False
+        return None
+
+    @rx.event
+    async def load(self):
+        self.page, self.message, self.error = 1, "", ""
+        return await self._reload(summary=True)
+
+    @rx.event
+    async def refresh(self):
+        return await self._reload(summary=True)
+
+    @rx.event
+    async def set_search(self, value: str):
+        self.search, self.page = value.strip()[:100], 1
+        return await self._reload()
+
+    @rx.event
+    async def set_status_filter(self, value: str):
+        self.status_filter, self.page = (value if value in STATUS_FILTERS else ALL), 1
+        return await self._reload()
+
+    @rx.event
+    async def set_sort(self, value: str):
+        self.sort, self.page = (value if value in SORT_KEYS else SORT_KEYS[0]), 1
+        return await self._reload()
+
+    @rx.event
+    async def previous_page(self):
+        self.page = max(1, self.page - 1)
+        return await self._reload()
+
+    @rx.event
+    async def next_page(self):
+        self.page = min(self.page_count, self.page + 1)
+        return await self._reload()
+
+    @rx.event
+    async def sync_integration(self, integration_id: str):
+        admin = await admin_principal(self)
+        if admin is None:
+            return await refusal(self)
+        self.message = self.error = ""
+        try:
+            with session_scope() as session:
+                run = runs.request_sync(
+                    session, admin, integration_id, trigger="admin", enforce_rate_limit=False
+                )
+                self.message = f"Sync {run.status} for {self._login_of(integration_id)}."
+        except runs.SyncNotAllowed as exc:
+            self.error = f"Cannot sync: {exc}."
+        except IntegrationNotFound:
+            self.error = "That integration does not exist."
+        return await self._reload(summary=True)
+
+    def _login_of(self, integration_id: str) -> str:
+        return next((r["login"] for r in self.rows if r["id"] == integration_id), "the integration")
+
+    @rx.event
+    async def set_enabled(self, integration_id: str, enabled: bool):
+        admin = await admin_principal(self)
+        if admin is None:
+            return await refusal(self)
+        self.message = self.error = ""
+        try:
+            with session_scope() as session:
+                integration = runs.set_integration_enabled(
+                    session, admin, integration_id, bool(enabled)
+                )
+                login = integration.allegro_login or integration.allegro_user_id
+            self.message = f"{login} {'enabled' if enabled else 'disabled'}."
+        except runs.SyncNotAllowed as exc:
+            self.error = f"Cannot enable: {exc}."
+        except IntegrationNotFound:
+            self.error = "That integration does not exist."
+        return await self._reload(summary=True)
