@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--maintenance-interval", type=int, help="seconds between cleanups")
     worker.add_argument("--job-monitoring-interval", type=int, help="horse check, seconds")
     worker.add_argument("--heartbeat-margin", type=int, help="seconds added to job heartbeats")
+    worker.add_argument("--worker-ttl", type=int, help="seconds a silent worker counts as alive")
     scheduler = commands.add_parser("scheduler", help="register the dispatcher, run rq-scheduler")
     scheduler.add_argument("--burst", action="store_true", help="enqueue due jobs once and quit")
     scheduler.add_argument("--interval", type=float, help="seconds between checks")
@@ -41,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             maintenance_interval=args.maintenance_interval,
             job_monitoring_interval=args.job_monitoring_interval,
             heartbeat_margin=args.heartbeat_margin,
+            worker_ttl=args.worker_ttl,
         )
     return run_scheduler(burst=args.burst, interval=args.interval)
 

@@ -3,11 +3,14 @@
 Wired by `install_error_handlers(api)` in `create_api()`. A 403 or 404 answered to a signed-in
 caller is recorded as `api.denied` (ARCHITECTURE §8: a foreign id answers 404, so every probe of
 another tenant's ids leaves a trace), in its own transaction so a rolled-back request keeps it.
+It also documents, on every operation, the errors that come from shared layers rather than from
+the route: 401 and 429 from the bearer dependency, 400 and 413 for request bodies.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -117,6 +120,58 @@ async def _unexpected_error(_: Request, __: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal server error"}, status_code=500)
 
 
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "options", "head", "trace"})
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+SHARED_ERRORS: dict[str, dict[int, tuple[str, str]]] = {
+    "security": {
+        401: ("Missing, invalid or expired bearer token", "invalid or expired token"),
+        429: ("Too many requests for this user; see Retry-After", _DEFAULT_DETAILS[429]),
+    },
+    "requestBody": {
+        400: ("The body is not valid JSON text", "There was an error parsing the body"),
+        413: ("The body is over 1 MB", _DEFAULT_DETAILS[413]),
+    },
+}
+
+
+def _shared_error(code: int, description: str, detail: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": _ERROR_REF, "example": {"detail": detail}}},
+    }
+    if code == 429:
+        entry["headers"] = {
+            "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+        }
+    return entry
+
+
+def document_shared_errors(api: FastAPI) -> None:
+    """Add the shared layers' errors to every operation of `api.openapi()` that can meet them."""
+    build: Callable[[], dict[str, Any]] = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema:
+            return api.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorResponse", ErrorResponse.model_json_schema())
+        for path_item in schema.get("paths", {}).values():
+            for method, operation in path_item.items():
+                if method not in HTTP_METHODS:
+                    continue
+                responses = operation.setdefault("responses", {})
+                for marker, errors in SHARED_ERRORS.items():
+                    if not operation.get(marker):
+                        continue
+                    for code, (description, detail) in errors.items():
+                        responses.setdefault(str(code), _shared_error(code, description, detail))
+        return schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(api: FastAPI) -> None:
     api.add_exception_handler(StarletteHTTPException, _http_error)
     api.add_exception_handler(Exception, _unexpected_error)
+    document_shared_errors(api)

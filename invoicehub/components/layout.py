@@ -16,7 +16,15 @@ ADMIN_LINKS = (("Allegro admin", "/admin/allegro"), ("Queues", "/admin/rq/"))
 
 
 def nav_link(label: str, href: str) -> rx.Component:
-    return rx.link(label, href=href, size="2", weight="medium", underline="hover")
+    # /admin/rq is mounted beside Reflex, not a Reflex page: the browser must load it itself.
+    return rx.link(
+        label,
+        href=href,
+        size="2",
+        weight="medium",
+        underline="hover",
+        reload_document=href.startswith("/admin/rq"),
+    )
 
 
 def user_menu() -> rx.Component:

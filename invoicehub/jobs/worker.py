@@ -49,10 +49,21 @@ def run_worker(
     maintenance_interval: int | None = None,
     job_monitoring_interval: int | None = None,
     heartbeat_margin: int | None = None,
+    worker_ttl: int | None = None,
 ) -> int:
-    """Work until stopped (or until the queues are empty with `burst`)."""
+    """Work until stopped (or until the queues are empty with `burst`).
+
+    The intervals default to RQ's; tests shorten them to see a killed worker's job resumed in
+    seconds (an idle worker blocks for worker_ttl - 15 s between maintenance passes).
+    """
+    options: dict[str, Any] = {
+        "name": name,
+        "maintenance_interval": maintenance_interval,
+        "job_monitoring_interval": job_monitoring_interval,
+        "worker_ttl": worker_ttl,
+    }
     while True:
-        worker = _make_worker(queues, name, maintenance_interval, job_monitoring_interval)
+        worker = _make_worker(queues, {k: v for k, v in options.items() if v is not None})
         if heartbeat_margin is not None:
             worker.heartbeat_margin = heartbeat_margin
         try:
@@ -65,20 +76,10 @@ def run_worker(
         time.sleep(RECONNECT_DELAY_SECONDS)
 
 
-def _make_worker(
-    queues: Sequence[str],
-    name: str | None,
-    maintenance_interval: int | None,
-    job_monitoring_interval: int | None,
-) -> SyncWorker:
-    options: dict[str, Any] = {"connection": get_redis(), "name": name}
-    if maintenance_interval is not None:
-        options["maintenance_interval"] = maintenance_interval
-    if job_monitoring_interval is not None:
-        options["job_monitoring_interval"] = job_monitoring_interval
+def _make_worker(queues: Sequence[str], options: dict[str, Any]) -> SyncWorker:
     while True:
         try:
-            return SyncWorker(list(queues), **options)
+            return SyncWorker(list(queues), connection=get_redis(), **options)
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             logger.error("cannot reach Redis (%s); retrying", exc)
             time.sleep(RECONNECT_DELAY_SECONDS)

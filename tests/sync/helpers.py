@@ -109,17 +109,19 @@ def promote() -> int:
 
 
 def scheduled_delays(queue_name: str = "sync") -> dict[str, float]:
-    """Seconds from now until each scheduled job of the queue runs."""
+    """Seconds between each scheduled job's last attempt ending and its next run (RQ's delay)."""
     registry = get_queue(queue_name).scheduled_job_registry
-    now = time.time()
-    return {
-        job_id.decode() if isinstance(job_id, bytes) else job_id: score - now
-        for job_id, score in get_redis().zrange(registry.key, 0, -1, withscores=True)
-    }
+    delays = {}
+    for raw_id, score in get_redis().zrange(registry.key, 0, -1, withscores=True):
+        job_id = raw_id.decode() if isinstance(raw_id, bytes) else raw_id
+        ended_at = Job.fetch(job_id, connection=get_redis()).ended_at
+        assert ended_at is not None
+        delays[job_id] = score - ended_at.timestamp()
+    return delays
 
 
 def run_of(session: Session, run_id: uuid.UUID) -> SyncRun:
-    session.expire_all()
+    session.rollback()  # a fresh connection from the pool (pre-pinged) for each look
     run = session.get(SyncRun, run_id)
     assert run is not None
     return run
@@ -159,38 +161,47 @@ def invoiced_orders(integration_id: uuid.UUID) -> dict[str, Decimal]:
 
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str, step: float = 0.1) -> None:
     deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except sa.exc.OperationalError as exc:  # the database is restarting
+            last_error = exc
         time.sleep(step)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}") from last_error
 
 
 @contextmanager
 def worker_processes(
     count: int, *extra: str, env: dict[str, str] | None = None
 ) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """`python -m worker.main worker` subprocesses (own sessions, so a test can kill a tree)."""
+    """`python -m worker.main worker` subprocesses (own sessions, so a test can kill a tree).
+
+    Their logs go to test-artifacts/workers/ (kept for a failed run to be read).
+    """
     environment = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+    log_dir = ROOT / "test-artifacts" / "workers"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logs = [(log_dir / f"{os.getpid()}-{time.time_ns()}-{n}.log").open("wb") for n in range(count)]
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "worker.main", "worker", *extra],
             cwd=ROOT,
             env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        for _ in range(count)
+        for log in logs
     ]
     try:
         yield procs
     finally:
-        for proc in procs:
+        for proc, log in zip(procs, logs, strict=True):
             kill_tree(proc.pid)
             proc.wait(timeout=10)
-            if proc.stderr:
-                proc.stderr.close()
+            log.close()
 
 
 def children_of(pid: int) -> list[int]:
@@ -215,3 +226,72 @@ def kill_tree(pid: int) -> None:
         kill_tree(child)
     with suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
+
+@contextmanager
+def pointed_at(*, database_url: str | None = None, redis_url: str | None = None) -> Iterator[None]:
+    """Point this process (and the workers it starts) at other PostgreSQL/Redis, then back."""
+    from invoicehub.db import reset_engine
+    from invoicehub.redis_conn import reset_redis
+
+    names = {"INVOICEHUB_DATABASE_URL": database_url, "INVOICEHUB_REDIS_URL": redis_url}
+    saved = {name: os.environ.get(name) for name in names}
+
+    def apply(values: dict[str, str | None]) -> None:
+        for name, value in values.items():
+            if value is not None:
+                os.environ[name] = value
+        get_settings.cache_clear()
+        reset_engine()
+        reset_redis()
+
+    apply(names)
+    try:
+        yield
+    finally:
+        apply(saved)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_redis(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
+    """A throw-away redis-server without persistence (a restart loses everything)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(data_dir),
+            "--maxmemory-policy",
+            "noeviction",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import redis as redis_lib
+
+    wait_for(
+        lambda: _pings(redis_lib.Redis(port=port, socket_connect_timeout=0.2)), 10, "redis-server"
+    )
+    return proc
+
+
+def _pings(client: Any) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False

@@ -226,7 +226,7 @@ def _unseen(ctx: ImportContext, revisions: Mapping[str, str | None]) -> list[str
         keys = [_seen_key(ctx.integration_id, i) for i in ids]
         stored = cast(list[bytes | None], get_redis().mget(keys))
     except redis.RedisError as exc:
-        logger.warning("idempotency keys unavailable (%s); fetching every order", exc)
+        logger.warning("idempotency keys unavailable (%s); every order is decided again", exc)
         return ids
     return [
         form_id

@@ -163,7 +163,7 @@ def queues_panel() -> rx.Component:
         rx.flex(
             rx.flex(
                 rx.heading("Job queues", size="3"),
-                rx.link("Open queue dashboard", href="/admin/rq/", is_external=False, size="2"),
+                rx.link("Open queue dashboard", href="/admin/rq/", reload_document=True, size="2"),
                 justify="between",
                 align="center",
                 wrap="wrap",

@@ -21,6 +21,7 @@ def _fact(label: str, value: rx.Var | rx.Component, test_id: str) -> rx.Componen
         if isinstance(value, rx.Var)
         else value,
         direction="column",
+        align="start",
         min_width="8em",
     )
 
@@ -147,6 +148,8 @@ def settings_card() -> rx.Component:
                 prefix="allegro",
                 disabled=State.saving,
             ),
+            notice(State.success, "green"),
+            notice(State.error, "red"),
             rx.flex(
                 rx.button(
                     "Save settings",
@@ -185,8 +188,8 @@ def no_integration() -> rx.Component:
 
 def integrations_tab() -> rx.Component:
     return rx.flex(
-        notice(State.success, "green"),
-        notice(State.error, "red"),
+        notice(State.banner, "green"),
+        notice(State.banner_error, "red"),
         rx.cond(
             State.loading,
             loading_state("Loading your Allegro accounts…"),

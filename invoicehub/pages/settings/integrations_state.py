@@ -55,6 +55,8 @@ class IntegrationsState(rx.State):
     saving: bool = False
     error: str = ""
     success: str = ""
+    banner: str = ""  # connect, disconnect and the OAuth callback's outcome, above the cards
+    banner_error: str = ""
     confirm_disconnect: bool = False
 
     @rx.var
@@ -67,13 +69,17 @@ class IntegrationsState(rx.State):
     async def _principal(self) -> Principal | None:
         return (await self.get_state(AuthState)).principal()
 
-    def _read(self, session: Session, principal: Principal) -> None:
-        """Reload the list, keep a valid selection, and show the stored settings."""
+    def _read_rows(self, session: Session, principal: Principal) -> None:
+        """Reload the list and keep a valid selection."""
         rows = service.list_integrations(session, principal)
         self.integrations = [integration_row(i) for i in rows]
         ids = [row["id"] for row in self.integrations]
         if self.selected_integration not in ids:
             self.selected_integration = ids[0] if ids else ""
+
+    def _read(self, session: Session, principal: Principal) -> None:
+        """Reload the list and show the selected integration's stored settings."""
+        self._read_rows(session, principal)
         self.templates = [
             {"id": str(t.id), "name": t.name} for t in list_templates(session, principal.tenant_id)
         ]
@@ -90,8 +96,8 @@ class IntegrationsState(rx.State):
         if principal is None:
             return rx.redirect(LOGIN_PATH)
         params = self.router.url.query_parameters
-        self.error = params.get("error", "")[:300]
-        self.success = ""
+        self.banner_error = params.get("error", "")[:300]
+        self.banner = self.error = self.success = ""
         self.confirm_disconnect = False
         connected = params.get("connected", "")
         if connected:
@@ -100,20 +106,30 @@ class IntegrationsState(rx.State):
             self._read(session, principal)
         self.loading = False
         if connected and self.selected_integration == connected:
-            self.success = f"Allegro account {self.current.get('login', '')} connected."
+            self.banner = f"Allegro account {self.current.get('login', '')} connected."
         return _refresh_sync()
+
+    @rx.event
+    async def refresh_status(self):
+        """Re-read status, last sync and errors (after a sync) without touching the form."""
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        with session_scope() as session:
+            self._read_rows(session, principal)
+        return None
 
     @rx.event
     async def select_integration(self, integration_id: str):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        self.error = self.success = ""
+        self.banner_error = self.banner = self.error = self.success = ""
         with session_scope() as session:
             try:
                 service.find_integration(session, principal, integration_id)
             except service.IntegrationNotFound:
-                self.error = "That integration does not exist."
+                self.banner_error = "That integration does not exist."
                 return None
             self.selected_integration = integration_id
             self._read(session, principal)
@@ -178,16 +194,16 @@ class IntegrationsState(rx.State):
         if principal is None:
             return rx.redirect(LOGIN_PATH)
         self.confirm_disconnect = False
-        self.error = self.success = ""
+        self.banner_error = self.banner = ""
         with session_scope() as session:
             try:
                 service.deactivate(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
-                self.error = "That integration does not exist any more."
+                self.banner_error = "That integration does not exist any more."
                 return None
             login = self.current.get("login", "")
             self._read(session, principal)
-        self.success = f"Allegro account {login} disconnected. No more orders will be synced."
+        self.banner = f"Allegro account {login} disconnected. No more orders will be synced."
         return _refresh_sync()
 
 

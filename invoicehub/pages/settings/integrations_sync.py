@@ -157,7 +157,7 @@ class SyncState(rx.State):
                 self.run = row
                 if runs.is_terminal(row["status"]):
                     self.sync_loading, self._watching = False, ""
-                    return SyncState.refresh
+                    return [SyncState.refresh, IntegrationsState.refresh_status]
             await asyncio.sleep(POLL_SECONDS)
         async with self:
             self.sync_loading, self._watching = False, ""

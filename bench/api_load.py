@@ -1,0 +1,196 @@
+"""API load: concurrent clients on GET /allegro/settings/{id} and /allegro/status/{id}.
+
+Run against the web process as `make run` starts it:
+
+    python bench/api_load.py [--url http://127.0.0.1:8000] [--duration 20] [--max-requests 20000]
+
+It signs in as the demo seller (POST /api/v1/auth/login) and uses the demo tenant's integration,
+creating one in the database (vault-encrypted dummy tokens) when there is none.
+
+The per-user API limit (ratelimit.API_PER_USER, 1200 a minute) stays on: one user cannot send
+500 requests a second. The load is spread over the demo seller and enough `bench-N@` sellers of
+the demo tenant (created in the database, signed in through the same login API) that no user
+exceeds its budget; `--users 1` shows the limit at work (429s are counted, never retried).
+The last line is `rps=<x> p50_ms=<y> p99_ms=<z>` over the successful requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import secrets
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+
+DEMO_EMAIL = "demo@invoicehub.local"
+BENCH_EMAIL = "bench-{n}@invoicehub.local"
+USER_BUDGET = 1100  # requests per user and minute, under ratelimit.API_PER_USER (1200)
+ENDPOINTS = ("/api/v1/allegro/settings/{id}", "/api/v1/allegro/status/{id}")
+
+
+@dataclass
+class Results:
+    latencies_ms: dict[str, list[float]] = field(default_factory=dict)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    sent: int = 0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="web process base URL")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="stop after this many")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load")
+    parser.add_argument("--users", type=int, default=0, help="API users (0: enough for the load)")
+    parser.add_argument("--password", default=None, help="demo password (default: settings)")
+    return parser.parse_args(argv)
+
+
+def ensure_integration_and_users(extra_users: int) -> dict[str, str]:
+    """The demo tenant's integration (created if missing) and `extra_users` bench sellers.
+
+    Returns e-mail -> password for the bench sellers (fresh passwords every run).
+    """
+    from sqlmodel import select
+
+    from invoicehub.auth.accounts import create_user, find_user_by_email
+    from invoicehub.auth.passwords import hash_password
+    from invoicehub.db import session_scope
+    from invoicehub.integrations.allegro.tokens import store_tokens
+    from invoicehub.models import AllegroIntegration, Tenant, User
+    from invoicehub.models.base import utcnow
+
+    accounts: dict[str, str] = {}
+    with session_scope() as session:
+        demo = find_user_by_email(session, DEMO_EMAIL)
+        if demo is None:
+            raise SystemExit(f"no {DEMO_EMAIL}: start the app with `make run` (it seeds demo data)")
+        query = select(AllegroIntegration).where(AllegroIntegration.tenant_id == demo.tenant_id)
+        if session.exec(query).first() is None:
+            integration = AllegroIntegration(
+                tenant_id=demo.tenant_id,
+                user_id=demo.id,
+                allegro_user_id=f"bench-{secrets.token_hex(4)}",
+                allegro_login="bench_seller",
+                token_expires_at=utcnow(),
+            )
+            session.add(integration)
+            session.flush()
+            store_tokens(session, integration, secrets.token_urlsafe(32), secrets.token_urlsafe(32))
+            print(f"created integration {integration.id} for the demo tenant")
+        for n in range(1, extra_users + 1):
+            email, password = BENCH_EMAIL.format(n=n), secrets.token_urlsafe(18)
+            user: User | None = find_user_by_email(session, email)
+            if user is None:
+                tenant = session.get(Tenant, demo.tenant_id)
+                assert tenant is not None
+                user = create_user(session, email=email, password=password, tenant_name=tenant.name)
+            user.password_hash = hash_password(password)
+            session.add(user)
+            accounts[email] = password
+    return accounts
+
+
+def sign_in(client: httpx.Client, email: str, password: str) -> str:
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    if response.status_code != 200:
+        raise SystemExit(f"login as {email} failed: {response.status_code} {response.text}")
+    return str(response.json()["accessToken"])
+
+
+async def load(
+    base_url: str, tokens: list[str], integration_id: str, args: argparse.Namespace
+) -> tuple[Results, float]:
+    results = Results(latencies_ms={path: [] for path in ENDPOINTS})
+    headers = [{"Authorization": f"Bearer {token}"} for token in tokens]
+    urls = [path.format(id=integration_id) for path in ENDPOINTS]
+    limits = httpx.Limits(
+        max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+    )
+    counter = 0
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=10) as client:
+
+        async def client_loop(until: float, measure: bool) -> None:
+            nonlocal counter
+            while time.perf_counter() < until and (not measure or results.sent < args.max_requests):
+                n = counter
+                counter += 1
+                endpoint = n % len(ENDPOINTS)
+                if measure:
+                    results.sent += 1
+                start = time.perf_counter()
+                try:
+                    response = await client.get(urls[endpoint], headers=headers[n % len(headers)])
+                except httpx.HTTPError as exc:
+                    results.errors[type(exc).__name__] += measure
+                    continue
+                if not measure:
+                    continue
+                results.statuses[response.status_code] += 1
+                if response.status_code == 200:
+                    elapsed = (time.perf_counter() - start) * 1000
+                    results.latencies_ms[ENDPOINTS[endpoint]].append(elapsed)
+
+        warm_until = time.perf_counter() + args.warmup
+        await asyncio.gather(*(client_loop(warm_until, False) for _ in range(args.concurrency)))
+        started = time.perf_counter()
+        until = started + args.duration
+        await asyncio.gather(*(client_loop(until, True) for _ in range(args.concurrency)))
+        elapsed = time.perf_counter() - started
+    return results, elapsed
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def report(results: Results, elapsed: float) -> int:
+    every = [v for values in results.latencies_ms.values() for v in values]
+    for path, values in results.latencies_ms.items():
+        print(
+            f"{path:<34} n={len(values):>6}  p50={percentile(values, 0.5):6.1f} ms  "
+            f"p99={percentile(values, 0.99):6.1f} ms  max={max(values, default=0):6.1f} ms"
+        )
+    print(f"statuses {dict(results.statuses)}  transport errors {dict(results.errors)}")
+    print(f"{results.sent} requests in {elapsed:.1f} s, {len(every)} answered 200")
+    rps = len(every) / elapsed if elapsed else 0.0
+    print(f"rps={rps:.0f} p50_ms={percentile(every, 0.5):.1f} p99_ms={percentile(every, 0.99):.1f}")
+    return 0 if every and len(every) == results.sent else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from invoicehub.settings import get_settings
+
+    password = args.password or get_settings().demo_password
+    warmup_share = 1 + args.warmup / max(args.duration, 1.0)
+    needed = args.users or math.ceil(args.max_requests * warmup_share / USER_BUDGET)
+    accounts = ensure_integration_and_users(max(needed - 1, 0))
+    with httpx.Client(base_url=args.url, timeout=30) as client:
+        tokens = [sign_in(client, DEMO_EMAIL, password)]
+        tokens += [sign_in(client, email, pw) for email, pw in accounts.items()]
+        auth = {"Authorization": f"Bearer {tokens[0]}"}
+        items = client.get("/api/v1/allegro/integrations", headers=auth).json()["items"]
+    if not items:
+        raise SystemExit("the demo seller sees no integration")
+    integration_id = items[0]["id"]
+    print(
+        f"{args.url}: integration {integration_id}, {len(tokens)} users, "
+        f"{args.concurrency} in flight, {args.duration:.0f} s or {args.max_requests} requests"
+    )
+    results, elapsed = asyncio.run(load(args.url, tokens, integration_id, args))
+    return report(results, elapsed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

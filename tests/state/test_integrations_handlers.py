@@ -1,0 +1,117 @@
+"""The Integrations tab's handlers: tenant-scoped ids, refused saves store nothing."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from invoicehub.models import AllegroIntegration, SyncRun
+from invoicehub.pages.settings.integrations_state import IntegrationsState
+from invoicehub.pages.settings.integrations_sync import SyncState
+from tests.factories import make_integration, make_user
+from tests.state.conftest import call, redirects_to, session_token, state_for
+
+PATH = "/settings?tab=integrations"
+
+
+def _stored(session: Session, integration: AllegroIntegration) -> AllegroIntegration:
+    session.expire_all()
+    row = session.get(AllegroIntegration, integration.id)
+    assert row is not None
+    return row
+
+
+def test_load_lists_own_integrations_and_shows_the_oauth_error_as_text(session: Session):
+    seller = make_user(session)
+    own = make_integration(session, seller)
+    make_integration(session, make_user(session))  # another tenant's
+    tab = state_for(
+        IntegrationsState, session_token(session, seller), PATH + "&error=%3Cb%3Enope%3C%2Fb%3E"
+    )
+    call(tab, "load")
+    assert [row["id"] for row in tab.integrations] == [str(own.id)]
+    assert tab.selected_integration == str(own.id)
+    assert tab.banner_error == "<b>nope</b>"  # rendered by rx.text, so shown literally
+    assert tab.settings["syncFrequencyMinutes"] == "60" and tab.settings["autoGenerateInvoices"]
+
+
+def test_refused_save_stores_nothing_and_shows_the_stored_values(session: Session):
+    seller = make_user(session)
+    integration = make_integration(session, seller, settings={"defaultVatRate": 8})
+    tab = state_for(IntegrationsState, session_token(session, seller), PATH)
+    call(tab, "load")
+    call(tab, "set_flag", "autoMarkAsPaid", True)
+    call(tab, "set_choice", "syncFrequencyMinutes", "7")
+    call(tab, "save_settings")
+    assert tab.field_errors["syncFrequencyMinutes"].startswith("must be one of")
+    assert tab.success == "" and tab.error.startswith("Settings not saved")
+    assert tab.settings["syncFrequencyMinutes"] == "60" and tab.settings["autoMarkAsPaid"] is False
+    assert not tab.saving
+    assert _stored(session, integration).settings == {"defaultVatRate": 8}
+
+
+def test_save_stores_the_form_and_keeps_unknown_keys_out(session: Session):
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+    tab = state_for(IntegrationsState, session_token(session, seller), PATH)
+    call(tab, "load")
+    call(tab, "set_choice", "defaultVatRate", "zw")
+    call(tab, "set_choice", "isActive", "false")  # not a form field: ignored
+    call(tab, "set_flag", "invoiceMode", True)
+    call(tab, "save_settings")
+    assert tab.success == "Settings saved." and tab.field_errors == {}
+    stored = _stored(session, integration).settings or {}
+    assert stored["defaultVatRate"] == "zw" and stored["invoiceMode"] == "requested_only"
+    assert "isActive" not in stored
+
+
+def test_foreign_integration_ids_are_refused(session: Session):
+    victim = make_integration(session, make_user(session), settings={"autoMarkAsPaid": False})
+    attacker = make_user(session)
+    token = session_token(session, attacker)
+    tab = state_for(IntegrationsState, token, PATH)
+    call(tab, "load")
+    call(tab, "select_integration", str(victim.id))
+    assert tab.selected_integration == ""
+    assert tab.banner_error == "That integration does not exist."
+
+    tab.selected_integration = str(victim.id)  # a tampered client state
+    tab.settings = {"autoMarkAsPaid": True}
+    call(tab, "save_settings")
+    call(tab, "disconnect")
+    sync = state_for(SyncState, token, PATH)
+    sync_tab = sync._get_root_state().get_substate(IntegrationsState.get_full_name().split("."))
+    sync_tab.selected_integration = str(victim.id)  # type: ignore[attr-defined]
+    call(sync, "start_sync")
+    assert sync.sync_error == "That integration does not exist."
+
+    stored = _stored(session, victim)
+    assert stored.status == "active" and stored.settings == {"autoMarkAsPaid": False}
+    assert session.exec(select(SyncRun)).all() == []
+
+
+def test_anonymous_handlers_redirect_to_login(session: Session):
+    integration = make_integration(session, make_user(session))
+    tab = state_for(IntegrationsState, None, PATH)
+    tab.selected_integration = str(integration.id)
+    assert redirects_to(call(tab, "disconnect")).startswith("/login")
+    assert redirects_to(call(tab, "connect")).startswith("/login")
+    assert _stored(session, integration).status == "active"
+
+
+def test_disconnect_and_manual_sync_rate_limit(session: Session):
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+    token = session_token(session, seller)
+    sync = state_for(SyncState, token, PATH)
+    tab = sync._get_root_state().get_substate(IntegrationsState.get_full_name().split("."))
+    call(tab, "load")  # type: ignore[arg-type]
+
+    call(sync, "start_sync")  # queued: the job goes to Redis after commit
+    assert sync.run["status"] == "queued" and sync.sync_loading
+    sync.sync_loading = False
+    call(sync, "start_sync")
+    assert sync.sync_error.startswith("A manual sync ran less than a minute ago")
+
+    call(tab, "disconnect")  # type: ignore[arg-type]
+    assert _stored(session, integration).status == "disconnected"
+    assert tab.integrations[0]["status"] == "disconnected"  # type: ignore[attr-defined]
