@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute, Mount, Route
 
 from invoicehub.api.app import API_PREFIX, create_api
 
@@ -29,7 +30,10 @@ SECURITY_HEADERS = {
 
 
 def mounted_apps() -> Starlette:
-    routes = [Mount(API_PREFIX, app=create_api())]
+    routes: list[BaseRoute] = [
+        Mount(API_PREFIX, app=create_api()),
+        Route("/admin/rq", lambda _: RedirectResponse("/admin/rq/", status_code=308)),
+    ]
     try:
         from invoicehub.rq_dashboard import create_rq_dashboard  # type: ignore[import-not-found]
     except ModuleNotFoundError:

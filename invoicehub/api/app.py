@@ -5,9 +5,13 @@ from __future__ import annotations
 import importlib
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from invoicehub import ratelimit
+from invoicehub.api.errors import install_error_handlers
 from invoicehub.api.limits import BodySizeLimit
 
 API_PREFIX = "/api/v1"
@@ -32,11 +36,12 @@ def create_api() -> FastAPI:
         title="Invoice-HUB API",
         version="1.0.0",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served below from local files: no CDN is reachable (nor allowed by CSP)
         redoc_url=None,
         servers=[{"url": API_PREFIX}],
     )
     api.add_middleware(BodySizeLimit)
+    install_error_handlers(api)
     for name in ROUTER_MODULES:
         try:
             module = importlib.import_module(f"invoicehub.api.routes.{name}")
@@ -54,4 +59,20 @@ def create_api() -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         )
 
+    _mount_docs(api)
     return api
+
+
+def _mount_docs(api: FastAPI) -> None:
+    """Swagger UI from the swagger-ui-bundle-v2 wheel, same origin as the API."""
+    api.mount("/docs-static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+
+    @api.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Invoice-HUB API",
+            swagger_js_url=f"{API_PREFIX}/docs-static/swagger-ui-bundle.js",
+            swagger_css_url=f"{API_PREFIX}/docs-static/swagger-ui.css",
+            swagger_favicon_url=f"{API_PREFIX}/docs-static/favicon-32x32.png",
+        )

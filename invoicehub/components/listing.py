@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.event import EventType
+from reflex.event import EventSpec, EventType
 from sqlmodel import Session
 
 from invoicehub.auth.tokens import Principal
@@ -100,7 +100,7 @@ class PagedListState(rx.State, mixin=True):
     def _fetch(self, session: Session, principal: Principal) -> tuple[list[dict[str, str]], int]:
         raise NotImplementedError
 
-    async def _reload(self) -> rx.event.EventSpec | None:
+    async def _reload(self) -> EventSpec | None:
         principal = (await self.get_state(AuthState)).principal()
         if principal is None:
             return rx.redirect(f"/login?next={self.router.url.path or '/'}")

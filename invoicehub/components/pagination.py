@@ -15,13 +15,16 @@ def pagination(
     *,
     noun: str = "items",
 ) -> rx.Component:
+    """ "23 invoices · page 1 of 2" and the two buttons (disabled at either end)."""
+    one = noun.removesuffix("s")
     return rx.flex(
         rx.text(
-            total.to_string()
-            + f" {noun} · page "
-            + page.to_string()
-            + " of "
-            + page_count.to_string(),
+            total.to_string(),
+            rx.cond(total == 1, f" {one}", f" {noun}"),
+            " · page ",
+            page.to_string(),
+            " of ",
+            page_count.to_string(),
             size="2",
             color="gray",
             aria_live="polite",

@@ -141,6 +141,7 @@ def _party(title: str, party) -> rx.Component:
         rx.text(party["city"], size="2"),
         flex="1",
         min_width="14em",
+        id=f"{title.lower()}-card",
     )
 
 
@@ -238,7 +239,12 @@ def invoice_detail() -> rx.Component:
 
 def invoice_detail_page() -> rx.Component:
     return page_shell(
-        rx.link(rx.icon("arrow-left", size=14), " All invoices", href="/invoices", size="2"),
+        rx.link(
+            rx.flex(rx.icon("arrow-left", size=14), "All invoices", align="center", spacing="1"),
+            href="/invoices",
+            size="2",
+            width="fit-content",
+        ),
         rx.cond(
             Detail.loading,
             loading_state("Loading the invoice…"),

@@ -22,7 +22,7 @@ from invoicehub.domain.invoice_queries import (
     totals_of,
 )
 from invoicehub.domain.templates import template_code
-from invoicehub.models import Invoice
+from invoicehub.models import Invoice, InvoiceLine
 from invoicehub.state.auth import AuthState
 
 STATUSES = ("issued", "paid")
@@ -144,15 +144,20 @@ class InvoiceDetailState(rx.State):
     async def load(self):
         principal = (await self.get_state(AuthState)).principal()
         if principal is None:
-            return rx.redirect(f"/login?next={self.router.url.path}")
-        self.error = ""
+            yield rx.redirect(f"/login?next={self.router.url.path}")
+            return
+        self.error, self.loading = "", True
+        yield  # hide the previously opened invoice at once
         with session_scope() as session:
             invoice = self._find(principal, session)
-            self.not_found, self.loading = invoice is None, False
-            if invoice is None:
-                self.invoice, self.lines, self.rate_totals = {}, [], []
-                return None
-            lines = get_invoice_lines(session, invoice.id)
+            lines = get_invoice_lines(session, invoice.id) if invoice is not None else []
+        self.not_found, self.loading = invoice is None, False
+        if invoice is None:
+            self.invoice, self.lines, self.rate_totals = {}, [], []
+        else:
+            self._show(invoice, lines)
+
+    def _show(self, invoice: Invoice, lines: list[InvoiceLine]) -> None:
         currency = invoice.currency
         self.invoice = {
             **invoice_row(invoice),
@@ -187,7 +192,6 @@ class InvoiceDetailState(rx.State):
             }
             for t in totals_of(lines).by_rate
         ]
-        return None
 
     @rx.event
     async def download_pdf(self):

@@ -18,16 +18,26 @@ from invoicehub.settings import get_settings
 ALLOWED = "http://127.0.0.1:8000"
 UNKNOWN = "https://evil.example"
 # Reflex reads these internal switches (`__` prefix) while building the backend app.
-REFLEX_BACKEND_ONLY = {
-    "__REFLEX_SKIP_COMPILE": "true",
-    "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
-}
+REFLEX_SKIP_COMPILE = "__REFLEX_SKIP_COMPILE"
+REFLEX_MOUNT_FRONTEND = "__REFLEX_MOUNT_FRONTEND_COMPILED_APP"
+
+
+def _built_frontend_exists() -> bool:
+    from reflex.utils import prerequisites
+    from reflex_base import constants
+    from reflex_base.config import get_config
+
+    static = prerequisites.get_web_dir() / constants.Dirs.STATIC
+    return (static / get_config().frontend_path.strip("/")).is_dir()
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[TestClient]:
-    saved = {name: os.environ.get(name) for name in REFLEX_BACKEND_ONLY}
-    os.environ.update(REFLEX_BACKEND_ONLY)
+    switches = {REFLEX_SKIP_COMPILE: "true"}
+    if _built_frontend_exists():  # a fresh clone has no build yet: pages then answer 404
+        switches[REFLEX_MOUNT_FRONTEND] = "true"
+    saved = {name: os.environ.get(name) for name in (REFLEX_SKIP_COMPILE, REFLEX_MOUNT_FRONTEND)}
+    os.environ.update(switches)
     try:
         from invoicehub.app import app
 

@@ -3,6 +3,7 @@ change settings, sync with a real worker, open the invoices it made."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -25,6 +26,8 @@ PASSWORD = "correct-horse-battery"
 SAVE_SAMPLES = 5
 SAVE_TARGET_MS = 300
 TIMINGS_FILE = ARTIFACTS / "ui_timings.txt"
+FIXTURES = ROOT / "tests" / "fixtures" / "allegro"
+XSS = "<img src=x onerror=alert(1)>"
 
 # Resolves with the milliseconds from the click on #save-settings to "Settings saved." on screen.
 SAVE_TIMER_JS = """() => {
@@ -86,6 +89,21 @@ def new_seller(emulator_url: str, orders: int) -> str:
     return login
 
 
+def post_order_with_markup(emulator_url: str, login: str) -> None:
+    """A paid order whose buyer and offer names are HTML: the UI must show them as text."""
+    form = json.loads((FIXTURES / "checkout_form__natural_person.json").read_text())
+    form["id"] = str(uuid.uuid4())
+    form.pop("updatedAt"), form.pop("revision")
+    first, last = XSS.split(" ", 1)
+    form["buyer"].update(firstName=first, lastName=last)
+    form["invoice"]["address"]["naturalPerson"] = {"firstName": first, "lastName": last}
+    form["lineItems"][0]["offer"]["name"] = "<b>Kabel</b> HDMI"
+    with httpx.Client(base_url=emulator_url, timeout=30) as control:
+        control.post(
+            f"/__emulator/sellers/{login}/orders", json={"checkoutForms": [form]}
+        ).raise_for_status()
+
+
 def open_integrations(page: Page) -> None:
     page.get_by_role("tab", name="Integrations").click()
     expect(page.get_by_text("Loading your Allegro accounts…")).to_have_count(0)
@@ -115,6 +133,9 @@ def test_seller_connects_changes_settings_syncs_and_opens_invoices(
 ):
     user = make_user(session, password=PASSWORD)
     login = new_seller(emulator_url, orders=6)
+    post_order_with_markup(emulator_url, login)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     sign_in(page, user.email, PASSWORD)
     open_integrations(page)
     expect(page.get_by_text("No Allegro account connected")).to_be_visible()
@@ -179,14 +200,16 @@ def test_seller_connects_changes_settings_syncs_and_opens_invoices(
     expect(page.get_by_role("region", name="Invoices").locator("tbody tr")).to_have_count(
         len(invoices)
     )
+    expect(page.get_by_text(XSS, exact=True)).to_be_visible()  # Allegro data shown as text
+    assert page.locator("main img").count() == 0 and dialogs == []
     newest = max(invoices, key=lambda i: (i.issue_date, i.created_at))
     page.get_by_role("link", name=newest.number, exact=True).click()
     expect(page.locator("#invoice-number")).to_have_text(newest.number)
-    expect(page.get_by_text(f"Allegro order")).to_be_visible()
+    expect(page.get_by_text("Allegro order")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download PDF").click()
     pdf_path = download_info.value.path()
-    assert pdf_path is not None and open(pdf_path, "rb").read(5) == b"%PDF-"
+    assert pdf_path is not None and pdf_path.read_bytes()[:5] == b"%PDF-"
     screenshot(page, "invoice-detail-1280")
 
     page.set_viewport_size({"width": 375, "height": 800})
@@ -265,4 +288,7 @@ def test_needs_reauth_integration_offers_reconnect_and_disconnect_asks_first(
     session.expire_all()
     stored = session.get(AllegroIntegration, integration.id)
     assert stored is not None and stored.status == "disconnected" and stored.access_token is None
-    assert session.exec(select(SyncRun).where(col(SyncRun.integration_id) == integration.id)).all() == []
+    assert (
+        session.exec(select(SyncRun).where(col(SyncRun.integration_id) == integration.id)).all()
+        == []
+    )

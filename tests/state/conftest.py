@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import reflex as rx
@@ -49,7 +50,9 @@ def call(state: rx.State, handler: str, *args: Any) -> list[Any]:
             result = await result
         return [] if result is None else [result]
 
-    return asyncio.run(run())
+    # A thread of its own: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def redirects_to(events: list[Any]) -> str:

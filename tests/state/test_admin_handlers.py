@@ -37,6 +37,7 @@ def test_seller_calling_admin_handlers_changes_nothing(session: Session):
     dialog = state_for(AdminSettingsState, token, PATH)
     assert redirects_to(call(dialog, "open_for", str(integration.id))) == "/settings"
     assert dialog.settings == {} and not dialog.open
+    assert redirects_to(call(dialog, "set_open", True)) == "/settings" and not dialog.open
     dialog.integration_id = str(integration.id)  # as if the client forged the dialog's state
     dialog.settings = {"syncFrequencyMinutes": "5", "autoMarkAsPaid": True}
     assert redirects_to(call(dialog, "save")) == "/settings"

@@ -95,6 +95,8 @@ def test_anonymous_handlers_redirect_to_login(session: Session):
     tab.selected_integration = str(integration.id)
     assert redirects_to(call(tab, "disconnect")).startswith("/login")
     assert redirects_to(call(tab, "connect")).startswith("/login")
+    assert redirects_to(call(tab, "set_flag", "autoMarkAsPaid", True)).startswith("/login")
+    assert tab.settings == {}
     assert _stored(session, integration).status == "active"
 
 

@@ -122,6 +122,7 @@ def scheduled_delays(queue_name: str = "sync") -> dict[str, float]:
 
 def run_of(session: Session, run_id: uuid.UUID) -> SyncRun:
     session.rollback()  # a fresh connection from the pool (pre-pinged) for each look
+    session.expire_all()
     run = session.get(SyncRun, run_id)
     assert run is not None
     return run

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 from invoicehub.auth.tokens import Principal
 from invoicehub.integrations.allegro import service
 from invoicehub.integrations.allegro.preferences import AllegroSettings
+from invoicehub.jobs.queues import WORKER_QUEUES
 from invoicehub.models import (
     AllegroIntegration,
     Audience,
@@ -34,7 +35,6 @@ from invoicehub.models.base import utcnow
 MAX_PAGE_SIZE = 100
 MAX_SEARCH_LENGTH = 100
 ERRORS_FILTER = "errors"  # pseudo-status: the integrations `integration_summary` counts as errors
-KNOWN_QUEUES = ("sync", "default")  # ARCHITECTURE §2; queues found in Redis are added
 SORT_COLUMNS = {  # API sort key -> column
     "lastSyncAt": "last_sync_at",
     "syncErrorCount": "sync_error_count",
@@ -433,7 +433,7 @@ def _audit_item(e: AuditEvent) -> AuditEventItem:
 
 def queue_overview(redis: Redis) -> QueueOverview:
     """Depth of each RQ queue and its started/failed/scheduled registries, and the live workers."""
-    names = {*KNOWN_QUEUES, *(q.name for q in Queue.all(connection=redis))}
+    names = {*WORKER_QUEUES, *(q.name for q in Queue.all(connection=redis))}
     queues = []
     for name in sorted(names):
         queue = Queue(name, connection=redis)

@@ -1,13 +1,14 @@
 """The order ledger (`allegro_orders`): bulk upsert of fetched forms, bulk state update, listing.
 
 One row per integration and checkout form (UNIQUE), whatever Allegro repeats. A page of forms is
-written with one INSERT ... ON CONFLICT DO UPDATE executed for all of them; it returns only the
-rows that need a decision: new orders, new revisions, and orders still pending or in review.
+written with one INSERT ... ON CONFLICT DO UPDATE for all of them; it returns only the rows that
+need a decision: new orders, new revisions, and orders still pending or in review.
 A revision already decided comes back as nothing, so a replayed event is a no-op by construction.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,57 +16,47 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
 from invoicehub.integrations.allegro.mapping import OrderKey
-from invoicehub.models import AllegroOrder, OrderState
+from invoicehub.models import AllegroOrder
 
 _orders: sa.Table = AllegroOrder.__table__  # type: ignore[attr-defined]
-REDECIDED_STATES = (OrderState.PENDING.value, OrderState.NEEDS_REVIEW.value)
 
 
-def _upsert_statement() -> Any:
-    stmt = insert(_orders)
-    excluded = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        constraint="ux_allegro_orders_integration_form",
-        set_={
-            "raw": excluded.raw,
-            "revision": excluded.revision,
-            "allegro_status": excluded.allegro_status,
-            "allegro_updated_at": excluded.allegro_updated_at,
-            "updated_at": sa.func.now(),
-        },
-        where=sa.or_(
-            _orders.c.revision.is_distinct_from(excluded.revision),
-            excluded.revision.is_(None),
-            # Literals: an expanding IN parameter cannot run as one executemany statement.
-            sa.or_(*(_orders.c.state == sa.literal_column(f"'{s}'") for s in REDECIDED_STATES)),
-        ),
-    )
-    return stmt.returning(
-        _orders.c.id,
-        _orders.c.checkout_form_id,
-        _orders.c.state,
-        _orders.c.invoice_id,
-        _orders.c.needs_correction,
-        sort_by_parameter_order=True,
-    )
-
-
-_UPSERT = _upsert_statement()
-_UPDATE_STATE = (
-    sa.update(_orders)
-    .where(_orders.c.id == sa.bindparam("b_id"))
-    .values(
-        state=sa.bindparam("b_state"),
-        reason=sa.bindparam("b_reason"),
-        invoice_id=sa.bindparam("b_invoice_id"),
-        needs_correction=sa.bindparam("b_needs_correction"),
-        updated_at=sa.func.now(),
-    )
-)
+# One statement per page whatever its size: the rows travel as one JSON array (a bind parameter
+# per column and row would be 1 100 parameters for SQLAlchemy to render and PostgreSQL to plan).
+# The page is sorted by checkout form id, so concurrent pages lock ledger rows in one order.
+_UPSERT = sa.text(
+    """
+    INSERT INTO allegro_orders AS o (id, tenant_id, integration_id, checkout_form_id, revision,
+                                     allegro_status, raw, state, reason, needs_correction,
+                                     allegro_updated_at)
+    SELECT gen_random_uuid(), :tenant_id, :integration_id, f.checkout_form_id, f.revision,
+           f.allegro_status, f.raw, 'pending', NULL, false, f.allegro_updated_at
+      FROM jsonb_to_recordset(CAST(:forms AS jsonb)) AS f(
+               checkout_form_id text, revision text, allegro_status text, raw jsonb,
+               allegro_updated_at timestamptz)
+     ORDER BY f.checkout_form_id
+    ON CONFLICT ON CONSTRAINT ux_allegro_orders_integration_form DO UPDATE
+       SET raw = excluded.raw, revision = excluded.revision,
+           allegro_status = excluded.allegro_status,
+           allegro_updated_at = excluded.allegro_updated_at, updated_at = now()
+     WHERE o.revision IS DISTINCT FROM excluded.revision OR excluded.revision IS NULL
+        OR o.state IN ('pending', 'needs_review')
+    RETURNING o.id, o.checkout_form_id, o.state, o.invoice_id, o.needs_correction
+    """
+).bindparams(sa.bindparam("forms", type_=sa.Text))
+_UPDATE_STATES = sa.text(
+    """
+    UPDATE allegro_orders AS o
+       SET state = u.state, reason = u.reason, invoice_id = u.invoice_id,
+           needs_correction = u.needs_correction, updated_at = now()
+      FROM jsonb_to_recordset(CAST(:updates AS jsonb)) AS u(
+               id uuid, state text, reason text, invoice_id uuid, needs_correction boolean)
+     WHERE o.id = u.id
+    """
+).bindparams(sa.bindparam("updates", type_=sa.Text))
 
 
 @dataclass(frozen=True)
@@ -94,48 +85,47 @@ def upsert_orders(
     integration_id: uuid.UUID,
     forms: Sequence[tuple[OrderKey, dict[str, Any]]],
 ) -> dict[str, LedgerRow]:
-    """Write the forms (sorted, so concurrent pages lock rows in one order); rows to decide."""
+    """Write the page's forms (one id at most once); the rows that need a decision."""
     if not forms:
         return {}
-    rows = [
+    records = [
         {
-            "id": uuid.uuid4(),
-            "tenant_id": tenant_id,
-            "integration_id": integration_id,
             "checkout_form_id": key.checkout_form_id,
             "revision": key.revision,
             "allegro_status": key.allegro_status,
             "raw": raw,
-            "state": OrderState.PENDING.value,
-            "reason": None,
-            "needs_correction": False,
-            "allegro_updated_at": key.updated_at,
+            "allegro_updated_at": key.updated_at.isoformat() if key.updated_at else None,
         }
-        for key, raw in sorted(forms, key=lambda pair: pair[0].checkout_form_id)
+        for key, raw in forms
     ]
-    result = session.connection().execute(_UPSERT, rows)
+    payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    # jsonb refuses the NUL character; one in a buyer's message must not stop the sync.
+    payload = payload.replace("\\u0000", "")
+    params = {"tenant_id": tenant_id, "integration_id": integration_id, "forms": payload}
+    rows = session.connection().execute(_UPSERT, params)
     return {
         row.checkout_form_id: LedgerRow(
             row.id, row.checkout_form_id, row.state, row.invoice_id, row.needs_correction
         )
-        for row in result
+        for row in rows
     }
 
 
 def update_states(session: Session, updates: Sequence[LedgerUpdate]) -> None:
     if not updates:
         return
-    params = [
+    records = [
         {
-            "b_id": u.id,
-            "b_state": u.state,
-            "b_reason": u.reason,
-            "b_invoice_id": u.invoice_id,
-            "b_needs_correction": u.needs_correction,
+            "id": str(u.id),
+            "state": u.state,
+            "reason": u.reason,
+            "invoice_id": str(u.invoice_id) if u.invoice_id else None,
+            "needs_correction": u.needs_correction,
         }
         for u in updates
     ]
-    session.connection().execute(_UPDATE_STATE, params)
+    payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    session.connection().execute(_UPDATE_STATES, {"updates": payload})
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,13 @@ so replayed events skip the HTTP fetch; they are only a fast path, the ledger de
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import httpx
 import redis
@@ -54,7 +56,7 @@ START_OF_JOURNAL = "0"  # `from=0`: every retained event (a seller without any e
 
 _integrations: sa.Table = AllegroIntegration.__table__  # type: ignore[attr-defined]
 _runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
-_COUNT_COLUMNS = tuple(SyncCounts().as_dict())
+T = TypeVar("T")
 
 
 class IntegrationInactive(Exception):
@@ -103,7 +105,8 @@ def _first_sync(
     latest = (client.get_event_stats().get("latestEvent") or {}).get("id")
     since = utcnow() - FIRST_SYNC_WINDOW
     counts = SyncCounts()
-    for page in client.iter_checkout_forms(updated_at_gte=since, page_size=PAGE_SIZE):
+    pages = client.iter_checkout_forms(updated_at_gte=since, page_size=PAGE_SIZE)
+    for page in prefetched(pages):
         counts.add(_commit_page(session, ctx, run_id, page, cursor=None))
     # Events older than `latest` are covered by the listing; the journal starts after it.
     _set_cursor(session, ctx.integration_id, str(latest) if latest else START_OF_JOURNAL)
@@ -130,6 +133,48 @@ def _incremental_sync(
                 page_counts.skipped += known + len(wanted) - len(forms)
                 counts.add(page_counts)
     return counts
+
+
+def prefetched(pages: Iterator[T]) -> Iterator[T]:
+    """The same pages, the next one fetched by a thread while the caller works on this one.
+
+    At most one page waits in the queue, so memory stays at about two pages. An error of the
+    fetching thread is raised here, at the page it would have produced.
+    """
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def pump() -> None:
+        try:
+            for page in pages:
+                if not put(("page", page)):
+                    return
+            put(("end", None))
+        except BaseException as exc:
+            put(("error", exc))
+
+    thread = threading.Thread(target=pump, name="allegro-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = handoff.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _chunks(events: Sequence[Mapping[str, Any]]) -> Iterator[tuple[dict[str, str | None], str]]:

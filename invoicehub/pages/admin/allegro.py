@@ -24,10 +24,10 @@ STATUS_OPTIONS = (
 )
 
 
-def summary_card(label: str, value: rx.Var, card_id: str) -> rx.Component:
+def summary_card(label: str, value: rx.Var, card_id: str, size: str = "7") -> rx.Component:
     return rx.card(
         rx.text(label, size="2", color="gray"),
-        rx.text(value, size="6", weight="bold", id=card_id),
+        rx.text(value, size=size, weight="bold", id=card_id),
         width="100%",
     )
 
@@ -37,7 +37,7 @@ def summary_cards() -> rx.Component:
         summary_card("Integrations", S.summary["total"], "summary-total"),
         summary_card("Active", S.summary["active"], "summary-active"),
         summary_card("With errors", S.summary["errors"], "summary-errors"),
-        summary_card("Last sync", S.summary["last_sync"], "summary-last-sync"),
+        summary_card("Last sync", S.summary["last_sync"], "summary-last-sync", size="4"),
         columns=rx.breakpoints(initial="2", md="4"),
         spacing="3",
         width="100%",
@@ -138,9 +138,10 @@ def _row(row) -> rx.Component:
         rx.table.cell(status_chip(row["status"])),
         rx.table.cell(row["last_sync"], white_space="nowrap"),
         rx.table.cell(
-            rx.tooltip(
-                rx.text(row["error_count"]),
-                content=rx.cond(row["last_error"] != "", row["last_error"], "No errors"),
+            rx.text(row["error_count"], size="2"),
+            rx.cond(
+                row["last_error"] != "",
+                rx.text(row["last_error"], size="1", color="gray", max_width="16em", truncate=True),
             ),
         ),
         rx.table.cell(_actions(row)),
@@ -194,6 +195,19 @@ def integrations_table() -> rx.Component:
 def admin_allegro_page() -> rx.Component:
     return page_shell(
         rx.flex(
+            rx.flex(
+                rx.text("Every seller's Allegro connection, across all companies.", color="gray"),
+                rx.button(
+                    rx.icon("refresh-cw", size=16),
+                    "Refresh",
+                    variant="soft",
+                    on_click=[S.refresh, AdminPanelsState.load],
+                ),
+                justify="between",
+                align="center",
+                wrap="wrap",
+                spacing="2",
+            ),
             notice(S.message, "green"),
             notice(S.error, "red"),
             summary_cards(),

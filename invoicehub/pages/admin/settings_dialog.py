@@ -59,22 +59,31 @@ class AdminSettingsState(rx.State):
         return None
 
     @rx.event
-    def set_open(self, open_: bool) -> None:
+    async def set_open(self, open_: bool):
+        if await admin_principal(self) is None:
+            return await refusal(self)
         self.open = bool(open_)
+        return None
 
     @rx.event
-    def set_flag(self, key: str, checked: bool) -> None:
+    async def set_flag(self, key: str, checked: bool):
+        if await admin_principal(self) is None:
+            return await refusal(self)
         if key in FLAG_KEYS:
             self.settings[key] = checked
             self.field_errors.pop(key, None)
             self.success = ""
+        return None
 
     @rx.event
-    def set_choice(self, key: str, value: str) -> None:
+    async def set_choice(self, key: str, value: str):
+        if await admin_principal(self) is None:
+            return await refusal(self)
         if key in CHOICES:
             self.settings[key] = value
             self.field_errors.pop(key, None)
             self.success = ""
+        return None
 
     @rx.event
     async def save(self):

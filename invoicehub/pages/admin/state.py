@@ -15,6 +15,7 @@ from invoicehub.integrations.allegro.admin import (
 )
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.admin.access import admin_principal, refusal
+from invoicehub.pages.admin.panels import AdminPanelsState
 
 PAGE_SIZE = 25
 ALL = "all"
@@ -136,7 +137,7 @@ class AdminAllegroState(rx.State):
             self.error = f"Cannot sync: {exc}."
         except IntegrationNotFound:
             self.error = "That integration does not exist."
-        return await self._reload(summary=True)
+        return await self._reload(summary=True) or AdminPanelsState.load
 
     def _login_of(self, integration_id: str) -> str:
         return next((r["login"] for r in self.rows if r["id"] == integration_id), "the integration")
@@ -158,4 +159,4 @@ class AdminAllegroState(rx.State):
             self.error = f"Cannot enable: {exc}."
         except IntegrationNotFound:
             self.error = "That integration does not exist."
-        return await self._reload(summary=True)
+        return await self._reload(summary=True) or AdminPanelsState.load

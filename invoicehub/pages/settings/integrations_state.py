@@ -136,18 +136,24 @@ class IntegrationsState(rx.State):
         return _refresh_sync()
 
     @rx.event
-    def set_flag(self, key: str, checked: bool) -> None:
+    async def set_flag(self, key: str, checked: bool):
+        if await self._principal() is None:
+            return rx.redirect(LOGIN_PATH)
         if key in FLAG_KEYS:
             self.settings[key] = checked
             self.field_errors.pop(key, None)
             self.success = ""
+        return None
 
     @rx.event
-    def set_choice(self, key: str, value: str) -> None:
+    async def set_choice(self, key: str, value: str):
+        if await self._principal() is None:
+            return rx.redirect(LOGIN_PATH)
         if key in CHOICES:
             self.settings[key] = value
             self.field_errors.pop(key, None)
             self.success = ""
+        return None
 
     @rx.event
     async def save_settings(self):
@@ -185,8 +191,11 @@ class IntegrationsState(rx.State):
         return rx.redirect(start_authorization(principal))
 
     @rx.event
-    def ask_disconnect(self, open_: bool = True) -> None:
-        self.confirm_disconnect = open_
+    async def ask_disconnect(self, open_: bool = True):
+        if await self._principal() is None:
+            return rx.redirect(LOGIN_PATH)
+        self.confirm_disconnect = bool(open_)
+        return None
 
     @rx.event
     async def disconnect(self):

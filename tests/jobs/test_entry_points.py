@@ -1,0 +1,58 @@
+"""`python -m worker.main worker|scheduler` and `invoicehub sync <id> [--wait]` as processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from sqlmodel import select
+
+from invoicehub.cli import main as invoicehub_main
+from invoicehub.integrations.allegro.runs import request_sync
+from invoicehub.jobs.schedule import DISPATCHER_JOB_ID, get_scheduler
+from invoicehub.models import SyncRun
+from tests.sync.helpers import ROOT, connect_seller, run_of, worker_processes
+
+
+def run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_scheduler_command_registers_the_dispatcher_once():
+    for _ in range(2):
+        result = run_module("worker.main", "scheduler", "--burst")
+        assert result.returncode == 0, result.stderr
+    assert [job.id for job in get_scheduler().get_jobs()] == [DISPATCHER_JOB_ID]
+
+
+def test_burst_worker_command_runs_a_queued_sync(session, control):
+    seller = connect_seller(session, control, "burst", orders=10)
+    run = request_sync(session, seller.principal, seller.integration_id)
+    result = run_module("worker.main", "worker", "--burst")
+    assert result.returncode == 0, result.stderr
+    assert run_of(session, run.id).status == "succeeded"
+
+
+def test_sync_command_with_wait_follows_the_run_and_prints_the_counts(session, control, capsys):
+    seller = connect_seller(session, control, "cli", orders=15)
+    with worker_processes(1):
+        code = invoicehub_main(["sync", str(seller.integration_id), "--wait"])
+    out = capsys.readouterr().out
+    (run,) = session.exec(select(SyncRun)).all()
+    assert code == 0 and f"queued: run {run.id}" in out and "status: succeeded" in out
+    assert "ordersFetched=15" in out and run.trigger == "cli"
+
+
+def test_sync_command_refuses_an_unknown_integration(capsys):
+    assert invoicehub_main(["sync", "00000000-0000-4000-8000-000000000000"]) == 2
+    assert invoicehub_main(["sync", "not-an-id"]) == 2
+    assert "not found" in capsys.readouterr().err
