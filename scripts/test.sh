@@ -11,5 +11,5 @@ echo "==> tests"
 mkdir -p test-artifacts
 status=0
 pytest -q "$@" || status=$?
-bash scripts/services.sh stop "$ROOT/.data/test" 5435 6385 || true
+bash scripts/services.sh stop "$ROOT/.data/test" "${INVOICEHUB_TEST_PG_PORT:-5435}" "${INVOICEHUB_TEST_REDIS_PORT:-6385}" || true
 exit $status
