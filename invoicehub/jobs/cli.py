@@ -8,7 +8,13 @@ import uuid
 
 from invoicehub.activity import record_audit
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro.runs import is_terminal, lock_integration, queue_run, run_view
+from invoicehub.integrations.allegro.runs import (
+    is_terminal,
+    lock_integration,
+    not_syncable_reason,
+    queue_run,
+    run_view,
+)
 from invoicehub.models import AllegroIntegration, IntegrationStatus, SyncRun
 
 POLL_SECONDS = 0.5
@@ -35,7 +41,7 @@ def run_sync_command(integration_id: str, wait: bool) -> int:
             return 2
         integration = lock_integration(session, iid)
         if integration.status != IntegrationStatus.ACTIVE.value or not integration.is_active:
-            print(f"error: the integration is {integration.status}", file=sys.stderr)
+            print(f"error: {not_syncable_reason(integration)}", file=sys.stderr)
             return 1
         run, created = queue_run(session, integration, "cli")
         record_audit(

@@ -106,7 +106,10 @@ def post_order_with_markup(emulator_url: str, login: str) -> None:
 
 def open_integrations(page: Page) -> None:
     page.get_by_role("tab", name="Integrations").click()
-    expect(page.get_by_text("Loading your Allegro accounts…")).to_have_count(0)
+    loaded = page.locator("#integration-select").or_(
+        page.get_by_text("No Allegro account connected")
+    )
+    expect(loaded).to_be_visible(timeout=15_000)
 
 
 def choose(page: Page, control_id: str, option: str) -> None:

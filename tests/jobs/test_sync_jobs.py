@@ -229,3 +229,37 @@ def test_a_job_delivered_twice_does_not_run_while_the_first_holds_the_lock(sessi
     assert result["status"] == "ignored" and run_of(session, run.id).status == "queued"
     assert run_sync(str(run.id))["status"] == "succeeded"
     assert run_sync(str(run.id))["status"] == "ignored"  # a finished run never runs again
+
+
+def test_a_run_of_an_integration_disabled_meanwhile_fails_and_leaves_it_disabled(session, seller):
+    run = start_run(session, seller)
+    integration = integration_of(session, seller)
+    integration.status, integration.is_active = "disabled", False
+    session.add(integration)
+    session.commit()
+    drain()
+    run = run_of(session, run.id)
+    assert run.status == "failed" and run.error == "the integration is disabled"
+    integration = integration_of(session, seller)
+    assert integration.status == "disabled" and integration.sync_error_count == 0
+
+
+def test_a_token_replaced_during_the_sync_is_retried_not_a_reauth(session, seller, monkeypatch):
+    """Another process refreshed the pair (killing our access token): retry with the new one."""
+    calls = []
+    real_refresh = sync.refresh_token_if_needed
+
+    def stale_first(integration_id):
+        calls.append(integration_id)
+        token = real_refresh(integration_id)
+        return "stale-token" if len(calls) == 1 else token  # read just before a refresh
+
+    monkeypatch.setattr(sync, "refresh_token_if_needed", stale_first)
+    run = start_run(session, seller)
+    drain(promote_scheduled=False)
+    assert run_of(session, run.id).status == "retrying"
+    assert "replaced during the sync" in run_of(session, run.id).error
+    promote()
+    drain()
+    assert run_of(session, run.id).status == "succeeded"
+    assert integration_of(session, seller).status == "active"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from invoicehub.models import AllegroIntegration, SyncRun
+from invoicehub.models import AllegroIntegration, AllegroOrder, SyncRun
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState
 from tests.factories import make_integration, make_user
@@ -117,3 +117,42 @@ def test_disconnect_and_manual_sync_rate_limit(session: Session):
     call(tab, "disconnect")  # type: ignore[arg-type]
     assert _stored(session, integration).status == "disconnected"
     assert tab.integrations[0]["status"] == "disconnected"  # type: ignore[attr-defined]
+
+
+def test_sync_panel_lists_orders_to_review_with_their_reasons(session: Session):
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+    session.add(
+        AllegroOrder(
+            tenant_id=seller.tenant_id,
+            integration_id=integration.id,
+            checkout_form_id="form-review-1",
+            allegro_status="READY_FOR_PROCESSING",
+            state="needs_review",
+            reason="invalid NIP 1234567890: the checksum does not match",
+        )
+    )
+    session.add(
+        AllegroOrder(
+            tenant_id=seller.tenant_id,
+            integration_id=integration.id,
+            checkout_form_id="form-ok-1",
+            allegro_status="READY_FOR_PROCESSING",
+            state="invoiced",
+        )
+    )
+    session.commit()
+    sync = state_for(SyncState, session_token(session, seller), PATH)
+    tab = sync._get_root_state().get_substate(IntegrationsState.get_full_name().split("."))
+    call(tab, "load")  # type: ignore[arg-type]
+    call(sync, "refresh")
+    assert sync.review_total == 1
+    assert sync.review == [
+        {
+            "order": "form-review-1",
+            "reason": "invalid NIP 1234567890: the checksum does not match",
+            "invoice_id": "",
+            "updated": sync.review[0]["updated"],
+        }
+    ]
+    assert sync.runs == [] and sync.run == {} and not sync.sync_loading

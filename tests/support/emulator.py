@@ -50,7 +50,7 @@ def start_emulator(port: int, *extra_args: str) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        # A file, not a pipe: nobody drains a pipe during a long test and a full one blocks the server.
+        # A file, not a pipe: an undrained pipe fills up during a long test and blocks the server.
         stderr=_log_path(port).open("wb"),
     )
 

@@ -14,6 +14,7 @@ import json
 import uuid
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
@@ -55,6 +56,7 @@ operation = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=8,
     deadline=None,

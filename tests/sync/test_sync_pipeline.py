@@ -261,3 +261,83 @@ def _invoice_snapshot(integration_id: uuid.UUID) -> list[tuple]:
             {"i": integration_id},
         )
         return [tuple(row) for row in rows]
+
+
+def test_event_pages_split_by_distinct_orders_carry_each_orders_newest_revision(monkeypatch):
+    from invoicehub.integrations.allegro import sync as sync_module
+
+    monkeypatch.setattr(sync_module, "PAGE_SIZE", 2)
+
+    def event(event_id: int, form_id: str | None, revision: str | None) -> dict:
+        form = {"id": form_id, "revision": revision} if form_id else None
+        return {"id": str(event_id), "order": {"checkoutForm": form}, "type": "BOUGHT"}
+
+    events = [
+        event(1, "a", "r1"),
+        event(2, "b", "r1"),
+        event(3, "a", "r2"),  # newer revision of an order already in the first chunk
+        event(4, "c", "r1"),
+        event(5, None, None),  # names no order: only moves the cursor
+    ]
+    assert list(sync_module._chunks(events)) == [
+        ({"a": "r2", "b": "r1"}, "2"),
+        ({"c": "r1"}, "5"),
+    ]
+    assert list(sync_module._chunks([event(7, "a", "r1"), event(8, "b", None)])) == [
+        ({"a": "r1", "b": None}, "8")
+    ]
+
+
+def test_prefetched_pages_arrive_in_order_and_errors_surface_where_they_happened():
+    import pytest
+
+    from invoicehub.integrations.allegro.sync import prefetched
+
+    assert list(prefetched(iter([[1], [2], [3]]))) == [[1], [2], [3]]
+
+    def broken():
+        yield [1]
+        raise RuntimeError("page 2 failed")
+
+    pages = prefetched(broken())
+    assert next(pages) == [1]
+    with pytest.raises(RuntimeError, match="page 2 failed"):
+        next(pages)
+
+
+def test_after_a_pause_longer_than_event_retention_the_orders_are_listed_again(session, control):
+    """Allegro keeps events 60 days: an old cursor would skip what expired, so list instead."""
+    from datetime import timedelta
+
+    from invoicehub.models.base import utcnow
+
+    seller = connect_seller(session, control, "paused", orders=10, seed=12)
+    sync_integration(seller.integration_id)
+    integration = session.get(AllegroIntegration, seller.integration_id)
+    session.refresh(integration)
+    integration.event_cursor = "99999999999999999"  # past every event: the journal says nothing
+    integration.last_sync_at = utcnow() - timedelta(days=70)
+    session.add(integration)
+    session.commit()
+    control.post("/__emulator/sellers/paused/orders/generate", json={"count": 5, "seed": 13})
+    counts = sync_integration(seller.integration_id)
+    assert counts.orders_fetched == 15 and len(ledger_states(seller.integration_id)) == 15
+
+
+def test_an_order_the_database_refuses_is_isolated_by_its_savepoint(session, control):
+    """A NUL character passes every check but PostgreSQL's: the page is redone order by order."""
+    seller = connect_seller(session, control, "refused", orders=30, seed=14)
+    refused = _ready_order()
+    refused["invoice"]["address"]["naturalPerson"]["firstName"] = "Mał\u0000gorzata"
+    control.post(
+        "/__emulator/sellers/refused/orders", json={"checkoutForms": [refused]}
+    ).raise_for_status()
+    counts = sync_integration(seller.integration_id)
+    row = session.exec(
+        select(AllegroOrder).where(AllegroOrder.checkout_form_id == refused["id"])
+    ).one()
+    assert row.state == "needs_review" and "database refused" in row.reason
+    ready = [f for f in seller_forms(session, seller.integration_id) if f["status"] == READY]
+    assert (
+        counts.needs_review == 1 and len(invoiced_orders(seller.integration_id)) == len(ready) - 1
+    )

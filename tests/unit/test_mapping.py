@@ -1,4 +1,4 @@
-"""Checkout form -> decision (ARCHITECTURE §7), one test per business rule, on real-shaped fixtures."""
+"""Checkout form -> decision (ARCHITECTURE §7): one test per business rule, on real fixtures."""
 
 from __future__ import annotations
 

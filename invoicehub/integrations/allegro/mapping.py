@@ -20,18 +20,15 @@ from pydantic import ValidationError
 
 from invoicehub.domain.customers import CustomerDraft
 from invoicehub.domain.invoices import BuyerSnapshot
-from invoicehub.domain.nip import is_valid_nip, normalize_nip
 from invoicehub.domain.taxes import RATE_FRACTIONS, to_grosz
+from invoicehub.integrations.allegro.buyers import OrderProblem, buyer_of, customer_of
 from invoicehub.integrations.allegro.preferences import AllegroSettings
 from invoicehub.integrations.allegro.schemas import (
     CheckoutForm,
     CheckoutFormStatus,
-    InvoiceAddress,
     LineItem,
 )
-from invoicehub.models import CustomerKind
 
-SOURCE = "allegro"
 CURRENCY = "PLN"
 SHIPPING_LINE_NAME = "Dostawa"
 POLAND = ZoneInfo("Europe/Warsaw")  # invoice dates are Polish calendar dates
@@ -91,10 +88,6 @@ class OrderDecision:
     payment_method: str = "przelew"
     due_date: date | None = None
     buyer_login: str | None = field(default=None, compare=False)
-
-
-class OrderProblem(ValueError):
-    """Why an order cannot be invoiced as it is (the ledger's `needs_review` reason)."""
 
 
 def order_key(raw: Mapping[str, Any]) -> OrderKey | None:
@@ -162,7 +155,7 @@ def _invoice_decision(
     product_rates: Mapping[str, str],
 ) -> OrderDecision:
     _check_currency(form)
-    buyer = _buyer(form)
+    buyer = buyer_of(form)
     lines = _lines(form, settings, product_rates)
     total = _check_total(form, lines, settings.includeShipping)
     payment = form.payment
@@ -171,7 +164,7 @@ def _invoice_decision(
         Action.INVOICE,
         lines=tuple(lines),
         buyer=buyer,
-        customer=_customer(form, buyer) if settings.autoCreateCustomer else None,
+        customer=customer_of(form, buyer) if settings.autoCreateCustomer else None,
         sale_date=_sale_date(form, today),
         paid_at=_paid_at(form, total) if settings.autoMarkAsPaid else None,
         payment_method=PAYMENT_METHODS.get((payment.type if payment else None) or "", "przelew"),
@@ -269,70 +262,6 @@ def _check_total(form: CheckoutForm, lines: list[MappedLine], include_shipping: 
     if gross != expected:
         raise OrderProblem(f"total mismatch: lines {gross} != {label}")
     return gross
-
-
-def _buyer(form: CheckoutForm) -> BuyerSnapshot:
-    """invoice.address.company (NIP from PL_NIP, else taxId), else naturalPerson, else the buyer."""
-    address = form.invoice.address if form.invoice else None
-    if address is not None and address.company is not None and address.company.name:
-        return _company_buyer(address)
-    if address is not None and address.natural_person is not None:
-        person = address.natural_person
-        name = " ".join(p for p in (person.first_name, person.last_name) if p).strip()
-        if name:
-            return _snapshot(name, None, address, CustomerKind.PERSON)
-    buyer = form.buyer
-    name = " ".join(p for p in (buyer.first_name, buyer.last_name) if p).strip()
-    home = buyer.address
-    return BuyerSnapshot(
-        name=(name or buyer.login or f"Allegro {buyer.id}")[:300],
-        street=(home.street or "") if home else "",
-        city=(home.city or "") if home else "",
-        postal_code=(home.post_code or "") if home else "",
-        country_code=((home.country_code if home else None) or "PL")[:2],
-        kind=CustomerKind.PERSON.value,
-    )
-
-
-def _company_buyer(address: InvoiceAddress) -> BuyerSnapshot:
-    company = address.company
-    assert company is not None and company.name
-    country = (address.country_code or "PL").upper()
-    nip = company.nip if country == "PL" else None
-    if nip is not None:
-        nip = normalize_nip(nip)
-        if not is_valid_nip(nip):
-            raise OrderProblem(f"invalid NIP {company.nip}")
-    return _snapshot(company.name, nip, address, CustomerKind.COMPANY)
-
-
-def _snapshot(
-    name: str, nip: str | None, address: InvoiceAddress, kind: CustomerKind
-) -> BuyerSnapshot:
-    return BuyerSnapshot(
-        name=name.strip()[:300],
-        nip=nip,
-        street=address.street or "",
-        city=address.city or "",
-        postal_code=address.zip_code or "",
-        country_code=(address.country_code or "PL")[:2],
-        kind=kind.value,
-    )
-
-
-def _customer(form: CheckoutForm, buyer: BuyerSnapshot) -> CustomerDraft:
-    return CustomerDraft(
-        name=buyer.name,
-        kind=buyer.kind,
-        nip=buyer.nip,
-        email=(form.buyer.email or "")[:254],
-        street=buyer.street[:200],
-        city=buyer.city[:100],
-        postal_code=buyer.postal_code[:16],
-        country_code=buyer.country_code,
-        source=SOURCE,
-        external_id=form.buyer.id,
-    )
 
 
 def _paid_at(form: CheckoutForm, total: Decimal) -> datetime | None:

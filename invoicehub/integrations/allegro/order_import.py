@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -35,23 +35,24 @@ from invoicehub.domain.invoices import (
     create_invoice,
     mark_invoice_paid,
 )
-from invoicehub.domain.products import ProductDraft, ProductError, upsert_product, upsert_products
 from invoicehub.integrations.allegro import ledger
+from invoicehub.integrations.allegro.buyers import SOURCE
 from invoicehub.integrations.allegro.mapping import (
-    SOURCE,
     Action,
-    MappedLine,
     OrderDecision,
     OrderKey,
     decide_order,
     order_key,
 )
+from invoicehub.integrations.allegro.order_products import ensure_products, product_rates
 from invoicehub.integrations.allegro.preferences import AllegroSettings
 from invoicehub.models import OrderState, Product
 
 logger = logging.getLogger(__name__)
 _products: sa.Table = Product.__table__  # type: ignore[attr-defined]
 _STATE_OF = {Action.PENDING: OrderState.PENDING, Action.SKIP: OrderState.SKIPPED}
+# True: a SAVEPOINT around every order from the start (two more round trips per invoice).
+ISOLATE_EVERY_ORDER = False
 
 
 @dataclass
@@ -71,9 +72,9 @@ class SyncCounts:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportContext:
-    """What every page of one sync shares. `product_ids` only holds committed products."""
+    """What every page of one sync shares."""
 
     tenant_id: uuid.UUID
     integration_id: uuid.UUID
@@ -81,18 +82,18 @@ class ImportContext:
     company_id: uuid.UUID | None
     template_id: uuid.UUID | None
     today: date
-    product_ids: dict[str, uuid.UUID] = field(default_factory=dict)
 
 
 @dataclass
 class PageResult:
     counts: SyncCounts
     decided: dict[str, str | None]  # checkout form id -> revision now recorded in the ledger
-    new_products: dict[str, uuid.UUID]  # offer id -> product id, valid once the page commits
 
 
 def import_page(session: Session, ctx: ImportContext, raws: Sequence[Any]) -> PageResult:
-    """Write one page; the caller commits it (and only then may trust `new_products`)."""
+    """Write one page in the session's transaction; the caller commits it."""
+    if ISOLATE_EVERY_ORDER:
+        return _import(session, ctx, raws, isolate=True)
     try:
         with session.begin_nested():
             return _import(session, ctx, raws, isolate=False)
@@ -116,7 +117,7 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
     counts.skipped += len(raws) - counts.needs_review - len(forms)
     rows = ledger.upsert_orders(session, ctx.tenant_id, ctx.integration_id, list(forms.values()))
     counts.skipped += len(forms) - len(rows)  # revisions already decided
-    rates = _product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
+    rates = product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
     decisions = [
         decide_order(
             forms[form_id][1],
@@ -127,90 +128,14 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
         )
         for form_id, row in rows.items()
     ]
-    new_products = _ensure_products(session, ctx, decisions, counts)
-    product_ids = {**ctx.product_ids, **new_products}
+    product_ids = ensure_products(session, ctx, decisions, counts)
     updates = [
         _apply(session, ctx, row, decision, product_ids, counts, isolate)
         for row, decision in zip(rows.values(), decisions, strict=True)
     ]
     ledger.update_states(session, updates)
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
-    return PageResult(counts, decided, new_products)
-
-
-def _product_rates(
-    session: Session, ctx: ImportContext, raws: Iterable[Mapping[str, Any]]
-) -> dict[str, str]:
-    """Rates of known products for line items that carry no `tax.rate` (one query a page)."""
-    offer_ids: set[str] = set()
-    for raw in raws:
-        for item in raw.get("lineItems") or []:
-            tax = item.get("tax") if isinstance(item, Mapping) else None
-            offer = item.get("offer") if isinstance(item, Mapping) else None
-            if not (isinstance(tax, Mapping) and tax.get("rate")) and isinstance(offer, Mapping):
-                offer_ids.add(str(offer.get("id")))
-    if not offer_ids:
-        return {}
-    query = sa.select(_products.c.external_id, _products.c.vat_rate).where(
-        _products.c.tenant_id == ctx.tenant_id,
-        _products.c.source == SOURCE,
-        _products.c.external_id.in_(sorted(offer_ids)),
-    )
-    return {row.external_id: row.vat_rate for row in session.connection().execute(query)}
-
-
-def _ensure_products(
-    session: Session, ctx: ImportContext, decisions: Sequence[OrderDecision], counts: SyncCounts
-) -> dict[str, uuid.UUID]:
-    """Upsert the page's offers not yet seen in this sync, once each (autoCreateProduct)."""
-    if not ctx.settings.autoCreateProduct:
-        return {}
-    drafts: dict[str, ProductDraft] = {}
-    for decision in decisions:
-        if decision.action is not Action.INVOICE:
-            continue
-        for line in decision.lines:
-            if line.offer_id and line.offer_id not in ctx.product_ids:
-                drafts.setdefault(line.offer_id, _product_draft(line, ctx.settings))
-    if not drafts:
-        return {}
-    try:
-        with session.begin_nested():
-            results = upsert_products(session, ctx.tenant_id, list(drafts.values()))
-    except ProductError:
-        results = _upsert_products_one_by_one(session, ctx.tenant_id, drafts.values())
-    counts.products_created += sum(1 for _, created in results if created)
-    return {
-        product.external_id: product.id
-        for product, _ in results
-        if product is not None and product.external_id
-    }
-
-
-def _upsert_products_one_by_one(
-    session: Session, tenant_id: uuid.UUID, drafts: Iterable[ProductDraft]
-) -> list[tuple[Any, bool]]:
-    """The slow path when one offer cannot be a product: its lines go without a product."""
-    results: list[tuple[Any, bool]] = []
-    for draft in drafts:
-        try:
-            with session.begin_nested():
-                results.append(upsert_product(session, tenant_id, draft))
-        except ProductError as exc:
-            logger.info("offer %s stays a plain line: %s", draft.external_id, exc)
-    return results
-
-
-def _product_draft(line: MappedLine, settings: AllegroSettings) -> ProductDraft:
-    return ProductDraft(
-        name=line.name,
-        sku=line.sku,
-        vat_rate=line.vat_rate if line.rate_from_offer else None,
-        gross_price=line.unit_gross,
-        source=SOURCE,
-        external_id=line.offer_id,
-        default_vat_rate=settings.vat_rate_code,
-    )
+    return PageResult(counts, decided)
 
 
 def _apply(

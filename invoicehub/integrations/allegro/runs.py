@@ -67,7 +67,7 @@ def request_sync(
     integration = find_integration(session, principal, integration_id)
     integration = lock_integration(session, integration.id)
     if integration.status != IntegrationStatus.ACTIVE.value or not integration.is_active:
-        raise SyncNotAllowed(f"the integration is {integration.status}")
+        raise SyncNotAllowed(not_syncable_reason(integration))
     if enforce_rate_limit:
         ratelimit.hit(ratelimit.MANUAL_SYNC, str(integration.id))
     run, created = queue_run(session, integration, trigger)
@@ -83,6 +83,14 @@ def request_sync(
     )
     session.commit()
     return run
+
+
+def not_syncable_reason(integration: AllegroIntegration) -> str:
+    if integration.status == IntegrationStatus.NEEDS_REAUTH.value:
+        return "the Allegro account needs to be connected again"
+    if integration.status == IntegrationStatus.ACTIVE.value:
+        return "the integration is switched off"
+    return f"the integration is {integration.status}"
 
 
 def lock_integration(session: Session, integration_id: uuid.UUID) -> AllegroIntegration:

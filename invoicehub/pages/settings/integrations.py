@@ -55,11 +55,9 @@ def disconnect_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("Disconnect this Allegro account?"),
             rx.alert_dialog.description(
-                rx.text(
-                    "Invoice-HUB forgets the authorization of ",
-                    rx.text.strong(State.current["login"]),
-                    " and stops syncing its orders. Invoices already issued stay.",
-                ),
+                "Invoice-HUB forgets the authorization of ",
+                rx.text.strong(State.current["login"]),
+                " and stops syncing its orders. Invoices already issued stay.",
             ),
             rx.flex(
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
@@ -76,8 +74,6 @@ def disconnect_dialog() -> rx.Component:
                 margin_top="1em",
             ),
         ),
-        open=State.confirm_disconnect,
-        on_open_change=State.ask_disconnect,
     )
 
 

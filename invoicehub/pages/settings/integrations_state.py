@@ -57,7 +57,6 @@ class IntegrationsState(rx.State):
     success: str = ""
     banner: str = ""  # connect, disconnect and the OAuth callback's outcome, above the cards
     banner_error: str = ""
-    confirm_disconnect: bool = False
 
     @rx.var
     def current(self) -> dict[str, str]:
@@ -98,7 +97,6 @@ class IntegrationsState(rx.State):
         params = self.router.url.query_parameters
         self.banner_error = params.get("error", "")[:300]
         self.banner = self.error = self.success = ""
-        self.confirm_disconnect = False
         connected = params.get("connected", "")
         if connected:
             self.selected_integration = connected
@@ -191,18 +189,10 @@ class IntegrationsState(rx.State):
         return rx.redirect(start_authorization(principal))
 
     @rx.event
-    async def ask_disconnect(self, open_: bool = True):
-        if await self._principal() is None:
-            return rx.redirect(LOGIN_PATH)
-        self.confirm_disconnect = bool(open_)
-        return None
-
-    @rx.event
     async def disconnect(self):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        self.confirm_disconnect = False
         self.banner_error = self.banner = ""
         with session_scope() as session:
             try:

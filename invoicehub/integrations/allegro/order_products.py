@@ -1,0 +1,103 @@
+"""Products of a page of orders: the rates of known offers and the page's product upserts."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from invoicehub.domain.products import ProductDraft, ProductError, upsert_product, upsert_products
+from invoicehub.integrations.allegro.buyers import SOURCE
+from invoicehub.integrations.allegro.mapping import Action, MappedLine, OrderDecision
+from invoicehub.integrations.allegro.preferences import AllegroSettings
+from invoicehub.models import Product
+
+if TYPE_CHECKING:
+    from invoicehub.integrations.allegro.order_import import ImportContext, SyncCounts
+
+logger = logging.getLogger(__name__)
+_products: sa.Table = Product.__table__  # type: ignore[attr-defined]
+
+
+def product_rates(
+    session: Session, ctx: ImportContext, raws: Iterable[Mapping[str, Any]]
+) -> dict[str, str]:
+    """Rates of known products for line items that carry no `tax.rate` (one query a page)."""
+    offer_ids: set[str] = set()
+    for raw in raws:
+        items = raw.get("lineItems")
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, Mapping):
+                continue
+            tax, offer = item.get("tax"), item.get("offer")
+            if not (isinstance(tax, Mapping) and tax.get("rate")) and isinstance(offer, Mapping):
+                offer_ids.add(str(offer.get("id")))
+    if not offer_ids:
+        return {}
+    query = sa.select(_products.c.external_id, _products.c.vat_rate).where(
+        _products.c.tenant_id == ctx.tenant_id,
+        _products.c.source == SOURCE,
+        _products.c.external_id.in_(sorted(offer_ids)),
+    )
+    return {row.external_id: row.vat_rate for row in session.connection().execute(query)}
+
+
+def ensure_products(
+    session: Session, ctx: ImportContext, decisions: Sequence[OrderDecision], counts: SyncCounts
+) -> dict[str, uuid.UUID]:
+    """Upsert the offers of the page's invoices, once each (autoCreateProduct): offer -> id.
+
+    One UPDATE refreshes the known ones; only new offers cost an INSERT each.
+    """
+    if not ctx.settings.autoCreateProduct:
+        return {}
+    drafts: dict[str, ProductDraft] = {}
+    for decision in decisions:
+        if decision.action is not Action.INVOICE:
+            continue
+        for line in decision.lines:
+            if line.offer_id:
+                drafts.setdefault(line.offer_id, _product_draft(line, ctx.settings))
+    if not drafts:
+        return {}
+    try:
+        with session.begin_nested():
+            results = upsert_products(session, ctx.tenant_id, list(drafts.values()))
+    except ProductError:
+        results = _upsert_products_one_by_one(session, ctx.tenant_id, drafts.values())
+    counts.products_created += sum(1 for _, created in results if created)
+    return {
+        product.external_id: product.id
+        for product, _ in results
+        if product is not None and product.external_id
+    }
+
+
+def _upsert_products_one_by_one(
+    session: Session, tenant_id: uuid.UUID, drafts: Iterable[ProductDraft]
+) -> list[tuple[Any, bool]]:
+    """The slow path when one offer cannot be a product: its lines go without a product."""
+    results: list[tuple[Any, bool]] = []
+    for draft in drafts:
+        try:
+            with session.begin_nested():
+                results.append(upsert_product(session, tenant_id, draft))
+        except ProductError as exc:
+            logger.info("offer %s stays a plain line: %s", draft.external_id, exc)
+    return results
+
+
+def _product_draft(line: MappedLine, settings: AllegroSettings) -> ProductDraft:
+    return ProductDraft(
+        name=line.name,
+        sku=line.sku,
+        vat_rate=line.vat_rate if line.rate_from_offer else None,
+        gross_price=line.unit_gross,
+        source=SOURCE,
+        external_id=line.offer_id,
+        default_vat_rate=settings.vat_rate_code,
+    )
