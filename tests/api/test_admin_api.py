@@ -380,7 +380,7 @@ def test_admin_sync_queues_a_run_through_the_sync_engine_with_audit(
 def test_admin_sync_refuses_integrations_that_cannot_sync(api: TestClient, admin, sellers):
     _, _, rows = sellers
     refused = api.post(f"/admin/allegro/sync/{rows[2].id}", headers=bearer(admin))  # needs_reauth
-    assert refused.status_code == 409 and "needs_reauth" in refused.json()["detail"]
+    assert refused.status_code == 409 and "connected again" in refused.json()["detail"]
     missing = api.post(
         "/admin/allegro/sync/00000000-0000-4000-8000-000000000099", headers=bearer(admin)
     )
