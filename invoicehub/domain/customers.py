@@ -12,12 +12,13 @@ which a check-then-insert cannot promise.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, col, select
 
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
@@ -26,41 +27,67 @@ from invoicehub.models import Customer, CustomerKind
 
 _customers = table_of(Customer)
 _LIMITS = {"name": 300, "email": 254, "street": 200, "city": 100, "postal_code": 16}
+_NO_TENANT = uuid.UUID(int=0)  # validation only: the tenant is a value, never checked
 _REFRESHED = ("kind", "name", "street", "city", "postal_code", "country_code")
 
 
-def _upsert_statement(index: list[str] | None, index_where: Any = None) -> Any:
-    """INSERT one customer (ON CONFLICT on `index` refresh it), returning (Customer, created).
-
-    Built once: a static statement skips SQLAlchemy's per-call compile on the sync's hot path.
-    """
-    stmt = insert(_customers)
-    if index is not None:
-        excluded = stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=index,
-            index_where=index_where,
-            set_={
-                # On a repeat purchase keep the newest name and address, and a known e-mail
-                # when none came.
-                **{key: excluded[key] for key in _REFRESHED},
-                "email": sa.func.coalesce(sa.func.nullif(excluded.email, ""), _customers.c.email),
-                "updated_at": sa.func.now(),
-            },
-        )
-    created: Any = sa.literal_column("(xmax = 0)").label(
-        "created"
-    )  # true when the row was inserted
-    returning = stmt.returning(*_customers.c, created)
-    orm = sa.select(Customer, sa.column("created", sa.Boolean)).from_statement(returning)
-    return orm.execution_options(populate_existing=True)
-
-
-_UPSERT_BY_NIP = _upsert_statement(["tenant_id", "nip"], _customers.c.nip.isnot(None))
-_UPSERT_BY_EXTERNAL_ID = _upsert_statement(
-    ["tenant_id", "source", "external_id"], _customers.c.external_id.isnot(None)
+_COLUMNS = [column.name for column in _customers.c]
+_RECORD = (
+    "id uuid, kind text, name text, nip text, email text, street text, city text, "
+    "postal_code text, country_code text, source text, external_id text"
 )
-_INSERT = _upsert_statement(None)
+_INSERTED = (
+    "id, tenant_id, kind, name, nip, email, street, city, postal_code, country_code, source, "
+    "external_id"
+)
+_FROM_DRAFT = (
+    "d.id, CAST(:tenant_id AS uuid), d.kind, d.name, d.nip, d.email, d.street, d.city, "
+    "d.postal_code, d.country_code, d.source, d.external_id"
+)
+# On a repeat purchase keep the newest name and address, and a known e-mail when none came.
+_REFRESH = (
+    ", ".join(f"{key} = excluded.{key}" for key in _REFRESHED)
+    + ", email = coalesce(nullif(excluded.email, ''), c.email), updated_at = now()"
+)
+_RETURNING = ", ".join(f"c.{name}" for name in _COLUMNS)
+# One statement for a page of buyers, one INSERT per key (the two partial unique indexes cannot
+# share an ON CONFLICT target). A NIP row carries no external id, so the three inserts never touch
+# the same index entry; each is fed distinct keys (merged in Python), sorted so that concurrent
+# pages lock rows in one order. `xmax = 0` is true when the row was inserted.
+_UPSERT_PAGE_SQL = f"""
+    WITH d AS (
+        SELECT * FROM jsonb_to_recordset(CAST(:drafts AS jsonb)) AS d({_RECORD})
+    ),
+    by_nip AS (
+        INSERT INTO customers AS c ({_INSERTED})
+        SELECT {_FROM_DRAFT} FROM d WHERE d.nip IS NOT NULL ORDER BY d.nip
+        ON CONFLICT (tenant_id, nip) WHERE nip IS NOT NULL DO UPDATE SET {_REFRESH}
+        RETURNING {_RETURNING}, (xmax = 0) AS created
+    ),
+    by_external_id AS (
+        INSERT INTO customers AS c ({_INSERTED})
+        SELECT {_FROM_DRAFT} FROM d
+         WHERE d.nip IS NULL AND d.external_id IS NOT NULL ORDER BY d.source, d.external_id
+        ON CONFLICT (tenant_id, source, external_id) WHERE external_id IS NOT NULL
+        DO UPDATE SET {_REFRESH}
+        RETURNING {_RETURNING}, (xmax = 0) AS created
+    ),
+    keyless AS (
+        INSERT INTO customers AS c ({_INSERTED})
+        SELECT {_FROM_DRAFT} FROM d WHERE d.nip IS NULL AND d.external_id IS NULL
+        RETURNING {_RETURNING}, true AS created
+    )
+    SELECT * FROM by_nip UNION ALL SELECT * FROM by_external_id UNION ALL SELECT * FROM keyless
+"""  # noqa: S608 (constant SQL: values travel as bind parameters)
+_UPSERT_PAGE = (
+    sa.select(Customer, sa.column("created", sa.Boolean))
+    .from_statement(
+        sa.text(_UPSERT_PAGE_SQL)
+        .bindparams(sa.bindparam("drafts", type_=sa.Text))
+        .columns(*_customers.c, sa.column("created", sa.Boolean))
+    )
+    .execution_options(populate_existing=True)
+)
 
 
 class CustomerError(ValueError):
@@ -85,18 +112,70 @@ def upsert_customer(
     session: Session, tenant_id: uuid.UUID, draft: CustomerDraft
 ) -> tuple[Customer, bool]:
     """Insert or refresh the buyer; returns (customer, created). Without a key it always inserts."""
-    values = _values(tenant_id, draft)
-    if values["nip"] is not None:
-        values["external_id"] = None
-        stmt = _UPSERT_BY_NIP
-    elif values["external_id"] is not None:
-        stmt = _UPSERT_BY_EXTERNAL_ID
-    else:
-        stmt = _INSERT
+    return upsert_customers(session, tenant_id, [draft])[0]
+
+
+def upsert_customers(
+    session: Session, tenant_id: uuid.UUID, drafts: Sequence[CustomerDraft]
+) -> list[tuple[Customer, bool]]:
+    """upsert_customer for a page of buyers in one statement: (customer, created) per draft.
+
+    The same as upserting them one by one in order: drafts sharing a key end as one row holding
+    the last draft's name and address (and its last non-empty e-mail), and only the first of
+    them reports it created. Raises CustomerError for the first invalid draft, writing nothing.
+    """
+    rows = [_values(tenant_id, draft) for draft in drafts]
+    merged: dict[object, dict[str, object]] = {}
+    for values in rows:
+        key = _key_of(values)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = values
+            continue
+        first.update({field: values[field] for field in _REFRESHED})
+        if values["email"]:
+            first["email"] = values["email"]
+    if not rows:
+        return []
     session.flush()
-    customer, created = session.execute(stmt, values).one()
-    remember_tenant_rows(session, tenant_id, [customer.id])
-    return customer, bool(created)
+    records = [
+        {k: str(v) if k == "id" else v for k, v in values.items() if k != "tenant_id"}
+        for values in merged.values()
+    ]
+    payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    params = {"tenant_id": tenant_id, "drafts": payload}
+    stored: dict[object, tuple[Customer, bool]] = {}
+    for customer, created in session.execute(_UPSERT_PAGE, params):
+        keys = [key for key in _keys_of(customer.model_dump()) if key in merged]
+        stored[keys[0]] = (customer, bool(created))
+    remember_tenant_rows(session, tenant_id, [customer.id for customer, _ in stored.values()])
+    results: list[tuple[Customer, bool]] = []
+    reported: set[object] = set()
+    for values in rows:
+        key = _key_of(values)
+        customer, created = stored[key]
+        results.append((customer, created and key not in reported))
+        reported.add(key)
+    return results
+
+
+def check_customer(draft: CustomerDraft) -> None:
+    """Raise CustomerError when upserting the draft would be refused; writes nothing."""
+    _values(_NO_TENANT, draft)
+
+
+def _key_of(values: Mapping[str, Any]) -> object:
+    """The unique key the upsert goes by: NIP, else (source, external id), else the new id."""
+    return _keys_of(values)[0]
+
+
+def _keys_of(values: Mapping[str, Any]) -> list[object]:
+    keys: list[object] = []
+    if values["nip"] is not None:
+        keys.append(("nip", values["nip"]))
+    if values["external_id"] is not None:
+        keys.append(("external_id", values["source"], values["external_id"]))
+    return [*keys, values["id"]]
 
 
 def get_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer | None:
@@ -156,7 +235,7 @@ def _values(tenant_id: uuid.UUID, draft: CustomerDraft) -> dict[str, object]:
         "postal_code": draft.postal_code.strip(),
         "country_code": (draft.country_code or "PL").strip().upper()[:2],
         "source": draft.source,
-        "external_id": draft.external_id or None,
+        "external_id": None if nip is not None else draft.external_id or None,
     }
     for field, limit in _LIMITS.items():
         if len(str(values[field])) > limit:

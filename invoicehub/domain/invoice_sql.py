@@ -8,15 +8,18 @@ lines in one statement (data-modifying CTEs run exactly once, in order of need).
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session
 
-from invoicehub.domain.numbering import BUMP_COUNTER_SQL
+from invoicehub.domain.numbering import BUMP_COUNTER_SQL, BUMP_COUNTERS_SQL
 
 _CONTEXT = sa.text(
     """
@@ -84,6 +87,56 @@ _ISSUE = sa.text(
 )
 
 
+# A batch of one company series: its numbers (taken under lock_counters) and the counter bumps,
+# the invoices and all their lines in one statement. An invoice whose order already has one is
+# not inserted (nor its lines): the caller sees fewer ids than it sent and redoes the batch.
+_ISSUE_BATCH = sa.text(
+    "WITH bump AS ("  # noqa: S608 (constant SQL: values travel as bind parameters)
+    + BUMP_COUNTERS_SQL
+    + """),
+    invoice AS (
+        INSERT INTO invoices (
+            id, tenant_id, company_id, customer_id, template_id, number, status,
+            issue_date, sale_date, due_date, currency, payment_method, paid_at,
+            seller, buyer, total_net, total_vat, total_gross,
+            source, integration_id, external_order_id, created_at)
+        SELECT i.id, i.tenant_id, i.company_id, i.customer_id, i.template_id, i.number, i.status,
+               i.issue_date, i.sale_date, i.due_date, i.currency, i.payment_method, i.paid_at,
+               i.seller, i.buyer, i.total_net, i.total_vat, i.total_gross,
+               i.source, i.integration_id, i.external_order_id, i.created_at
+          FROM jsonb_to_recordset(CAST(:invoices AS jsonb)) AS i(
+                   id uuid, tenant_id uuid, company_id uuid, customer_id uuid, template_id uuid,
+                   number text, status text, issue_date date, sale_date date, due_date date,
+                   currency text, payment_method text, paid_at timestamptz, seller jsonb,
+                   buyer jsonb, total_net numeric, total_vat numeric, total_gross numeric,
+                   source text, integration_id uuid, external_order_id text,
+                   created_at timestamptz)
+        ON CONFLICT (source, integration_id, external_order_id)
+            WHERE external_order_id IS NOT NULL
+            DO NOTHING
+        RETURNING id
+    ),
+    lines AS (
+        INSERT INTO invoice_lines (
+            id, invoice_id, position, name, quantity, unit, unit_gross, vat_rate,
+            net, vat, gross, product_id)
+        SELECT line.id, line.invoice_id, line.position, line.name, line.quantity, line.unit,
+               line.unit_gross, line.vat_rate, line.net, line.vat, line.gross, line.product_id
+          FROM jsonb_to_recordset(CAST(:lines AS jsonb)) AS line(
+                   id uuid, invoice_id uuid, position int, name text, quantity numeric,
+                   unit text, unit_gross numeric, vat_rate text, net numeric, vat numeric,
+                   gross numeric, product_id uuid)
+          JOIN invoice ON invoice.id = line.invoice_id
+    )
+    SELECT id FROM invoice
+    """
+).bindparams(
+    sa.bindparam("bumps", type_=sa.Text),
+    sa.bindparam("invoices", type_=sa.Text),
+    sa.bindparam("lines", type_=sa.Text),
+)
+
+
 @dataclass(frozen=True)
 class IssueContext:
     """What an invoice needs from the database before it is written."""
@@ -148,3 +201,35 @@ def insert_invoice(
     params = {**values, **counter, "number_template": number_template, "lines": lines}
     number: str | None = session.connection().execute(_ISSUE, params).scalar_one_or_none()
     return number
+
+
+def insert_invoices(
+    session: Session,
+    counter: dict[str, Any],
+    bumps: dict[str, int],
+    invoices: list[dict[str, Any]],
+    lines: list[dict[str, Any]],
+) -> set[uuid.UUID]:
+    """Bump the counters by `bumps` ({period: n}) and insert the numbered invoices and their
+    lines (each line names its `invoice_id`); the ids of the invoices inserted."""
+    params = {
+        "company_id": counter["company_id"],
+        "pattern": counter["pattern"],
+        "bumps": _json([{"period": period, "n": n} for period, n in bumps.items()]),
+        "invoices": _json(invoices),
+        "lines": _json(lines),
+    }
+    return set(session.connection().execute(_ISSUE_BATCH, params).scalars())
+
+
+def _json(records: list[dict[str, Any]]) -> str:
+    return json.dumps(records, ensure_ascii=False, separators=(",", ":"), default=_plain)
+
+
+def _plain(value: object) -> str:
+    """Exact JSON text for the types invoices hold (decimals as strings, never floats)."""
+    if isinstance(value, (uuid.UUID, Decimal)):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

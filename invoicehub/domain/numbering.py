@@ -10,6 +10,7 @@ series queue behind each other for the (short) rest of the transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
@@ -29,6 +30,27 @@ BUMP_COUNTER_SQL = """
     ON CONFLICT (company_id, pattern, period)
     DO UPDATE SET last_number = counter.last_number + 1
     RETURNING last_number
+"""
+
+# Locks the series' counter rows of some periods (creating missing ones at 0) until the
+# transaction ends, and reads them; sorted, so concurrent batches lock in one order.
+_LOCK_COUNTERS = sa.text(
+    """
+    INSERT INTO invoice_counters AS counter (company_id, pattern, period, last_number)
+    SELECT :company_id, :pattern, period, 0
+      FROM unnest(CAST(:periods AS text[])) AS period
+     ORDER BY period
+    ON CONFLICT (company_id, pattern, period)
+    DO UPDATE SET last_number = counter.last_number
+    RETURNING period, last_number
+    """
+)
+# Takes `n` numbers at once in each period of a batch whose counter rows lock_counters holds.
+BUMP_COUNTERS_SQL = """
+    UPDATE invoice_counters AS counter SET last_number = counter.last_number + bump.n
+      FROM jsonb_to_recordset(CAST(:bumps AS jsonb)) AS bump(period text, n int)
+     WHERE counter.company_id = :company_id AND counter.pattern = :pattern
+       AND counter.period = bump.period
 """
 
 _counters = InvoiceCounter.__table__  # type: ignore[attr-defined]
@@ -71,6 +93,20 @@ def allocate_number(
     key = counter_key(company_id, pattern, issue_date)
     n = session.connection().execute(_bump_counter, key).scalar_one()
     return n, format_number(pattern, issue_date, n)
+
+
+def lock_counters(
+    session: Session, company_id: uuid.UUID, pattern: str, issue_dates: Iterable[date]
+) -> dict[str, int]:
+    """Lock the series' counters of the periods of `issue_dates`: {period: last number taken}.
+
+    Every invoice of a period bumps its row, so until this transaction ends no one else can
+    number (or, by the unique source key, issue) an invoice in those periods.
+    """
+    periods = sorted({counter_period(pattern, issued) for issued in issue_dates})
+    params = {"company_id": company_id, "pattern": pattern, "periods": periods}
+    rows = session.connection().execute(_LOCK_COUNTERS, params)
+    return {row.period: row.last_number for row in rows}
 
 
 def give_back_number(

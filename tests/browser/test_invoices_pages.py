@@ -20,6 +20,8 @@ from tests.domain.factories import buyer, issue_invoice, line, paid_at
 from tests.factories import make_user
 
 PASSWORD = "correct-horse-battery"
+# The machine may be shared with other test runs: give the UI time before calling it broken.
+expect.set_options(timeout=15_000)
 XSS = "<img src=x onerror=alert(1)>"
 
 

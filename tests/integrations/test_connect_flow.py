@@ -192,3 +192,29 @@ def test_disconnect_wipes_tokens(api: TestClient, session: Session, control):
 def test_authorize_requires_a_signed_in_user(api: TestClient, control):
     assert api.get("/allegro/auth/authorize").status_code == 401
     assert isinstance(control, httpx.Client)
+
+
+def test_following_the_redirect_without_a_session_uses_the_states_owner(
+    api: TestClient, session: Session, control
+):
+    user = make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    response = api.get("/allegro/auth/callback", params=params, follow_redirects=False)
+    assert response.headers["location"].startswith("/settings?tab=integrations&connected=")
+    session.expire_all()
+    assert session.exec(select(AllegroIntegration)).one().tenant_id == user.tenant_id
+
+
+def test_following_the_redirect_as_another_signed_in_user_is_refused(
+    api: TestClient, session: Session, control
+):
+    alice, mallory = make_user(session), make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(alice)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    for headers in (bearer(mallory), {"Authorization": "Bearer forged.token.value"}):
+        response = api.get(
+            "/allegro/auth/callback", params=params, headers=headers, follow_redirects=False
+        )
+        assert "error=" in response.headers["location"]
+    assert _count(session) == 0

@@ -11,10 +11,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.auth.accounts import principal_of, user_for_session
 from invoicehub.auth.browser import session_token_from_cookie_header
+from invoicehub.auth.tokens import InvalidToken, Principal, decode_access_token
 from invoicehub.integrations.allegro.oauth import (
     ConnectError,
     complete_authorization,
@@ -63,15 +65,23 @@ def authorize(principal: PrincipalDep) -> AuthorizeResponse:
 def browser_callback(
     request: Request, session: SessionDep, code: str = "", state: str = "", error: str = ""
 ) -> RedirectResponse:
-    """Allegro redirects the browser here; the session cookie says who is connecting."""
-    token = session_token_from_cookie_header(request.headers.get("cookie", ""))
-    user = user_for_session(session, token) if token else None
-    principal = principal_of(user) if user else None
+    """Allegro redirects the browser here.
+
+    Who is connecting: the session cookie, else a bearer token; a redirect followed with neither
+    falls back to the user named by the signed, single-use state. Another user's identity is
+    always refused.
+    """
+    identified = _caller(request, session)
     if error:
         return _back_to_settings(error="Allegro authorization was cancelled.")
     try:
         integration = complete_authorization(
-            session, code, state, principal, ip=client_address(request)
+            session,
+            code,
+            state,
+            identified,
+            ip=client_address(request),
+            trust_state_owner=identified is None and not _claims_identity(request),
         )
     except ConnectError as exc:
         session.rollback()
@@ -113,6 +123,25 @@ def deactivate_integration(
     except IntegrationNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
     return SuccessResponse(success=True)
+
+
+def _claims_identity(request: Request) -> bool:
+    cookie = session_token_from_cookie_header(request.headers.get("cookie", ""))
+    return bool(cookie or request.headers.get("authorization"))
+
+
+def _caller(request: Request, session: Session) -> Principal | None:
+    token = session_token_from_cookie_header(request.headers.get("cookie", ""))
+    user = user_for_session(session, token) if token else None
+    if user is not None:
+        return principal_of(user)
+    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and bearer:
+        try:
+            return decode_access_token(bearer)
+        except InvalidToken:
+            return None
+    return None
 
 
 def _back_to_settings(**params: str) -> RedirectResponse:

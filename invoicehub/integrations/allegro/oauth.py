@@ -25,7 +25,7 @@ from invoicehub.integrations.allegro.client import AllegroApiClient, AllegroAuth
 from invoicehub.integrations.allegro.errors import AllegroError
 from invoicehub.integrations.allegro.service import invalidate_status_cache
 from invoicehub.integrations.allegro.tokens import store_tokens
-from invoicehub.models import AllegroIntegration, IntegrationStatus
+from invoicehub.models import AllegroIntegration, IntegrationStatus, User
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
@@ -72,8 +72,15 @@ def start_authorization(principal: Principal) -> str:
         )
 
 
-def redeem_state(state: str, principal: Principal | None) -> PendingAuthorization:
-    """Check signature, expiry, owner and single use; the state is spent even when refused."""
+def redeem_state(
+    state: str, principal: Principal | None, *, trust_state_owner: bool = False
+) -> PendingAuthorization:
+    """Check signature, expiry, owner and single use; the state is spent even when refused.
+
+    `trust_state_owner` accepts a request that carries no identity at all (a redirect followed
+    without the session cookie): the signed, single-use state then names the user. A request
+    that carries another user's identity is always refused.
+    """
     body, _, signature = (state or "").partition(".")
     if not body or not hmac.compare_digest(_sign(body), signature):
         raise ConnectError("The authorization request is not valid. Please connect again.")
@@ -91,6 +98,8 @@ def redeem_state(state: str, principal: Principal | None) -> PendingAuthorizatio
         tenant_id=uuid.UUID(payload["t"]),
         code_verifier=verifier.decode() if isinstance(verifier, bytes) else str(verifier),
     )
+    if principal is None and trust_state_owner:
+        return pending
     if (
         principal is None
         or principal.user_id != pending.user_id
@@ -101,10 +110,19 @@ def redeem_state(state: str, principal: Principal | None) -> PendingAuthorizatio
 
 
 def complete_authorization(
-    session: Session, code: str, state: str, principal: Principal | None, *, ip: str | None = None
+    session: Session,
+    code: str,
+    state: str,
+    principal: Principal | None,
+    *,
+    ip: str | None = None,
+    trust_state_owner: bool = False,
 ) -> AllegroIntegration:
     """Exchange the code, identify the Allegro account, create or update the integration."""
-    pending = redeem_state(state, principal)
+    pending = redeem_state(state, principal, trust_state_owner=trust_state_owner)
+    owner = session.get(User, pending.user_id)
+    if owner is None or not owner.is_active or owner.tenant_id != pending.tenant_id:
+        raise ConnectError("The account that started this authorization no longer exists.")
     if not code:
         raise ConnectError("Allegro did not return an authorization code.")
     try:

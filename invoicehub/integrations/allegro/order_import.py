@@ -25,7 +25,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from invoicehub.domain.customers import CustomerError, upsert_customer
+from invoicehub.domain.customers import (
+    CustomerError,
+    check_customer,
+    upsert_customer,
+    upsert_customers,
+)
 from invoicehub.domain.invoices import (
     DuplicateInvoice,
     InvoiceAlreadyPaid,
@@ -33,6 +38,7 @@ from invoicehub.domain.invoices import (
     InvoiceError,
     LineDraft,
     create_invoice,
+    create_invoices,
     mark_invoice_paid,
 )
 from invoicehub.integrations.allegro import ledger
@@ -129,9 +135,14 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
         for form_id, row in rows.items()
     ]
     product_ids = ensure_products(session, ctx, decisions, counts)
+    pairs = list(zip(rows.values(), decisions, strict=True))
+    issued: dict[uuid.UUID, ledger.LedgerUpdate] = {}
+    if not isolate:  # the whole page's buyers and invoices in a few statements
+        to_issue = [(r, d) for r, d in pairs if _issues_invoice(ctx, r, d)]
+        issued = _issue_page(session, ctx, to_issue, product_ids, counts)
     updates = [
-        _apply(session, ctx, row, decision, product_ids, counts, isolate)
-        for row, decision in zip(rows.values(), decisions, strict=True)
+        issued.get(row.id) or _apply(session, ctx, row, decision, product_ids, counts, isolate)
+        for row, decision in pairs
     ]
     ledger.update_states(session, updates)
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
@@ -208,6 +219,65 @@ def _issue(
     counts.invoices_created += 1
     counts.customers_created += int(customer_created)
     return ledger.LedgerUpdate(row.id, OrderState.INVOICED.value, None, invoice.id, False)
+
+
+def _issues_invoice(ctx: ImportContext, row: ledger.LedgerRow, decision: OrderDecision) -> bool:
+    """True when _apply would issue the order's invoice (the page path issues them together)."""
+    return (
+        row.invoice_id is None and decision.action is Action.INVOICE and ctx.company_id is not None
+    )
+
+
+def _issue_page(
+    session: Session,
+    ctx: ImportContext,
+    orders: Sequence[tuple[ledger.LedgerRow, OrderDecision]],
+    product_ids: Mapping[str, uuid.UUID],
+    counts: SyncCounts,
+) -> dict[uuid.UUID, ledger.LedgerUpdate]:
+    """_issue for many orders: one customer upsert and one invoice batch for the page.
+
+    The same outcome per order as _issue one by one (a buyer refused holds its order; a
+    refused invoice holds it and keeps its buyer, as there). A statement the database refuses
+    propagates, and the page runs again order by order.
+    """
+    updates: dict[uuid.UUID, ledger.LedgerUpdate] = {}
+    if not orders:
+        return updates
+    buyers: list[tuple[ledger.LedgerRow, OrderDecision]] = []
+    for row, decision in orders:
+        try:
+            if decision.customer is not None:
+                check_customer(decision.customer)
+        except CustomerError as exc:
+            updates[row.id] = _held(row, counts, str(exc))
+            continue
+        buyers.append((row, decision))
+    with_customer = [(r, d) for r, d in buyers if d.customer is not None]
+    drafts = [d.customer for _, d in with_customer if d.customer is not None]
+    customers = upsert_customers(session, ctx.tenant_id, drafts)
+    customer_of = {r.id: c for (r, _), c in zip(with_customer, customers, strict=True)}
+    invoice_drafts = []
+    for row, decision in buyers:
+        customer = customer_of.get(row.id)
+        customer_id = customer[0].id if customer is not None else None
+        invoice_drafts.append(_draft(ctx, row, decision, customer_id, product_ids))
+    results = create_invoices(session, invoice_drafts)
+    for (row, _), result in zip(buyers, results, strict=True):
+        if isinstance(result, DuplicateInvoice):  # another sync issued it first; its number stands
+            counts.skipped += 1
+            updates[row.id] = ledger.LedgerUpdate(
+                row.id, OrderState.INVOICED.value, None, result.existing_id, False
+            )
+        elif isinstance(result, InvoiceError):
+            updates[row.id] = _held(row, counts, str(result))
+        else:
+            counts.invoices_created += 1
+            counts.customers_created += int(row.id in customer_of and customer_of[row.id][1])
+            updates[row.id] = ledger.LedgerUpdate(
+                row.id, OrderState.INVOICED.value, None, result.id, False
+            )
+    return updates
 
 
 def _held(row: ledger.LedgerRow, counts: SyncCounts, reason: str) -> ledger.LedgerUpdate:
