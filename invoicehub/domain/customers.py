@@ -130,7 +130,7 @@ def upsert_customers(
         key = _key_of(values)
         first = merged.get(key)
         if first is None:
-            merged[key] = values
+            merged[key] = dict(values)
             continue
         first.update({field: values[field] for field in _REFRESHED})
         if values["email"]:
@@ -146,7 +146,9 @@ def upsert_customers(
     params = {"tenant_id": tenant_id, "drafts": payload}
     stored: dict[object, tuple[Customer, bool]] = {}
     for customer, created in session.execute(_UPSERT_PAGE, params):
-        keys = [key for key in _keys_of(customer.model_dump()) if key in merged]
+        found = {"nip": customer.nip, "source": customer.source, "id": customer.id}
+        found["external_id"] = customer.external_id
+        keys = [key for key in _keys_of(found) if key in merged]
         stored[keys[0]] = (customer, bool(created))
     remember_tenant_rows(session, tenant_id, [customer.id for customer, _ in stored.values()])
     results: list[tuple[Customer, bool]] = []

@@ -4,6 +4,8 @@ The Allegro sync issues thousands of invoices per run, so an invoice costs two r
 `load_issue_context` reads the seller and checks the template, customer and products belong to
 the tenant in one SELECT; `insert_invoice` takes the number and inserts the invoice and all its
 lines in one statement (data-modifying CTEs run exactly once, in order of need).
+`insert_invoices` does the same for a numbered batch (create_invoices): every counter bump,
+invoice and line of a page in one statement.
 """
 
 from __future__ import annotations

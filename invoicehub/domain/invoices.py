@@ -6,7 +6,8 @@ decides, inside the invoice's transaction (a Redis key or a prior SELECT cannot)
 allocated first (its counter row lock queues every invoice of the series), then the invoice is
 inserted with ON CONFLICT DO NOTHING on that index; when it inserts nothing, the order already
 has an invoice and the number just taken is given back before `DuplicateInvoice` is raised, so a
-loser consumes no number and the transaction stays usable.
+loser consumes no number and the transaction stays usable. `create_invoices` issues a page of
+drafts with the same checks and numbering in a few round trips (see `invoice_batches`).
 
 Drafts and errors live in `invoice_drafts`, lookups in `invoice_queries`; both are re-exported
 here, so callers import everything invoicing from this module.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from invoicehub.domain import numbering
+from invoicehub.domain.invoice_batches import Issue, adopt_issued, issue_series
 from invoicehub.domain.invoice_drafts import (
     BuyerSnapshot,
     DuplicateInvoice,
@@ -44,12 +45,10 @@ from invoicehub.domain.invoice_queries import (
 from invoicehub.domain.invoice_sql import (
     IssueContext,
     insert_invoice,
-    insert_invoices,
     load_issue_context,
 )
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
 from invoicehub.domain.rows import (
-    adopt_inserted,
     remember_tenant_rows,
     table_of,
     tenant_rows_unverified,
@@ -103,7 +102,7 @@ def create_invoice(session: Session, draft: InvoiceDraft) -> Invoice:
     if number is None:
         numbering.give_back_number(session, issue.company_id, series, issued)
         raise DuplicateInvoice(_invoice_id_of_order(session, draft), str(draft.external_order_id))
-    return _adopted(session, issue, number)
+    return adopt_issued(session, issue, number)
 
 
 def create_invoices(
@@ -113,11 +112,11 @@ def create_invoices(
     its Invoice or the InvoiceError it was refused with (DuplicateInvoice when its order has one).
 
     The same invoices and numbers as issuing the drafts one by one in issue-date order, in a few
-    round trips per company series instead of two per invoice: see `_issue_series`.
+    round trips per company series instead of two per invoice: see `invoice_batches`.
     """
     session.flush()
     results: list[Invoice | InvoiceError | None] = [None] * len(drafts)
-    series: dict[tuple[uuid.UUID, str], list[tuple[int, _Issue]]] = {}
+    series: dict[tuple[uuid.UUID, str], list[tuple[int, Issue]]] = {}
     for index, draft in enumerate(drafts):
         try:
             issue = _prepare(session, draft)
@@ -126,25 +125,14 @@ def create_invoices(
             continue
         series.setdefault((issue.company_id, issue.series), []).append((index, issue))
     for (company_id, pattern), issues in series.items():
-        for index, result in _issue_series(session, company_id, pattern, issues).items():
+        for index, result in issue_series(session, company_id, pattern, issues).items():
             results[index] = result
     issued = [result for result in results if result is not None]
     assert len(issued) == len(drafts), "every draft has its result"
     return issued
 
 
-@dataclass(frozen=True)
-class _Issue:
-    """A checked draft, ready to be numbered and written."""
-
-    draft: InvoiceDraft
-    company_id: uuid.UUID
-    series: str
-    values: dict[str, Any]
-    lines: list[dict[str, Any]]
-
-
-def _prepare(session: Session, draft: InvoiceDraft) -> _Issue:
+def _prepare(session: Session, draft: InvoiceDraft) -> Issue:
     """Every check of a draft and its computed values (raises InvoiceError); writes nothing."""
     priced = [(line, _priced(line)) for line in _checked_lines(draft)]
     totals = compute_totals((line.vat_rate, amounts.gross) for line, amounts in priced)
@@ -154,148 +142,7 @@ def _prepare(session: Session, draft: InvoiceDraft) -> _Issue:
     values = _invoice_values(draft, context)
     values.update(total_net=totals.net, total_vat=totals.vat, total_gross=totals.gross)
     lines = _line_rows(priced, values["id"])
-    return _Issue(draft, context.company_id, context.series, values, lines)
-
-
-def _adopted(session: Session, issue: _Issue, number: str) -> Invoice:
-    invoice = Invoice(**issue.values, number=number)
-    adopt_inserted(session, invoice)
-    return invoice
-
-
-def _issue_series(
-    session: Session, company_id: uuid.UUID, pattern: str, issues: list[tuple[int, _Issue]]
-) -> dict[int, Invoice | InvoiceError]:
-    """Number and write one series' drafts; {draft index: result}.
-
-    The counter rows of the batch's periods are locked first: every invoice of those periods
-    bumps them, so the orders that already have an invoice, read next, cannot change until we
-    commit, and they consume no number. The unique source key stays the final guard (an order
-    issued meanwhile in another period, or series): if it refuses any invoice, the batch's
-    SAVEPOINT takes the bumps and inserts back and the batch is numbered again without it.
-    """
-    pending, copies = _split_copies(issues)
-    drafts = [issue.draft for _, issue in pending]
-    last = numbering.lock_counters(session, company_id, pattern, [d.issue_date for d in drafts])
-    existing = _existing_invoices(session, drafts)
-    while True:
-        todo = [(i, issue) for i, issue in pending if _order_key(issue.draft) not in existing]
-        numbers = _numbered(pattern, last, [issue for _, issue in todo])
-        if not todo or _inserted_all(session, company_id, pattern, todo, numbers):
-            break
-        known, existing = existing, _existing_invoices(session, drafts)
-        if existing.keys() <= known.keys():  # cannot happen: the conflict's row is committed
-            raise InvoiceError("the invoice batch conflicts with an invisible invoice")
-    results: dict[int, Invoice | InvoiceError] = {}
-    for (index, issue), number in zip(todo, numbers, strict=True):
-        results[index] = _adopted(session, issue, number)
-    issued = {_order_key(issue.draft): issue.values["id"] for _, issue in todo}
-    for index, issue in pending + copies:
-        key = _order_key(issue.draft)
-        if key is not None and key in existing:
-            results[index] = _duplicate_of(issue.draft, *existing[key])
-        elif index not in results:  # a later draft of an order this batch issued
-            order_id = str(issue.draft.external_order_id)
-            results[index] = DuplicateInvoice(issued[key], order_id)
-    return results
-
-
-def _split_copies(
-    issues: list[tuple[int, _Issue]],
-) -> tuple[list[tuple[int, _Issue]], list[tuple[int, _Issue]]]:
-    """(drafts to issue in issue order, drafts of an order named earlier in the batch).
-
-    Issue order is by issue date, then as given; of one order's drafts, the first given issues.
-    """
-    seen: set[tuple[str, uuid.UUID, str]] = set()
-    pending, copies = [], []
-    for index, issue in issues:
-        key = _order_key(issue.draft)
-        if key is not None and key in seen:
-            copies.append((index, issue))
-            continue
-        if key is not None:
-            seen.add(key)
-        pending.append((index, issue))
-    pending.sort(key=lambda item: item[1].draft.issue_date)  # stable: ties keep given order
-    return pending, copies
-
-
-def _numbered(pattern: str, last: Mapping[str, int], issues: list[_Issue]) -> list[str]:
-    """The next numbers of each period, in the given order."""
-    taken = dict(last)
-    numbers = []
-    for issue in issues:
-        issued = issue.draft.issue_date
-        period = numbering.counter_period(pattern, issued)
-        taken[period] += 1
-        numbers.append(numbering.format_number(pattern, issued, taken[period]))
-    return numbers
-
-
-def _inserted_all(
-    session: Session,
-    company_id: uuid.UUID,
-    pattern: str,
-    todo: list[tuple[int, _Issue]],
-    numbers: list[str],
-) -> bool:
-    """Write the numbered invoices in a SAVEPOINT; False (and nothing written) on a conflict."""
-    bumps: dict[str, int] = {}
-    for _, issue in todo:
-        period = numbering.counter_period(pattern, issue.draft.issue_date)
-        bumps[period] = bumps.get(period, 0) + 1
-    invoices = [
-        {**issue.values, "number": number} for (_, issue), number in zip(todo, numbers, strict=True)
-    ]
-    lines = [line for _, issue in todo for line in issue.lines]
-    counter = {"company_id": company_id, "pattern": pattern}
-    savepoint = session.begin_nested()
-    inserted = insert_invoices(session, counter, bumps, invoices, lines)
-    if len(inserted) == len(todo):
-        savepoint.commit()
-        return True
-    savepoint.rollback()
-    return False
-
-
-def _order_key(draft: InvoiceDraft) -> tuple[str, uuid.UUID, str] | None:
-    """The unique source key of the draft's order (None: it can never conflict; NULLs differ)."""
-    if draft.external_order_id is None or draft.integration_id is None:
-        return None
-    return (draft.source, draft.integration_id, draft.external_order_id)
-
-
-def _existing_invoices(
-    session: Session, drafts: list[InvoiceDraft]
-) -> dict[tuple[str, uuid.UUID, str], tuple[uuid.UUID, uuid.UUID]]:
-    """{order key: (invoice id, tenant id)} of the drafts' orders that already have an invoice."""
-    keys = {key for key in map(_order_key, drafts) if key is not None}
-    if not keys:
-        return {}
-    stmt = sa.select(
-        _invoices.c.source,
-        _invoices.c.integration_id,
-        _invoices.c.external_order_id,
-        _invoices.c.id,
-        _invoices.c.tenant_id,
-    ).where(
-        _invoices.c.source.in_(sorted({key[0] for key in keys})),
-        _invoices.c.external_order_id.in_(sorted({key[2] for key in keys})),
-        _invoices.c.integration_id.in_(sorted({key[1] for key in keys})),
-    )
-    found = {}
-    for row in session.connection().execute(stmt):
-        key = (row.source, row.integration_id, row.external_order_id)
-        if key in keys:
-            found[key] = (row.id, row.tenant_id)
-    return found
-
-
-def _duplicate_of(draft: InvoiceDraft, invoice_id: uuid.UUID, tenant_id: uuid.UUID) -> InvoiceError:
-    if tenant_id != draft.tenant_id:
-        return InvoiceError(f"order {draft.external_order_id} belongs to another tenant")
-    return DuplicateInvoice(invoice_id, str(draft.external_order_id))
+    return Issue(draft, context.company_id, context.series, values, lines)
 
 
 def mark_invoice_paid(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlmodel import Session, SQLModel
 
+M = TypeVar("M", bound=SQLModel)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -17,6 +19,23 @@ def adopt_inserted(session: Session, obj: SQLModel) -> None:
     """Make an entity whose row a Core INSERT just wrote persistent, without another SELECT."""
     make_transient_to_detached(obj)
     session.add(obj)
+
+
+def adopt_row(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
+    """adopt_inserted for the row a Core INSERT wrote from `values`.
+
+    With every column in `values` the entity is built the way a query loads one, without the
+    constructor's per-field attribute events (a sixth of its cost: a sync adopts thousands).
+    """
+    mapper = sa.inspect(model)
+    if mapper.columns.keys() - values.keys():
+        obj = model(**values)
+    else:
+        configure_mappers()
+        obj = mapper.class_manager.new_instance()
+        obj.__dict__.update(values)
+    adopt_inserted(session, obj)
+    return obj
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

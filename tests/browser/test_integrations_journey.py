@@ -107,11 +107,18 @@ def post_order_with_markup(emulator_url: str, login: str) -> None:
 
 
 def open_integrations(page: Page) -> None:
-    page.get_by_role("tab", name="Integrations").click()
+    """Open the Integrations tab as a user does, once the page's on_load chain has run.
+
+    SettingsState.load sets the tab from the URL; a tab clicked before it ran is switched back,
+    so the click waits until the Profile form shows the loaded name.
+    """
+    if "tab=integrations" not in page.url:
+        expect(page.locator("#name")).not_to_have_value("")
+        page.get_by_role("tab", name="Integrations").click()
     loaded = page.locator("#integration-select").or_(
         page.get_by_text("No Allegro account connected")
     )
-    expect(loaded).to_be_visible(timeout=15_000)
+    expect(loaded).to_be_visible()
 
 
 def choose(page: Page, control_id: str, option: str) -> None:

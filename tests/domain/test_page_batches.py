@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.db import get_engine
-from invoicehub.domain import invoices as invoices_module
+from invoicehub.domain import invoice_batches
 from invoicehub.domain.customers import (
     CustomerDraft,
     CustomerError,
@@ -202,13 +202,13 @@ def test_the_unique_key_still_guards_a_batch_and_numbers_stay_gap_free(
     )
     session.commit()
     calls: list[int] = []
-    real = invoices_module._existing_invoices
+    real = invoice_batches._existing_invoices
 
     def blind_once(own: Session, drafts: list[Any]) -> Any:
         calls.append(1)
         return {} if len(calls) == 1 else real(own, drafts)
 
-    monkeypatch.setattr(invoices_module, "_existing_invoices", blind_once)
+    monkeypatch.setattr(invoice_batches, "_existing_invoices", blind_once)
     got = create_invoices(
         session, [allegro_draft(company, integration, f"order-{n}") for n in (1, 2, 3)]
     )
