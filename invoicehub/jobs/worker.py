@@ -70,7 +70,9 @@ def run_worker(
             worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             logger.error("worker lost Redis (%s); reconnecting", exc)
-        if burst or worker._stop_requested:
+        # An idle worker's warm shutdown ends work() via StopRequested without setting
+        # _stop_requested; the shutdown date is set by every SIGTERM/SIGINT.
+        if burst or worker._stop_requested or worker._shutdown_requested_date is not None:
             return 0
         logger.warning("worker loop ended without a stop request; restarting it")
         time.sleep(RECONNECT_DELAY_SECONDS)

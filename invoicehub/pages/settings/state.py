@@ -48,8 +48,10 @@ class SettingsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login?next=/settings")
-        requested = self.router.url.query_parameters.get("tab", "profile")
-        self.tab = requested if requested in TABS else "profile"
+        # Only a ?tab= in the URL moves the tab: a click made while the page loaded must stay.
+        requested = self.router.url.query_parameters.get("tab")
+        if requested is not None:
+            self.tab = requested if requested in TABS else "profile"
         with session_scope() as session:
             user = session.get(User, principal.user_id)
             if user is not None:
