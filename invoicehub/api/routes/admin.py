@@ -18,7 +18,7 @@ from invoicehub.api.routes.allegro import (
     IntegrationOut,
     SettingsResponse,
     UpdateSettingsResponse,
-    settings_error_detail,
+    save_settings,
 )
 from invoicehub.integrations.allegro.admin import (
     MAX_PAGE_SIZE,
@@ -35,7 +35,6 @@ from invoicehub.integrations.allegro.admin import (
     list_audit_events,
     queue_overview,
 )
-from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.integrations.allegro.runs import (
     SyncNotAllowed,
     request_sync,
@@ -203,18 +202,10 @@ def write_settings(
     ],
 ) -> UpdateSettingsResponse:
     """Same validation as the seller's PUT; audited as `admin.allegro.settings.update`."""
-    try:
-        merged = admin_update_settings(
-            session, admin, integration_id, settings, ip=client_address(request)
-        )
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
-    except SettingsError as exc:
-        session.rollback()
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)
-        ) from exc
-    return UpdateSettingsResponse(success=True, settings=merged)
+    ip = client_address(request)
+    return save_settings(
+        session, lambda: admin_update_settings(session, admin, integration_id, settings, ip=ip)
+    )
 
 
 @router.post(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.integrations.allegro.preferences import AllegroSettings, SettingsError
@@ -88,18 +90,10 @@ def write_settings(
         ..., embed=True, examples=[{"syncFrequencyMinutes": 30, "autoMarkAsPaid": True}]
     ),
 ) -> UpdateSettingsResponse:
-    try:
-        merged = update_settings(
-            session, principal, integration_id, settings, ip=client_address(request)
-        )
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
-    except SettingsError as exc:
-        session.rollback()
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)
-        ) from exc
-    return UpdateSettingsResponse(success=True, settings=merged)
+    ip = client_address(request)
+    return save_settings(
+        session, lambda: update_settings(session, principal, integration_id, settings, ip=ip)
+    )
 
 
 @router.get("/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND)
@@ -110,6 +104,20 @@ def read_status(
         return IntegrationOut(**cached_status(session, principal, integration_id))
     except IntegrationNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+
+
+def save_settings(session: Session, save: Callable[[], AllegroSettings]) -> UpdateSettingsResponse:
+    """Run a settings update; 404 for an unknown id, 422 naming refused fields (nothing kept)."""
+    try:
+        merged = save()
+    except IntegrationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    except SettingsError as exc:
+        session.rollback()
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)
+        ) from exc
+    return UpdateSettingsResponse(success=True, settings=merged)
 
 
 def settings_error_detail(exc: SettingsError) -> list[dict[str, Any]]:
