@@ -12,27 +12,33 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from redis import Redis
-from rq import Queue, Worker
-from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlmodel import Session, col, func, select
 
 from invoicehub.auth.tokens import Principal
 from invoicehub.integrations.allegro import service
+from invoicehub.integrations.allegro.admin_feed import (
+    AuditEventItem,
+    NotificationItem,
+    NotificationNotFound,
+    list_audit_events,
+    list_notifications,
+    mark_notification_read,
+)
+from invoicehub.integrations.allegro.paging import (
+    MAX_PAGE_SIZE,
+    InvalidQuery,
+    escape_like,
+    page_bounds,
+)
 from invoicehub.integrations.allegro.preferences import AllegroSettings
-from invoicehub.jobs.queues import WORKER_QUEUES
+from invoicehub.jobs.overview import QueueOverview, QueueStats, WorkerInfo, queue_overview
 from invoicehub.models import (
     AllegroIntegration,
-    Audience,
-    AuditEvent,
     IntegrationStatus,
-    Notification,
     Tenant,
     User,
 )
-from invoicehub.models.base import utcnow
 
-MAX_PAGE_SIZE = 100
 MAX_SEARCH_LENGTH = 100
 ERRORS_FILTER = "errors"  # pseudo-status: the integrations `integration_summary` counts as errors
 SORT_COLUMNS = {  # API sort key -> column
@@ -65,16 +71,8 @@ ROW_COLUMNS = tuple(
 ERROR_STATUSES = (IntegrationStatus.NEEDS_REAUTH.value, IntegrationStatus.DISABLED.value)
 
 
-class InvalidQuery(ValueError):
-    """A filter, sort key or page the caller cannot ask for (the API answers 422)."""
-
-
 class NotAdmin(PermissionError):
     """An admin function was called with a principal that is not a platform admin."""
-
-
-class NotificationNotFound(LookupError):
-    pass
 
 
 class AdminIntegrationRow(BaseModel):
@@ -101,61 +99,6 @@ class IntegrationSummary(BaseModel):
     active: int
     errors: int
     lastSyncAt: datetime | None
-
-
-class NotificationItem(BaseModel):
-    id: str
-    kind: str
-    title: str
-    body: str
-    tenantId: str | None
-    integrationId: str | None
-    read: bool
-    readAt: datetime | None
-    createdAt: datetime
-
-
-class AuditEventItem(BaseModel):
-    id: int
-    tenantId: str | None
-    userId: str | None
-    action: str
-    targetType: str
-    targetId: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    ip: str | None
-    createdAt: datetime
-
-
-class QueueStats(BaseModel):
-    name: str
-    queued: int
-    started: int
-    failed: int
-    scheduled: int
-
-
-class WorkerInfo(BaseModel):
-    name: str
-    state: str
-    queues: list[str]
-    lastHeartbeat: datetime | None
-
-
-class QueueOverview(BaseModel):
-    queues: list[QueueStats]
-    workers: list[WorkerInfo]
-
-
-def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise InvalidQuery(f"page must be >= 1 and page size between 1 and {MAX_PAGE_SIZE}")
-    return (page - 1) * page_size, page_size
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _errors_condition() -> Any:
@@ -192,7 +135,7 @@ def list_all_integrations(
     user's e-mail or the tenant's name. No trigram index: at 10,000 integrations a page costs
     about 10-20 ms (count + page, sequential scans), see tests/api/test_admin_api.py.
     """
-    offset, limit = _page_bounds(page, page_size)
+    offset, limit = page_bounds(page, page_size)
     conditions: list[Any] = []
     if status:
         if status == ERRORS_FILTER:
@@ -206,7 +149,7 @@ def list_all_integrations(
     if len(term) > MAX_SEARCH_LENGTH:
         raise InvalidQuery(f"search must have at most {MAX_SEARCH_LENGTH} characters")
     if term:
-        conditions.append(_search_condition(f"%{_escape_like(term)}%"))
+        conditions.append(_search_condition(f"%{escape_like(term)}%"))
     order = _order_by(sort)
     count = select(func.count()).select_from(AllegroIntegration).where(*conditions)
     total = int(session.exec(count).one())
@@ -312,147 +255,24 @@ def admin_update_settings(
     return service.update_settings(session, admin, integration_id, partial, ip=ip)
 
 
-def _notification_scope(principal: Principal) -> list[Any]:
-    if principal.is_admin:
-        return [Notification.audience == Audience.ADMIN.value]
-    return [
-        Notification.audience == Audience.USER.value,
-        Notification.tenant_id == principal.tenant_id,
-        sa.or_(col(Notification.user_id).is_(None), col(Notification.user_id) == principal.user_id),
-    ]
-
-
-def list_notifications(
-    session: Session,
-    principal: Principal,
-    *,
-    unread_only: bool = False,
-    page: int = 1,
-    page_size: int = 25,
-) -> tuple[list[NotificationItem], int, int]:
-    """(page of items newest first, total matching, unread overall) for this principal.
-
-    Admins see the `admin` audience (every tenant); users see `user` notifications of their
-    tenant addressed to them or to the whole tenant.
-    """
-    offset, limit = _page_bounds(page, page_size)
-    scope = _notification_scope(principal)
-    unread_cond = col(Notification.read_at).is_(None)
-    counts = select(func.count(), func.count().filter(unread_cond)).where(*scope)
-    everything, unread = session.exec(counts).one()
-    query = select(Notification).where(*scope)
-    total = everything
-    if unread_only:
-        query = query.where(unread_cond)
-        total = unread
-    query = query.order_by(col(Notification.created_at).desc(), col(Notification.id))
-    rows = session.exec(query.offset(offset).limit(limit)).all()
-    return [_notification_item(n) for n in rows], int(total), int(unread)
-
-
-def mark_notification_read(
-    session: Session, principal: Principal, notification_id: uuid.UUID | str
-) -> NotificationItem:
-    """Mark a visible notification read (idempotent) and commit; else NotificationNotFound."""
-    try:
-        nid = uuid.UUID(str(notification_id))
-    except ValueError as exc:
-        raise NotificationNotFound("notification not found") from exc
-    query = select(Notification).where(Notification.id == nid, *_notification_scope(principal))
-    notification = session.exec(query.with_for_update()).first()
-    if notification is None:
-        raise NotificationNotFound("notification not found")
-    if notification.read_at is None:
-        notification.read_at = utcnow()
-        session.add(notification)
-    session.commit()
-    return _notification_item(notification)
-
-
-def _notification_item(n: Notification) -> NotificationItem:
-    return NotificationItem(
-        id=str(n.id),
-        kind=n.kind,
-        title=n.title,
-        body=n.body,
-        tenantId=str(n.tenant_id) if n.tenant_id else None,
-        integrationId=str(n.integration_id) if n.integration_id else None,
-        read=n.read_at is not None,
-        readAt=n.read_at,
-        createdAt=n.created_at,
-    )
-
-
-def list_audit_events(
-    session: Session,
-    *,
-    action: str | None = None,
-    tenant_id: uuid.UUID | str | None = None,
-    page: int = 1,
-    page_size: int = 25,
-) -> tuple[list[AuditEventItem], int]:
-    """Audit rows newest first. `action` matches exactly or as a dotted prefix ("allegro")."""
-    offset, limit = _page_bounds(page, page_size)
-    conditions: list[Any] = []
-    if action:
-        conditions.append(
-            sa.or_(
-                col(AuditEvent.action) == action,
-                col(AuditEvent.action).like(f"{_escape_like(action)}.%", escape="\\"),
-            )
-        )
-    if tenant_id:
-        try:
-            conditions.append(AuditEvent.tenant_id == uuid.UUID(str(tenant_id)))
-        except ValueError as exc:
-            raise InvalidQuery("tenantId must be a UUID") from exc
-    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
-    query = (
-        select(AuditEvent)
-        .where(*conditions)
-        .order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc())
-    )
-    rows = session.exec(query.offset(offset).limit(limit)).all()
-    return [_audit_item(e) for e in rows], int(total)
-
-
-def _audit_item(e: AuditEvent) -> AuditEventItem:
-    return AuditEventItem(
-        id=e.id or 0,
-        tenantId=str(e.tenant_id) if e.tenant_id else None,
-        userId=str(e.user_id) if e.user_id else None,
-        action=e.action,
-        targetType=e.target_type,
-        targetId=e.target_id,
-        before=e.before,
-        after=e.after,
-        ip=e.ip,
-        createdAt=e.created_at,
-    )
-
-
-def queue_overview(redis: Redis) -> QueueOverview:
-    """Depth of each RQ queue and its started/failed/scheduled registries, and the live workers."""
-    names = {*WORKER_QUEUES, *(q.name for q in Queue.all(connection=redis))}
-    queues = []
-    for name in sorted(names):
-        queue = Queue(name, connection=redis)
-        queues.append(
-            QueueStats(
-                name=name,
-                queued=queue.count,
-                started=StartedJobRegistry(queue=queue).count,
-                failed=FailedJobRegistry(queue=queue).count,
-                scheduled=ScheduledJobRegistry(queue=queue).count,
-            )
-        )
-    workers = [
-        WorkerInfo(
-            name=w.name,
-            state=str(w.get_state()),
-            queues=w.queue_names(),
-            lastHeartbeat=w.last_heartbeat,
-        )
-        for w in Worker.all(connection=redis)
-    ]
-    return QueueOverview(queues=queues, workers=sorted(workers, key=lambda w: w.name))
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "AdminIntegrationRow",
+    "AuditEventItem",
+    "IntegrationSummary",
+    "InvalidQuery",
+    "NotAdmin",
+    "NotificationItem",
+    "NotificationNotFound",
+    "QueueOverview",
+    "QueueStats",
+    "WorkerInfo",
+    "admin_get_settings",
+    "admin_update_settings",
+    "integration_summary",
+    "list_all_integrations",
+    "list_audit_events",
+    "list_notifications",
+    "mark_notification_read",
+    "queue_overview",
+]

@@ -1,0 +1,164 @@
+"""Notifications and the audit trail as the admin dashboard and the API list them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session, col, func, select
+
+from invoicehub.auth.tokens import Principal
+from invoicehub.integrations.allegro.paging import InvalidQuery, escape_like, page_bounds
+from invoicehub.models import Audience, AuditEvent, Notification
+from invoicehub.models.base import utcnow
+
+
+class NotificationNotFound(LookupError):
+    pass
+
+
+class NotificationItem(BaseModel):
+    id: str
+    kind: str
+    title: str
+    body: str
+    tenantId: str | None
+    integrationId: str | None
+    read: bool
+    readAt: datetime | None
+    createdAt: datetime
+
+
+class AuditEventItem(BaseModel):
+    id: int
+    tenantId: str | None
+    userId: str | None
+    action: str
+    targetType: str
+    targetId: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    ip: str | None
+    createdAt: datetime
+
+
+def _notification_scope(principal: Principal) -> list[Any]:
+    if principal.is_admin:
+        return [Notification.audience == Audience.ADMIN.value]
+    return [
+        Notification.audience == Audience.USER.value,
+        Notification.tenant_id == principal.tenant_id,
+        sa.or_(col(Notification.user_id).is_(None), col(Notification.user_id) == principal.user_id),
+    ]
+
+
+def list_notifications(
+    session: Session,
+    principal: Principal,
+    *,
+    unread_only: bool = False,
+    page: int = 1,
+    page_size: int = 25,
+) -> tuple[list[NotificationItem], int, int]:
+    """(page of items newest first, total matching, unread overall) for this principal.
+
+    Admins see the `admin` audience (every tenant); users see `user` notifications of their
+    tenant addressed to them or to the whole tenant.
+    """
+    offset, limit = page_bounds(page, page_size)
+    scope = _notification_scope(principal)
+    unread_cond = col(Notification.read_at).is_(None)
+    counts = select(func.count(), func.count().filter(unread_cond)).where(*scope)
+    everything, unread = session.exec(counts).one()
+    query = select(Notification).where(*scope)
+    total = everything
+    if unread_only:
+        query = query.where(unread_cond)
+        total = unread
+    query = query.order_by(col(Notification.created_at).desc(), col(Notification.id))
+    rows = session.exec(query.offset(offset).limit(limit)).all()
+    return [_notification_item(n) for n in rows], int(total), int(unread)
+
+
+def mark_notification_read(
+    session: Session, principal: Principal, notification_id: uuid.UUID | str
+) -> NotificationItem:
+    """Mark a visible notification read (idempotent) and commit; else NotificationNotFound."""
+    try:
+        nid = uuid.UUID(str(notification_id))
+    except ValueError as exc:
+        raise NotificationNotFound("notification not found") from exc
+    query = select(Notification).where(Notification.id == nid, *_notification_scope(principal))
+    notification = session.exec(query.with_for_update()).first()
+    if notification is None:
+        raise NotificationNotFound("notification not found")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        session.add(notification)
+    session.commit()
+    return _notification_item(notification)
+
+
+def _notification_item(n: Notification) -> NotificationItem:
+    return NotificationItem(
+        id=str(n.id),
+        kind=n.kind,
+        title=n.title,
+        body=n.body,
+        tenantId=str(n.tenant_id) if n.tenant_id else None,
+        integrationId=str(n.integration_id) if n.integration_id else None,
+        read=n.read_at is not None,
+        readAt=n.read_at,
+        createdAt=n.created_at,
+    )
+
+
+def list_audit_events(
+    session: Session,
+    *,
+    action: str | None = None,
+    tenant_id: uuid.UUID | str | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> tuple[list[AuditEventItem], int]:
+    """Audit rows newest first. `action` matches exactly or as a dotted prefix ("allegro")."""
+    offset, limit = page_bounds(page, page_size)
+    conditions: list[Any] = []
+    if action:
+        conditions.append(
+            sa.or_(
+                col(AuditEvent.action) == action,
+                col(AuditEvent.action).like(f"{escape_like(action)}.%", escape="\\"),
+            )
+        )
+    if tenant_id:
+        try:
+            conditions.append(AuditEvent.tenant_id == uuid.UUID(str(tenant_id)))
+        except ValueError as exc:
+            raise InvalidQuery("tenantId must be a UUID") from exc
+    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    query = (
+        select(AuditEvent)
+        .where(*conditions)
+        .order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc())
+    )
+    rows = session.exec(query.offset(offset).limit(limit)).all()
+    return [_audit_item(e) for e in rows], int(total)
+
+
+def _audit_item(e: AuditEvent) -> AuditEventItem:
+    return AuditEventItem(
+        id=e.id or 0,
+        tenantId=str(e.tenant_id) if e.tenant_id else None,
+        userId=str(e.user_id) if e.user_id else None,
+        action=e.action,
+        targetType=e.target_type,
+        targetId=e.target_id,
+        before=e.before,
+        after=e.after,
+        ip=e.ip,
+        createdAt=e.created_at,
+    )
