@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq_scheduler import Scheduler
 
@@ -20,11 +21,19 @@ def get_scheduler(interval: float = SCHEDULER_INTERVAL) -> Scheduler:
 
 
 def register_dispatcher(scheduler: Scheduler) -> Job:
-    """Schedule the dispatcher unless it already is, unchanged: registering twice leaves one."""
+    """Schedule the dispatcher unless it already is, unchanged: registering twice leaves one.
+
+    A schedule entry whose job hash has expired (the scheduler was down longer than the job's
+    result_ttl) is replaced, not fetched: Job.fetch would raise NoSuchJobError.
+    """
     if DISPATCHER_JOB_ID in scheduler:
-        existing = Job.fetch(DISPATCHER_JOB_ID, connection=scheduler.connection)
+        try:
+            existing: Job | None = Job.fetch(DISPATCHER_JOB_ID, connection=scheduler.connection)
+        except NoSuchJobError:
+            existing = None
         if (
-            existing.meta.get("cron_string") == DISPATCH_CRON
+            existing is not None
+            and existing.meta.get("cron_string") == DISPATCH_CRON
             and existing.func_name == DISPATCHER_FUNC
         ):
             return existing

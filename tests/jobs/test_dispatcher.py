@@ -80,6 +80,17 @@ def test_registering_the_dispatcher_twice_leaves_one_scheduled_job():
     assert first.meta["cron_string"] == "* * * * *"
 
 
+def test_a_schedule_entry_whose_job_expired_is_registered_again():
+    # The scheduler was stopped longer than the job's result_ttl: the schedule still names the
+    # id, the job hash is gone. Restarting must not crash (it did: NoSuchJobError).
+    scheduler = get_scheduler()
+    register_dispatcher(scheduler)
+    get_redis().delete(f"rq:job:{DISPATCHER_JOB_ID}")
+    again = register_dispatcher(get_scheduler())
+    assert Job.fetch(DISPATCHER_JOB_ID, connection=get_redis()).meta["cron_string"] == "* * * * *"
+    assert [job.id for job in scheduler.get_jobs()] == [again.id] == [DISPATCHER_JOB_ID]
+
+
 def test_the_scheduled_dispatcher_runs_in_a_worker_and_queues_the_due_syncs(session, control):
     seller = connect_seller(session, control, "scheduled", orders=5)
     _due(session, seller.integration_id)
