@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from invoicehub import ratelimit
 from invoicehub.auth.tokens import InvalidToken, Principal, decode_access_token
-from invoicehub.db import get_engine
+from invoicehub.db import get_engine, get_read_engine
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/v1/auth/login")
 
@@ -20,6 +20,12 @@ async def get_session() -> AsyncIterator[Session]:
     # Async on purpose: creating and closing a Session costs no thread hop this way (a sync
     # generator dependency runs in the threadpool twice per request); routes stay sync.
     with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+async def get_read_session() -> AsyncIterator[Session]:
+    """A session for routes that only read, one statement at a time (autocommit)."""
+    with Session(get_read_engine(), expire_on_commit=False) as session:
         yield session
 
 
@@ -55,5 +61,6 @@ async def require_admin(principal: Annotated[Principal, Depends(get_principal)])
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 AdminDep = Annotated[Principal, Depends(require_admin)]

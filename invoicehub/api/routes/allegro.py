@@ -8,8 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException, Request, status
 from pydantic import BaseModel
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.api.deps import PrincipalDep, ReadSessionDep, SessionDep, client_address
+from invoicehub.auth.tokens import Principal
+from invoicehub.db import get_read_engine
 from invoicehub.integrations.allegro.preferences import AllegroSettings, SettingsError
 from invoicehub.integrations.allegro.service import (
     IntegrationNotFound,
@@ -17,6 +20,7 @@ from invoicehub.integrations.allegro.service import (
     get_settings,
     integration_status,
     list_integrations,
+    status_from_cache,
     update_settings,
 )
 
@@ -68,7 +72,7 @@ def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationLis
 
 @router.get("/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND)
 def read_settings(
-    integration_id: str, principal: PrincipalDep, session: SessionDep
+    integration_id: str, principal: PrincipalDep, session: ReadSessionDep
 ) -> SettingsResponse:
     try:
         return SettingsResponse(settings=get_settings(session, principal, integration_id))
@@ -97,13 +101,20 @@ def write_settings(
 
 
 @router.get("/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND)
-def read_status(
-    integration_id: str, principal: PrincipalDep, session: SessionDep
-) -> IntegrationOut:
+async def read_status(integration_id: str, principal: PrincipalDep) -> IntegrationOut:
+    # Async: a cache hit is one Redis GET, with no thread hop and no database connection.
     try:
-        return IntegrationOut(**cached_status(session, principal, integration_id))
+        cached = status_from_cache(principal, integration_id)
+        if cached is None:
+            cached = await run_in_threadpool(_load_status, principal, integration_id)
     except IntegrationNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    return IntegrationOut(**cached)
+
+
+def _load_status(principal: Principal, integration_id: str) -> dict[str, Any]:
+    with Session(get_read_engine()) as session:
+        return cached_status(session, principal, integration_id)
 
 
 def save_settings(session: Session, save: Callable[[], AllegroSettings]) -> UpdateSettingsResponse:

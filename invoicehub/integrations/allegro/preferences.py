@@ -6,6 +6,7 @@ Types are strict: `"true"` is not a boolean and `"60"` is not a frequency; unkno
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -65,7 +66,7 @@ def _messages(exc: ValidationError) -> dict[str, str]:
 
 
 def with_defaults(
-    stored: dict[str, Any] | None, default_company_id: uuid.UUID | None
+    stored: Mapping[str, Any] | None, default_company_id: uuid.UUID | None
 ) -> AllegroSettings:
     """Stored settings over the defaults; stored keys that no longer validate fall back."""
     merged: dict[str, Any] = {}

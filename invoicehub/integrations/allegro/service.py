@@ -21,7 +21,7 @@ from invoicehub.integrations.allegro.preferences import (
     merge_settings,
     with_defaults,
 )
-from invoicehub.models import AllegroIntegration, IntegrationStatus
+from invoicehub.models import AllegroIntegration, Company, IntegrationStatus
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis
 
@@ -32,6 +32,18 @@ class IntegrationNotFound(LookupError):
     pass
 
 
+def _owned_by(principal: Principal, integration_id: uuid.UUID | str) -> list[Any]:
+    """WHERE clauses for the caller's integration (any tenant for the platform admin)."""
+    try:
+        iid = uuid.UUID(str(integration_id))
+    except ValueError as exc:
+        raise IntegrationNotFound("integration not found") from exc
+    clauses: list[Any] = [AllegroIntegration.id == iid]
+    if not principal.is_admin:
+        clauses.append(AllegroIntegration.tenant_id == principal.tenant_id)
+    return clauses
+
+
 def find_integration(
     session: Session,
     principal: Principal,
@@ -40,13 +52,7 @@ def find_integration(
     for_update: bool = False,
 ) -> AllegroIntegration:
     """The caller's integration (any tenant for the platform admin when `principal.is_admin`)."""
-    try:
-        iid = uuid.UUID(str(integration_id))
-    except ValueError as exc:
-        raise IntegrationNotFound("integration not found") from exc
-    query = select(AllegroIntegration).where(AllegroIntegration.id == iid)
-    if not principal.is_admin:
-        query = query.where(AllegroIntegration.tenant_id == principal.tenant_id)
+    query = select(AllegroIntegration).where(*_owned_by(principal, integration_id))
     if for_update:
         query = query.with_for_update()
     integration = session.exec(query).first()
@@ -74,7 +80,22 @@ def get_settings_with_defaults(
 def get_settings(
     session: Session, principal: Principal, integration_id: uuid.UUID | str
 ) -> AllegroSettings:
-    return get_settings_with_defaults(session, find_integration(session, principal, integration_id))
+    """The stored settings over the defaults, in one query (a hot API read)."""
+    default_company_id = (
+        select(Company.id)
+        .where(Company.tenant_id == AllegroIntegration.tenant_id)
+        .order_by(col(Company.is_default).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(AllegroIntegration.settings, default_company_id).where(
+        *_owned_by(principal, integration_id)
+    )
+    row = session.exec(query).first()
+    if row is None:
+        raise IntegrationNotFound("integration not found")
+    stored, company_id = row
+    return with_defaults(stored, company_id)
 
 
 def update_settings(
@@ -137,20 +158,33 @@ def cached_status(
     session: Session, principal: Principal, integration_id: uuid.UUID | str
 ) -> dict[str, Any]:
     """Status through the 5-minute Redis cache; ownership is still checked against the tenant."""
-    key = f"allegro:status:{integration_id}"
-    raw = cast(bytes | None, get_redis().get(key))
-    if raw is not None:
-        status = json.loads(raw)
-        if principal.is_admin or status["tenantId"] == str(principal.tenant_id):
-            return status
-        raise IntegrationNotFound("integration not found")
-    status = integration_status(find_integration(session, principal, integration_id))
-    get_redis().set(key, json.dumps(status), ex=STATUS_CACHE_TTL_SECONDS)
+    status = status_from_cache(principal, integration_id)
+    if status is None:
+        status = integration_status(find_integration(session, principal, integration_id))
+        key, ttl = _status_key(integration_id), STATUS_CACHE_TTL_SECONDS
+        get_redis().set(key, json.dumps(status), ex=ttl)
     return status
 
 
+def status_from_cache(
+    principal: Principal, integration_id: uuid.UUID | str
+) -> dict[str, Any] | None:
+    """The cached status if there is one (no database); a foreign one raises IntegrationNotFound."""
+    raw = cast(bytes | None, get_redis().get(_status_key(integration_id)))
+    if raw is None:
+        return None
+    status: dict[str, Any] = json.loads(raw)
+    if principal.is_admin or status["tenantId"] == str(principal.tenant_id):
+        return status
+    raise IntegrationNotFound("integration not found")
+
+
+def _status_key(integration_id: uuid.UUID | str) -> str:
+    return f"allegro:status:{integration_id}"
+
+
 def invalidate_status_cache(integration_id: uuid.UUID | str) -> None:
-    get_redis().delete(f"allegro:status:{integration_id}")
+    get_redis().delete(_status_key(integration_id))
 
 
 def deactivate(
