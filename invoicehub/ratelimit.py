@@ -1,11 +1,17 @@
-"""Fixed-window rate limits in Redis (atomic INCR + EXPIRE), shared by every process."""
+"""Fixed-window rate limits in Redis (one atomic script: INCR, EXPIRE, TTL), shared by every
+process."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 
-from invoicehub.redis_conn import get_redis
+from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
+from redis.commands.core import AsyncScript, Script
+
+from invoicehub.redis_conn import get_async_redis, get_redis
 
 
 @dataclass(frozen=True)
@@ -27,19 +33,43 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+# One round trip and one reply instead of MULTI/INCR/EXPIRE/TTL/EXEC; runs atomically in Redis.
+_HIT_LUA = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('TTL', KEYS[1])}
+"""
+
+
+@lru_cache(maxsize=4)
+def _hit_script(client: Redis) -> Script:
+    return client.register_script(_HIT_LUA)
+
+
+@lru_cache(maxsize=4)
+def _async_hit_script(client: AsyncRedis) -> AsyncScript:
+    return client.register_script(_HIT_LUA)
+
+
 def _key(limit: Limit, subject: str) -> str:
     return f"ratelimit:{limit.name}:{subject}"
 
 
 def hit(limit: Limit, subject: str) -> None:
     """Count one hit; raise RateLimited once the window's budget is spent."""
-    redis = get_redis()
-    key = _key(limit, subject)
-    pipe = redis.pipeline()
-    pipe.incr(key)
-    pipe.expire(key, limit.window_seconds, nx=True)
-    pipe.ttl(key)
-    count, _, ttl = pipe.execute()
+    hit_script = _hit_script(get_redis())
+    count, ttl = hit_script(keys=[_key(limit, subject)], args=[limit.window_seconds])
+    _refuse_over_budget(limit, count, ttl)
+
+
+async def hit_async(limit: Limit, subject: str) -> None:
+    """`hit` without blocking the event loop (the API's per-request budget)."""
+    hit_script = _async_hit_script(get_async_redis())
+    count, ttl = await hit_script(keys=[_key(limit, subject)], args=[limit.window_seconds])
+    _refuse_over_budget(limit, count, ttl)
+
+
+def _refuse_over_budget(limit: Limit, count: int, ttl: int) -> None:
     if int(count) > limit.max_hits:
         raise RateLimited(max(int(ttl), 1))
 

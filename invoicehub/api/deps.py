@@ -49,7 +49,7 @@ async def get_principal(
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, str(exc), headers={"WWW-Authenticate": "Bearer"}
         ) from exc
-    ratelimit.hit(ratelimit.API_PER_USER, str(principal.user_id))
+    await ratelimit.hit_async(ratelimit.API_PER_USER, str(principal.user_id))
     request.state.principal = principal
     return principal
 

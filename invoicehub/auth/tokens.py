@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -51,21 +53,38 @@ def issue_access_token(principal: Principal) -> tuple[str, int]:
 def decode_access_token(token: str) -> Principal:
     settings = get_settings()
     try:
-        claims = jwt.decode(
-            token,
-            _secret(),
-            algorithms=[ALGORITHM],
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-            options={"require": list(REQUIRED_CLAIMS)},
-        )
-        return Principal(
-            user_id=uuid.UUID(claims["sub"]),
-            tenant_id=uuid.UUID(claims["tid"]),
-            role=Role(claims["role"]),
+        principal, expires_at = _verify(
+            token, _secret(), settings.jwt_audience, settings.jwt_issuer
         )
     except (jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
         raise InvalidToken("invalid or expired token") from exc
+    if expires_at <= time.time():
+        raise InvalidToken("invalid or expired token")
+    return principal
+
+
+@lru_cache(maxsize=4096)
+def _verify(token: str, secret: str, audience: str, issuer: str) -> tuple[Principal, float]:
+    """Check signature and claims once per token; the caller still checks expiry every time.
+
+    Only tokens that pass are cached (an exception is never cached), and the key includes the
+    secret, audience and issuer, so changing any of them invalidates every cached verdict.
+    Verifying costs about 0.1-0.2 ms, a good share of a cached API read.
+    """
+    claims = jwt.decode(
+        token,
+        secret,
+        algorithms=[ALGORITHM],
+        audience=audience,
+        issuer=issuer,
+        options={"require": list(REQUIRED_CLAIMS)},
+    )
+    principal = Principal(
+        user_id=uuid.UUID(claims["sub"]),
+        tenant_id=uuid.UUID(claims["tid"]),
+        role=Role(claims["role"]),
+    )
+    return principal, float(claims["exp"])
 
 
 def _secret() -> str:

@@ -20,7 +20,7 @@ from invoicehub.integrations.allegro.service import (
     get_settings,
     integration_status,
     list_integrations,
-    status_from_cache,
+    status_from_cache_async,
     update_settings,
 )
 
@@ -104,7 +104,7 @@ def write_settings(
 async def read_status(integration_id: str, principal: PrincipalDep) -> IntegrationOut:
     # Async: a cache hit is one Redis GET, with no thread hop and no database connection.
     try:
-        cached = status_from_cache(principal, integration_id)
+        cached = await status_from_cache_async(principal, integration_id)
         if cached is None:
             cached = await run_in_threadpool(_load_status, principal, integration_id)
     except IntegrationNotFound as exc:

@@ -23,7 +23,7 @@ from invoicehub.integrations.allegro.preferences import (
 )
 from invoicehub.models import AllegroIntegration, Company, IntegrationStatus
 from invoicehub.models.base import utcnow
-from invoicehub.redis_conn import get_redis
+from invoicehub.redis_conn import get_async_redis, get_redis
 
 STATUS_CACHE_TTL_SECONDS = 300
 
@@ -171,6 +171,18 @@ def status_from_cache(
 ) -> dict[str, Any] | None:
     """The cached status if there is one (no database); a foreign one raises IntegrationNotFound."""
     raw = cast(bytes | None, get_redis().get(_status_key(integration_id)))
+    return _visible_status(principal, raw)
+
+
+async def status_from_cache_async(
+    principal: Principal, integration_id: uuid.UUID | str
+) -> dict[str, Any] | None:
+    """`status_from_cache` without blocking the event loop."""
+    raw = cast(bytes | None, await get_async_redis().get(_status_key(integration_id)))
+    return _visible_status(principal, raw)
+
+
+def _visible_status(principal: Principal, raw: bytes | None) -> dict[str, Any] | None:
     if raw is None:
         return None
     status: dict[str, Any] = json.loads(raw)
