@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from invoicehub import ratelimit
 from invoicehub.settings import get_settings
 from tests.factories import make_user
 
@@ -128,3 +130,47 @@ def test_a_valid_token_identifies_its_user(api: TestClient, session: Session):
     response = api.get("/auth/me", headers={"Authorization": f"Bearer {token['accessToken']}"})
     assert response.status_code == 200
     assert response.json()["email"] == user.email and response.json()["role"] == "user"
+
+
+def _login(api: TestClient, session: Session) -> tuple[object, dict[str, str]]:
+    user = make_user(session)
+    token = api.post("/auth/login", json={"email": user.email, "password": PASSWORD}).json()
+    return user, {"Authorization": f"Bearer {token['accessToken']}"}
+
+
+def test_a_token_accepted_before_is_refused_once_it_expires(api: TestClient, session: Session):
+    # Verified tokens are cached per process; expiry must still be checked on every request.
+    user = make_user(session)
+    short = _token(
+        sub=str(user.id), tid=str(user.tenant_id), exp=datetime.now(UTC) + timedelta(seconds=1)
+    )
+    headers = {"Authorization": f"Bearer {short}"}
+    assert api.get("/auth/me", headers=headers).status_code == 200
+    time.sleep(1.2)
+    assert api.get("/auth/me", headers=headers).status_code == 401
+
+
+def test_changing_the_signing_secret_refuses_tokens_verified_before(
+    api: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+):
+    _, headers = _login(api, session)
+    assert api.get("/auth/me", headers=headers).status_code == 200
+    monkeypatch.setenv("INVOICEHUB_JWT_SECRET", "a-rotated-secret-a-rotated-secret-0123456789")
+    get_settings.cache_clear()
+    try:
+        assert api.get("/auth/me", headers=headers).status_code == 401
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
+def test_the_per_user_api_budget_ends_in_429_with_retry_after(api: TestClient, session: Session):
+    user, headers = _login(api, session)
+    assert api.get("/auth/me", headers=headers).status_code == 200  # one hit of the budget
+    for _ in range(ratelimit.API_PER_USER.max_hits - 1):
+        ratelimit.hit(ratelimit.API_PER_USER, str(user.id))  # type: ignore[attr-defined]
+    limited = api.get("/auth/me", headers=headers)
+    assert limited.status_code == 429
+    assert 0 < int(limited.headers["Retry-After"]) <= ratelimit.API_PER_USER.window_seconds
+    _, other_headers = _login(api, session)
+    assert api.get("/auth/me", headers=other_headers).status_code == 200  # budgets are per user
