@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -58,7 +57,7 @@ def decode_access_token(token: str) -> Principal:
         )
     except (jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
         raise InvalidToken("invalid or expired token") from exc
-    if expires_at <= time.time():
+    if expires_at <= datetime.now(UTC).timestamp():  # PyJWT's own clock for `exp`
         raise InvalidToken("invalid or expired token")
     return principal
 
