@@ -16,11 +16,11 @@ from invoicehub.pages.login import login_page
 from invoicehub.pages.products import PRODUCTS_ON_LOAD, products_page
 from invoicehub.pages.settings import SETTINGS_ON_LOAD, settings_page
 from invoicehub.state.auth import AuthState
-from invoicehub.web import mounted_apps, security_headers
+from invoicehub.web import around, security_headers
 
 app = rx.App(
     theme=rx.theme(accent_color="indigo", radius="medium"),
-    api_transformer=[mounted_apps(), security_headers],
+    api_transformer=[around, security_headers],
 )
 app.add_page(
     lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title="Invoice-HUB"

@@ -30,6 +30,21 @@ SECURITY_HEADERS = {
 
 
 def mounted_apps() -> Starlette:
+    """/api/v1 and /admin/rq on their own (the tests' app; the web process uses `around`)."""
+    return Starlette(routes=_routes())
+
+
+def around(reflex_app: ASGIApp) -> ASGIApp:
+    """Reflex's api_transformer: our mounts first, every other path to Reflex.
+
+    A plain callable, not a Starlette instance, on purpose: Reflex wraps a Starlette transformer
+    in a second CORS middleware (its top-level app already has one), which doubled `Vary:
+    Origin` and cost every API request another middleware pass.
+    """
+    return Starlette(routes=[*_routes(), Mount("", app=reflex_app)])
+
+
+def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = [
         Mount(API_PREFIX, app=create_api()),
         Route("/admin/rq", lambda _: RedirectResponse("/admin/rq/", status_code=308)),
@@ -40,7 +55,7 @@ def mounted_apps() -> Starlette:
         pass
     else:
         routes.append(Mount("/admin/rq", app=create_rq_dashboard()))
-    return Starlette(routes=routes)
+    return routes
 
 
 def security_headers(app: ASGIApp) -> ASGIApp:
