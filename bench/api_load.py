@@ -13,6 +13,10 @@ The per-user API limit (ratelimit.API_PER_USER, 1200 a minute) stays on: one use
 at the start of each run) that no user exceeds its budget; `--users 1` shows the limit at work
 (429s are counted, never retried). The last line is `rps=<x> p50_ms=<y> p99_ms=<z>` over the
 successful requests.
+
+`--concurrency` (default 8) is the number of requests in flight. On the 2-core machine 8 already
+saturate the two web workers; more in flight raise latency by queueing (p50 is about
+concurrency / rps), not throughput. Sweep it to see the curve: `--concurrency 16`, `32`.
 """
 
 from __future__ import annotations
