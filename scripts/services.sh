@@ -16,6 +16,11 @@ start() {
     as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
   if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; then
+      echo "!! port $PG_PORT is taken by another server (another checkout's PostgreSQL?)." >&2
+      echo "   Stop it, or choose other ports (INVOICEHUB_TEST_PG_PORT / INVOICEHUB_TEST_REDIS_PORT for tests)." >&2
+      exit 1
+    fi
     as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
       -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_EXTRA_OPTS:-}" start >/dev/null
   fi
