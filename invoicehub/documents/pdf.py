@@ -30,6 +30,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from invoicehub.documents import formatting as fmt
 from invoicehub.documents.words import amount_in_words
 from invoicehub.domain.invoice_queries import totals_of
+from invoicehub.domain.taxes import EXEMPT
 from invoicehub.domain.templates import COMPACT_CODE, STANDARD_CODE
 from invoicehub.models import Invoice, InvoiceLine, InvoiceStatus
 from invoicehub.settings import PROJECT_ROOT
@@ -131,6 +132,7 @@ class _Story:
             self.line_table(),
             gap,
             self.summary_table(),
+            *self.exemption(),
             gap,
             *self.payment(),
         ]
@@ -229,6 +231,15 @@ class _Story:
         table = Table(rows, colWidths=widths, hAlign="RIGHT")
         table.setStyle(self.grid(numeric_from=1))
         return table
+
+    def exemption(self) -> list[Flowable]:
+        """The legal basis of a VAT exemption, required when a line is "zw" (art. 106e ust. 1
+        pkt 19); the seller's, as it was when the invoice was issued."""
+        basis = str(self.invoice.seller.get("vatExemptionBasis") or "")
+        if not basis or not any(line.vat_rate == EXEMPT for line in self.lines):
+            return []
+        gap = Spacer(1, self.layout.font_size * 0.8)
+        return [gap, Paragraph(f"Podstawa zwolnienia z VAT: {_esc(basis)}", self.text)]
 
     def payment(self) -> list[Flowable]:
         invoice = self.invoice

@@ -29,6 +29,7 @@ class CompanyInput(BaseModel):
     country_code: str = Field(default="PL", min_length=2, max_length=2)
     bank_account: str = Field(default="", max_length=40)
     invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
+    vat_exemption_basis: str = Field(default="", max_length=300)
 
     @field_validator("nip")
     @classmethod

@@ -27,7 +27,7 @@ _CONTEXT = sa.text(
     """
     SELECT company.id, company.name, company.nip, company.street, company.city,
            company.postal_code, company.country_code, company.bank_account,
-           company.invoice_series, company.payment_days,
+           company.vat_exemption_basis, company.invoice_series, company.payment_days,
            (SELECT template.id FROM invoice_templates AS template
              WHERE (template.tenant_id IS NULL OR template.tenant_id = company.tenant_id)
                AND (template.id = CAST(:template_id AS uuid)
@@ -180,6 +180,7 @@ def load_issue_context(
         "postalCode": row.postal_code,
         "countryCode": row.country_code,
         "bankAccount": row.bank_account,
+        "vatExemptionBasis": row.vat_exemption_basis,
     }
     return IssueContext(
         company_id=row.id,

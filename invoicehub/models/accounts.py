@@ -69,6 +69,8 @@ class Company(SQLModel, table=True):
     country_code: str = Field(default="PL", max_length=2)
     bank_account: str = Field(default="", max_length=34)
     invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
+    # Printed on invoices with "zw" lines (art. 106e ust. 1 pkt 19 ustawy o VAT).
+    vat_exemption_basis: str = Field(default="", max_length=300)
     payment_days: int = Field(default=14)
     is_default: bool = Field(default=False)
     created_at: datetime = timestamp_field()

@@ -162,6 +162,7 @@ def test_detail_has_seller_buyer_lines_totals_and_source(client: TestClient, sel
         "postalCode": "80-001",
         "countryCode": "PL",
         "bankAccount": "61109010140000071219812874",
+        "vatExemptionBasis": "",
     }
     assert body["buyer"] == {
         "name": "Zażółć Gęślą Jaźń Sp. z o.o.",

@@ -34,6 +34,7 @@ def test_user_edits_company_and_an_invalid_nip_is_refused(page: Page, session: S
     page.get_by_role("tab", name="Company").click()
     page.locator("#company-city").fill("Kraków")
     page.locator("#company-postal_code").fill("30-001")
+    page.locator("#company-vat_exemption_basis").fill("art. 113 ust. 1 ustawy o VAT")
     page.get_by_role("button", name="Save company").click()
     expect(page.get_by_text("Company saved.")).to_be_visible()
 
@@ -45,6 +46,7 @@ def test_user_edits_company_and_an_invalid_nip_is_refused(page: Page, session: S
     session.expire_all()
     company = session.exec(select(Company).where(Company.tenant_id == user.tenant_id)).one()
     assert company.nip == stored_nip and company.city == "Kraków"
+    assert company.vat_exemption_basis == "art. 113 ust. 1 ustawy o VAT"
 
     page.reload()
     page.get_by_role("tab", name="Company").click()

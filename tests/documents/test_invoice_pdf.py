@@ -123,6 +123,32 @@ def test_many_lines_flow_onto_more_pages_with_totals_at_the_end(session: Session
     assert "Do zapłaty: 80,00 PLN" in reader.pages[-1].extract_text()
 
 
+EXEMPTION = "art. 43 ust. 1 pkt 29 lit. c ustawy o VAT"
+
+
+def test_an_exempt_line_prints_the_sellers_exemption_basis_as_it_was_at_issue(session: Session):
+    company = make_company(session)
+    company.vat_exemption_basis = EXEMPTION
+    session.add(company)
+    lines = [line("Kurs online", "1", "100.00", "zw"), line("Kubek", "1", "49.99", "23")]
+    invoice = issue_invoice(session, company, lines=lines)
+    company.vat_exemption_basis = "changed after the invoice was issued"
+    session.add(company)
+    session.commit()
+    text = _text(render_invoice_pdf(invoice, get_invoice_lines(session, invoice.id), "standard"))
+    assert f"Podstawa zwolnienia z VAT: {EXEMPTION}" in " ".join(text.split())
+    assert "changed after" not in text
+
+
+def test_no_exemption_basis_without_an_exempt_line(session: Session):
+    company = make_company(session)
+    company.vat_exemption_basis = EXEMPTION
+    session.add(company)
+    invoice = issue_invoice(session, company, lines=[line("Kubek", "1", "49.99", "23")])
+    text = _text(render_invoice_pdf(invoice, get_invoice_lines(session, invoice.id), "compact"))
+    assert "Podstawa zwolnienia" not in text
+
+
 @pytest.mark.parametrize(
     ("amount", "words"),
     [

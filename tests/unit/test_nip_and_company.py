@@ -39,3 +39,10 @@ def test_company_refuses_a_bank_account_with_wrong_check_digits():
 def test_a_monthly_series_without_the_year_is_refused():
     with pytest.raises(ValidationError, match=r"\{YYYY\}"):
         CompanyInput(name="X", invoice_series="FV/{MM}/{N}")
+
+
+def test_the_vat_exemption_basis_is_trimmed_and_limited_to_300_characters():
+    basis = CompanyInput(name="X", vat_exemption_basis="  art. 113 ust. 1 ustawy o VAT ")
+    assert basis.vat_exemption_basis == "art. 113 ust. 1 ustawy o VAT"
+    with pytest.raises(ValidationError, match="300"):
+        CompanyInput(name="X", vat_exemption_basis="x" * 301)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from invoicehub.api.deps import PrincipalDep, SessionDep
@@ -80,6 +80,9 @@ class InvoiceParty(BaseModel):
 
 class InvoiceSeller(InvoiceParty):
     bankAccount: str
+    vatExemptionBasis: str = Field(
+        default="", description='Printed when a line is "zw" (empty on older invoices)'
+    )
 
 
 class InvoiceLineOut(BaseModel):
@@ -262,7 +265,9 @@ def _detail(invoice: Invoice, lines: list[InvoiceLine]) -> InvoiceDetail:
         templateId=invoice.template_id,
         customerId=invoice.customer_id,
         seller=InvoiceSeller(
-            **_party(invoice.seller), bankAccount=str(invoice.seller.get("bankAccount") or "")
+            **_party(invoice.seller),
+            bankAccount=str(invoice.seller.get("bankAccount") or ""),
+            vatExemptionBasis=str(invoice.seller.get("vatExemptionBasis") or ""),
         ),
         buyer=InvoiceParty(**_party(invoice.buyer)),
         lines=[_line_out(line) for line in lines],
