@@ -44,6 +44,11 @@ def reset_engine() -> None:
     get_read_engine.cache_clear()
 
 
+def read_session() -> Session:
+    """A session on the autocommit engine, for reads of one statement at a time."""
+    return Session(get_read_engine(), expire_on_commit=False)
+
+
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """A unit of work: commit on success, roll back on error."""

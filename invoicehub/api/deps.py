@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from invoicehub import ratelimit
 from invoicehub.auth.tokens import InvalidToken, Principal, decode_access_token
-from invoicehub.db import get_engine, get_read_engine
+from invoicehub.db import get_engine, read_session
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/v1/auth/login")
 
@@ -25,7 +25,7 @@ async def get_session() -> AsyncIterator[Session]:
 
 async def get_read_session() -> AsyncIterator[Session]:
     """A session for routes that only read, one statement at a time (autocommit)."""
-    with Session(get_read_engine(), expire_on_commit=False) as session:
+    with read_session() as session:
         yield session
 
 

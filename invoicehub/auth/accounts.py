@@ -6,9 +6,10 @@ import hashlib
 import secrets
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from invoicehub import ratelimit
 from invoicehub.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
@@ -144,9 +145,22 @@ def change_password(session: Session, user_id: uuid.UUID, current: str, new: str
 
 
 def default_company(session: Session, tenant_id: uuid.UUID) -> Company | None:
-    return session.exec(
-        select(Company).where(Company.tenant_id == tenant_id).order_by(Company.is_default.desc())  # type: ignore[attr-defined]
-    ).first()
+    return session.exec(select(Company).where(Company.id == default_company_id(tenant_id))).first()
+
+
+def default_company_id(tenant_id: Any) -> Any:
+    """The tenant's seller when none is chosen: its default company, else any of its companies.
+
+    A scalar subquery, so that one query can carry it; `tenant_id` is a value or a column of
+    the outer query.
+    """
+    return (
+        select(Company.id)
+        .where(Company.tenant_id == tenant_id)
+        .order_by(col(Company.is_default).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def _token_hash(token: str) -> str:

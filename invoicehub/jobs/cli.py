@@ -10,11 +10,11 @@ from invoicehub.activity import record_audit
 from invoicehub.db import session_scope
 from invoicehub.integrations.allegro.runs import (
     is_terminal,
-    lock_integration,
     not_syncable_reason,
     queue_run,
     run_view,
 )
+from invoicehub.integrations.allegro.service import lock_integration
 from invoicehub.models import AllegroIntegration, IntegrationStatus, SyncRun
 
 POLL_SECONDS = 0.5

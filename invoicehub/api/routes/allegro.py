@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from invoicehub.api.deps import PrincipalDep, ReadSessionDep, SessionDep, client_address
 from invoicehub.auth.tokens import Principal
-from invoicehub.db import get_read_engine
+from invoicehub.db import read_session
 from invoicehub.integrations.allegro.preferences import AllegroSettings, SettingsError
 from invoicehub.integrations.allegro.service import (
     IntegrationNotFound,
@@ -113,7 +113,7 @@ async def read_status(integration_id: str, principal: PrincipalDep) -> Integrati
 
 
 def _load_status(principal: Principal, integration_id: str) -> dict[str, Any]:
-    with Session(get_read_engine()) as session:
+    with read_session() as session:
         return cached_status(session, principal, integration_id)
 
 

@@ -23,6 +23,7 @@ from invoicehub.integrations.allegro.refresh import mark_needs_reauth
 from invoicehub.integrations.allegro.service import (
     get_settings_with_defaults,
     invalidate_status_cache,
+    lock_integration,
 )
 from invoicehub.models import AllegroIntegration, Audience, IntegrationStatus, SyncRun, SyncStatus
 from invoicehub.models.base import utcnow
@@ -80,7 +81,7 @@ def record_retrying(run_id: uuid.UUID, error: str) -> None:
 def record_success(run_id: uuid.UUID) -> None:
     with session_scope() as session:
         run = _finish(session, run_id, SyncStatus.SUCCEEDED, None)
-        integration = _locked_integration(session, run.integration_id)
+        integration = lock_integration(session, run.integration_id)
         now = utcnow()
         integration.sync_error_count = 0
         integration.last_sync_error = None
@@ -95,7 +96,7 @@ def record_failure(run_id: uuid.UUID, error: str, *, counts: bool = True) -> Non
     """End the run failed; when `counts`, one more consecutive failure of the integration."""
     with session_scope() as session:
         run = _finish(session, run_id, SyncStatus.FAILED, error)
-        integration = _locked_integration(session, run.integration_id)
+        integration = lock_integration(session, run.integration_id)
         if counts and integration.status == IntegrationStatus.ACTIVE.value:
             _count_failure(session, integration, error[:MAX_ERROR_LENGTH])
     invalidate_status_cache(run.integration_id)
@@ -105,7 +106,7 @@ def record_needs_reauth(run_id: uuid.UUID, reason: str) -> None:
     """Allegro refused the tokens: the seller must connect again; no retry can help."""
     with session_scope() as session:
         run = _finish(session, run_id, SyncStatus.FAILED, f"re-authorisation needed: {reason}")
-        integration = _locked_integration(session, run.integration_id)
+        integration = lock_integration(session, run.integration_id)
         mark_needs_reauth(session, integration, reason[:MAX_ERROR_LENGTH])
     invalidate_status_cache(run.integration_id)
 
@@ -117,16 +118,6 @@ def _finish(session: Session, run_id: uuid.UUID, status: SyncStatus, error: str 
     run.error = error[:MAX_ERROR_LENGTH] if error else None
     session.add(run)
     return run
-
-
-def _locked_integration(session: Session, integration_id: uuid.UUID) -> AllegroIntegration:
-    query = (
-        select(AllegroIntegration)
-        .where(AllegroIntegration.id == integration_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
-    return session.exec(query).one()
 
 
 def _count_failure(session: Session, integration: AllegroIntegration, error: str) -> None:

@@ -22,7 +22,11 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.domain.rows import page_bounds
 from invoicehub.integrations.allegro import ledger
 from invoicehub.integrations.allegro.outcomes import ACTIVE_STATUSES
-from invoicehub.integrations.allegro.service import find_integration, invalidate_status_cache
+from invoicehub.integrations.allegro.service import (
+    find_integration,
+    invalidate_status_cache,
+    lock_integration,
+)
 from invoicehub.jobs.enqueue import enqueue_after_commit
 from invoicehub.jobs.queues import sync_job_id
 from invoicehub.models import (
@@ -91,17 +95,6 @@ def not_syncable_reason(integration: AllegroIntegration) -> str:
     if integration.status == IntegrationStatus.ACTIVE.value:
         return "the integration is switched off"
     return f"the integration is {integration.status}"
-
-
-def lock_integration(session: Session, integration_id: uuid.UUID) -> AllegroIntegration:
-    """The row, locked FOR NO KEY UPDATE (inserts of runs and orders referencing it still pass)."""
-    query = (
-        select(AllegroIntegration)
-        .where(AllegroIntegration.id == integration_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
-    return session.exec(query).one()
 
 
 def queue_run(

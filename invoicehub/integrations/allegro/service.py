@@ -14,14 +14,14 @@ from typing import Any, cast
 from sqlmodel import Session, col, select
 
 from invoicehub.activity import record_audit
-from invoicehub.auth.accounts import default_company
+from invoicehub.auth.accounts import default_company, default_company_id
 from invoicehub.auth.tokens import Principal
 from invoicehub.integrations.allegro.preferences import (
     AllegroSettings,
     merge_settings,
     with_defaults,
 )
-from invoicehub.models import AllegroIntegration, Company, IntegrationStatus
+from invoicehub.models import AllegroIntegration, IntegrationStatus
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_async_redis, get_redis
 
@@ -61,6 +61,17 @@ def find_integration(
     return integration
 
 
+def lock_integration(session: Session, integration_id: uuid.UUID) -> AllegroIntegration:
+    """The row, locked FOR NO KEY UPDATE (inserts of runs and orders referencing it still pass)."""
+    query = (
+        select(AllegroIntegration)
+        .where(AllegroIntegration.id == integration_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(query).one()
+
+
 def list_integrations(session: Session, principal: Principal) -> list[AllegroIntegration]:
     query = (
         select(AllegroIntegration)
@@ -81,16 +92,9 @@ def get_settings(
     session: Session, principal: Principal, integration_id: uuid.UUID | str
 ) -> AllegroSettings:
     """The stored settings over the defaults, in one query (a hot API read)."""
-    default_company_id = (
-        select(Company.id)
-        .where(Company.tenant_id == AllegroIntegration.tenant_id)
-        .order_by(col(Company.is_default).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    query = select(AllegroIntegration.settings, default_company_id).where(
-        *_owned_by(principal, integration_id)
-    )
+    query = select(
+        AllegroIntegration.settings, default_company_id(AllegroIntegration.tenant_id)
+    ).where(*_owned_by(principal, integration_id))
     row = session.exec(query).first()
     if row is None:
         raise IntegrationNotFound("integration not found")
