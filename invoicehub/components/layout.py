@@ -92,6 +92,15 @@ def page_shell(*children: rx.Component, title: str) -> rx.Component:
     )
 
 
+def page_loading() -> rx.Var[bool]:
+    """True until the page's on_load handlers have run.
+
+    They run as a follow-up to hydration, so a form sent earlier would be answered and then
+    overwritten by them (a sign-in error cleared, a form reloaded): submit buttons wait for it.
+    """
+    return ~rx.State.is_hydrated
+
+
 def notice(message: rx.Var, color: str) -> rx.Component:
     return rx.cond(
         message != "",

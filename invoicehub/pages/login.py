@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components.layout import notice
+from invoicehub.components.layout import notice, page_loading
 from invoicehub.state.auth import AuthState
 
 
@@ -21,7 +21,13 @@ def login_page() -> rx.Component:
                     ),
                     rx.el.label("Password", html_for="password", class_name="rt-Text rt-r-size-2"),
                     rx.input(id="password", name="password", type="password", required=True),
-                    rx.button("Sign in", type="submit", id="sign-in", width="100%"),
+                    rx.button(
+                        "Sign in",
+                        type="submit",
+                        id="sign-in",
+                        width="100%",
+                        disabled=page_loading(),
+                    ),
                     direction="column",
                     spacing="3",
                 ),

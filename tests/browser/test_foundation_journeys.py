@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 from sqlmodel import Session, select
 
 from invoicehub.models import Company
@@ -24,6 +24,49 @@ def test_wrong_password_shows_one_generic_message(page: Page, session: Session):
     page.get_by_label("E-mail").fill(user.email)
     page.get_by_label("Password").fill("wrong-password")
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Invalid e-mail or password.")).to_be_visible()
+
+
+class HeldEventSocket:
+    """Relays the page's Reflex event socket, holding the backend's answers until released."""
+
+    def __init__(self) -> None:
+        self.route: WebSocketRoute | None = None
+        self.held: list[str | bytes] = []
+        self.holding = True
+
+    def attach(self, ws: WebSocketRoute) -> None:
+        self.route = ws
+        ws.connect_to_server().on_message(self.from_server)
+
+    def from_server(self, message: str | bytes) -> None:
+        if self.holding or self.held:
+            self.held.append(message)
+        elif self.route is not None:
+            self.route.send(message)
+
+    def release(self) -> None:
+        assert self.route is not None and self.held, "the page never opened its event socket"
+        self.holding = False
+        while self.held:
+            self.route.send(self.held.pop(0))
+
+
+def test_sign_in_waits_until_the_page_has_loaded(page: Page, session: Session):
+    """A sign-in sent before the page's on_load ran would have its error cleared by it."""
+    user = make_user(session)
+    socket = HeldEventSocket()
+    page.route_web_socket("**/_event/**", socket.attach)
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(user.email)
+    page.get_by_label("Password").fill("wrong-password")
+    page.wait_for_timeout(1000)  # the backend has answered by now: its answers are held
+    sign_in = page.get_by_role("button", name="Sign in")
+    expect(sign_in).to_be_disabled()
+
+    socket.release()
+    expect(sign_in).to_be_enabled()
+    sign_in.click()
     expect(page.get_by_text("Invalid e-mail or password.")).to_be_visible()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components.layout import field, notice
+from invoicehub.components.layout import field, notice, page_loading
 from invoicehub.pages.settings.state import SettingsState
 
 COMPANY_LABELS = (
@@ -41,7 +41,9 @@ def profile_tab() -> rx.Component:
                             default_value=SettingsState.profile_email,
                         ),
                     ),
-                    rx.button("Save profile", type="submit", id="save-profile"),
+                    rx.button(
+                        "Save profile", type="submit", id="save-profile", disabled=page_loading()
+                    ),
                     direction="column",
                     spacing="3",
                 ),
@@ -67,7 +69,12 @@ def profile_tab() -> rx.Component:
                         "Repeat new password",
                         rx.input(id="confirm_password", name="confirm_password", type="password"),
                     ),
-                    rx.button("Change password", type="submit", id="change-password"),
+                    rx.button(
+                        "Change password",
+                        type="submit",
+                        id="change-password",
+                        disabled=page_loading(),
+                    ),
                     direction="column",
                     spacing="3",
                 ),
@@ -116,7 +123,7 @@ def company_tab() -> rx.Component:
                 id="save-company",
                 on_click=SettingsState.save_company,
                 loading=SettingsState.company_saving,
-                disabled=SettingsState.company_saving,
+                disabled=SettingsState.company_saving | page_loading(),
             ),
             direction="column",
             spacing="3",

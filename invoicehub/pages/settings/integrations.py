@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from invoicehub.components.allegro_settings_form import allegro_settings_form
-from invoicehub.components.layout import notice
+from invoicehub.components.layout import notice, page_loading
 from invoicehub.components.status_chip import status_chip
 from invoicehub.components.tables import empty_state, loading_state
 from invoicehub.pages.settings.integrations_state import IntegrationsState
@@ -152,7 +152,7 @@ def settings_card() -> rx.Component:
                     id="save-settings",
                     on_click=State.save_settings,
                     loading=State.saving,
-                    disabled=State.saving,
+                    disabled=State.saving | page_loading(),
                 ),
                 justify="end",
             ),
