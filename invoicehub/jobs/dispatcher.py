@@ -27,6 +27,7 @@ from invoicehub.jobs.enqueue import RunRef, enqueue_after_commit, enqueue_sync_r
 from invoicehub.jobs.locks import held_lock_keys, lock_key
 from invoicehub.jobs.queues import sync_job_id
 from invoicehub.models import SyncRun
+from invoicehub.models.allegro import SCHEDULED_TRIGGER
 from invoicehub.redis_conn import get_redis
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ _INSERT_RUNS = sa.text(
     INSERT INTO sync_runs (id, tenant_id, integration_id, trigger, status, attempts, job_id,
                            queued_at, orders_fetched, invoices_created, customers_created,
                            products_created, skipped, needs_review)
-    SELECT x.run_id, x.tenant_id, x.integration_id, 'scheduled', 'queued', 0,
+    SELECT x.run_id, x.tenant_id, x.integration_id, :trigger, 'queued', 0,
            'sync_' || x.integration_id || '_' || x.run_id, now(), 0, 0, 0, 0, 0, 0
       FROM unnest(CAST(:run_ids AS uuid[]), CAST(:tenant_ids AS uuid[]),
                   CAST(:integration_ids AS uuid[])) AS x(run_id, tenant_id, integration_id)
@@ -109,6 +110,7 @@ def queue_due_batch(limit: int) -> tuple[int, int]:
                 "run_ids": run_ids,
                 "tenant_ids": [row.tenant_id for row in due],
                 "integration_ids": [row.id for row in due],
+                "trigger": SCHEDULED_TRIGGER,
             },
         ).all()
         enqueue_after_commit(session, [(row.id, row.integration_id) for row in rows])

@@ -25,6 +25,7 @@ from invoicehub.integrations.allegro.refresh import ReauthRequired
 from invoicehub.integrations.allegro.sync import IntegrationInactive, sync_integration
 from invoicehub.jobs.locks import integration_lock
 from invoicehub.jobs.queues import MAX_RETRIES, RETRY_INTERVALS
+from invoicehub.models.allegro import SCHEDULED_TRIGGER
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +48,18 @@ def run_sync(run_id: str) -> Retry | dict[str, Any]:
     with integration_lock(integration_id) as held:
         if not held:  # the same run, delivered twice, is executing elsewhere
             return {"status": "ignored", "reason": "another worker is syncing this integration"}
-        if outcomes.claim_run(rid) is None:
+        claimed = outcomes.claim_run(rid)
+        if claimed is None:
             return {"status": "ignored", "reason": "the run is finished"}
-        return _attempt(rid, integration_id)
+        # A sync a person asked for also retries the orders set aside for review.
+        return _attempt(rid, integration_id, retry_held=claimed.trigger != SCHEDULED_TRIGGER)
 
 
-def _attempt(run_id: uuid.UUID, integration_id: uuid.UUID) -> Retry | dict[str, Any]:
+def _attempt(
+    run_id: uuid.UUID, integration_id: uuid.UUID, *, retry_held: bool = False
+) -> Retry | dict[str, Any]:
     try:
-        counts = sync_integration(integration_id, run_id)
+        counts = sync_integration(integration_id, run_id, retry_held=retry_held)
     except (ReauthRequired, AuthError) as exc:
         outcomes.record_needs_reauth(run_id, describe(exc))
         return {"status": "needs_reauth"}

@@ -104,6 +104,9 @@ class AllegroOrder(SQLModel, table=True):
     updated_at: datetime = timestamp_field()
 
 
+SCHEDULED_TRIGGER = "scheduled"  # the dispatcher's runs; every other trigger is a person asking
+
+
 class SyncRun(SQLModel, table=True):
     __tablename__ = "sync_runs"
     __table_args__ = (sa.Index("ix_sync_runs_integration_queued", "integration_id", "queued_at"),)
@@ -111,7 +114,7 @@ class SyncRun(SQLModel, table=True):
     id: uuid.UUID = id_field()
     tenant_id: uuid.UUID = tenant_field()
     integration_id: uuid.UUID = Field(foreign_key="allegro_integrations.id", ondelete="CASCADE")
-    trigger: str = Field(default="scheduled", max_length=16)
+    trigger: str = Field(default=SCHEDULED_TRIGGER, max_length=16)
     status: str = Field(default=SyncStatus.QUEUED.value, max_length=16)
     attempts: int = Field(default=0)
     job_id: str | None = Field(default=None, max_length=100)

@@ -14,7 +14,14 @@ from sqlmodel import Session, select
 from invoicehub.db import get_engine
 from invoicehub.integrations.allegro.runs import request_sync
 from invoicehub.integrations.allegro.sync import sync_integration
-from invoicehub.models import AllegroIntegration, AllegroOrder, Customer, Invoice, Product
+from invoicehub.models import (
+    AllegroIntegration,
+    AllegroOrder,
+    Company,
+    Customer,
+    Invoice,
+    Product,
+)
 from invoicehub.redis_conn import get_redis
 from tests.sync.helpers import (
     connect_seller,
@@ -198,6 +205,32 @@ def test_malformed_order_lands_in_review_and_the_sync_goes_on(session, control):
     assert "300 characters" in reasons[too_long["id"]]
     ready = [f for f in seller_forms(session, seller.integration_id) if f["status"] == READY]
     assert len(invoiced_orders(seller.integration_id)) == len(ready) - 2
+
+
+def test_a_requested_sync_decides_the_orders_set_aside_again(session, control):
+    """Orders held for a cause the seller fixes (no company yet): the schedule leaves them held,
+    a sync the seller asks for fetches and invoices them."""
+    seller = connect_seller(session, control, "held", orders=30, seed=5)
+    company = session.exec(select(Company).where(Company.tenant_id == seller.user.tenant_id)).one()
+    details = company.model_dump(exclude={"id"})
+    session.delete(company)
+    session.commit()
+    sync_integration(seller.integration_id)
+    ready = {f["id"] for f in seller_forms(session, seller.integration_id) if f["status"] == READY}
+    states = ledger_states(seller.integration_id)
+    assert ready and {states[i] for i in ready} == {"needs_review"}
+
+    session.add(Company(**details))
+    session.commit()
+    assert sync_integration(seller.integration_id).invoices_created == 0  # as the schedule runs
+    assert {ledger_states(seller.integration_id)[i] for i in ready} == {"needs_review"}
+
+    run = request_sync(session, seller.principal, seller.integration_id)
+    drain()
+    run = run_of(session, run.id)
+    assert run.trigger == "manual" and run.status == "succeeded"
+    assert run.invoices_created == len(ready) and run.needs_review == 0
+    assert set(invoiced_orders(seller.integration_id)) == ready
 
 
 def test_settings_without_customers_products_or_shipping_still_invoice(session, control):

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.integrations.allegro.mapping import OrderKey
-from invoicehub.models import AllegroOrder
+from invoicehub.models import AllegroOrder, OrderState
 
 _orders: sa.Table = AllegroOrder.__table__  # type: ignore[attr-defined]
 
@@ -126,6 +126,20 @@ def update_states(session: Session, updates: Sequence[LedgerUpdate]) -> None:
     ]
     payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
     session.connection().execute(_UPDATE_STATES, {"updates": payload})
+
+
+def held_form_ids(session: Session, integration_id: uuid.UUID, limit: int) -> list[str]:
+    """The orders set aside for review, the longest waiting first."""
+    rows = session.connection().execute(
+        sa.select(_orders.c.checkout_form_id)
+        .where(
+            _orders.c.integration_id == integration_id,
+            _orders.c.state == OrderState.NEEDS_REVIEW.value,
+        )
+        .order_by(_orders.c.updated_at, _orders.c.id)
+        .limit(limit)
+    )
+    return list(rows.scalars())
 
 
 @dataclass(frozen=True)

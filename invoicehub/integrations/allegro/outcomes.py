@@ -39,6 +39,7 @@ class ClaimedRun:
     run_id: uuid.UUID
     integration_id: uuid.UUID
     attempts: int
+    trigger: str
 
 
 def active_run_integration(run_id: uuid.UUID) -> uuid.UUID | None:
@@ -62,11 +63,13 @@ def claim_run(run_id: uuid.UUID) -> ClaimedRun | None:
             attempts=_runs.c.attempts + 1,
             started_at=sa.func.coalesce(_runs.c.started_at, sa.func.now()),
         )
-        .returning(_runs.c.integration_id, _runs.c.attempts)
+        .returning(_runs.c.integration_id, _runs.c.attempts, _runs.c.trigger)
     )
     with session_scope() as session:
         row = session.connection().execute(stmt).one_or_none()
-    return None if row is None else ClaimedRun(run_id, row.integration_id, row.attempts)
+    if row is None:
+        return None
+    return ClaimedRun(run_id, row.integration_id, row.attempts, row.trigger)
 
 
 def record_retrying(run_id: uuid.UUID, error: str) -> None:

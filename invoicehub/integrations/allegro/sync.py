@@ -10,6 +10,10 @@ as the last statement of the page it covers, so it can never run ahead of commit
 crash replays at most one page (which the ledger turns into no-ops). Memory stays flat: one page
 of forms is held at a time. Redis keys (24 h) remember the revision each order was last decided at
 so replayed events skip the HTTP fetch; they are only a fast path, the ledger decides.
+
+Orders set aside for review come back only with a new Allegro revision, except when a person asks
+for the sync (`retry_held`): the cause may be theirs to fix (no company, a VAT rate), so such a
+run fetches up to RETRY_HELD_LIMIT of them again and decides them anew.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.db import get_engine
-from invoicehub.integrations.allegro import seen
+from invoicehub.integrations.allegro import ledger, seen
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import AuthError, NotFound, TransientError
 from invoicehub.integrations.allegro.mapping import POLAND
@@ -54,6 +58,7 @@ EVENTS_PAGE = 1000  # Allegro's largest event page
 FETCH_CONCURRENCY = 8  # parallel GET /order/checkout-forms/{id} of one page
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 GC_THRESHOLDS = (50_000, 50, 100)
+RETRY_HELD_LIMIT = 1000  # held orders one requested sync fetches again
 START_OF_JOURNAL = "0"  # `from=0`: every retained event (a seller without any event yet)
 
 _integrations: sa.Table = AllegroIntegration.__table__  # type: ignore[attr-defined]
@@ -65,16 +70,26 @@ class IntegrationInactive(Exception):
     """The integration is disabled, disconnected or waiting for re-authorisation."""
 
 
-def sync_integration(integration_id: uuid.UUID, run_id: uuid.UUID | None = None) -> SyncCounts:
-    """Run one sync to the end of the journal; counts are also added to the run row per page."""
+def sync_integration(
+    integration_id: uuid.UUID, run_id: uuid.UUID | None = None, *, retry_held: bool = False
+) -> SyncCounts:
+    """Run one sync to the end of the journal; counts are also added to the run row per page.
+
+    `retry_held` then decides the orders still set aside for review again.
+    """
     with Session(get_engine(), expire_on_commit=False) as session:
         ctx, cursor, since = _load_context(session, integration_id)  # refuses inactive ones
     access_token = refresh_token_if_needed(integration_id)
     try:
         with open_client(access_token) as client, _fewer_gc_pauses():
+            # Held orders first: the journal pass then finds them decided at their revision
+            # and skips them, so a run counts each order once.
+            counts = _retry_held(client, ctx, run_id) if retry_held else SyncCounts()
             if cursor is None or since is not None:
-                return _first_sync(client, ctx, run_id, since)
-            return _incremental_sync(client, ctx, run_id, cursor)
+                counts.add(_first_sync(client, ctx, run_id, since))
+            else:
+                counts.add(_incremental_sync(client, ctx, run_id, cursor))
+            return counts
     except AuthError:
         # Another process may have refreshed (which kills the old access token): retry with
         # the stored pair. A token still current and refused means re-authorisation.
@@ -166,6 +181,23 @@ def _incremental_sync(
                 page_counts.orders_fetched += known
                 page_counts.skipped += known + len(wanted) - len(forms)
                 counts.add(page_counts)
+    return counts
+
+
+def _retry_held(
+    client: AllegroApiClient, ctx: ImportContext, run_id: uuid.UUID | None
+) -> SyncCounts:
+    """Fetch the orders set aside for review again and decide them anew, a page at a time.
+
+    An order Allegro no longer has stays held (its reason still says why).
+    """
+    with Session(get_engine()) as session:
+        held = ledger.held_form_ids(session, ctx.integration_id, RETRY_HELD_LIMIT)
+    counts = SyncCounts()
+    with ThreadPoolExecutor(FETCH_CONCURRENCY, thread_name_prefix="allegro-fetch") as pool:
+        for start in range(0, len(held), PAGE_SIZE):
+            forms = _fetch_forms(client, pool, held[start : start + PAGE_SIZE])
+            counts.add(_commit_page(ctx, run_id, forms, cursor=None, recheck=True))
     return counts
 
 
@@ -263,13 +295,15 @@ def _commit_page(
     raws: Sequence[dict[str, Any]],
     *,
     cursor: str | None,
+    recheck: bool = False,
 ) -> SyncCounts:
     """Import, count, move the cursor and commit, all or nothing.
 
-    A session per page: its identity map and caches end with the page, so memory does not
-    grow with the number of orders.
+    A listed page (no cursor) leaves out the forms already decided at their revision, unless
+    `recheck` asks for them again. A session per page: its identity map and caches end with the
+    page, so memory does not grow with the number of orders.
     """
-    fresh = seen.fresh_forms(ctx, raws) if cursor is None else list(raws)
+    fresh = list(raws) if recheck or cursor is not None else seen.fresh_forms(ctx, raws)
     with Session(get_engine(), expire_on_commit=False) as session:
         result = import_page(session, ctx, fresh)
         known = len(raws) - len(fresh)

@@ -255,6 +255,15 @@ def sync_panel() -> rx.Component:
                     "Nothing to review", "Orders that cannot be invoiced show up here.", "check"
                 ),
             ),
+            rx.cond(
+                SyncState.review_total > 0,
+                rx.text(
+                    "Fix the cause (for example the company details or the default VAT rate), "
+                    "then run a manual sync: it tries these orders again.",
+                    size="2",
+                    color="gray",
+                ),
+            ),
             direction="column",
             spacing="3",
         )
