@@ -117,7 +117,10 @@ def _not_found(what: str) -> HTTPException:
 def trigger_sync(
     body: SyncRequest, request: Request, principal: PrincipalDep, session: SessionDep
 ) -> SyncAccepted:
-    """Queue a sync of the integration, or answer with the run already queued or running."""
+    """Queue a sync of the integration, or answer with the run already queued or running.
+
+    Unlike the scheduled syncs, a requested one first tries the orders set aside for review again.
+    """
     try:
         check_caller_references(
             session, principal, company_id=body.companyId, tenant_id=body.tenantId
