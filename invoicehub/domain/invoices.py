@@ -53,7 +53,13 @@ from invoicehub.domain.rows import (
     table_of,
     tenant_rows_unverified,
 )
-from invoicehub.domain.taxes import RATE_FRACTIONS, LineAmounts, compute_totals, line_amounts
+from invoicehub.domain.taxes import (
+    EXEMPT,
+    RATE_FRACTIONS,
+    LineAmounts,
+    compute_totals,
+    line_amounts,
+)
 from invoicehub.models import Invoice, InvoiceStatus
 from invoicehub.models.base import utcnow
 
@@ -79,6 +85,10 @@ SUPPORTED_CURRENCIES = ("PLN",)  # until exchange rates exist (ARCHITECTURE §7)
 MAX_AMOUNT = Decimal("9999999999.99")  # NUMERIC(12, 2)
 MAX_QUANTITY = Decimal("999999999.999")  # NUMERIC(12, 3)
 MAX_LINES = 1000
+NO_EXEMPTION_BASIS = (
+    'a "zw" (VAT-exempt) line needs the legal basis of the exemption on the invoice '
+    "(art. 106e ust. 1 pkt 19 ustawy o VAT): set the company's VAT exemption basis"
+)
 _invoices = table_of(Invoice)
 _CONTEXTS = "invoicehub.issue_contexts"  # session.info key of the per-session context cache
 
@@ -139,6 +149,10 @@ def _prepare(session: Session, draft: InvoiceDraft) -> Issue:
     if totals.gross > MAX_AMOUNT:
         raise InvoiceError("invoice total is too large")
     context = _load_context(session, draft)
+    if not context.seller["vatExemptionBasis"] and any(
+        line.vat_rate == EXEMPT for line in draft.lines
+    ):
+        raise InvoiceError(NO_EXEMPTION_BASIS)
     values = _invoice_values(draft, context)
     values.update(total_net=totals.net, total_vat=totals.vat, total_gross=totals.gross)
     lines = _line_rows(priced, values["id"])

@@ -206,6 +206,19 @@ def test_seller_without_nip_cannot_invoice(session: Session):
         create_invoice(session, invoice_draft(company))
 
 
+def test_an_exempt_line_needs_the_sellers_exemption_basis(session: Session):
+    company = make_company(session)
+    exempt = [line("Kurs online", "1", "100.00", "zw")]
+    with pytest.raises(InvoiceError, match=r"zw.*exemption basis"):
+        create_invoice(session, invoice_draft(company, lines=exempt))
+    company.vat_exemption_basis = "art. 43 ust. 1 pkt 29 lit. c ustawy o VAT"
+    session.add(company)
+    session.commit()
+    session.info.clear()  # the issue context is cached per session, as in a sync page
+    invoice = create_invoice(session, invoice_draft(company, lines=exempt))
+    assert invoice.total_vat == 0 and invoice.seller["vatExemptionBasis"].startswith("art. 43")
+
+
 def test_same_order_twice_raises_duplicate_with_the_first_invoice_and_keeps_the_number(
     session: Session,
 ):

@@ -233,6 +233,33 @@ def test_a_requested_sync_decides_the_orders_set_aside_again(session, control):
     assert set(invoiced_orders(seller.integration_id)) == ready
 
 
+def test_an_exempt_order_waits_for_the_exemption_basis_and_a_requested_sync(session, control):
+    seller = connect_seller(session, control, "exempt", orders=0)
+    _set_settings(session, seller.integration_id, defaultVatRate="zw")
+    order = _ready_order("no_tax_rate")
+    control.post(
+        "/__emulator/sellers/exempt/orders", json={"checkoutForms": [order]}
+    ).raise_for_status()
+    assert sync_integration(seller.integration_id).needs_review == 1
+    held = session.exec(
+        select(AllegroOrder).where(AllegroOrder.checkout_form_id == order["id"])
+    ).one()
+    assert held.state == "needs_review" and "exemption basis" in (held.reason or "")
+
+    company = session.exec(select(Company).where(Company.tenant_id == seller.user.tenant_id)).one()
+    company.vat_exemption_basis = "art. 113 ust. 1 ustawy o VAT"
+    session.add(company)
+    session.commit()
+    run = request_sync(session, seller.principal, seller.integration_id)
+    drain()
+    assert run_of(session, run.id).invoices_created == 1
+    invoice = session.exec(select(Invoice).where(Invoice.external_order_id == order["id"])).one()
+    assert (
+        invoice.total_vat == 0
+        and invoice.seller["vatExemptionBasis"] == company.vat_exemption_basis
+    )
+
+
 def test_settings_without_customers_products_or_shipping_still_invoice(session, control):
     seller = connect_seller(session, control, "plain", orders=0)
     _set_settings(
@@ -264,11 +291,11 @@ def test_requested_only_mode_leaves_orders_without_invoice_request_skipped(sessi
     assert "invoiced" not in skipped
 
 
-def _ready_order() -> dict:
+def _ready_order(fixture: str = "natural_person") -> dict:
     import json
     from pathlib import Path
 
-    path = Path(__file__).parents[1] / "fixtures/allegro/checkout_form__natural_person.json"
+    path = Path(__file__).parents[1] / f"fixtures/allegro/checkout_form__{fixture}.json"
     order = json.loads(path.read_text())
     order["id"] = str(uuid.uuid4())
     order["revision"] = None
