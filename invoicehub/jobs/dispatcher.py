@@ -19,7 +19,9 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from rq import get_current_job
 from rq.job import Job, JobStatus
+from rq.registry import FailedJobRegistry
 
 from invoicehub.db import session_scope
 from invoicehub.integrations.allegro.outcomes import ACTIVE_STATUSES
@@ -92,7 +94,16 @@ def dispatch_due_syncs() -> dict[str, int]:
     requeued = requeue_orphaned_runs()
     if queued or requeued:
         logger.info("dispatcher: %d due, %d queued, %d re-queued", due, queued, requeued)
+    _forget_earlier_failure()
     return {"due": due, "queued": queued, "requeued": requeued}
+
+
+def _forget_earlier_failure() -> None:
+    """The dispatcher keeps one job id: a tick that failed (or whose worker was stopped) would
+    stay in the queue's failed list, and on the dashboards, after every later tick succeeded."""
+    job = get_current_job()
+    if job is not None:
+        FailedJobRegistry(job.origin, connection=job.connection).remove(job.id)
 
 
 def queue_due_batch(limit: int) -> tuple[int, int]:

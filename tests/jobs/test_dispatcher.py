@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from rq.job import Job
+from rq.registry import FailedJobRegistry
 from sqlmodel import Session, select
 
 from invoicehub.db import get_engine
@@ -95,12 +96,16 @@ def test_the_scheduled_dispatcher_runs_in_a_worker_and_queues_the_due_syncs(sess
     seller = connect_seller(session, control, "scheduled", orders=5)
     _due(session, seller.integration_id)
     scheduler = get_scheduler()
+    # An earlier tick failed (or its worker was stopped mid-run): listed as failed until now.
+    failed = FailedJobRegistry(DEFAULT_QUEUE, connection=get_redis())
+    failed.connection.zadd(failed.key, {DISPATCHER_JOB_ID: time.time() + 3600})
     scheduler.enqueue_job(register_dispatcher(scheduler))  # as rq-scheduler does each minute
     assert get_queue(DEFAULT_QUEUE).count == 1
     drain()
     (run,) = _runs(session)
     assert run.status == "succeeded" and run.trigger == "scheduled"
     assert DISPATCHER_JOB_ID in scheduler  # a cron job goes back into the schedule
+    assert DISPATCHER_JOB_ID not in failed.get_job_ids()  # the tick that succeeded clears it
 
 
 @pytest.mark.slow
