@@ -8,19 +8,27 @@ private person, and each of those is a different buyer on an invoice.
 Both keys are partial unique indexes, and the upsert is one INSERT ... ON CONFLICT DO UPDATE on
 the index of the key in use: concurrent syncs of the same buyer end with one row and no error,
 which a check-then-insert cannot promise.
+
+A seller's edit (`update_customer`) makes the customer the seller's: a repeat purchase still
+finds it by its key, but no longer rewrites its name, e-mail or address. Invoices keep the buyer
+they were issued with, so an edit never changes an issued invoice.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import Field, ValidationInfo, field_validator
 from sqlmodel import Session, col, select
 
+from invoicehub.auth.tokens import Principal
+from invoicehub.domain.edits import EditModel, apply_edit, find_for_edit
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
 from invoicehub.domain.rows import like_pattern, page_bounds, remember_tenant_rows, table_of
 from invoicehub.models import Customer, CustomerKind
@@ -44,11 +52,21 @@ _FROM_DRAFT = (
     "d.id, CAST(:tenant_id AS uuid), d.kind, d.name, d.nip, d.email, d.street, d.city, "
     "d.postal_code, d.country_code, d.source, d.external_id"
 )
-# On a repeat purchase keep the newest name and address, and a known e-mail when none came.
+# On a repeat purchase keep the newest name and address, and a known e-mail when none came;
+# a customer the seller edited keeps what the seller set.
 _REFRESH = (
-    ", ".join(f"{key} = excluded.{key}" for key in _REFRESHED)
-    + ", email = coalesce(nullif(excluded.email, ''), c.email), updated_at = now()"
+    ", ".join(
+        f"{key} = CASE WHEN c.edited_at IS NULL THEN {value} ELSE c.{key} END"
+        for key, value in [
+            *[(key, f"excluded.{key}") for key in _REFRESHED],
+            ("email", "coalesce(nullif(excluded.email, ''), c.email)"),
+        ]
+    )
+    + ", updated_at = now()"
 )
+_POSTAL_CODE_PL = re.compile(r"^\d{2}-\d{3}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
 _RETURNING = ", ".join(f"c.{name}" for name in _COLUMNS)
 # One statement for a page of buyers, one INSERT per key (the two partial unique indexes cannot
 # share an ON CONFLICT target). A NIP row carries no external id, so the three inserts never touch
@@ -178,6 +196,94 @@ def _keys_of(values: Mapping[str, Any]) -> list[object]:
     if values["external_id"] is not None:
         keys.append(("external_id", values["source"], values["external_id"]))
     return [*keys, values["id"]]
+
+
+class CustomerEdit(EditModel):
+    """What a seller may set on a customer; every field is checked before anything is stored.
+
+    `country_code` comes before `postal_code`: a Polish postal code is checked for its shape.
+    """
+
+    name: str = Field(max_length=_LIMITS["name"])
+    nip: str | None
+    email: str = Field(max_length=_LIMITS["email"])
+    street: str = Field(max_length=_LIMITS["street"])
+    country_code: str
+    postal_code: str = Field(max_length=_LIMITS["postal_code"])
+    city: str = Field(max_length=_LIMITS["city"])
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value:
+            raise ValueError("name is required")
+        return value
+
+    @field_validator("nip")
+    @classmethod
+    def _nip(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        nip = normalize_nip(value)
+        if len(nip) != 10 or not nip.isdigit():
+            raise ValueError(f"invalid NIP {value}: a NIP has 10 digits")
+        if not is_valid_nip(nip):
+            raise ValueError(f"invalid NIP {value}: the checksum does not match")
+        return nip
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not _EMAIL.match(value):
+            raise ValueError("e-mail must look like name@example.com")
+        return value
+
+    @field_validator("country_code")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if not _COUNTRY.match(value.upper()):
+            raise ValueError("country code must be two letters, like PL")
+        return value.upper()
+
+    @field_validator("postal_code")
+    @classmethod
+    def _postal_code(cls, value: str, info: ValidationInfo) -> str:
+        if value and info.data.get("country_code") == "PL" and not _POSTAL_CODE_PL.match(value):
+            raise ValueError("a Polish postal code looks like 00-950")
+        return value
+
+
+def update_customer(
+    session: Session,
+    principal: Principal,
+    customer_id: uuid.UUID | str,
+    edit: CustomerEdit,
+    *,
+    ip: str | None = None,
+) -> Customer:
+    """Store a seller's edit of one of the tenant's customers, with its audit row; the caller
+    commits.
+
+    The customer is marked edited: a later sync of the same buyer keeps the seller's name,
+    e-mail and address. Giving a NIP makes the customer a company, and, as in the upsert, a NIP
+    customer does not claim the Allegro buyer id (that account's private purchases become a
+    customer of their own). Raises RowNotFound for a missing or foreign id and EditRefused when
+    another customer holds the NIP.
+    """
+    customer = find_for_edit(session, Customer, principal.tenant_id, customer_id)
+    changes: dict[str, Any] = edit.model_dump()
+    if edit.nip is not None:
+        changes.update(kind=CustomerKind.COMPANY.value, external_id=None)
+    apply_edit(
+        session,
+        principal,
+        customer,
+        changes,
+        target_type="customer",
+        conflict={"nip": f"another customer already has NIP {edit.nip}"},
+        ip=ip,
+    )
+    return customer
 
 
 def get_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer | None:

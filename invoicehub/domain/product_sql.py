@@ -1,7 +1,8 @@
 """The product upsert statements, built once at import.
 
 Static statements skip SQLAlchemy's per-call compile on the sync's hot path; each returns
-(Product, created) rows and refreshes entities the session already holds.
+(Product, created) rows and refreshes entities the session already holds. A product a seller
+edited (`edited_at` set) is returned as it is: no refresh rewrites the seller's values.
 """
 
 from __future__ import annotations
@@ -24,22 +25,30 @@ def _as_products(stmt: Any) -> Any:
     return orm.execution_options(populate_existing=True)
 
 
+def _unless_edited(name: str, refreshed: Any) -> Any:
+    column = _products.c[name]
+    return sa.case((_products.c.edited_at.isnot(None), column), else_=refreshed)
+
+
 def _insert(on_conflict_index: list[str] | None = None, index_where: Any = None) -> Any:
     stmt = insert(_products)
     if on_conflict_index is not None:
         excluded = stmt.excluded
+        refreshed = {
+            "name": excluded.name,
+            "unit": excluded.unit,
+            "gross_price": excluded.gross_price,
+            # A known product's rate is overwritten only when the source stated one.
+            "vat_rate": sa.case(
+                (sa.bindparam("rate_given", type_=sa.Boolean), excluded.vat_rate),
+                else_=_products.c.vat_rate,
+            ),
+        }
         stmt = stmt.on_conflict_do_update(
             index_elements=on_conflict_index,
             index_where=index_where,
             set_={
-                "name": excluded.name,
-                "unit": excluded.unit,
-                "gross_price": excluded.gross_price,
-                # A known product's rate is overwritten only when the source stated one.
-                "vat_rate": sa.case(
-                    (sa.bindparam("rate_given", type_=sa.Boolean), excluded.vat_rate),
-                    else_=_products.c.vat_rate,
-                ),
+                **{name: _unless_edited(name, value) for name, value in refreshed.items()},
                 "updated_at": sa.func.now(),
             },
         )
@@ -59,10 +68,12 @@ REFRESH_BY_EXTERNAL_ID = _as_products(
     sa.text(
         """
         UPDATE products AS product
-           SET name = draft.name,
-               unit = draft.unit,
-               gross_price = draft.gross_price,
-               vat_rate = CASE WHEN draft.rate_given THEN draft.vat_rate ELSE product.vat_rate END,
+           SET name = CASE WHEN product.edited_at IS NULL THEN draft.name ELSE product.name END,
+               unit = CASE WHEN product.edited_at IS NULL THEN draft.unit ELSE product.unit END,
+               gross_price = CASE WHEN product.edited_at IS NULL
+                                  THEN draft.gross_price ELSE product.gross_price END,
+               vat_rate = CASE WHEN draft.rate_given AND product.edited_at IS NULL
+                               THEN draft.vat_rate ELSE product.vat_rate END,
                updated_at = now()
           FROM jsonb_to_recordset(CAST(:drafts AS jsonb)) AS draft(
                    source text, external_id text, name text, unit text, gross_price numeric,

@@ -8,6 +8,10 @@ index), and if that inserted nothing and the key still finds no row, the SKU bel
 product and the new one is stored without it. No step can fail on a concurrent insert, so
 concurrent syncs of one offer end with one row. Every other case is a single INSERT ... ON
 CONFLICT DO UPDATE on the one index in play.
+
+A seller's edit (`update_product`) makes the product the seller's: from then on no sync
+rewrites its name, unit, VAT rate or price (the statements in `product_sql` keep an edited
+row), while order lines still link to it by offer id.
 """
 
 from __future__ import annotations
@@ -15,18 +19,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import Field, ValidationInfo, field_validator
 from sqlmodel import Session, col, select
 
+from invoicehub.auth.tokens import Principal
 from invoicehub.domain import product_sql as sql
+from invoicehub.domain.edits import EditModel, apply_edit, find_for_edit
 from invoicehub.domain.rows import like_pattern, page_bounds, remember_tenant_rows
 from invoicehub.domain.taxes import DEFAULT_VAT_RATE, RATE_FRACTIONS, to_grosz
-from invoicehub.models import Product
+from invoicehub.models import VAT_RATES, Product
 
 _LIMITS = {"name": 300, "sku": 100, "unit": 16, "external_id": 100}
+MAX_PRICE = Decimal("9999999999.99")  # NUMERIC(12,2)
+GROSZ = Decimal("0.01")
 
 
 class ProductError(ValueError):
@@ -116,6 +125,83 @@ def _insert_keeping_sku_if_free(session: Session, value: dict[str, Any]) -> tupl
 
 def _without_rate_given(value: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in value.items() if k != "rate_given"}
+
+
+class ProductEdit(EditModel):
+    """What a seller may set on a product; every field is checked before anything is stored."""
+
+    name: str = Field(max_length=_LIMITS["name"])
+    sku: str | None = Field(max_length=_LIMITS["sku"])
+    unit: str = Field(max_length=_LIMITS["unit"])
+    vat_rate: str = Field(json_schema_extra={"enum": list(VAT_RATES)})
+    gross_price: Decimal = Field(description='unit gross price in PLN, e.g. "39.90"')
+
+    @field_validator("name", "unit")
+    @classmethod
+    def _required(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            raise ValueError(f"{info.field_name} is required")
+        return value
+
+    @field_validator("sku")
+    @classmethod
+    def _sku(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("vat_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        if value not in VAT_RATES:
+            raise ValueError(f"VAT rate must be one of {', '.join(VAT_RATES)}")
+        return value
+
+    @field_validator("gross_price", mode="before")
+    @classmethod
+    def _price(cls, value: object) -> Decimal:
+        text = str(value).strip().replace(" ", "").replace(",", ".")
+        try:
+            price = Decimal(text) if not isinstance(value, bool) else Decimal("NaN")
+        except ArithmeticError:
+            price = Decimal("NaN")
+        if not price.is_finite():
+            raise ValueError("gross price must be an amount like 49.99")
+        if price < 0:
+            raise ValueError("gross price cannot be negative")
+        if price > MAX_PRICE:  # before quantize, which cannot hold a larger number
+            raise ValueError(f"gross price must not exceed {MAX_PRICE}")
+        if price != price.quantize(GROSZ, rounding=ROUND_DOWN):
+            raise ValueError("gross price has at most 2 decimal places")
+        return price.quantize(GROSZ)
+
+
+def update_product(
+    session: Session,
+    principal: Principal,
+    product_id: uuid.UUID | str,
+    edit: ProductEdit,
+    *,
+    ip: str | None = None,
+) -> Product:
+    """Store a seller's edit of one of the tenant's products, with its audit row; the caller
+    commits.
+
+    The product is marked edited, and a later sync keeps everything the seller set: the VAT
+    rate (which the sync uses for line items that state none, so a rate fixed by hand must
+    stick), and also the name, unit and price, because a seller who typed them expects to see
+    them again. The sync still links order lines to the product. Raises RowNotFound for a
+    missing or foreign id and EditRefused when another product holds the SKU.
+    """
+    product = find_for_edit(session, Product, principal.tenant_id, product_id)
+    apply_edit(
+        session,
+        principal,
+        product,
+        edit.model_dump(),
+        target_type="product",
+        conflict={"sku": f"another product already has SKU {edit.sku}"},
+        ip=ip,
+    )
+    return product
 
 
 def get_product(session: Session, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product | None:

@@ -67,6 +67,8 @@ class Customer(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=100)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
+    # Set when a seller edits the row: from then on a sync no longer rewrites it.
+    edited_at: datetime | None = timestamp_field(nullable=True)
 
 
 class Product(SQLModel, table=True):
@@ -100,6 +102,8 @@ class Product(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=100)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
+    # Set when a seller edits the row: from then on a sync no longer rewrites it.
+    edited_at: datetime | None = timestamp_field(nullable=True)
 
 
 class InvoiceTemplate(SQLModel, table=True):

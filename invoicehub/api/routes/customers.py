@@ -1,4 +1,5 @@
-"""GET /customers: the tenant's buyers, searchable and paged."""
+"""GET /customers: the tenant's buyers, searchable and paged; PUT /customers/{id}: a seller's
+edit, audited. Invoices keep the buyer they were issued with: an edit never changes them."""
 
 from __future__ import annotations
 
@@ -6,18 +7,28 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
 
-from invoicehub.api.deps import PrincipalDep, SessionDep
+from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
-from invoicehub.domain.customers import list_customers
+from invoicehub.api.routes.products import refusal_detail, refused_fields
+from invoicehub.domain.customers import CustomerEdit, list_customers, update_customer
+from invoicehub.domain.edits import EditRefused, RowNotFound
 from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Customer
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
 ERRORS = error_responses({401: "Missing, invalid or expired bearer token"})
+NOT_FOUND_DETAIL = "customer not found"
+EDIT_ERRORS = error_responses(
+    {
+        401: "Missing, invalid or expired bearer token",
+        404: ("No such customer for this tenant", NOT_FOUND_DETAIL),
+    }
+)
 MAX_PAGE = 100_000
 TEXT = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text
 
@@ -36,6 +47,30 @@ class CustomerOut(BaseModel):
     externalId: str | None
     createdAt: datetime
     updatedAt: datetime
+
+
+class CustomerUpdate(CustomerEdit):
+    """Every editable field of a customer (PUT replaces them all); `nip` may be null.
+
+    A NIP makes the customer a company; a Polish postal code looks like 00-950.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Zażółć Gęślą Jaźń Sp. z o.o.",
+                    "nip": "7740001454",
+                    "email": "biuro@zazolc.pl",
+                    "street": "ul. Piotrkowska 100",
+                    "postalCode": "90-001",
+                    "city": "Łódź",
+                    "countryCode": "PL",
+                }
+            ]
+        },
+    )
 
 
 class CustomerPage(BaseModel):
@@ -59,6 +94,41 @@ def list_tenant_customers(
     """The tenant's customers by name."""
     items, total = list_customers(session, principal.tenant_id, search, page, page_size)
     return CustomerPage(items=[_out(c) for c in items], total=total, page=page, pageSize=page_size)
+
+
+@router.put(
+    "/{customer_id}",
+    response_model=CustomerOut,
+    responses={
+        **EDIT_ERRORS,
+        **refused_fields(
+            "A field is missing or refused, or another customer has the NIP; nothing was stored",
+            "nip",
+            "Value error, invalid NIP 1234567890: the checksum does not match",
+        ),
+    },
+)
+def edit_customer(
+    customer_id: uuid.UUID,
+    customer: CustomerUpdate,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+) -> CustomerOut:
+    """Replace a customer's name, NIP, e-mail and address (audited).
+
+    Issued invoices keep the buyer they were issued with; later Allegro syncs keep these values.
+    """
+    try:
+        edited = update_customer(
+            session, principal, customer_id, customer, ip=client_address(request)
+        )
+    except RowNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from exc
+    except EditRefused as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal_detail(exc)) from exc
+    session.commit()
+    return _out(edited)
 
 
 def _out(customer: Customer) -> CustomerOut:

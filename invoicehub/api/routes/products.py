@@ -1,23 +1,33 @@
-"""GET /products: the tenant's products, searchable and paged (prices as strings)."""
+"""GET /products: the tenant's products, searchable and paged (prices as strings); PUT
+/products/{id}: a seller's edit, audited, which later Allegro syncs keep."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
 
-from invoicehub.api.deps import PrincipalDep, SessionDep
+from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
-from invoicehub.domain.products import list_products
+from invoicehub.domain.edits import EditRefused, RowNotFound
+from invoicehub.domain.products import ProductEdit, list_products, update_product
 from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Product
 
 router = APIRouter(prefix="/products", tags=["products"])
 
 ERRORS = error_responses({401: "Missing, invalid or expired bearer token"})
+NOT_FOUND_DETAIL = "product not found"
+EDIT_ERRORS = error_responses(
+    {
+        401: "Missing, invalid or expired bearer token",
+        404: ("No such product for this tenant", NOT_FOUND_DETAIL),
+    }
+)
 MAX_PAGE = 100_000
 TEXT = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text
 
@@ -33,6 +43,25 @@ class ProductOut(BaseModel):
     externalId: str | None
     createdAt: datetime
     updatedAt: datetime
+
+
+class ProductUpdate(ProductEdit):
+    """Every editable field of a product (PUT replaces them all); `sku` may be null."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Kubek ceramiczny 330 ml",
+                    "sku": "KUB-330",
+                    "unit": "szt.",
+                    "vatRate": "8",
+                    "grossPrice": "39.90",
+                }
+            ]
+        },
+    )
 
 
 class ProductPage(BaseModel):
@@ -55,6 +84,55 @@ def list_tenant_products(
     """The tenant's products by name."""
     items, total = list_products(session, principal.tenant_id, search, page, page_size)
     return ProductPage(items=[_out(p) for p in items], total=total, page=page, pageSize=page_size)
+
+
+def refused_fields(description: str, field: str, message: str) -> dict[int | str, dict[str, Any]]:
+    """The 422 of an edit, documented in FastAPI's own shape (one entry per refused field)."""
+    example = {"detail": [{"loc": ["body", field], "msg": message, "type": "value_error"}]}
+    content = {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}, "example": example}
+    return {422: {"description": description, "content": {"application/json": content}}}
+
+
+def refusal_detail(exc: EditRefused) -> list[dict[str, Any]]:
+    """A refusal from the domain (e.g. a taken SKU) in the same shape as FastAPI's 422."""
+    return [
+        {"loc": ["body", to_camel(field)], "msg": message, "type": "value_error"}
+        for field, message in exc.errors.items()
+    ]
+
+
+@router.put(
+    "/{product_id}",
+    response_model=ProductOut,
+    responses={
+        **EDIT_ERRORS,
+        **refused_fields(
+            "A field is missing or refused, or another product has the SKU; nothing was stored",
+            "vatRate",
+            "Value error, VAT rate must be one of 23, 8, 5, 0, zw",
+        ),
+    },
+)
+def edit_product(
+    product_id: uuid.UUID,
+    product: ProductUpdate,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+) -> ProductOut:
+    """Replace a product's name, SKU, unit, VAT rate and gross price (audited).
+
+    Later Allegro syncs keep these values: the VAT rate is the one used for order lines that
+    state none.
+    """
+    try:
+        edited = update_product(session, principal, product_id, product, ip=client_address(request))
+    except RowNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from exc
+    except EditRefused as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal_detail(exc)) from exc
+    session.commit()
+    return _out(edited)
 
 
 def _out(product: Product) -> ProductOut:
