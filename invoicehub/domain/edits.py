@@ -62,15 +62,17 @@ def parse_edit(model: type[E], values: Mapping[str, Any]) -> E:
         ) from exc
 
 
-def find_for_edit(session: Session, model: type[R], tenant_id: uuid.UUID, row_id: object) -> R:
-    """The tenant's row, locked until commit so the audit's `before` is what was replaced."""
+def find_for_edit(
+    session: Session, model: type[R], tenant_id: uuid.UUID, row_id: object, *, lock: bool = True
+) -> R:
+    """The tenant's row; locked until commit, so that the audit's `before` is what was replaced."""
     try:
         key = row_id if isinstance(row_id, uuid.UUID) else uuid.UUID(str(row_id))
     except ValueError:
         raise RowNotFound(f"{model.__tablename__} not found") from None
     table: Any = model
-    query = select(model).where(table.id == key, table.tenant_id == tenant_id).with_for_update()
-    row = session.exec(query).first()
+    query = select(model).where(table.id == key, table.tenant_id == tenant_id)
+    row = session.exec(query.with_for_update() if lock else query).first()
     if row is None:
         raise RowNotFound(f"{model.__tablename__} not found")
     return row

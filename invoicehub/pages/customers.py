@@ -1,40 +1,25 @@
-"""/customers: the tenant's buyers, searchable, one page at a time."""
+"""/customers: the tenant's buyers, searchable, one page at a time, each editable in a dialog."""
 
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import Session
 
-from invoicehub.auth.tokens import Principal
+from invoicehub.components.catalog_dialogs import edit_button, edit_dialog, text_input
 from invoicehub.components.layout import page_shell
-from invoicehub.components.listing import PAGE_SIZE, PagedListState, searchable_list
-from invoicehub.domain.customers import list_customers
-from invoicehub.models import Customer
+from invoicehub.components.listing import searchable_list
+from invoicehub.pages.customers_state import CustomerEditState, CustomersState, customer_row
 
-
-def customer_row(customer: Customer) -> dict[str, str]:
-    place = " ".join(filter(None, [customer.postal_code, customer.city]))
-    return {
-        "id": str(customer.id),
-        "name": customer.name,
-        "kind": "Company" if customer.kind == "company" else "Person",
-        "nip": customer.nip or "",
-        "email": customer.email,
-        "place": place,
-        "source": customer.source,
-    }
-
-
-class CustomersState(PagedListState, rx.State):
-    def _fetch(self, session: Session, principal: Principal) -> tuple[list[dict[str, str]], int]:
-        rows, total = list_customers(
-            session,
-            principal.tenant_id,
-            search=self.search or None,
-            page=self.page,
-            page_size=PAGE_SIZE,
-        )
-        return [customer_row(r) for r in rows], total
+__all__ = ["CUSTOMERS_ON_LOAD", "CustomersState", "customer_row", "customers_page"]
+PREFIX = "customer"
+LABELS = (
+    ("name", "Name"),
+    ("nip", "NIP"),
+    ("email", "E-mail"),
+    ("street", "Street"),
+    ("postal_code", "Postal code"),
+    ("city", "City"),
+    ("country_code", "Country code"),
+)
 
 
 def _row(row) -> rx.Component:
@@ -45,6 +30,22 @@ def _row(row) -> rx.Component:
         rx.table.cell(row["email"]),
         rx.table.cell(row["place"]),
         rx.table.cell(row["source"]),
+        rx.table.cell(edit_button(CustomerEditState, row)),
+    )
+
+
+def customer_dialog() -> rx.Component:
+    s = CustomerEditState
+    return edit_dialog(
+        s,
+        title="Edit customer",
+        help_text=(
+            "Invoices keep the buyer details they were issued with: saving here never changes "
+            "an issued invoice. Allegro syncs keep what you save; a NIP makes the customer a "
+            "company."
+        ),
+        fields=[text_input(s, key, label, PREFIX) for key, label in LABELS],
+        save_id="save-customer",
     )
 
 
@@ -53,7 +54,7 @@ def customers_page() -> rx.Component:
         searchable_list(
             state=CustomersState,
             noun="customers",
-            headers=["Name", "Type", "NIP", "E-mail", "City", "Source"],
+            headers=["Name", "Type", "NIP", "E-mail", "City", "Source", "Actions"],
             row=_row,
             empty_title="No customers found",
             empty_text="Buyers are added when you invoice them or when Allegro orders are synced.",
@@ -61,6 +62,7 @@ def customers_page() -> rx.Component:
             placeholder="Name, NIP, e-mail or city",
             icon="users",
         ),
+        customer_dialog(),
         title="Customers",
     )
 

@@ -1,41 +1,18 @@
-"""/products: the tenant's products, searchable, one page at a time."""
+"""/products: the tenant's products, searchable, one page at a time, each editable in a dialog."""
 
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import Session
 
-from invoicehub.auth.tokens import Principal
-from invoicehub.components import display
+from invoicehub.components.catalog_dialogs import choice_input, edit_button, edit_dialog, text_input
 from invoicehub.components.layout import page_shell
-from invoicehub.components.listing import PAGE_SIZE, PagedListState, searchable_list
+from invoicehub.components.listing import searchable_list
 from invoicehub.documents.formatting import rate
-from invoicehub.domain.products import list_products
-from invoicehub.models import Product
+from invoicehub.models import VAT_RATES
+from invoicehub.pages.products_state import ProductEditState, ProductsState, product_row
 
-
-def product_row(product: Product) -> dict[str, str]:
-    return {
-        "id": str(product.id),
-        "name": product.name,
-        "sku": product.sku or "",
-        "unit": product.unit,
-        "rate": rate(product.vat_rate),
-        "price": display.amount(product.gross_price),
-        "source": product.source,
-    }
-
-
-class ProductsState(PagedListState, rx.State):
-    def _fetch(self, session: Session, principal: Principal) -> tuple[list[dict[str, str]], int]:
-        rows, total = list_products(
-            session,
-            principal.tenant_id,
-            search=self.search or None,
-            page=self.page,
-            page_size=PAGE_SIZE,
-        )
-        return [product_row(r) for r in rows], total
+__all__ = ["PRODUCTS_ON_LOAD", "ProductsState", "product_row", "products_page"]
+PREFIX = "product"
 
 
 def _row(row) -> rx.Component:
@@ -46,6 +23,28 @@ def _row(row) -> rx.Component:
         rx.table.cell(row["rate"]),
         rx.table.cell(row["price"], white_space="nowrap", text_align="right"),
         rx.table.cell(row["source"]),
+        rx.table.cell(edit_button(ProductEditState, row)),
+    )
+
+
+def product_dialog() -> rx.Component:
+    s = ProductEditState
+    return edit_dialog(
+        s,
+        title="Edit product",
+        help_text=(
+            "Allegro syncs keep what you save here: the VAT rate is used for order lines that "
+            "carry none, and the name, unit and price stay as you set them. Issued invoices "
+            "do not change."
+        ),
+        fields=[
+            text_input(s, "name", "Name", PREFIX),
+            text_input(s, "sku", "SKU", PREFIX),
+            text_input(s, "unit", "Unit", PREFIX),
+            choice_input(s, "vat_rate", "VAT rate", PREFIX, [(r, rate(r)) for r in VAT_RATES]),
+            text_input(s, "gross_price", "Gross price (PLN)", PREFIX, input_mode="decimal"),
+        ],
+        save_id="save-product",
     )
 
 
@@ -54,7 +53,7 @@ def products_page() -> rx.Component:
         searchable_list(
             state=ProductsState,
             noun="products",
-            headers=["Name", "SKU", "Unit", "VAT", "Gross price", "Source"],
+            headers=["Name", "SKU", "Unit", "VAT", "Gross price", "Source", "Actions"],
             row=_row,
             empty_title="No products found",
             empty_text="Products are added when you invoice them or Allegro offers are synced.",
@@ -62,6 +61,7 @@ def products_page() -> rx.Component:
             placeholder="Name or SKU",
             icon="package",
         ),
+        product_dialog(),
         title="Products",
     )
 
