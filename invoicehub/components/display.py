@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from invoicehub.documents.formatting import WARSAW, money
+from invoicehub.integrations.allegro.oauth import ADMIN_HOLD
 
 NEVER = "never"
 STATUS_LABELS = {
@@ -57,8 +58,12 @@ def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def status_problem(status: str, error_count: int, last_error: str | None) -> str:
+def status_problem(
+    status: str, error_count: int, last_error: str | None, admin_hold: bool = False
+) -> str:
     """What is wrong with an integration, in plain words (empty when nothing is)."""
+    if admin_hold:
+        return ADMIN_HOLD
     if status == "needs_reauth":
         return "Allegro no longer accepts the saved authorization. Reconnect to resume syncing."
     if status == "disabled":

@@ -75,6 +75,8 @@ class AllegroIntegration(SQLModel, table=True):
     event_cursor: str | None = Field(default=None, max_length=40)
     next_sync_at: datetime | None = timestamp_field(nullable=True)
     token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Set while a platform admin keeps the integration disabled: reconnecting cannot lift it.
+    admin_disabled_at: datetime | None = timestamp_field(nullable=True)
 
 
 class AllegroOrder(SQLModel, table=True):

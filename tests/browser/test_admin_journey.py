@@ -124,6 +124,13 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     expect(page.get_by_text(f"{paused.allegro_login} enabled.")).to_be_visible()
     session.expire_all()
     assert session.get(AllegroIntegration, paused.id).status == "active"  # type: ignore[union-attr]
+    page.get_by_role("button", name=f"Disable {paused.allegro_login}").click()
+    expect(page.get_by_text(f"{paused.allegro_login} disabled.")).to_be_visible()
+    paused_row = integrations_rows(page).filter(has_text=paused.allegro_login or "")
+    expect(paused_row).to_contain_text("by an admin")
+    session.expire_all()
+    held = session.get(AllegroIntegration, paused.id)
+    assert held is not None and held.status == "disabled" and held.admin_disabled_at is not None
     expect_summary_equals_database(page, session)
 
     # Notifications: unread count, mark read.

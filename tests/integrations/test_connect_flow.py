@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 from invoicehub.auth.accounts import open_session
 from invoicehub.integrations.allegro import oauth
 from invoicehub.integrations.allegro.tokens import decrypt_token
-from invoicehub.models import AllegroIntegration, AuditEvent
+from invoicehub.models import AllegroIntegration, AuditEvent, Role
 from invoicehub.redis_conn import get_redis
 from tests.factories import bearer, make_user
 from tests.support.allegro import approve, connect, create_seller, emulator_control
@@ -176,6 +176,31 @@ def test_an_account_bound_to_another_tenant_is_refused(api: TestClient, session:
     assert response.status_code == 400 and "already connected" in response.json()["detail"]
     session.expire_all()
     assert session.exec(select(AllegroIntegration)).one().tenant_id == alice.tenant_id
+
+
+def test_an_admins_disable_holds_against_the_sellers_reconnect(
+    api: TestClient, session: Session, control
+):
+    """Reconnecting lifts a disable caused by failed syncs, never one an admin chose."""
+    seller, admin = make_user(session), make_user(session, role=Role.ADMIN)
+    integration_id = connect(api, control, seller, "seller_one")
+    assert api.post(f"/admin/allegro/{integration_id}/disable", headers=bearer(admin)).is_success
+    assert api.post(f"/allegro/deactivate/{integration_id}", headers=bearer(seller)).is_success
+
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(seller)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    refused = api.post("/allegro/auth/callback", json=params, headers=bearer(seller))
+    assert refused.status_code == 400 and refused.json()["detail"] == oauth.ADMIN_HOLD
+    session.expire_all()
+    held = session.get(AllegroIntegration, integration_id)
+    assert held.status == "disconnected" and held.admin_disabled_at is not None
+
+    lifted = api.post(f"/admin/allegro/{integration_id}/enable", headers=bearer(admin))
+    assert lifted.is_success and lifted.json()["integration"]["status"] == "disconnected"
+    assert lifted.json()["integration"]["adminDisabledAt"] is None
+    assert connect(api, control, seller, "seller_one") == integration_id
+    session.expire_all()
+    assert session.get(AllegroIntegration, integration_id).status == "active"
 
 
 def test_disconnect_wipes_tokens(api: TestClient, session: Session, control):

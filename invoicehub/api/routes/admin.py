@@ -79,6 +79,7 @@ EXAMPLE_ROW = {
     "nextSyncAt": "2026-11-28T10:15:00Z",
     "syncErrorCount": 0,
     "lastSyncError": None,
+    "adminDisabledAt": None,
     "createdAt": "2026-11-20T08:00:00Z",
     "updatedAt": "2026-11-28T09:15:00Z",
 }

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Body, HTTPException, Request, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -55,6 +55,9 @@ class IntegrationOut(BaseModel):
     nextSyncAt: str | None
     syncErrorCount: int
     lastSyncError: str | None
+    adminDisabledAt: str | None = Field(
+        default=None, description="Set while a platform admin keeps syncing disabled"
+    )
     createdAt: str | None
     updatedAt: str | None
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, func, select
 
 from invoicehub.auth.tokens import Principal
@@ -64,6 +64,7 @@ ROW_COLUMNS = tuple(
         "next_sync_at",
         "sync_error_count",
         "last_sync_error",
+        "admin_disabled_at",
         "created_at",
         "updated_at",
     )
@@ -90,6 +91,9 @@ class AdminIntegrationRow(BaseModel):
     nextSyncAt: datetime | None
     syncErrorCount: int
     lastSyncError: str | None
+    adminDisabledAt: datetime | None = Field(
+        description="Set while an admin keeps it disabled (the seller cannot reconnect it)"
+    )
     createdAt: datetime
     updatedAt: datetime
 
@@ -198,6 +202,7 @@ def _admin_row(row: Any) -> AdminIntegrationRow:
         nextSyncAt=row["next_sync_at"],
         syncErrorCount=row["sync_error_count"],
         lastSyncError=row["last_sync_error"],
+        adminDisabledAt=row["admin_disabled_at"],
         createdAt=row["created_at"],
         updatedAt=row["updated_at"],
     )

@@ -32,6 +32,10 @@ from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
 
 STATE_TTL_SECONDS = 600
+ADMIN_HOLD = (
+    "A platform administrator has disabled syncing for this Allegro account. "
+    "Contact support to have it enabled again."
+)
 
 
 class ConnectError(Exception):
@@ -150,6 +154,8 @@ def complete_authorization(
             "another "
             "Invoice-HUB company."
         )
+    if integration is not None and integration.admin_disabled_at is not None:
+        raise ConnectError(ADMIN_HOLD)
     action = "allegro.reconnect"
     if integration is None:
         action = "allegro.connect"

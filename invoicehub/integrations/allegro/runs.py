@@ -201,23 +201,34 @@ def set_integration_enabled(
     *,
     ip: str | None = None,
 ) -> AllegroIntegration:
-    """Admin: disable an integration, or enable it again (failure count reset, sync due now)."""
+    """Admin: disable an integration, or enable it again (failure count reset, sync due now).
+
+    An admin's disable holds until an admin enables it: the seller cannot lift it by connecting
+    again. Enabling one the seller has disconnected (or must re-authorise) lifts the hold only;
+    it starts once the seller connects it.
+    """
     if not principal.is_admin:
         raise PermissionError("administrator role required")
     integration = lock_integration(session, find_integration(session, principal, integration_id).id)
     before = {"status": integration.status, "isActive": integration.is_active}
-    if enabled:
-        if integration.status in (IntegrationStatus.NEEDS_REAUTH, IntegrationStatus.DISCONNECTED):
+    now = utcnow()
+    if not enabled:
+        integration.status = IntegrationStatus.DISABLED.value
+        integration.is_active = False
+        integration.next_sync_at = None
+        integration.admin_disabled_at = now
+    elif integration.status in (IntegrationStatus.NEEDS_REAUTH, IntegrationStatus.DISCONNECTED):
+        if integration.admin_disabled_at is None:
             raise SyncNotAllowed(f"the integration is {integration.status}: connect it again")
+        integration.admin_disabled_at = None
+    else:
         integration.status = IntegrationStatus.ACTIVE.value
+        integration.is_active = True
         integration.sync_error_count = 0
         integration.last_sync_error = None
-        integration.next_sync_at = utcnow()
-    else:
-        integration.status = IntegrationStatus.DISABLED.value
-        integration.next_sync_at = None
-    integration.is_active = enabled
-    integration.updated_at = utcnow()
+        integration.next_sync_at = now
+        integration.admin_disabled_at = None
+    integration.updated_at = now
     session.add(integration)
     record_audit(
         session,

@@ -153,6 +153,7 @@ def integration_status(integration: AllegroIntegration) -> dict[str, Any]:
         "nextSyncAt": _iso(integration.next_sync_at),
         "syncErrorCount": integration.sync_error_count,
         "lastSyncError": integration.last_sync_error,
+        "adminDisabledAt": _iso(integration.admin_disabled_at),
         "createdAt": _iso(integration.created_at),
         "updatedAt": _iso(integration.updated_at),
     }

@@ -103,27 +103,28 @@ def _actions(row) -> rx.Component:
             disabled=row["status"] != "active",
             aria_label="Sync " + login,
         ),
-        rx.match(
-            row["status"],
-            (
-                "disabled",
-                rx.button(
-                    "Enable",
-                    size="1",
-                    color_scheme="green",
-                    variant="soft",
-                    on_click=S.set_enabled(row["id"], True),
-                    aria_label="Enable " + login,
-                ),
-            ),
-            ("disconnected", rx.fragment()),
+        # An admin's hold is lifted by Enable even when the seller has disconnected meanwhile.
+        rx.cond(
+            (row["status"] == "disabled") | (row["admin_hold"] != ""),
             rx.button(
-                "Disable",
+                "Enable",
                 size="1",
-                color_scheme="red",
+                color_scheme="green",
                 variant="soft",
-                on_click=S.set_enabled(row["id"], False),
-                aria_label="Disable " + login,
+                on_click=S.set_enabled(row["id"], True),
+                aria_label="Enable " + login,
+            ),
+            rx.cond(
+                row["status"] == "disconnected",
+                rx.fragment(),
+                rx.button(
+                    "Disable",
+                    size="1",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=S.set_enabled(row["id"], False),
+                    aria_label="Disable " + login,
+                ),
             ),
         ),
         spacing="2",
@@ -135,7 +136,10 @@ def _row(row) -> rx.Component:
         rx.table.cell(rx.text(row["user"], size="2")),
         rx.table.cell(rx.text(row["tenant"], size="2")),
         rx.table.cell(rx.text(row["login"], size="2", weight="medium")),
-        rx.table.cell(status_chip(row["status"])),
+        rx.table.cell(
+            status_chip(row["status"]),
+            rx.cond(row["admin_hold"] != "", rx.text(row["admin_hold"], size="1", color="gray")),
+        ),
         rx.table.cell(row["last_sync"], white_space="nowrap"),
         rx.table.cell(
             rx.text(row["error_count"], size="2"),

@@ -41,6 +41,7 @@ def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
         "last_sync": display.when(row.lastSyncAt),
         "error_count": str(row.syncErrorCount),
         "last_error": row.lastSyncError or "",
+        "admin_hold": "by an admin" if row.adminDisabledAt is not None else "",
     }
 
 

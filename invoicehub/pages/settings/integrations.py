@@ -85,7 +85,7 @@ def connection_card() -> rx.Component:
                 account_selector(),
                 rx.flex(
                     rx.cond(
-                        status != "active",
+                        (status != "active") & (State.current["admin_hold"] == ""),
                         rx.button(
                             rx.icon("plug", size=16),
                             "Reconnect",

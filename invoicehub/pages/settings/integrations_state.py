@@ -39,8 +39,12 @@ def integration_row(integration: AllegroIntegration) -> dict[str, str]:
         "last_sync": display.when(integration.last_sync_at),
         "next_sync": display.when(integration.next_sync_at, "not scheduled"),
         "error_count": str(integration.sync_error_count),
+        "admin_hold": "yes" if integration.admin_disabled_at is not None else "",
         "problem": display.status_problem(
-            integration.status, integration.sync_error_count, integration.last_sync_error
+            integration.status,
+            integration.sync_error_count,
+            integration.last_sync_error,
+            admin_hold=integration.admin_disabled_at is not None,
         ),
     }
 
