@@ -93,8 +93,22 @@ def scratch_environment(keep: bool) -> Iterator[str]:
         get_redis().flushdb()
         reset_engine()
         if not keep:
+            _drop_database(admin, name)
+
+
+def _drop_database(admin: str, name: str, attempts: int = 10) -> None:
+    """DROP ... WITH (FORCE) cannot end an autovacuum worker that a bulk load started on the
+    database (it runs as the superuser): such a worker finishes soon, so try again."""
+    for attempt in range(attempts):
+        try:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == attempts - 1:
+                print(f"could not drop the scratch database {name}; drop it by hand", flush=True)
+                return
+            time.sleep(1)
 
 
 def _bench_redis_url() -> str:
