@@ -156,3 +156,37 @@ def test_sync_panel_lists_orders_to_review_with_their_reasons(session: Session):
         }
     ]
     assert sync.runs == [] and sync.run == {} and not sync.sync_loading
+
+
+def test_orders_to_review_are_paged_and_a_shrunk_list_shows_its_last_page(session: Session):
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+    held = [
+        AllegroOrder(
+            tenant_id=seller.tenant_id,
+            integration_id=integration.id,
+            checkout_form_id=f"form-held-{n:02d}",
+            allegro_status="READY_FOR_PROCESSING",
+            state="needs_review",
+            reason="no seller company is configured for this integration",
+        )
+        for n in range(25)
+    ]
+    session.add_all(held)
+    session.commit()
+    sync = state_for(SyncState, session_token(session, seller), PATH)
+    tab = sync._get_root_state().get_substate(IntegrationsState.get_full_name().split("."))
+    call(tab, "load")  # type: ignore[arg-type]
+    call(sync, "refresh")
+    assert (len(sync.review), sync.review_total, sync.review_pages) == (20, 25, 2)
+    call(sync, "review_next")
+    call(sync, "refresh")
+    assert sync.review_page == 2 and len(sync.review) == 5
+    page_two = {row["order"] for row in sync.review}
+
+    for order in [o for o in held if o.checkout_form_id not in page_two][:10]:
+        session.delete(order)  # decided meanwhile: 15 left, one page
+    session.commit()
+    call(sync, "refresh")
+    assert sync.review_page == 1 and len(sync.review) == 15 and sync.review_total == 15
+    assert page_two <= {row["order"] for row in sync.review}

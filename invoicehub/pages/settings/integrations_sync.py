@@ -16,10 +16,12 @@ from invoicehub import ratelimit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.components.layout import notice
+from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
 from invoicehub.integrations.allegro import runs
+from invoicehub.integrations.allegro.ledger import LedgerEntry
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.models import OrderState, SyncRun
 from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
@@ -68,8 +70,13 @@ class SyncState(rx.State):
     runs: list[dict[str, str]] = []
     review: list[dict[str, str]] = []
     review_total: int = 0
+    review_page: int = 1
     sync_error: str = ""
     _watching: str = ""
+
+    @rx.var
+    def review_pages(self) -> int:
+        return max(1, -(-self.review_total // REVIEW_PAGE_SIZE))
 
     async def _context(self) -> tuple[Principal | None, str]:
         principal = (await self.get_state(AuthState)).principal()
@@ -79,9 +86,7 @@ class SyncState(rx.State):
         """Reload runs and orders to review; the newest run when it is still active."""
         recent = runs.list_sync_runs(session, principal, integration_id, RECENT_RUNS)
         self.runs = [run_row(r) for r in recent]
-        entries, self.review_total = runs.list_ledger(
-            session, principal, integration_id, OrderState.NEEDS_REVIEW.value, 1, REVIEW_PAGE_SIZE
-        )
+        entries, self.review_total = self._review_page(session, principal, integration_id)
         self.review = [
             {
                 "order": e.checkout_form_id,
@@ -92,6 +97,31 @@ class SyncState(rx.State):
             for e in entries
         ]
         return recent[0] if recent and not runs.is_terminal(recent[0].status) else None
+
+    def _review_page(
+        self, session: Session, principal: Principal, integration_id: str
+    ) -> tuple[list[LedgerEntry], int]:
+        """The page of orders to review; the last page when the list shrank under it."""
+        held = OrderState.NEEDS_REVIEW.value
+        entries, total = runs.list_ledger(
+            session, principal, integration_id, held, self.review_page, REVIEW_PAGE_SIZE
+        )
+        if not entries and self.review_page > 1:
+            self.review_page = max(1, -(-total // REVIEW_PAGE_SIZE))
+            entries, total = runs.list_ledger(
+                session, principal, integration_id, held, self.review_page, REVIEW_PAGE_SIZE
+            )
+        return entries, total
+
+    @rx.event
+    def review_previous(self):
+        self.review_page = max(1, self.review_page - 1)
+        return SyncState.refresh  # which checks the principal and the integration
+
+    @rx.event
+    def review_next(self):
+        self.review_page += 1
+        return SyncState.refresh
 
     @rx.event
     async def refresh(self):
@@ -246,10 +276,24 @@ def sync_panel() -> rx.Component:
             rx.heading("Orders to review (" + SyncState.review_total.to_string() + ")", size="3"),
             rx.cond(
                 SyncState.review.length() > 0,
-                scroll_table(
-                    ["Order", "Reason", "Updated", "Invoice"],
-                    rx.foreach(SyncState.review, _review_row),
-                    label="Orders to review",
+                rx.box(
+                    scroll_table(
+                        ["Order", "Reason", "Updated", "Invoice"],
+                        rx.foreach(SyncState.review, _review_row),
+                        label="Orders to review",
+                    ),
+                    rx.cond(
+                        SyncState.review_pages > 1,
+                        pagination(
+                            SyncState.review_page,
+                            SyncState.review_pages,
+                            SyncState.review_total,
+                            SyncState.review_previous,
+                            SyncState.review_next,
+                            noun="orders",
+                        ),
+                    ),
+                    width="100%",
                 ),
                 empty_state(
                     "Nothing to review", "Orders that cannot be invoiced show up here.", "check"
