@@ -16,7 +16,7 @@ COMPANY_LABELS = (
     ("country_code", "Country code"),
     ("bank_account", "Bank account (NRB)"),
     ("invoice_series", "Invoice series pattern"),
-    ("vat_exemption_basis", 'VAT exemption basis (printed on invoices with "zw" lines)'),
+    ("vat_exemption_basis", 'VAT exemption basis (needed to invoice "zw" lines)'),
 )
 
 
