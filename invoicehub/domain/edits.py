@@ -30,6 +30,10 @@ class EditRefused(ValueError):
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 
+class EditConflict(EditRefused):
+    """Valid input that another row's unique value (SKU, NIP) refuses: nothing was stored."""
+
+
 class EditModel(BaseModel):
     """The fields of an edit: text stripped, unknown fields refused, no NUL (PostgreSQL)."""
 
@@ -90,7 +94,7 @@ def apply_edit(
 ) -> None:
     """Set `changes` on `row`, mark it edited and write the audit row (before/after).
 
-    A unique index refusing the change raises EditRefused(`conflict`) and stores nothing; the
+    A unique index refusing the change raises EditConflict(`conflict`) and stores nothing; the
     caller commits.
     """
     fields = list(changes)
@@ -104,7 +108,7 @@ def apply_edit(
             session.add(row)
             session.flush()
     except IntegrityError as exc:
-        raise EditRefused(conflict) from exc
+        raise EditConflict(conflict) from exc
     record_audit(
         session,
         f"{target_type}.update",

@@ -151,13 +151,13 @@ def test_invalid_fields_answer_422_naming_the_field_and_change_nothing(
     assert reread(session, model, row.id).model_dump() == before
 
 
-def test_a_sku_another_product_holds_answers_422_on_sku(
+def test_a_sku_another_product_holds_answers_409_on_sku(
     api: TestClient, session: Session, owner: User, product: Product
 ):
     upsert_product(session, owner.tenant_id, ProductDraft(name="Inny", sku="KUB-330"))
     session.commit()
     response = api.put(f"/products/{product.id}", json=PRODUCT, headers=bearer(owner))
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["detail"] == [
         {
             "loc": ["body", "sku"],
@@ -166,6 +166,18 @@ def test_a_sku_another_product_holds_answers_422_on_sku(
         }
     ]
     assert reread(session, Product, product.id).vat_rate == "23"
+
+
+def test_a_nip_another_customer_holds_answers_409_on_nip(
+    api: TestClient, session: Session, owner: User, customer: Customer
+):
+    upsert_customer(session, owner.tenant_id, CustomerDraft(name="Firma", nip="7740001454"))
+    session.commit()
+    response = api.put(f"/customers/{customer.id}", json=CUSTOMER, headers=bearer(owner))
+    assert response.status_code == 409
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "nip"] and "already has NIP 7740001454" in error["msg"]
+    assert reread(session, Customer, customer.id).nip is None
 
 
 @pytest.mark.parametrize("kind", ["products", "customers"])

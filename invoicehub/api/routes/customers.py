@@ -15,7 +15,7 @@ from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
 from invoicehub.api.routes.products import refusal_detail, refused_fields
 from invoicehub.domain.customers import CustomerEdit, list_customers, update_customer
-from invoicehub.domain.edits import EditRefused, RowNotFound
+from invoicehub.domain.edits import EditConflict, EditRefused, RowNotFound
 from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Customer
 
@@ -102,9 +102,15 @@ def list_tenant_customers(
     responses={
         **EDIT_ERRORS,
         **refused_fields(
-            "A field is missing or refused, or another customer has the NIP; nothing was stored",
+            "A field is missing or refused; nothing was stored",
             "nip",
             "Value error, invalid NIP 1234567890: the checksum does not match",
+        ),
+        **refused_fields(
+            "Another customer has the NIP; nothing was stored",
+            "nip",
+            "another customer already has NIP 7740001454",
+            409,
         ),
     },
 )
@@ -125,6 +131,8 @@ def edit_customer(
         )
     except RowNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from exc
+    except EditConflict as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, refusal_detail(exc)) from exc
     except EditRefused as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal_detail(exc)) from exc
     session.commit()

@@ -13,7 +13,7 @@ from pydantic.alias_generators import to_camel
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
-from invoicehub.domain.edits import EditRefused, RowNotFound
+from invoicehub.domain.edits import EditConflict, EditRefused, RowNotFound
 from invoicehub.domain.products import ProductEdit, list_products, update_product
 from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Product
@@ -86,11 +86,14 @@ def list_tenant_products(
     return ProductPage(items=[_out(p) for p in items], total=total, page=page, pageSize=page_size)
 
 
-def refused_fields(description: str, field: str, message: str) -> dict[int | str, dict[str, Any]]:
-    """The 422 of an edit, documented in FastAPI's own shape (one entry per refused field)."""
+def refused_fields(
+    description: str, field: str, message: str, status_code: int = 422
+) -> dict[int | str, dict[str, Any]]:
+    """A refused edit (422, or 409 for a taken unique value), documented in FastAPI's 422 shape
+    (one entry per refused field)."""
     example = {"detail": [{"loc": ["body", field], "msg": message, "type": "value_error"}]}
     content = {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}, "example": example}
-    return {422: {"description": description, "content": {"application/json": content}}}
+    return {status_code: {"description": description, "content": {"application/json": content}}}
 
 
 def refusal_detail(exc: EditRefused) -> list[dict[str, Any]]:
@@ -107,9 +110,15 @@ def refusal_detail(exc: EditRefused) -> list[dict[str, Any]]:
     responses={
         **EDIT_ERRORS,
         **refused_fields(
-            "A field is missing or refused, or another product has the SKU; nothing was stored",
+            "A field is missing or refused; nothing was stored",
             "vatRate",
             "Value error, VAT rate must be one of 23, 8, 5, 0, zw",
+        ),
+        **refused_fields(
+            "Another product has the SKU; nothing was stored",
+            "sku",
+            "another product already has SKU KUB-330",
+            409,
         ),
     },
 )
@@ -129,6 +138,8 @@ def edit_product(
         edited = update_product(session, principal, product_id, product, ip=client_address(request))
     except RowNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from exc
+    except EditConflict as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, refusal_detail(exc)) from exc
     except EditRefused as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal_detail(exc)) from exc
     session.commit()
