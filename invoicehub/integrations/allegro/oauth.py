@@ -87,7 +87,8 @@ def redeem_state(
     that carries another user's identity is always refused.
     """
     body, _, signature = (state or "").partition(".")
-    if not body or not hmac.compare_digest(_sign(body), signature):
+    # compare_digest refuses non-ASCII text (a TypeError): no state we issue contains any.
+    if not body or not state.isascii() or not hmac.compare_digest(_sign(body), signature):
         raise ConnectError("The authorization request is not valid. Please connect again.")
     verifier = get_redis().getdel(_state_key(state))
     try:
