@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -44,9 +45,18 @@ def around(reflex_app: ASGIApp) -> ASGIApp:
     return Starlette(routes=[*_routes(), Mount("", app=reflex_app)])
 
 
+def _api_mount() -> Mount:
+    """/api/v1 for every path under it: Starlette's mount pattern (`.*`) stops at a newline, so
+    a path with `%0A` in an id went to Reflex and got its plain-text 404 instead of the API's
+    JSON answer."""
+    mount = Mount(API_PREFIX, app=create_api())
+    mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)
+    return mount
+
+
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = [
-        Mount(API_PREFIX, app=create_api()),
+        _api_mount(),
         Route("/admin/rq", lambda _: RedirectResponse("/admin/rq/", status_code=308)),
     ]
     try:

@@ -333,3 +333,11 @@ def test_openapi_documents_models_and_401_404(client: TestClient):
     schemas = spec["components"]["schemas"]
     assert {"InvoiceDetail", "InvoiceSummary", "CustomerPage", "ProductPage"} <= set(schemas)
     assert schemas["InvoiceLineOut"]["properties"]["unitGross"]["type"] == "string"
+
+
+def test_an_id_with_a_newline_still_gets_the_apis_json_answer(api: TestClient, session: Session):
+    """Starlette's mount pattern stopped at %0A: such paths got the web app's plain-text 404."""
+    user = make_user(session)
+    response = api.get("/invoices/7%0Ab", headers=bearer(user))
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/json"
