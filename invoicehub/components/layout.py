@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.notifications import NotificationsState, notifications_bell
 from invoicehub.state.auth import AuthState
 
 NAV_LINKS = (
@@ -62,6 +63,11 @@ def navbar() -> rx.Component:
             wrap="wrap",
             align="center",
             flex="1",
+        ),
+        rx.cond(
+            AuthState.is_admin,
+            rx.fragment(),  # the admin reads the admin feed on the dashboard
+            rx.box(notifications_bell(), on_mount=NotificationsState.load),
         ),
         user_menu(),
         as_="nav",

@@ -113,3 +113,16 @@ def test_notifications_are_paged_newest_first(api: TestClient, session: Session)
 
 def test_notifications_need_a_signed_in_caller(api: TestClient):
     assert api.get("/notifications").status_code == 401
+
+
+def test_read_all_marks_only_what_the_caller_sees(api: TestClient, session: Session, feed):
+    alice, *_ = feed
+    response = api.post("/notifications/read-all", headers=bearer(alice))
+    assert response.status_code == 200
+    assert response.json() == {"success": True, "marked": 2, "unread": 0}
+    session.expire_all()
+    unread = set(session.exec(select(Notification.title).where(Notification.read_at == None)))  # noqa: E711
+    assert unread == {"for adam", "for bob", "for the admin"}
+    again = api.post("/notifications/read-all", headers=bearer(alice)).json()
+    assert again["marked"] == 0
+    assert api.post("/notifications/read-all").status_code == 401

@@ -16,6 +16,7 @@ from invoicehub.integrations.allegro.admin import (
     list_notifications,
     mark_notification_read,
 )
+from invoicehub.integrations.allegro.admin_feed import mark_all_notifications_read
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
@@ -41,6 +42,12 @@ class NotificationList(BaseModel):
 class MarkReadResponse(BaseModel):
     success: bool
     notification: NotificationItem
+    unread: int
+
+
+class MarkAllReadResponse(BaseModel):
+    success: bool
+    marked: int
     unread: int
 
 
@@ -103,3 +110,22 @@ def read_notification(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "notification not found") from exc
     _, _, unread = list_notifications(session, principal, page=1, page_size=1)
     return MarkReadResponse(success=True, notification=item, unread=unread)
+
+
+@router.post(
+    "/read-all",
+    response_model=MarkAllReadResponse,
+    responses={
+        200: {
+            "content": {
+                "application/json": {"example": {"success": True, "marked": 3, "unread": 0}}
+            }
+        },
+        **error_responses({401: "Not signed in"}),
+    },
+)
+def read_all_notifications(principal: PrincipalDep, session: SessionDep) -> MarkAllReadResponse:
+    """Mark every unread notification the caller sees read."""
+    marked = mark_all_notifications_read(session, principal)
+    _, _, unread = list_notifications(session, principal, page=1, page_size=1)
+    return MarkAllReadResponse(success=True, marked=marked, unread=unread)

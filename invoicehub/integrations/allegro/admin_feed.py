@@ -102,6 +102,17 @@ def mark_notification_read(
     return _notification_item(notification)
 
 
+def mark_all_notifications_read(session: Session, principal: Principal) -> int:
+    """Mark every unread notification this principal sees read and commit; how many were."""
+    result = session.connection().execute(
+        sa.update(Notification)
+        .where(*_notification_scope(principal), col(Notification.read_at).is_(None))
+        .values(read_at=utcnow())
+    )
+    session.commit()
+    return int(result.rowcount)
+
+
 def _notification_item(n: Notification) -> NotificationItem:
     return NotificationItem(
         id=str(n.id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components import display
+from invoicehub.components.notifications import notification_row, notification_view
 from invoicehub.db import session_scope
 from invoicehub.integrations.allegro.admin import (
     NotificationNotFound,
@@ -35,17 +35,7 @@ class AdminPanelsState(rx.State):
             items, _, self.unread = list_notifications(
                 session, admin, page=1, page_size=NOTIFICATIONS_SHOWN
             )
-        self.notifications = [
-            {
-                "id": n.id,
-                "title": n.title,
-                "body": n.body,
-                "kind": n.kind,
-                "created": display.when(n.createdAt),
-                "read": "true" if n.read else "",
-            }
-            for n in items
-        ]
+        self.notifications = [notification_view(n) for n in items]
         self._read_queues()
         return None
 
@@ -87,39 +77,6 @@ class AdminPanelsState(rx.State):
         return await self._reload()
 
 
-def _notification(item) -> rx.Component:
-    unread = item["read"] == ""
-    return rx.flex(
-        rx.flex(
-            rx.cond(unread, rx.badge("New", color_scheme="orange", variant="solid")),
-            rx.text(item["title"], weight="medium", size="2"),
-            spacing="2",
-            align="center",
-            wrap="wrap",
-        ),
-        rx.cond(item["body"] != "", rx.text(item["body"], size="2", color="gray")),
-        rx.flex(
-            rx.text(item["created"], size="1", color="gray"),
-            rx.cond(
-                unread,
-                rx.button(
-                    "Mark read",
-                    size="1",
-                    variant="ghost",
-                    on_click=AdminPanelsState.mark_read(item["id"]),
-                    aria_label="Mark read: " + item["title"],
-                ),
-            ),
-            justify="between",
-            align="center",
-        ),
-        direction="column",
-        spacing="1",
-        padding_y="0.5em",
-        border_bottom="1px solid var(--gray-a4)",
-    )
-
-
 def notifications_panel() -> rx.Component:
     return rx.card(
         rx.flex(
@@ -136,7 +93,11 @@ def notifications_panel() -> rx.Component:
             rx.cond(
                 AdminPanelsState.notifications.length() > 0,
                 rx.flex(
-                    rx.foreach(AdminPanelsState.notifications, _notification), direction="column"
+                    rx.foreach(
+                        AdminPanelsState.notifications,
+                        lambda item: notification_row(item, AdminPanelsState.mark_read),
+                    ),
+                    direction="column",
                 ),
                 rx.text("No notifications.", size="2", color="gray"),
             ),

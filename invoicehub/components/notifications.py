@@ -1,0 +1,171 @@
+"""Notifications in the interface: one row renderer, and the sellers' bell in the navbar.
+
+The platform admin reads the admin feed on the admin dashboard; sellers get theirs (their
+tenant's, or addressed to them) from the bell on every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from invoicehub.auth.tokens import Principal
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.integrations.allegro.admin_feed import (
+    NotificationItem,
+    NotificationNotFound,
+    list_notifications,
+    mark_all_notifications_read,
+    mark_notification_read,
+)
+from invoicehub.state.auth import AuthState
+
+SHOWN = 10
+
+
+def notification_view(item: NotificationItem) -> dict[str, str]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "body": item.body,
+        "kind": item.kind,
+        "created": display.when(item.createdAt),
+        "read": "true" if item.read else "",
+    }
+
+
+def notification_row(item: Any, mark_read: Callable[[Any], Any]) -> rx.Component:
+    """One notification: "New" while unread, its text, when, and a "Mark read" button."""
+    unread = item["read"] == ""
+    return rx.flex(
+        rx.flex(
+            rx.cond(unread, rx.badge("New", color_scheme="orange", variant="solid")),
+            rx.text(item["title"], weight="medium", size="2"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(item["body"] != "", rx.text(item["body"], size="2", color="gray")),
+        rx.flex(
+            rx.text(item["created"], size="1", color="gray"),
+            rx.cond(
+                unread,
+                rx.button(
+                    "Mark read",
+                    size="1",
+                    variant="ghost",
+                    on_click=mark_read(item["id"]),
+                    aria_label="Mark read: " + item["title"],
+                ),
+            ),
+            justify="between",
+            align="center",
+        ),
+        direction="column",
+        spacing="1",
+        padding_y="0.5em",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+class NotificationsState(rx.State):
+    """The signed-in seller's latest notifications; every handler re-reads the principal."""
+
+    items: list[dict[str, str]] = []
+    unread: int = 0
+
+    async def _seller(self) -> Principal | None:
+        principal = (await self.get_state(AuthState)).principal()
+        return None if principal is None or principal.is_admin else principal
+
+    def _read(self, principal: Principal) -> None:
+        with session_scope() as session:
+            items, _, self.unread = list_notifications(session, principal, page_size=SHOWN)
+        self.items = [notification_view(item) for item in items]
+
+    @rx.event
+    async def load(self):
+        principal = await self._seller()
+        if principal is None:
+            self.items, self.unread = [], 0
+            return
+        self._read(principal)
+
+    @rx.event
+    async def opened(self, is_open: bool):
+        if is_open:
+            await self.load()
+
+    @rx.event
+    async def mark_read(self, notification_id: str):
+        principal = await self._seller()
+        if principal is None:
+            return
+        try:
+            with session_scope() as session:
+                mark_notification_read(session, principal, notification_id)
+        except NotificationNotFound:
+            pass  # gone, or never this seller's: the list below is the truth
+        self._read(principal)
+
+    @rx.event
+    async def mark_all_read(self):
+        principal = await self._seller()
+        if principal is None:
+            return
+        with session_scope() as session:
+            mark_all_notifications_read(session, principal)
+        self._read(principal)
+
+
+def notifications_bell() -> rx.Component:
+    s = NotificationsState
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(
+                rx.icon("bell", size=16),
+                rx.cond(s.unread > 0, rx.badge(s.unread.to_string(), color_scheme="orange")),
+                variant="soft",
+                size="2",
+                aria_label="Notifications",
+                id="notifications-bell",
+            )
+        ),
+        rx.popover.content(
+            rx.flex(
+                rx.flex(
+                    rx.heading("Notifications", size="3"),
+                    rx.cond(
+                        s.unread > 0,
+                        rx.button(
+                            "Mark all read", size="1", variant="soft", on_click=s.mark_all_read
+                        ),
+                    ),
+                    justify="between",
+                    align="center",
+                ),
+                rx.cond(
+                    s.items.length() > 0,
+                    rx.flex(
+                        rx.foreach(s.items, lambda item: notification_row(item, s.mark_read)),
+                        direction="column",
+                        max_height="60vh",
+                        overflow_y="auto",
+                    ),
+                    rx.text(
+                        "Nothing yet. Problems with your Allegro accounts show up here.",
+                        size="2",
+                        color="gray",
+                    ),
+                ),
+                direction="column",
+                spacing="2",
+            ),
+            width="min(360px, 90vw)",
+            aria_label="Notifications",
+        ),
+        on_open_change=s.opened,
+    )
