@@ -78,6 +78,11 @@ class AllegroIntegration(SQLModel, table=True):
     # Set while a platform admin keeps the integration disabled: reconnecting cannot lift it.
     admin_disabled_at: datetime | None = timestamp_field(nullable=True)
 
+    @property
+    def login_label(self) -> str:
+        """How messages name the account: its Allegro login, else its ids."""
+        return self.allegro_login or self.allegro_user_id or str(self.id)
+
 
 class AllegroOrder(SQLModel, table=True):
     """The ledger: one row per integration and checkout form, whatever Allegro repeats."""

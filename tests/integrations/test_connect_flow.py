@@ -200,6 +200,10 @@ def test_an_admins_disable_holds_against_the_sellers_reconnect(
     session.expire_all()
     held = session.get(AllegroIntegration, integration_id)
     assert held.status == "disconnected" and held.admin_disabled_at is not None
+    told = api.get("/notifications", headers=bearer(seller)).json()["items"]
+    assert [n["title"] for n in told] == [
+        "Allegro account seller_one disabled by the platform administrator"
+    ]
 
     lifted = api.post(f"/admin/allegro/{integration_id}/enable", headers=bearer(admin))
     assert lifted.is_success and lifted.json()["integration"]["status"] == "disconnected"

@@ -20,6 +20,7 @@ from invoicehub.models import (
     Company,
     Customer,
     Invoice,
+    Notification,
     Product,
 )
 from invoicehub.redis_conn import get_redis
@@ -201,6 +202,8 @@ def test_malformed_order_lands_in_review_and_the_sync_goes_on(session, control):
     reasons = dict(session.exec(select(AllegroOrder.checkout_form_id, AllegroOrder.reason)).all())
     assert run.status == "succeeded" and run.needs_review == 2
     assert states[broken["id"]] == states[too_long["id"]] == "needs_review"
+    told = session.exec(select(Notification).where(Notification.user_id == seller.user.id)).one()
+    assert told.title == "2 orders from malformed set aside for review"
     assert reasons[broken["id"]].startswith("malformed checkout form: summary.totalToPay.amount")
     assert "300 characters" in reasons[too_long["id"]]
     ready = [f for f in seller_forms(session, seller.integration_id) if f["status"] == READY]

@@ -92,7 +92,23 @@ def record_success(run_id: uuid.UUID) -> None:
         integration.next_sync_at = _next_sync(session, integration)
         integration.updated_at = now
         session.add(integration)
+        if run.needs_review:
+            _notify_held(session, integration, run.needs_review)
     invalidate_status_cache(run.integration_id)
+
+
+def _notify_held(session: Session, integration: AllegroIntegration, held: int) -> None:
+    orders = "1 order" if held == 1 else f"{held} orders"
+    notify(
+        session,
+        kind="allegro.needs_review",
+        title=f"{orders} from {integration.login_label} set aside for review",
+        body="Settings → Integrations lists them with the reason. Fix the cause, then run a "
+        "manual sync: it tries them again.",
+        tenant_id=integration.tenant_id,
+        user_id=integration.user_id,
+        integration_id=integration.id,
+    )
 
 
 def record_failure(run_id: uuid.UUID, error: str, *, counts: bool = True) -> None:
@@ -128,7 +144,7 @@ def _count_failure(session: Session, integration: AllegroIntegration, error: str
     integration.sync_error_count += 1
     integration.last_sync_error = error
     integration.updated_at = now
-    login = integration.allegro_login or integration.allegro_user_id or str(integration.id)
+    login = integration.login_label
     if integration.sync_error_count >= MAX_CONSECUTIVE_FAILURES:
         integration.status = IntegrationStatus.DISABLED.value
         integration.is_active = False

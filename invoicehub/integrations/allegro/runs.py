@@ -17,10 +17,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from invoicehub import ratelimit
-from invoicehub.activity import record_audit
+from invoicehub.activity import notify, record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.domain.rows import page_bounds
 from invoicehub.integrations.allegro import ledger
+from invoicehub.integrations.allegro.oauth import ADMIN_HOLD
 from invoicehub.integrations.allegro.outcomes import ACTIVE_STATUSES
 from invoicehub.integrations.allegro.service import (
     find_integration,
@@ -230,6 +231,16 @@ def set_integration_enabled(
         integration.admin_disabled_at = None
     integration.updated_at = now
     session.add(integration)
+    change = "enabled again" if enabled else "disabled"
+    notify(
+        session,
+        kind="allegro.enabled" if enabled else "allegro.disabled_by_admin",
+        title=f"Allegro account {integration.login_label} {change} by the platform administrator",
+        body="" if enabled else ADMIN_HOLD,
+        tenant_id=integration.tenant_id,
+        user_id=integration.user_id,
+        integration_id=integration.id,
+    )
     record_audit(
         session,
         "admin.allegro.enable" if enabled else "admin.allegro.disable",
