@@ -138,7 +138,13 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     page.get_by_role("button", name="Mark read: Sync of a seller failed").click()
     expect(page.locator("#unread-count")).to_have_text("0 unread")
     session.expire_all()
-    assert session.exec(select(Notification)).one().read_at is not None
+    admin_feed = select(Notification).where(Notification.audience == Audience.ADMIN.value)
+    assert session.exec(admin_feed).one().read_at is not None
+    told = session.exec(select(Notification.title).where(Notification.user_id == paused.user_id))
+    assert sorted(told) == [
+        f"Allegro account {paused.allegro_login} disabled by the platform administrator",
+        f"Allegro account {paused.allegro_login} enabled again by the platform administrator",
+    ]
     screenshot(page, "admin-dashboard-1280")
 
     page.set_viewport_size({"width": 375, "height": 800})
