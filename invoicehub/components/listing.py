@@ -10,6 +10,7 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.db import session_scope
+from invoicehub.domain.rows import page_count
 from invoicehub.state.auth import AuthState
 
 PAGE_SIZE = 20
@@ -95,7 +96,7 @@ class PagedListState(rx.State, mixin=True):
 
     @rx.var
     def page_count(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return page_count(self.total, PAGE_SIZE)
 
     def _fetch(self, session: Session, principal: Principal) -> tuple[list[dict[str, str]], int]:
         raise NotImplementedError

@@ -81,23 +81,22 @@ class NotificationsState(rx.State):
         principal = (await self.get_state(AuthState)).principal()
         return None if principal is None or principal.is_admin else principal
 
-    def _read(self, principal: Principal) -> None:
+    def _read(self, principal: Principal | None) -> None:
+        if principal is None:
+            self.items, self.unread = [], 0
+            return
         with session_scope() as session:
             items, _, self.unread = list_notifications(session, principal, page_size=SHOWN)
         self.items = [notification_view(item) for item in items]
 
     @rx.event
     async def load(self):
-        principal = await self._seller()
-        if principal is None:
-            self.items, self.unread = [], 0
-            return
-        self._read(principal)
+        self._read(await self._seller())
 
     @rx.event
     async def opened(self, is_open: bool):
         if is_open:
-            await self.load()
+            self._read(await self._seller())
 
     @rx.event
     async def mark_read(self, notification_id: str):

@@ -54,6 +54,11 @@ def page_bounds(page: int, page_size: int) -> tuple[int, int]:
     return size, (max(page, 1) - 1) * size
 
 
+def page_count(total: int, page_size: int) -> int:
+    """Pages needed for `total` rows; an empty list still shows one (empty) page."""
+    return max(1, -(-total // page_size))
+
+
 # Row ids this session has seen belong to a tenant (ids are UUIDs, unique across tables, and
 # a row never changes tenant), so create_invoice need not check them again.
 _TENANT_ROWS = "invoicehub.tenant_rows"

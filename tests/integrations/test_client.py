@@ -33,19 +33,11 @@ from tests.support.emulator import (
     REDIRECT_URI,
     SellerTokens,
     connect_seller,
-    control_client,
 )
 
 LOGIN = "sklep-klienta"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "allegro"
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-@pytest.fixture
-def emulator(emulator_url: str) -> Iterator[httpx.Client]:
-    with control_client(emulator_url) as control:
-        control.post("/__emulator/reset").raise_for_status()
-        yield control
 
 
 @pytest.fixture

@@ -7,15 +7,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.api.edit_errors import edit_refusals, refused_fields
 from invoicehub.api.errors import error_responses
-from invoicehub.api.routes.products import refusal_detail, refused_fields
 from invoicehub.domain.customers import CustomerEdit, list_customers, update_customer
-from invoicehub.domain.edits import EditConflict, EditRefused, RowNotFound
 from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Customer
 
@@ -125,16 +124,10 @@ def edit_customer(
 
     Issued invoices keep the buyer they were issued with; later Allegro syncs keep these values.
     """
-    try:
+    with edit_refusals(NOT_FOUND_DETAIL):
         edited = update_customer(
             session, principal, customer_id, customer, ip=client_address(request)
         )
-    except RowNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from exc
-    except EditConflict as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, refusal_detail(exc)) from exc
-    except EditRefused as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal_detail(exc)) from exc
     session.commit()
     return _out(edited)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.api.edit_errors import edit_refusals, refused_fields
 from invoicehub.api.errors import error_responses
-from invoicehub.domain.edits import EditConflict, EditRefused, RowNotFound
 from invoicehub.domain.products import ProductEdit, list_products, update_product
 from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Product
@@ -86,24 +86,6 @@ def list_tenant_products(
     return ProductPage(items=[_out(p) for p in items], total=total, page=page, pageSize=page_size)
 
 
-def refused_fields(
-    description: str, field: str, message: str, status_code: int = 422
-) -> dict[int | str, dict[str, Any]]:
-    """A refused edit (422, or 409 for a taken unique value), documented in FastAPI's 422 shape
-    (one entry per refused field)."""
-    example = {"detail": [{"loc": ["body", field], "msg": message, "type": "value_error"}]}
-    content = {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}, "example": example}
-    return {status_code: {"description": description, "content": {"application/json": content}}}
-
-
-def refusal_detail(exc: EditRefused) -> list[dict[str, Any]]:
-    """A refusal from the domain (e.g. a taken SKU) in the same shape as FastAPI's 422."""
-    return [
-        {"loc": ["body", to_camel(field)], "msg": message, "type": "value_error"}
-        for field, message in exc.errors.items()
-    ]
-
-
 @router.put(
     "/{product_id}",
     response_model=ProductOut,
@@ -134,14 +116,8 @@ def edit_product(
     Later Allegro syncs keep these values: the VAT rate is the one used for order lines that
     state none.
     """
-    try:
+    with edit_refusals(NOT_FOUND_DETAIL):
         edited = update_product(session, principal, product_id, product, ip=client_address(request))
-    except RowNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from exc
-    except EditConflict as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, refusal_detail(exc)) from exc
-    except EditRefused as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal_detail(exc)) from exc
     session.commit()
     return _out(edited)
 

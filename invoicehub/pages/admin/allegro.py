@@ -85,6 +85,18 @@ def filters() -> rx.Component:
     )
 
 
+def _switch(row, *, enable: bool) -> rx.Component:
+    label = "Enable" if enable else "Disable"
+    return rx.button(
+        label,
+        size="1",
+        color_scheme="green" if enable else "red",
+        variant="soft",
+        on_click=S.set_enabled(row["id"], enable),
+        aria_label=f"{label} " + row["login"],
+    )
+
+
 def _actions(row) -> rx.Component:
     login = row["login"]
     return rx.flex(
@@ -106,26 +118,8 @@ def _actions(row) -> rx.Component:
         # An admin's hold is lifted by Enable even when the seller has disconnected meanwhile.
         rx.cond(
             (row["status"] == "disabled") | (row["admin_hold"] != ""),
-            rx.button(
-                "Enable",
-                size="1",
-                color_scheme="green",
-                variant="soft",
-                on_click=S.set_enabled(row["id"], True),
-                aria_label="Enable " + login,
-            ),
-            rx.cond(
-                row["status"] == "disconnected",
-                rx.fragment(),
-                rx.button(
-                    "Disable",
-                    size="1",
-                    color_scheme="red",
-                    variant="soft",
-                    on_click=S.set_enabled(row["id"], False),
-                    aria_label="Disable " + login,
-                ),
-            ),
+            _switch(row, enable=True),
+            rx.cond(row["status"] == "disconnected", rx.fragment(), _switch(row, enable=False)),
         ),
         spacing="2",
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from invoicehub.components import display
 from invoicehub.db import session_scope
+from invoicehub.domain.rows import page_count
 from invoicehub.integrations.allegro import runs
 from invoicehub.integrations.allegro.admin import (
     AdminIntegrationRow,
@@ -59,7 +60,7 @@ class AdminAllegroState(rx.State):
 
     @rx.var
     def page_count(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return page_count(self.total, PAGE_SIZE)
 
     async def _reload(self, *, summary: bool = False):
         if await admin_principal(self) is None:

@@ -20,6 +20,7 @@ from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
+from invoicehub.domain.rows import page_count
 from invoicehub.integrations.allegro import runs
 from invoicehub.integrations.allegro.ledger import LedgerEntry
 from invoicehub.integrations.allegro.service import IntegrationNotFound
@@ -76,7 +77,7 @@ class SyncState(rx.State):
 
     @rx.var
     def review_pages(self) -> int:
-        return max(1, -(-self.review_total // REVIEW_PAGE_SIZE))
+        return page_count(self.review_total, REVIEW_PAGE_SIZE)
 
     async def _context(self) -> tuple[Principal | None, str]:
         principal = (await self.get_state(AuthState)).principal()
@@ -107,7 +108,7 @@ class SyncState(rx.State):
             session, principal, integration_id, held, self.review_page, REVIEW_PAGE_SIZE
         )
         if not entries and self.review_page > 1:
-            self.review_page = max(1, -(-total // REVIEW_PAGE_SIZE))
+            self.review_page = page_count(total, REVIEW_PAGE_SIZE)
             entries, total = runs.list_ledger(
                 session, principal, integration_id, held, self.review_page, REVIEW_PAGE_SIZE
             )
