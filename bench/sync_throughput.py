@@ -202,6 +202,7 @@ def _connect(session, control: httpx.Client, login: str):  # type: ignore[no-unt
         password=secrets.token_urlsafe(16),
         tenant_name=f"Bench {login} Sp. z o.o.",
         nip=SELLER_NIP,
+        address={"street": "ul. Prosta 51", "postal_code": "00-838", "city": "Warszawa"},
     )
     session.commit()
     principal = principal_of(user)

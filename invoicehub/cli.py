@@ -25,6 +25,15 @@ def _user_create(args: argparse.Namespace) -> int:
                 role=Role(args.role),
                 tenant_name=args.tenant,
                 nip=args.nip,
+                address={
+                    key: value
+                    for key, value in (
+                        ("street", args.street),
+                        ("postal_code", args.postal_code),
+                        ("city", args.city),
+                    )
+                    if value
+                },
             )
             print(f"created {user.role} {user.email} (tenant {user.tenant_id})")
     except (AccountError, ValueError) as exc:
@@ -78,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", choices=[r.value for r in Role], default=Role.USER.value)
     create.add_argument("--tenant", help="tenant name (created with a default company when new)")
     create.add_argument("--nip", help="NIP of the new tenant's company")
+    create.add_argument("--street", help="street and number of the new tenant's company")
+    create.add_argument("--postal-code", help="postal code (00-950) of the new tenant's company")
+    create.add_argument("--city", help="city of the new tenant's company")
     create.set_defaults(handler=_user_create)
 
     demo = groups.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)

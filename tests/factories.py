@@ -11,6 +11,8 @@ from invoicehub.auth.tokens import issue_access_token
 from invoicehub.models import Role, User
 
 VALID_NIPS = ("1234563218", "5252674798", "7740001454", "5260250274")
+# A complete seller address (art. 106e): without one no invoice is issued.
+SELLER_ADDRESS = {"street": "ul. Prosta 51", "postal_code": "00-838", "city": "Warszawa"}
 _counter = itertools.count(1)
 
 
@@ -21,7 +23,9 @@ def make_user(
     tenant: str | None = None,
     password: str = "correct-horse-battery",
     email: str | None = None,
+    complete_company: bool = True,
 ) -> User:
+    """A user of a new tenant whose company has a NIP and, unless told, a complete address."""
     n = next(_counter)
     user = create_user(
         session,
@@ -31,6 +35,7 @@ def make_user(
         tenant_name=tenant or f"Tenant {n} Sp. z o.o.",
         nip=VALID_NIPS[n % len(VALID_NIPS)],
         name=f"User {n}",
+        address=SELLER_ADDRESS if complete_company else None,
     )
     session.commit()
     return user

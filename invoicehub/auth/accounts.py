@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -37,8 +38,12 @@ def create_user(
     tenant_name: str | None = None,
     nip: str | None = None,
     name: str = "",
+    address: Mapping[str, str] | None = None,
 ) -> User:
-    """Create a user; a new tenant name creates the tenant and its default company."""
+    """Create a user; a new tenant name creates the tenant and its default company.
+
+    `address` (street, postal_code, city) completes that company, so it can invoice at once.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
     if find_user_by_email(session, email):
@@ -52,7 +57,10 @@ def create_user(
         session.add(tenant)
         session.flush()
         create_company(
-            session, tenant.id, CompanyInput(name=tenant_name, nip=nip or ""), is_default=True
+            session,
+            tenant.id,
+            CompanyInput(name=tenant_name, nip=nip or "", **dict(address or {})),
+            is_default=True,
         )
     user = User(
         tenant_id=tenant.id,

@@ -53,6 +53,7 @@ from invoicehub.domain.rows import (
     table_of,
     tenant_rows_unverified,
 )
+from invoicehub.domain.seller_data import check_seller_snapshot
 from invoicehub.domain.taxes import (
     EXEMPT,
     RATE_FRACTIONS,
@@ -222,8 +223,7 @@ def _load_context(session: Session, draft: InvoiceDraft) -> IssueContext:
     )
     if context is None:
         raise InvoiceError(f"company {draft.company_id} not found")
-    if not context.seller["name"] or not context.seller["nip"]:
-        raise InvoiceError("the seller company needs a name and a NIP before invoicing")
+    check_seller_snapshot(context.seller)
     if context.template_id is None:
         raise InvoiceError(f"template {draft.template_id or '(default)'} not found")
     if draft.customer_id is not None and context.customers_found != 1:

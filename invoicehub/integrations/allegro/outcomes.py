@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from invoicehub.activity import notify
 from invoicehub.db import session_scope
+from invoicehub.domain.seller_data import notify_seller_data_missing
 from invoicehub.integrations.allegro.refresh import mark_needs_reauth
 from invoicehub.integrations.allegro.service import (
     get_settings_with_defaults,
@@ -94,6 +95,7 @@ def record_success(run_id: uuid.UUID) -> None:
         session.add(integration)
         if run.needs_review:
             _notify_held(session, integration, run.needs_review)
+            notify_seller_data_missing(session, integration.tenant_id, integration.user_id)
     invalidate_status_cache(run.integration_id)
 
 

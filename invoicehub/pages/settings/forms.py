@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from invoicehub.components.layout import field, notice, page_loading
+from invoicehub.domain.seller_data import REQUIRED_SELLER_FIELDS
 from invoicehub.pages.settings.state import SettingsState
 
 COMPANY_LABELS = (
@@ -89,13 +90,30 @@ def profile_tab() -> rx.Component:
 
 def company_input(key: str, label: str) -> rx.Component:
     return field(
-        label,
+        f"{label} *" if key in REQUIRED_SELLER_FIELDS else label,
         rx.input(
             id=f"company-{key}",
             value=SettingsState.company.get(key, ""),
             on_change=lambda value: SettingsState.set_company_field(key, value),
         ),
         SettingsState.company_errors.get(key, ""),
+    )
+
+
+def invoicing_blocked_banner() -> rx.Component:
+    return rx.cond(
+        SettingsState.company_missing.length() > 0,
+        rx.callout(
+            rx.text(
+                "Invoicing is blocked until the company data is complete. Missing: ",
+                SettingsState.company_missing.join(", "),
+                ". Orders wait for review meanwhile; after saving, run a manual sync.",
+            ),
+            icon="triangle_alert",
+            color_scheme="orange",
+            role="alert",
+            id="invoicing-blocked",
+        ),
     )
 
 
@@ -107,6 +125,7 @@ def company_tab() -> rx.Component:
                 "These details are printed on your invoices as the seller.", size="2", color="gray"
             ),
             notice(SettingsState.company_message, "green"),
+            invoicing_blocked_banner(),
             rx.grid(
                 *[company_input(key, label) for key, label in COMPANY_LABELS],
                 columns=rx.breakpoints(initial="1", sm="2"),
@@ -114,6 +133,7 @@ def company_tab() -> rx.Component:
                 width="100%",
             ),
             rx.text(
+                "* required on every invoice (art. 106e ustawy o VAT). "
                 "Series tokens: {YYYY} year, {MM} month, {N} running number.",
                 size="1",
                 color="gray",

@@ -182,10 +182,30 @@ def no_integration() -> rx.Component:
     )
 
 
+def company_incomplete_warning() -> rx.Component:
+    return rx.cond(
+        State.company_missing.length() > 0,
+        rx.callout(
+            rx.text(
+                "Your company data is incomplete (missing: ",
+                State.company_missing.join(", "),
+                "). Orders from Allegro will wait for review and no invoice is issued until ",
+                rx.link("the Company tab", href="/settings?tab=company", id="complete-company"),
+                " is complete.",
+            ),
+            icon="triangle_alert",
+            color_scheme="orange",
+            role="alert",
+            id="company-incomplete-warning",
+        ),
+    )
+
+
 def integrations_tab() -> rx.Component:
     return rx.flex(
         notice(State.banner, "green"),
         notice(State.banner_error, "red"),
+        company_incomplete_warning(),
         rx.cond(
             State.loading,
             loading_state("Loading your Allegro accounts…"),

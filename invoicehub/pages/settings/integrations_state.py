@@ -11,6 +11,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
+from invoicehub.auth.accounts import default_company
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.components.allegro_settings_form import (
@@ -21,6 +22,7 @@ from invoicehub.components.allegro_settings_form import (
     refusal_message,
 )
 from invoicehub.db import session_scope
+from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
 from invoicehub.integrations.allegro import service
 from invoicehub.integrations.allegro.oauth import start_authorization
@@ -61,6 +63,8 @@ class IntegrationsState(rx.State):
     success: str = ""
     banner: str = ""  # connect, disconnect and the OAuth callback's outcome, above the cards
     banner_error: str = ""
+    # The seller company's missing art. 106e data: synced orders would wait for review.
+    company_missing: list[str] = []
 
     @rx.var
     def current(self) -> dict[str, str]:
@@ -106,6 +110,8 @@ class IntegrationsState(rx.State):
             self.selected_integration = connected
         with session_scope() as session:
             self._read(session, principal)
+            company = default_company(session, principal.tenant_id)
+            self.company_missing = missing_seller_fields(company) if company else ["company"]
         self.loading = False
         if connected and self.selected_integration == connected:
             self.banner = f"Allegro account {self.current.get('login', '')} connected."
