@@ -354,3 +354,19 @@ def test_reconciliation_is_asked_over_the_api_and_the_cli_and_a_foreign_caller_g
     drain()
     assert _row(session, again["id"]).state == "invoiced"
     assert "queued: run" in capsys.readouterr().out
+
+
+def test_reconciliation_never_takes_an_order_back_to_an_older_revision(session, control):
+    from invoicehub.integrations.allegro.reconcile import missing_forms
+
+    seller = connect_seller(session, control, "older_listing", orders=3, seed=37)
+    sync_integration(seller.integration_id)
+    form = seller_forms(session, seller.integration_id)[0]
+    stored = _row(session, form["id"])
+    older = {**form, "revision": "older", "updatedAt": "2020-01-01T00:00:00.000Z"}
+    newer = {**form, "revision": "newer", "updatedAt": "2099-01-01T00:00:00.000Z"}
+    unknown = {**form, "id": str(uuid.uuid4())}
+    with Session(get_engine()) as own:
+        found = missing_forms(own, seller.integration_id, [form, older, newer, unknown])
+    assert stored.revision == form["revision"]
+    assert found == [newer, unknown]

@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from invoicehub.integrations.allegro.mapping import order_key
 from invoicehub.models import AllegroIntegration, AllegroOrder
 from invoicehub.models.base import utcnow
 
@@ -54,22 +55,39 @@ def mark_reconciled(session: Session, integration_id: uuid.UUID, at: datetime) -
 def missing_forms(
     session: Session, integration_id: uuid.UUID, forms: Sequence[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The listed forms the ledger lacks, or holds at another revision, or must fetch again."""
+    """The listed forms the ledger lacks, holds at an older revision, or must fetch again.
+
+    A ledger row newer than the listing (an event handled after the page was listed) is left
+    alone: the listing must not take an order back to an older revision.
+    """
     ids = sorted({f["id"] for f in forms if isinstance(f, dict) and isinstance(f.get("id"), str)})
     known = {
         row.checkout_form_id: row
         for row in session.connection().execute(
-            sa.select(_orders.c.checkout_form_id, _orders.c.revision, _orders.c.fetch_retry_at)
+            sa.select(
+                _orders.c.checkout_form_id,
+                _orders.c.revision,
+                _orders.c.allegro_updated_at,
+                _orders.c.fetch_retry_at,
+            )
             .where(_orders.c.integration_id == integration_id)
             .where(_orders.c.checkout_form_id.in_(ids))
         )
     }
-    missing = []
-    for form in forms:
-        row = known.get(form.get("id")) if isinstance(form, dict) else None
-        if row is None or row.revision != form.get("revision") or row.fetch_retry_at is not None:
-            missing.append(form)
-    return missing
+    return [form for form in forms if _is_missing(form, known)]
+
+
+def _is_missing(form: Any, known: dict[str, Any]) -> bool:
+    key = order_key(form) if isinstance(form, dict) else None
+    if key is None:
+        return True  # the import holds a form without a usable id for review
+    row = known.get(key.checkout_form_id)
+    if row is None or row.fetch_retry_at is not None or row.revision is None:
+        return True
+    if row.revision == key.revision:
+        return False
+    listed_at, stored_at = key.updated_at, row.allegro_updated_at
+    return stored_at is None or listed_at is None or listed_at > stored_at
 
 
 def log_found(integration_id: uuid.UUID, listed: int, missing: int) -> None:
