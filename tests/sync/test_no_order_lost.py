@@ -370,3 +370,51 @@ def test_reconciliation_never_takes_an_order_back_to_an_older_revision(session, 
         found = missing_forms(own, seller.integration_id, [form, older, newer, unknown])
     assert stored.revision == form["revision"]
     assert found == [newer, unknown]
+
+
+def test_a_mapping_error_on_one_order_holds_it_and_the_page_goes_on(session, control, monkeypatch):
+    from invoicehub.integrations.allegro import order_guard
+
+    seller = connect_seller(session, control, "mapping_bug", orders=0)
+    sync_integration(seller.integration_id)
+    unlucky, fine = _ready_order(), _ready_order()
+    _post(control, "mapping_bug", unlucky, fine)
+    real = order_guard.decide_order
+
+    def buggy(raw, *args, **kwargs):
+        if raw["id"] == unlucky["id"]:
+            raise KeyError("a field the mapping did not foresee")
+        return real(raw, *args, **kwargs)
+
+    monkeypatch.setattr(order_guard, "decide_order", buggy)
+    counts = sync_integration(seller.integration_id)
+    row = _row(session, unlucky["id"])
+    assert counts.needs_review == 1 and counts.invoices_created == 1
+    assert row.state == "needs_review" and "KeyError" in row.reason
+    assert _row(session, fine["id"]).state == "invoiced"
+
+
+def test_a_404_for_a_new_revision_of_an_invoiced_order_keeps_it_invoiced_and_fetches_it_later(
+    session, control
+):
+    seller = connect_seller(session, control, "revised_404", orders=0)
+    sync_integration(seller.integration_id)
+    order = _ready_order()
+    _post(control, "revised_404", order)
+    sync_integration(seller.integration_id)
+    invoice_id = _row(session, order["id"]).invoice_id
+    assert invoice_id is not None
+
+    _post(control, "revised_404", order)  # a new revision (and its event)
+    _fail_next_gets(control, order["id"], 404)
+    sync_integration(seller.integration_id)
+    row = _row(session, order["id"])
+    assert row.state == "invoiced" and row.invoice_id == invoice_id
+    assert row.fetch_retry_at is not None and row.fetch_attempts == 1
+
+    sync_integration(seller.integration_id)
+    row = _row(session, order["id"])
+    newest = next(f for f in seller_forms(session, seller.integration_id) if f["id"] == order["id"])
+    assert row.revision == newest["revision"] and row.fetch_retry_at is None
+    assert row.state == "invoiced" and row.invoice_id == invoice_id
+    assert list(invoiced_orders(seller.integration_id)) == [order["id"]]
