@@ -136,7 +136,7 @@ def record_failures(
     """Give each order its ledger row (or schedule its retry); how many are now held."""
     if not failures:
         return 0
-    by_id = {f.checkout_form_id: f for f in failures}
+    by_id = {clean_text(f.checkout_form_id): f for f in failures}
     existing = {
         row.checkout_form_id: row
         for row in session.connection().execute(
@@ -154,32 +154,32 @@ def record_failures(
             .with_for_update()
         )
     }
-    rows, held = [], 0
-    for form_id, failure in sorted(by_id.items()):
-        row = existing.get(form_id)
-        attempts = (row.fetch_attempts if row is not None else 0) + 1
-        retry = failure.transient and attempts < MAX_FETCH_ATTEMPTS
-        open_row = row is None or (row.invoice_id is None and row.state in _OPEN_STATES)
-        if open_row:
-            state = OrderState.PENDING.value if retry else OrderState.NEEDS_REVIEW.value
-            reason = _reason(failure, attempts, retry)
-            held += int(not retry)
-        else:
-            assert row is not None
-            state, reason = row.state, row.reason
-        retry_at = now + FETCH_RETRY_DELAYS[min(attempts, len(FETCH_RETRY_DELAYS)) - 1]
-        rows.append(
-            {
-                "checkout_form_id": form_id,
-                "state": state,
-                "reason": reason,
-                "attempts": attempts,
-                "retry_at": retry_at.isoformat() if retry else None,
-            }
-        )
+    rows = [_next_row(form_id, by_id[form_id], existing.get(form_id), now) for form_id in by_id]
     params = {"tenant_id": tenant_id, "integration_id": integration_id, "rows": _json(rows)}
     session.connection().execute(_RECORD, params)
-    return held
+    return sum(1 for row in rows if row["held"])
+
+
+def _next_row(form_id: str, failure: FetchFailure, row: Any, now: datetime) -> dict[str, Any]:
+    """The row after this failure: a retry while attempts remain, else held for review. A row
+    already decided (invoiced, skipped) keeps its state and reason; only the retry changes."""
+    attempts = (row.fetch_attempts if row is not None else 0) + 1
+    retry = failure.transient and attempts < MAX_FETCH_ATTEMPTS
+    open_row = row is None or (row.invoice_id is None and row.state in _OPEN_STATES)
+    if open_row:
+        state = OrderState.PENDING.value if retry else OrderState.NEEDS_REVIEW.value
+        reason = _reason(failure, attempts, retry)
+    else:
+        state, reason = row.state, row.reason
+    delay = FETCH_RETRY_DELAYS[min(attempts, len(FETCH_RETRY_DELAYS)) - 1]
+    return {
+        "checkout_form_id": form_id,
+        "state": state,
+        "reason": reason,
+        "attempts": attempts,
+        "retry_at": (now + delay).isoformat() if retry else None,
+        "held": open_row and not retry,
+    }
 
 
 def _reason(failure: FetchFailure, attempts: int, retry: bool) -> str:
