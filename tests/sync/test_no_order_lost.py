@@ -238,19 +238,32 @@ def test_the_cursor_never_passes_an_order_missing_from_the_ledger(session, contr
     assert {o["id"] for o in orders} <= passed
 
 
-def test_a_page_where_every_order_fails_transiently_retries_the_run_instead(session, control):
-    """A 5xx for all of a page says Allegro is down, not that these orders are bad."""
-    seller = connect_seller(session, control, "all_500", orders=0)
+def test_a_5xx_for_one_order_sets_it_aside_while_allegro_answers_else_the_run_is_retried(
+    session, control
+):
+    """Allegro fails single broken orders with a 500: that must not fail run after run (and
+    disable the integration). When a cheap probe fails too, Allegro is down: the run retries."""
+    seller = connect_seller(session, control, "one_500", orders=0)
     sync_integration(seller.integration_id)
     before = _cursor(session, seller.integration_id)
-    order = _ready_order()
-    _post(control, "all_500", order)
-    _fail_next_gets(control, order["id"], 503)
+    down = _ready_order()
+    _post(control, "one_500", down)
+    pattern = f"re:^/order/(checkout-forms/{down['id']}|event-stats)$"
+    control.post(
+        "/__emulator/faults", json={"pathPattern": pattern, "status": 503, "count": 2}
+    ).raise_for_status()
     with pytest.raises(sync.TransientError):
         sync_integration(seller.integration_id)
-    assert _cursor(session, seller.integration_id) == before
+    assert _cursor(session, seller.integration_id) == before  # nothing passed, nothing recorded
+    assert down["id"] not in ledger_states(seller.integration_id)
+
+    _fail_next_gets(control, down["id"], 500)  # this order alone, Allegro otherwise fine
     sync_integration(seller.integration_id)
-    assert _row(session, order["id"]).state == "invoiced"
+    row = _row(session, down["id"])
+    assert _cursor(session, seller.integration_id) != before
+    assert row.state == "pending" and "500" in row.reason and row.fetch_retry_at is not None
+    sync_integration(seller.integration_id)
+    assert _row(session, down["id"]).state == "invoiced"
 
 
 def test_reconciliation_brings_in_an_order_whose_event_was_lost(session, control):
