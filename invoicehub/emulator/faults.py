@@ -61,13 +61,19 @@ class Fault:
         status = data.get("status", 404)
         if isinstance(status, bool) or not isinstance(status, int):
             raise ValueError("status must be an integer")
+        path = f"/order/checkout-forms/{checkout_form_id}"
+        body = data.get("body")
+        if body is None and status == 404:  # the body Allegro sends (reference/allegro 2.2)
+            message = f"Checkout form {checkout_form_id} not found"
+            error = {"code": "CheckoutFormNotFoundException", "message": message}
+            body = {"errors": [{**error, "details": None, "path": path, "userMessage": message}]}
         return cls.from_json(
             {
-                "pathPattern": f"/order/checkout-forms/{checkout_form_id}",
+                "pathPattern": path,
                 "method": "GET",
                 "status": status,
                 "count": data.get("count", 1),
-                "body": data.get("body"),
+                "body": body,
             }
         )
 

@@ -431,3 +431,28 @@ def test_a_404_for_a_new_revision_of_an_invoiced_order_keeps_it_invoiced_and_fet
     assert row.revision == newest["revision"] and row.fetch_retry_at is None
     assert row.state == "invoiced" and row.invoice_id == invoice_id
     assert list(invoiced_orders(seller.integration_id)) == [order["id"]]
+
+
+def test_the_emulator_fails_the_next_gets_of_one_order_with_allegros_own_error_body(
+    session, control
+):
+    seller = connect_seller(session, control, "fault_shape", orders=0)
+    order = _ready_order()
+    _post(control, "fault_shape", order)
+    assert control.post("/__emulator/orders/x/faults", json={"status": "x"}).status_code == 400
+    assert control.post("/__emulator/orders/x/faults", json={"count": 0}).status_code == 400
+    _fail_next_gets(control, order["id"], 404, count=2)
+    integration = session.get(AllegroIntegration, seller.integration_id)
+    assert integration is not None and integration.access_token
+    from invoicehub.integrations.allegro.tokens import decrypt_token
+
+    headers = {
+        "Accept": "application/vnd.allegro.public.v1+json",
+        "Authorization": f"Bearer {decrypt_token(integration.access_token, integration.id)}",
+    }
+    path = f"/order/checkout-forms/{order['id']}"
+    answers = [control.get(path, headers=headers) for _ in range(3)]
+    assert [a.status_code for a in answers] == [404, 404, 200]
+    (error,) = answers[0].json()["errors"]
+    assert error["code"] == "CheckoutFormNotFoundException" and error["path"] == path
+    assert answers[0].headers["content-type"].startswith("application/vnd.allegro.public.v1+json")
