@@ -63,7 +63,7 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 def _sync(args: argparse.Namespace) -> int:
     from invoicehub.jobs.cli import run_sync_command  # type: ignore[import-not-found]
 
-    return int(run_sync_command(args.integration_id, wait=args.wait))
+    return int(run_sync_command(args.integration_id, wait=args.wait, reconcile=args.reconcile))
 
 
 def _tokens_reencrypt(_: argparse.Namespace) -> int:
@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     sync = groups.add_parser("sync", help="run one Allegro sync")
     sync.add_argument("integration_id")
     sync.add_argument("--wait", action="store_true", help="wait for the result and print it")
+    sync.add_argument(
+        "--reconcile",
+        action="store_true",
+        help="also list the last 7 days of orders and bring in any the ledger lacks",
+    )
     sync.set_defaults(handler=_sync)
 
     tokens = groups.add_parser("tokens", help="token vault").add_subparsers(

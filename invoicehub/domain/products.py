@@ -238,8 +238,13 @@ def list_products(
     return list(session.exec(stmt).all()), total
 
 
+def _storable(text: str | None) -> str | None:
+    """PostgreSQL refuses NUL in text (and in the jsonb the refresh sends): never a page's fault."""
+    return text.replace("\x00", "") if text is not None else None
+
+
 def _values(tenant_id: uuid.UUID, draft: ProductDraft) -> dict[str, Any]:
-    name = draft.name.strip()
+    name = (_storable(draft.name) or "").strip()
     if not name:
         raise ProductError("product name is required")
     for rate in (draft.vat_rate, draft.default_vat_rate):
@@ -252,13 +257,13 @@ def _values(tenant_id: uuid.UUID, draft: ProductDraft) -> dict[str, Any]:
         "id": uuid.uuid4(),
         "tenant_id": tenant_id,
         "name": name,
-        "sku": (draft.sku or "").strip() or None,
-        "unit": draft.unit.strip() or "szt.",
+        "sku": (_storable(draft.sku) or "").strip() or None,
+        "unit": (_storable(draft.unit) or "").strip() or "szt.",
         "vat_rate": draft.vat_rate or draft.default_vat_rate,
         "rate_given": draft.vat_rate is not None,
         "gross_price": to_grosz(price),
         "source": draft.source,
-        "external_id": draft.external_id or None,
+        "external_id": _storable(draft.external_id) or None,
     }
     for field, limit in _LIMITS.items():
         if values[field] is not None and len(values[field]) > limit:

@@ -52,6 +52,31 @@ class Fault:
             method=method.upper() if isinstance(method, str) else None,
         )
 
+    @classmethod
+    def for_order(cls, checkout_form_id: str, data: dict[str, Any]) -> Fault:
+        """The next `count` GETs of one checkout form answer `status` (404 by default): Allegro
+        answers 404 for a fresh order for a short while, and 400 for one it cannot serve."""
+        if not checkout_form_id or any(c in checkout_form_id for c in "*?[]/"):
+            raise ValueError("a checkout form id is required")
+        status = data.get("status", 404)
+        if isinstance(status, bool) or not isinstance(status, int):
+            raise ValueError("status must be an integer")
+        path = f"/order/checkout-forms/{checkout_form_id}"
+        body = data.get("body")
+        if body is None and status == 404:  # the body Allegro sends (reference/allegro 2.2)
+            message = f"Checkout form {checkout_form_id} not found"
+            error = {"code": "CheckoutFormNotFoundException", "message": message}
+            body = {"errors": [{**error, "details": None, "path": path, "userMessage": message}]}
+        return cls.from_json(
+            {
+                "pathPattern": path,
+                "method": "GET",
+                "status": status,
+                "count": data.get("count", 1),
+                "body": body,
+            }
+        )
+
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method != method:
             return False

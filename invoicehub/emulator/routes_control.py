@@ -19,6 +19,8 @@ GET    /__emulator/sellers/{login}/invoices/{invoiceId}/file   the uploaded PDF
 POST   /__emulator/oauth/approve                   {authUrl, login} -> {redirectUrl}
 POST   /__emulator/faults                          {pathPattern, status?, delayMs?, count?=1,
                                                     retryAfter?, body?, method?} (see faults.py)
+POST   /__emulator/orders/{checkoutFormId}/faults  {status?=404, count?=1, body?}: the next
+                                                    `count` GETs of that checkout form fail
 GET    /__emulator/faults, DELETE /__emulator/faults
 GET|POST /__emulator/config                        {accessTokenTtl?, refreshTokenTtl?, codeTtl?,
                                                     refreshGraceSeconds?, rateLimitPerMinute?,
@@ -189,6 +191,18 @@ async def add_fault(request: Request) -> Response:
         return control_json({"faults": [f.as_json() for f in state.faults.faults]}, 201)
 
 
+async def add_order_fault(request: Request) -> Response:
+    body = await _body(request)
+    try:
+        fault = Fault.for_order(request.path_params["checkoutFormId"], body or {})
+    except (TypeError, ValueError) as exc:
+        return control_error(str(exc))
+    state = get_state(request)
+    with state.lock:
+        state.faults.faults.append(fault)
+        return control_json({"faults": [f.as_json() for f in state.faults.faults]}, 201)
+
+
 async def list_faults(request: Request) -> Response:
     state = get_state(request)
     with state.lock:
@@ -297,6 +311,7 @@ routes = [
     Route("/__emulator/oauth/approve", approve_authorization, methods=["POST"]),
     Route("/__emulator/faults", add_fault, methods=["POST"]),
     Route("/__emulator/faults", list_faults, methods=["GET"]),
+    Route("/__emulator/orders/{checkoutFormId}/faults", add_order_fault, methods=["POST"]),
     Route("/__emulator/faults", clear_faults, methods=["DELETE"]),
     Route("/__emulator/config", config, methods=["GET", "POST"]),
     Route("/__emulator/stats", stats, methods=["GET", "DELETE"]),

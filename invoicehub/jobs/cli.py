@@ -1,4 +1,5 @@
-"""`invoicehub sync <integration-id> [--wait]`: queue a sync like the manual one, no rate limit."""
+"""`invoicehub sync <integration-id> [--wait] [--reconcile]`: queue a sync like the manual one,
+no rate limit; `--reconcile` also compares Allegro's recent orders with the ledger."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import uuid
 
 from invoicehub.activity import record_audit
 from invoicehub.db import session_scope
+from invoicehub.integrations.allegro.reconcile import RECONCILE_TRIGGER
 from invoicehub.integrations.allegro.runs import (
+    ask_reconciliation,
     is_terminal,
     not_syncable_reason,
     queue_run,
@@ -28,7 +31,7 @@ COUNT_FIELDS = (
 )
 
 
-def run_sync_command(integration_id: str, wait: bool) -> int:
+def run_sync_command(integration_id: str, wait: bool, reconcile: bool = False) -> int:
     """Queue (or join) a sync of the integration; with `wait`, follow it and print the counts."""
     try:
         iid = uuid.UUID(integration_id)
@@ -43,14 +46,17 @@ def run_sync_command(integration_id: str, wait: bool) -> int:
         if integration.status != IntegrationStatus.ACTIVE.value or not integration.is_active:
             print(f"error: {not_syncable_reason(integration)}", file=sys.stderr)
             return 1
-        run, created = queue_run(session, integration, "cli")
+        if reconcile:
+            ask_reconciliation(integration)
+        trigger = RECONCILE_TRIGGER if reconcile else "cli"
+        run, created = queue_run(session, integration, trigger)
         record_audit(
             session,
             "allegro.sync.trigger",
             tenant_id=integration.tenant_id,
             target_type="allegro_integration",
             target_id=integration.id,
-            after={"runId": str(run.id), "trigger": "cli", "alreadyQueued": not created},
+            after={"runId": str(run.id), "trigger": trigger, "alreadyQueued": not created},
         )
         run_id = run.id
     print(f"{'queued' if created else 'already queued'}: run {run_id}")

@@ -21,6 +21,7 @@ from rq import Retry, get_current_job
 from invoicehub.integrations.allegro import outcomes
 from invoicehub.integrations.allegro.errors import AllegroError, AuthError, RateLimited
 from invoicehub.integrations.allegro.errors import TransientError as AllegroTransient
+from invoicehub.integrations.allegro.reconcile import RECONCILE_TRIGGER
 from invoicehub.integrations.allegro.refresh import ReauthRequired
 from invoicehub.integrations.allegro.sync import IntegrationInactive, sync_integration
 from invoicehub.jobs.locks import integration_lock
@@ -52,14 +53,25 @@ def run_sync(run_id: str) -> Retry | dict[str, Any]:
         if claimed is None:
             return {"status": "ignored", "reason": "the run is finished"}
         # A sync a person asked for also retries the orders set aside for review.
-        return _attempt(rid, integration_id, retry_held=claimed.trigger != SCHEDULED_TRIGGER)
+        return _attempt(
+            rid,
+            integration_id,
+            retry_held=claimed.trigger != SCHEDULED_TRIGGER,
+            reconcile=claimed.trigger == RECONCILE_TRIGGER,
+        )
 
 
 def _attempt(
-    run_id: uuid.UUID, integration_id: uuid.UUID, *, retry_held: bool = False
+    run_id: uuid.UUID,
+    integration_id: uuid.UUID,
+    *,
+    retry_held: bool = False,
+    reconcile: bool = False,
 ) -> Retry | dict[str, Any]:
     try:
-        counts = sync_integration(integration_id, run_id, retry_held=retry_held)
+        counts = sync_integration(
+            integration_id, run_id, retry_held=retry_held, reconcile=reconcile
+        )
     except (ReauthRequired, AuthError) as exc:
         outcomes.record_needs_reauth(run_id, describe(exc))
         return {"status": "needs_reauth"}

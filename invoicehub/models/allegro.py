@@ -77,6 +77,8 @@ class AllegroIntegration(SQLModel, table=True):
     token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Set while a platform admin keeps the integration disabled: reconnecting cannot lift it.
     admin_disabled_at: datetime | None = timestamp_field(nullable=True)
+    # The last listing of recent orders compared with the ledger (the daily reconciliation).
+    reconciled_at: datetime | None = timestamp_field(nullable=True)
 
     @property
     def login_label(self) -> str:
@@ -93,6 +95,12 @@ class AllegroOrder(SQLModel, table=True):
             "integration_id", "checkout_form_id", name="ux_allegro_orders_integration_form"
         ),
         sa.Index("ix_allegro_orders_integration_state", "integration_id", "state"),
+        sa.Index(
+            "ix_allegro_orders_fetch_retry",
+            "integration_id",
+            "fetch_retry_at",
+            postgresql_where=sa.text("fetch_retry_at IS NOT NULL"),
+        ),
     )
 
     id: uuid.UUID = id_field()
@@ -107,6 +115,9 @@ class AllegroOrder(SQLModel, table=True):
     needs_correction: bool = Field(default=False)
     invoice_id: uuid.UUID | None = Field(default=None, foreign_key="invoices.id")
     allegro_updated_at: datetime | None = timestamp_field(nullable=True)
+    # Allegro refused to send the order (a 404 right after its event): fetch it again then.
+    fetch_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    fetch_retry_at: datetime | None = timestamp_field(nullable=True)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 

@@ -38,8 +38,11 @@ def integration_of(session: Session, seller) -> AllegroIntegration:
     return integration
 
 
-def admin_notifications(session: Session, kind: str) -> list[Notification]:
-    query = select(Notification).where(Notification.audience == "admin", Notification.kind == kind)
+def admin_notifications(session: Session, kind: str | None) -> list[Notification]:
+    session.expire_all()
+    query = select(Notification).where(Notification.audience == "admin")
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
     return list(session.exec(query).all())
 
 
@@ -168,7 +171,8 @@ def test_revoked_access_token_sets_needs_reauth_without_retry(session, control, 
 def test_fifth_consecutive_failed_run_disables_the_integration_with_one_notification(
     session, control, seller
 ):
-    """Scorecard 8."""
+    """Scorecard 8: one admin notification per failure streak (the first failure adds it, the
+    disable turns it into the disable, unread again)."""
     for attempt in range(1, 6):
         assert integration_of(session, seller).status == "active", attempt
         fault(control, 400)
@@ -176,11 +180,21 @@ def test_fifth_consecutive_failed_run_disables_the_integration_with_one_notifica
         drain()
         assert run_of(session, run.id).status == "failed"
         assert integration_of(session, seller).sync_error_count == attempt
+        if attempt == 1:
+            (first,) = admin_notifications(session, None)
+            assert first.kind == "allegro.sync_failed"
+            first.read_at = utcnow()  # the admin read it
+            session.add(first)
+            session.commit()
+        if attempt < 5:
+            assert len(admin_notifications(session, None)) == 1
     integration = integration_of(session, seller)
     assert integration.status == "disabled" and integration.is_active is False
     assert integration.next_sync_at is None
     assert len(admin_notifications(session, "allegro.disabled")) == 1
-    assert len(admin_notifications(session, "allegro.sync_failed")) == 4
+    assert len(admin_notifications(session, "allegro.sync_failed")) == 0
+    (told,) = admin_notifications(session, None)  # the streak's one notification
+    assert told.read_at is None and "disabled after 5 failed syncs" in told.title
     with pytest.raises(SyncNotAllowed):
         start_run(session, seller)
 
@@ -200,6 +214,8 @@ def test_a_successful_run_resets_the_failure_count(session, control, seller):
     drain()
     integration = integration_of(session, seller)
     assert integration.sync_error_count == 1 and integration.status == "active"
+    # the success ended the first streak: the new one has its own notification
+    assert len(admin_notifications(session, "allegro.sync_failed")) == 2
 
 
 def test_concurrent_requests_queue_one_run_and_one_job(session, seller):

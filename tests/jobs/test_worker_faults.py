@@ -153,7 +153,8 @@ def test_sync_survives_a_postgresql_immediate_stop_without_numbering_gaps(sessio
                 _pg_ctl(data_dir, "-m", "immediate", "stop")
                 time.sleep(0.5)
                 subprocess.run(services, check=True, env={"PATH": _path()})
-                wait_for_success(own, run.id)
+                done = wait_for_success(own, run.id)
+                assert done.attempts >= 2  # the same run, retried after the outage
                 second = request_sync(
                     own, seller.principal, seller.integration_id, enforce_rate_limit=False
                 )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -388,14 +390,15 @@ def test_after_a_pause_longer_than_event_retention_the_orders_are_listed_again(s
 
 
 def test_an_order_the_database_refuses_is_isolated_by_its_savepoint(session, control):
-    """A NUL character passes every check but PostgreSQL's: the page is redone order by order."""
+    """A refusal only PostgreSQL makes (here a trigger on invoices): the page is redone order by
+    order and only that order is held."""
     seller = connect_seller(session, control, "refused", orders=30, seed=14)
     refused = _ready_order()
-    refused["invoice"]["address"]["naturalPerson"]["firstName"] = "Mał\u0000gorzata"
     control.post(
         "/__emulator/sellers/refused/orders", json={"checkoutForms": [refused]}
     ).raise_for_status()
-    counts = sync_integration(seller.integration_id)
+    with _refusing_trigger("invoices", f"NEW.external_order_id = '{refused['id']}'"):
+        counts = sync_integration(seller.integration_id)
     row = session.exec(
         select(AllegroOrder).where(AllegroOrder.checkout_form_id == refused["id"])
     ).one()
@@ -404,3 +407,50 @@ def test_an_order_the_database_refuses_is_isolated_by_its_savepoint(session, con
     assert (
         counts.needs_review == 1 and len(invoiced_orders(seller.integration_id)) == len(ready) - 1
     )
+
+
+def test_an_order_whose_ledger_row_the_database_refuses_still_gets_a_row_held_for_review(
+    session, control
+):
+    seller = connect_seller(session, control, "refused_ledger", orders=20, seed=15)
+    refused = _ready_order()
+    control.post(
+        "/__emulator/sellers/refused_ledger/orders", json={"checkoutForms": [refused]}
+    ).raise_for_status()
+    condition = f"NEW.checkout_form_id = '{refused['id']}' AND NEW.raw ? 'lineItems'"
+    with _refusing_trigger("allegro_orders", condition):
+        counts = sync_integration(seller.integration_id)
+    row = session.exec(
+        select(AllegroOrder).where(AllegroOrder.checkout_form_id == refused["id"])
+    ).one()
+    assert row.state == "needs_review" and "database refused" in row.reason
+    ready = [f for f in seller_forms(session, seller.integration_id) if f["status"] == READY]
+    assert counts.needs_review == 1
+    assert len(invoiced_orders(seller.integration_id)) == len(ready) - 1
+
+
+@contextmanager
+def _refusing_trigger(table: str, condition: str) -> Iterator[None]:
+    """A BEFORE INSERT trigger raising PostgreSQL's own "character not in repertoire" error."""
+    with get_engine().begin() as conn:
+        conn.execute(
+            sa.text(
+                f"""
+                CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF {condition} THEN
+                    RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22021';
+                  END IF;
+                  RETURN NEW;
+                END $$;
+                CREATE TRIGGER test_refuse BEFORE INSERT OR UPDATE ON {table}
+                  FOR EACH ROW EXECUTE FUNCTION test_refuse();
+                """
+            )
+        )
+    try:
+        yield
+    finally:
+        with get_engine().begin() as conn:
+            conn.execute(sa.text(f"DROP TRIGGER test_refuse ON {table}"))
+            conn.execute(sa.text("DROP FUNCTION test_refuse()"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
@@ -130,6 +130,32 @@ def trigger_sync(
         raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
     except (IntegrationNotFound, RunNotFound) as exc:
         raise _not_found("integration or company") from exc
+    except SyncNotAllowed as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    return SyncAccepted(runId=str(run.id), integrationId=str(run.integration_id), status=run.status)
+
+
+@router.post(
+    "/sync/{integrationId}/reconcile",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SyncAccepted,
+    responses=TRIGGER_ERRORS,
+)
+def trigger_reconciliation(
+    integration_id: Annotated[str, Path(alias="integrationId", max_length=64)],
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+) -> SyncAccepted:
+    """Queue a sync that also lists the last 7 days of Allegro orders and brings into the
+    ledger any the event journal missed (the daily reconciliation, now). Joins a run already
+    queued; the same one-a-minute limit as a manual sync."""
+    try:
+        run = request_sync(
+            session, principal, integration_id, ip=client_address(request), reconcile=True
+        )
+    except IntegrationNotFound as exc:
+        raise _not_found("integration") from exc
     except SyncNotAllowed as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     return SyncAccepted(runId=str(run.id), integrationId=str(run.integration_id), status=run.status)

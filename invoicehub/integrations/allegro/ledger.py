@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.integrations.allegro.mapping import OrderKey
+from invoicehub.integrations.allegro.sanitize import clean_text
 from invoicehub.models import AllegroOrder, OrderState
 
 _orders: sa.Table = AllegroOrder.__table__  # type: ignore[attr-defined]
@@ -41,9 +42,10 @@ _UPSERT = sa.text(
     ON CONFLICT ON CONSTRAINT ux_allegro_orders_integration_form DO UPDATE
        SET raw = excluded.raw, revision = excluded.revision,
            allegro_status = excluded.allegro_status,
-           allegro_updated_at = excluded.allegro_updated_at, updated_at = now()
+           allegro_updated_at = excluded.allegro_updated_at, updated_at = now(),
+           fetch_attempts = 0, fetch_retry_at = NULL
      WHERE o.revision IS DISTINCT FROM excluded.revision OR excluded.revision IS NULL
-        OR o.state IN ('pending', 'needs_review')
+        OR o.state IN ('pending', 'needs_review') OR o.fetch_retry_at IS NOT NULL
     RETURNING o.id, o.checkout_form_id, o.state, o.invoice_id, o.needs_correction
     """
 ).bindparams(sa.bindparam("forms", type_=sa.Text))
@@ -98,9 +100,8 @@ def upsert_orders(
         }
         for key, raw in forms
     ]
+    # The forms were cleaned of what jsonb refuses (NUL) as they arrived (sanitize.py).
     payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
-    # jsonb refuses the NUL character; one in a buyer's message must not stop the sync.
-    payload = payload.replace("\\u0000", "")
     params = {"tenant_id": tenant_id, "integration_id": integration_id, "forms": payload}
     rows = session.connection().execute(_UPSERT, params)
     return {
@@ -118,7 +119,7 @@ def update_states(session: Session, updates: Sequence[LedgerUpdate]) -> None:
         {
             "id": str(u.id),
             "state": u.state,
-            "reason": u.reason,
+            "reason": clean_text(u.reason) if u.reason else None,
             "invoice_id": str(u.invoice_id) if u.invoice_id else None,
             "needs_correction": u.needs_correction,
         }

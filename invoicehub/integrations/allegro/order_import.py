@@ -35,23 +35,15 @@ from invoicehub.domain.customers import (
 )
 from invoicehub.domain.invoices import (
     DuplicateInvoice,
-    InvoiceAlreadyPaid,
     InvoiceDraft,
     InvoiceError,
     LineDraft,
     create_invoice,
     create_invoices,
-    mark_invoice_paid,
 )
-from invoicehub.integrations.allegro import ledger
+from invoicehub.integrations.allegro import ledger, order_guard
 from invoicehub.integrations.allegro.buyers import SOURCE
-from invoicehub.integrations.allegro.mapping import (
-    Action,
-    OrderDecision,
-    OrderKey,
-    decide_order,
-    order_key,
-)
+from invoicehub.integrations.allegro.mapping import Action, OrderDecision, OrderKey, order_key
 from invoicehub.integrations.allegro.order_products import ensure_products, product_rates
 from invoicehub.integrations.allegro.preferences import AllegroSettings
 from invoicehub.models import Customer, OrderState, Product
@@ -114,6 +106,7 @@ def import_page(session: Session, ctx: ImportContext, raws: Sequence[Any]) -> Pa
 
 def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: bool) -> PageResult:
     counts = SyncCounts(orders_fetched=len(raws))
+    raws, cleaned = order_guard.clean_page(raws)  # nothing PostgreSQL refuses goes further
     forms: dict[str, tuple[OrderKey, dict[str, Any]]] = {}
     for raw in raws:
         key = order_key(raw)
@@ -122,17 +115,21 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
             counts.needs_review += 1
             continue
         forms[key.checkout_form_id] = (key, raw)  # a repeated form: the last copy wins
-    counts.skipped += len(raws) - counts.needs_review - len(forms)
-    rows = ledger.upsert_orders(session, ctx.tenant_id, ctx.integration_id, list(forms.values()))
-    counts.skipped += len(forms) - len(rows)  # revisions already decided
+    unkeyed = counts.needs_review
+    counts.skipped += len(raws) - unkeyed - len(forms)
+    if isolate:  # even a ledger row the database refuses costs one order
+        rows = order_guard.upsert_isolated(session, ctx, list(forms.values()), counts)
+    else:
+        rows = ledger.upsert_orders(session, ctx.tenant_id, ctx.integration_id, [*forms.values()])
+    counts.skipped += len(forms) - len(rows) - (counts.needs_review - unkeyed)  # decided before
     rates = product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
     decisions = [
-        decide_order(
+        order_guard.decide(
             forms[form_id][1],
-            ctx.settings,
-            today=ctx.today,
-            product_rates=rates,
+            ctx,
+            rates,
             already_invoiced=row.invoice_id is not None,
+            held_reason=cleaned.get(form_id),
         )
         for form_id, row in rows.items()
     ]
@@ -163,7 +160,7 @@ def _apply(
     if row.invoice_id is not None:  # invoiced once, invoiced forever: never a second invoice
         counts.skipped += 1
         if decision.paid_at is not None:
-            _mark_paid(session, ctx, row.invoice_id, decision)
+            order_guard.mark_paid(session, ctx, row.invoice_id, decision)
         correction = decision.needs_correction or row.needs_correction
         reason = decision.reason if decision.needs_correction else None
         return ledger.LedgerUpdate(
@@ -329,18 +326,3 @@ def _draft(
         integration_id=ctx.integration_id,
         external_order_id=row.checkout_form_id,
     )
-
-
-def _mark_paid(
-    session: Session, ctx: ImportContext, invoice_id: uuid.UUID, decision: OrderDecision
-) -> None:
-    assert decision.paid_at is not None
-    try:
-        with session.begin_nested():
-            mark_invoice_paid(
-                session, ctx.tenant_id, invoice_id, decision.paid_at, decision.payment_method
-            )
-    except InvoiceAlreadyPaid:
-        pass
-    except InvoiceError as exc:
-        logger.info("invoice %s not marked paid: %s", invoice_id, exc)

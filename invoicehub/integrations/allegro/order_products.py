@@ -67,7 +67,9 @@ def ensure_products(
     try:
         with session.begin_nested():
             results = upsert_products(session, ctx.tenant_id, list(drafts.values()))
-    except ProductError:
+    except sa.exc.OperationalError:
+        raise  # the connection is gone: the whole page is retried
+    except (ProductError, sa.exc.DBAPIError):
         results = _upsert_products_one_by_one(session, ctx.tenant_id, drafts.values())
     counts.products_created += sum(1 for _, created in results if created)
     return {
@@ -80,14 +82,22 @@ def ensure_products(
 def _upsert_products_one_by_one(
     session: Session, tenant_id: uuid.UUID, drafts: Iterable[ProductDraft]
 ) -> list[tuple[Any, bool]]:
-    """The slow path when one offer cannot be a product: its lines go without a product."""
+    """The slow path when one offer cannot be a product: its lines go without a product.
+
+    Whatever the database refuses (text the sanitizer missed, a constraint) costs that offer
+    its product row, never the page: this runs outside the per-order savepoints.
+    """
     results: list[tuple[Any, bool]] = []
     for draft in drafts:
         try:
             with session.begin_nested():
                 results.append(upsert_product(session, tenant_id, draft))
+        except sa.exc.OperationalError:
+            raise
         except ProductError as exc:
             logger.info("offer %s stays a plain line: %s", draft.external_id, exc)
+        except sa.exc.DBAPIError as exc:  # never fails the page: the line just has no product
+            logger.warning("offer %s refused by the database: %s", draft.external_id, exc.orig)
     return results
 
 

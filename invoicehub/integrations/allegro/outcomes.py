@@ -3,7 +3,8 @@
 queued -> running -> (retrying -> running)* -> succeeded | failed. A success resets the
 integration's failure count and schedules the next sync; a run that ends failed (its retries used
 up, or a failure no retry can fix) counts one failure, tells the platform admin, and the
-MAX_CONSECUTIVE_FAILURES-th in a row disables the integration. Counting runs, not attempts, keeps
+MAX_CONSECUTIVE_FAILURES-th in a row disables the integration (one admin notification per
+streak: see _count_failure). Counting runs, not attempts, keeps
 a 20-minute Allegro outage from disabling every seller. Each function is its own transaction and
 invalidates the integration's cached status.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from invoicehub.activity import notify
 from invoicehub.db import session_scope
@@ -26,7 +27,14 @@ from invoicehub.integrations.allegro.service import (
     invalidate_status_cache,
     lock_integration,
 )
-from invoicehub.models import AllegroIntegration, Audience, IntegrationStatus, SyncRun, SyncStatus
+from invoicehub.models import (
+    AllegroIntegration,
+    Audience,
+    IntegrationStatus,
+    Notification,
+    SyncRun,
+    SyncStatus,
+)
 from invoicehub.models.base import utcnow
 
 MAX_CONSECUTIVE_FAILURES = 5
@@ -142,6 +150,9 @@ def _finish(session: Session, run_id: uuid.UUID, status: SyncStatus, error: str 
 
 
 def _count_failure(session: Session, integration: AllegroIntegration, error: str) -> None:
+    """One more failed run. The admin hears of a failure streak once: its first failure adds a
+    notification, and the disable (a new fact) turns that same notification into the disable,
+    unread again, instead of adding another; a success ends the streak."""
     now = utcnow()
     integration.sync_error_count += 1
     integration.last_sync_error = error
@@ -154,29 +165,52 @@ def _count_failure(session: Session, integration: AllegroIntegration, error: str
         title = (
             f"Allegro account {login} disabled after {integration.sync_error_count} failed syncs"
         )
-        for audience in (Audience.ADMIN, Audience.USER):
-            notify(
-                session,
-                kind="allegro.disabled",
-                title=title,
-                body=error,
-                audience=audience,
-                tenant_id=integration.tenant_id,
-                user_id=integration.user_id if audience is Audience.USER else None,
-                integration_id=integration.id,
-            )
-    else:
-        integration.next_sync_at = _next_sync(session, integration)
+        _tell_admin_of_streak(session, integration, "allegro.disabled", title, error)
         notify(
             session,
-            kind="allegro.sync_failed",
-            title=f"Allegro sync failed for {login} ({integration.sync_error_count} in a row)",
+            kind="allegro.disabled",
+            title=title,
             body=error,
+            audience=Audience.USER,
+            tenant_id=integration.tenant_id,
+            user_id=integration.user_id,
+            integration_id=integration.id,
+        )
+    else:
+        integration.next_sync_at = _next_sync(session, integration)
+        if integration.sync_error_count == 1:
+            title = f"Allegro sync failed for {login}; retried on schedule"
+            _tell_admin_of_streak(session, integration, "allegro.sync_failed", title, error)
+    session.add(integration)
+
+
+def _tell_admin_of_streak(
+    session: Session, integration: AllegroIntegration, kind: str, title: str, body: str
+) -> None:
+    """Update the streak's admin notification (created since the last success), else add one."""
+    query = select(Notification).where(
+        Notification.audience == Audience.ADMIN.value,
+        Notification.integration_id == integration.id,
+        Notification.kind == "allegro.sync_failed",
+    )
+    if integration.last_sync_at is not None:
+        query = query.where(col(Notification.created_at) >= integration.last_sync_at)
+    streak = session.exec(query.order_by(col(Notification.created_at).desc()).limit(1)).first()
+    if streak is None:
+        notify(
+            session,
+            kind=kind,
+            title=title,
+            body=body,
             audience=Audience.ADMIN,
             tenant_id=integration.tenant_id,
             integration_id=integration.id,
         )
-    session.add(integration)
+        return
+    streak.kind, streak.title, streak.body = kind, title[:200], body
+    streak.read_at = None  # a new fact: unread again, at the top of the feed
+    streak.created_at = utcnow()
+    session.add(streak)
 
 
 def _next_sync(session: Session, integration: AllegroIntegration) -> datetime:

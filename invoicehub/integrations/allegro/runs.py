@@ -23,6 +23,7 @@ from invoicehub.domain.rows import page_bounds
 from invoicehub.integrations.allegro import ledger
 from invoicehub.integrations.allegro.oauth import ADMIN_HOLD
 from invoicehub.integrations.allegro.outcomes import ACTIVE_STATUSES
+from invoicehub.integrations.allegro.reconcile import RECONCILE_TRIGGER
 from invoicehub.integrations.allegro.service import (
     find_integration,
     invalidate_status_cache,
@@ -63,9 +64,11 @@ def request_sync(
     trigger: str = "manual",
     enforce_rate_limit: bool = True,
     ip: str | None = None,
+    reconcile: bool = False,
 ) -> SyncRun:
     """Queue a sync (or return the one already queued or running); commits.
 
+    `reconcile` also asks for a reconciliation (reconcile.py): the next run to start does it.
     Raises IntegrationNotFound, SyncNotAllowed, or ratelimit.RateLimited (one manual sync a
     minute per integration).
     """
@@ -75,6 +78,9 @@ def request_sync(
         raise SyncNotAllowed(not_syncable_reason(integration))
     if enforce_rate_limit:
         ratelimit.hit(ratelimit.MANUAL_SYNC, str(integration.id))
+    if reconcile:
+        ask_reconciliation(integration)
+        trigger = RECONCILE_TRIGGER
     run, created = queue_run(session, integration, trigger)
     record_audit(
         session,
@@ -88,6 +94,13 @@ def request_sync(
     )
     session.commit()
     return run
+
+
+def ask_reconciliation(integration: AllegroIntegration) -> None:
+    """Make the integration's reconciliation due: the next run to start does it, whichever run
+    that is (one already queued included). Hold the row lock first."""
+    integration.reconciled_at = None
+    integration.updated_at = utcnow()
 
 
 def not_syncable_reason(integration: AllegroIntegration) -> str:

@@ -14,29 +14,32 @@ so replayed events skip the HTTP fetch; they are only a fast path, the ledger de
 Orders set aside for review come back only with a new Allegro revision, except when a person asks
 for the sync (`retry_held`): the cause may be theirs to fix (no company, a VAT rate), so such a
 run fetches up to RETRY_HELD_LIMIT of them again and decides them anew.
+
+No order is lost: one Allegro does not send (a 404 right after its event, a 400) gets its ledger
+row in the transaction that moves the cursor past it and is fetched again by later syncs
+(fetch_retry.py); a bad order costs only itself (order_guard.py); once a day, and on request,
+the orders Allegro lists for the last days are compared with the ledger (reconcile.py).
 """
 
 from __future__ import annotations
 
-import gc
 import logging
-import queue
-import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.db import get_engine
-from invoicehub.integrations.allegro import ledger, seen
+from invoicehub.integrations.allegro import fetch_retry, ledger, seen
+from invoicehub.integrations.allegro import reconcile as reconciliation
 from invoicehub.integrations.allegro.client import AllegroApiClient
-from invoicehub.integrations.allegro.errors import AuthError, NotFound, TransientError
+from invoicehub.integrations.allegro.errors import AuthError, TransientError
+from invoicehub.integrations.allegro.fetch_retry import FetchFailure, fetch_forms
 from invoicehub.integrations.allegro.mapping import POLAND
 from invoicehub.integrations.allegro.order_import import (
     ImportContext,
@@ -45,6 +48,7 @@ from invoicehub.integrations.allegro.order_import import (
 )
 from invoicehub.integrations.allegro.refresh import refresh_token_if_needed
 from invoicehub.integrations.allegro.service import get_settings_with_defaults
+from invoicehub.integrations.allegro.streaming import fewer_gc_pauses, prefetched
 from invoicehub.models import AllegroIntegration, IntegrationStatus, SyncRun
 from invoicehub.models.base import utcnow
 from invoicehub.settings import get_settings
@@ -57,13 +61,11 @@ PAGE_SIZE = 100  # orders per transaction (and Allegro's largest checkout-form p
 EVENTS_PAGE = 1000  # Allegro's largest event page
 FETCH_CONCURRENCY = 8  # parallel GET /order/checkout-forms/{id} of one page
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-GC_THRESHOLDS = (50_000, 50, 100)
 RETRY_HELD_LIMIT = 1000  # held orders one requested sync fetches again
 START_OF_JOURNAL = "0"  # `from=0`: every retained event (a seller without any event yet)
 
 _integrations: sa.Table = AllegroIntegration.__table__  # type: ignore[attr-defined]
 _runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
-T = TypeVar("T")
 
 
 class IntegrationInactive(Exception):
@@ -71,24 +73,33 @@ class IntegrationInactive(Exception):
 
 
 def sync_integration(
-    integration_id: uuid.UUID, run_id: uuid.UUID | None = None, *, retry_held: bool = False
+    integration_id: uuid.UUID,
+    run_id: uuid.UUID | None = None,
+    *,
+    retry_held: bool = False,
+    reconcile: bool = False,
 ) -> SyncCounts:
     """Run one sync to the end of the journal; counts are also added to the run row per page.
 
-    `retry_held` then decides the orders still set aside for review again.
+    `retry_held` then decides the orders still set aside for review again; `reconcile` (or a
+    day since the last one) then compares Allegro's recent orders with the ledger.
     """
     with Session(get_engine(), expire_on_commit=False) as session:
         ctx, cursor, since = _load_context(session, integration_id)  # refuses inactive ones
+        reconcile = reconcile or reconciliation.is_due(session, integration_id)
     access_token = refresh_token_if_needed(integration_id)
     try:
-        with open_client(access_token) as client, _fewer_gc_pauses():
+        with open_client(access_token) as client, fewer_gc_pauses():
             # Held orders first: the journal pass then finds them decided at their revision
             # and skips them, so a run counts each order once.
             counts = _retry_held(client, ctx, run_id) if retry_held else SyncCounts()
+            counts.add(_retry_fetches(client, ctx, run_id))  # Allegro's 404s of earlier runs
             if cursor is None or since is not None:
-                counts.add(_first_sync(client, ctx, run_id, since))
+                counts.add(_first_sync(client, ctx, run_id, since))  # counts as reconciled
             else:
                 counts.add(_incremental_sync(client, ctx, run_id, cursor))
+                if reconcile:
+                    counts.add(_reconcile(client, ctx, run_id))
             return counts
     except AuthError:
         # Another process may have refreshed (which kills the old access token): retry with
@@ -96,19 +107,6 @@ def sync_integration(
         if refresh_token_if_needed(integration_id) != access_token:
             raise TransientError("the access token was replaced during the sync") from None
         raise
-
-
-@contextmanager
-def _fewer_gc_pauses() -> Iterator[None]:
-    """A sync allocates millions of short-lived objects (rows, dicts, Decimals) that reference
-    counting frees at once; the cyclic collector's default gen-0 threshold (700) would run it
-    thousands of times for nothing (about 15 % of a 10 000-order sync in runs here)."""
-    previous = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 def open_client(access_token: str) -> AllegroApiClient:
@@ -160,6 +158,26 @@ def _first_sync(
     # Events older than `latest` are covered by the listing; the journal starts after it.
     with Session(get_engine()) as session:
         _set_cursor(session, ctx.integration_id, str(latest) if latest else START_OF_JOURNAL)
+        reconciliation.mark_reconciled(session, ctx.integration_id, utcnow())
+        session.commit()
+    return counts
+
+
+def _reconcile(
+    client: AllegroApiClient, ctx: ImportContext, run_id: uuid.UUID | None
+) -> SyncCounts:
+    """List RECONCILE_WINDOW of orders and import those the ledger lacks (reconcile.py)."""
+    started, counts, listed = utcnow(), SyncCounts(), 0
+    since = started - reconciliation.RECONCILE_WINDOW
+    for page in prefetched(client.iter_checkout_forms(updated_at_gte=since, page_size=PAGE_SIZE)):
+        with Session(get_engine()) as session:
+            missing = reconciliation.missing_forms(session, ctx.integration_id, page)
+        listed += len(page)
+        if missing:
+            counts.add(_commit_page(ctx, run_id, missing, cursor=None, recheck=True))
+    reconciliation.log_found(ctx.integration_id, listed, counts.orders_fetched)
+    with Session(get_engine()) as session:
+        reconciliation.mark_reconciled(session, ctx.integration_id, started)
         session.commit()
     return counts
 
@@ -175,11 +193,13 @@ def _incremental_sync(
         for events in client.iter_order_events(from_id=cursor, limit=EVENTS_PAGE):
             for revisions, last_event_id in _chunks(events):
                 wanted = seen.unseen(ctx, revisions)
-                forms = _fetch_forms(client, pool, wanted)
-                page_counts = _commit_page(ctx, run_id, forms, cursor=last_event_id)
+                fetched = fetch_forms(client, pool, wanted)
+                page_counts = _commit_page(
+                    ctx, run_id, fetched.forms, cursor=last_event_id, failures=fetched.failures
+                )
                 known = len(revisions) - len(wanted)
                 page_counts.orders_fetched += known
-                page_counts.skipped += known + len(wanted) - len(forms)
+                page_counts.skipped += known
                 counts.add(page_counts)
     return counts
 
@@ -189,58 +209,35 @@ def _retry_held(
 ) -> SyncCounts:
     """Fetch the orders set aside for review again and decide them anew, a page at a time.
 
-    An order Allegro no longer has stays held (its reason still says why).
+    An order Allegro does not send stays recorded (fetch_retry.py says how).
     """
     with Session(get_engine()) as session:
         held = ledger.held_form_ids(session, ctx.integration_id, RETRY_HELD_LIMIT)
+    return _fetch_again(client, ctx, run_id, held)
+
+
+def _retry_fetches(
+    client: AllegroApiClient, ctx: ImportContext, run_id: uuid.UUID | None
+) -> SyncCounts:
+    """Fetch the orders Allegro did not send before (a 404 after their event) whose retry is due."""
+    with Session(get_engine()) as session:
+        due = fetch_retry.due_form_ids(session, ctx.integration_id, utcnow())
+    return _fetch_again(client, ctx, run_id, due) if due else SyncCounts()
+
+
+def _fetch_again(
+    client: AllegroApiClient, ctx: ImportContext, run_id: uuid.UUID | None, ids: Sequence[str]
+) -> SyncCounts:
     counts = SyncCounts()
     with ThreadPoolExecutor(FETCH_CONCURRENCY, thread_name_prefix="allegro-fetch") as pool:
-        for start in range(0, len(held), PAGE_SIZE):
-            forms = _fetch_forms(client, pool, held[start : start + PAGE_SIZE])
-            counts.add(_commit_page(ctx, run_id, forms, cursor=None, recheck=True))
+        for start in range(0, len(ids), PAGE_SIZE):
+            fetched = fetch_forms(client, pool, ids[start : start + PAGE_SIZE])
+            counts.add(
+                _commit_page(
+                    ctx, run_id, fetched.forms, cursor=None, recheck=True, failures=fetched.failures
+                )
+            )
     return counts
-
-
-def prefetched(pages: Iterator[T]) -> Iterator[T]:
-    """The same pages, the next one fetched by a thread while the caller works on this one.
-
-    At most one page waits in the queue, so memory stays at about two pages. An error of the
-    fetching thread is raised here, at the page it would have produced.
-    """
-    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def put(item: tuple[str, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def pump() -> None:
-        try:
-            for page in pages:
-                if not put(("page", page)):
-                    return
-            put(("end", None))
-        except BaseException as exc:
-            put(("error", exc))
-
-    thread = threading.Thread(target=pump, name="allegro-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, item = handoff.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join(timeout=5)
 
 
 def _chunks(events: Sequence[Mapping[str, Any]]) -> Iterator[tuple[dict[str, str | None], str]]:
@@ -276,19 +273,6 @@ def _form_of(event: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return form["id"], revision if isinstance(revision, str) else None
 
 
-def _fetch_forms(
-    client: AllegroApiClient, pool: ThreadPoolExecutor, form_ids: Sequence[str]
-) -> list[dict[str, Any]]:
-    def fetch(form_id: str) -> dict[str, Any] | None:
-        try:
-            return client.get_checkout_form(form_id)
-        except NotFound:
-            logger.info("checkout form %s is gone; skipped", form_id)
-            return None
-
-    return [form for form in pool.map(fetch, form_ids) if form is not None]
-
-
 def _commit_page(
     ctx: ImportContext,
     run_id: uuid.UUID | None,
@@ -296,8 +280,10 @@ def _commit_page(
     *,
     cursor: str | None,
     recheck: bool = False,
+    failures: Sequence[FetchFailure] = (),
 ) -> SyncCounts:
-    """Import, count, move the cursor and commit, all or nothing.
+    """Import, record the orders Allegro did not send, count, move the cursor and commit, all
+    or nothing: the cursor never passes an order the ledger does not know.
 
     A listed page (no cursor) leaves out the forms already decided at their revision, unless
     `recheck` asks for them again. A session per page: its identity map and caches end with the
@@ -309,6 +295,11 @@ def _commit_page(
         known = len(raws) - len(fresh)
         result.counts.orders_fetched += known
         result.counts.skipped += known
+        held = fetch_retry.record_failures(
+            session, ctx.tenant_id, ctx.integration_id, failures, utcnow()
+        )
+        result.counts.needs_review += held
+        result.counts.skipped += len(failures) - held
         if run_id is not None:
             _add_run_counts(session, run_id, result.counts)
         if cursor is not None:
