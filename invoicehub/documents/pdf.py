@@ -32,6 +32,11 @@ from invoicehub.documents.words import amount_in_words
 from invoicehub.domain.invoice_queries import totals_of
 from invoicehub.domain.taxes import EXEMPT
 from invoicehub.domain.templates import COMPACT_CODE, STANDARD_CODE
+from invoicehub.domain.vat_rules import (
+    CASH_ACCOUNTING_WORDS,
+    SPLIT_PAYMENT_WORDS,
+    requires_split_payment,
+)
 from invoicehub.models import Invoice, InvoiceLine, InvoiceStatus
 from invoicehub.settings import PROJECT_ROOT
 
@@ -126,6 +131,7 @@ class _Story:
         gap = Spacer(1, self.layout.font_size * (1.2 if self.layout.one_column_header else 2))
         return [
             *self.header(),
+            *self.annotations(),
             gap,
             self.parties(),
             gap,
@@ -154,6 +160,17 @@ class _Story:
         table = Table([[[title, number], right]], colWidths=[self.width * 0.55, self.width * 0.45])
         table.setStyle(_plain())
         return [table]
+
+    def annotations(self) -> list[Flowable]:
+        """The words art. 106e ust. 1 requires in some cases (pkt 16 and 18a), read from the
+        invoice's snapshot: the seller's cash accounting and the lines' Annex 15 flags."""
+        invoice, words = self.invoice, []
+        if invoice.seller.get("cashAccounting"):
+            words.append(CASH_ACCOUNTING_WORDS)
+        annex15 = (line.annex15 for line in self.lines)
+        if requires_split_payment(invoice.total_gross, annex15, invoice.buyer.get("nip")):
+            words.append(SPLIT_PAYMENT_WORDS)
+        return [Paragraph(_esc(text), self.bold) for text in words]
 
     def party(self, label: str, data: dict[str, Any]) -> list[Flowable]:
         rows = [

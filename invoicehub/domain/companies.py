@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlmodel import Session, select
 
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
+from invoicehub.domain.vat_rules import exemption_kind_of
 from invoicehub.models import DEFAULT_SERIES_PATTERN, Company
 from invoicehub.models.base import utcnow
 
@@ -30,6 +32,10 @@ class CompanyInput(BaseModel):
     bank_account: str = Field(default="", max_length=40)
     invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
     vat_exemption_basis: str = Field(default="", max_length=300)
+    # FA(3) P_19A/B/C: "A" Polish VAT act, "B" VAT directive, "C" other; read from the basis when
+    # left empty, cleared with the basis.
+    vat_exemption_kind: Literal["", "A", "B", "C"] = ""
+    cash_accounting: bool = False  # metoda kasowa: printed on invoices, FA(3) P_16
 
     @field_validator("nip")
     @classmethod
@@ -70,6 +76,15 @@ class CompanyInput(BaseModel):
         if "{" in leftover or "}" in leftover:
             raise ValueError("invoice series may use only {YYYY}, {MM} and {N}")
         return value
+
+    @model_validator(mode="after")
+    def _exemption_kind(self) -> CompanyInput:
+        if not self.vat_exemption_basis:
+            self.vat_exemption_kind = ""
+        elif not self.vat_exemption_kind:
+            kind = exemption_kind_of(None, self.vat_exemption_basis).value
+            self.vat_exemption_kind = kind  # type: ignore[assignment]
+        return self
 
 
 def create_company(

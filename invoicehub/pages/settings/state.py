@@ -23,7 +23,10 @@ COMPANY_FIELDS = (
     "bank_account",
     "invoice_series",
     "vat_exemption_basis",
+    "vat_exemption_kind",
 )
+# Yes/no fields: held as "true"/"false" in the form like every other value.
+COMPANY_FLAGS = ("cash_accounting",)
 
 
 class SettingsState(rx.State):
@@ -63,9 +66,12 @@ class SettingsState(rx.State):
         return None
 
     def _fill_company(self, company) -> None:
-        self.company = (
-            {key: str(getattr(company, key) or "") for key in COMPANY_FIELDS} if company else {}
-        )
+        if company is None:
+            self.company = {}
+            return
+        self.company = {key: str(getattr(company, key) or "") for key in COMPANY_FIELDS}
+        for key in COMPANY_FLAGS:
+            self.company[key] = "true" if getattr(company, key) else "false"
 
     @rx.event
     def set_tab(self, tab: str):
@@ -74,7 +80,7 @@ class SettingsState(rx.State):
 
     @rx.event
     def set_company_field(self, key: str, value: str) -> None:
-        if key in COMPANY_FIELDS:
+        if key in COMPANY_FIELDS or key in COMPANY_FLAGS:
             self.company[key] = value
             self.company_errors.pop(key, None)
 
@@ -133,7 +139,10 @@ class SettingsState(rx.State):
         self.company_saving = True
         yield
         try:
-            data = CompanyInput(**{key: self.company.get(key, "") for key in COMPANY_FIELDS})
+            data = CompanyInput(
+                **{key: self.company.get(key, "") for key in COMPANY_FIELDS},
+                **{key: self.company.get(key) == "true" for key in COMPANY_FLAGS},
+            )
         except ValidationError as exc:
             self.company_errors = {
                 str(err["loc"][0]): str(err["msg"]).removeprefix("Value error, ")
