@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,10 +11,7 @@ from sqlmodel import Session
 
 from invoicehub.domain.invoices import get_invoice_lines
 from invoicehub.integrations.ksef.fa3 import (
-    CorrectionType,
-    Fa3Correction,
-    Fa3Kind,
-    correction_totals,
+    correction_of,
     fa3_invoice_from_issued,
     fa3_line_from,
     render_valid_fa3,
@@ -67,7 +64,7 @@ def test_only_annex15_lines_are_marked(session: Session):
     assert texts(xml, "//f:FaWiersz/f:P_12_Zal_15") == ["1"]
 
 
-def _correction(session: Session, ksef_number: str | None):
+def _correction(session: Session, ksef_number: str | None, *, to_zero: bool = False):
     company = make_company(session)
     invoice, _ = issue_fa3(
         session,
@@ -75,35 +72,32 @@ def _correction(session: Session, ksef_number: str | None):
         lines=[line("Kubek", "2", "49.99", "23"), line("Książka", "1", "39.90", "5")],
     )
     original = fa3_invoice_from_issued(invoice, get_invoice_lines(session, invoice.id))
-    before = original.lines
-    after = (
-        dataclasses.replace(
-            before[0],
-            quantity=Decimal("1"),
+    mug, book = original.lines
+    if to_zero:
+        zero = Decimal("0.00")
+        after = tuple(
+            dataclasses.replace(li, quantity=Decimal(0), net=zero, vat=zero, gross=zero)
+            for li in original.lines
+        )
+    else:
+        one_mug = dataclasses.replace(
+            mug,
+            quantity=Decimal(1),
             net=Decimal("40.64"),
             vat=Decimal("9.35"),
-            gross=Decimal("49.99"),
-        ),
-        before[1],
-    )
-    return dataclasses.replace(
+            gross=mug.unit_gross,
+        )
+        after = (one_mug, book)
+    doc = correction_of(
         original,
-        kind=Fa3Kind.KOR,
         number="KOR/2026/11/1",
         issue_date=date(2026, 11, 30),
-        sale_date=original.sale_date,
-        lines=after,
-        totals=correction_totals(before, after),
-        payment=None,
-        correction=Fa3Correction(
-            corrected_number=invoice.number,
-            corrected_issue_date=invoice.issue_date,
-            corrected_ksef_number=ksef_number,
-            reason="Zwrot towaru przez kupującego",
-            type=CorrectionType.CORRECTION_DATE,
-            lines_before=before,
-        ),
-    ), invoice
+        created_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+        lines_after=after,
+        reason="Zwrot towaru przez kupującego",
+        corrected_ksef_number=ksef_number,
+    )
+    return doc, invoice
 
 
 def test_kor_lists_the_corrected_invoice_its_reason_and_the_lines_before_and_after(
@@ -144,3 +138,13 @@ def test_kor_line_rows_match_the_stored_lines(session: Session):
     doc, invoice = _correction(session, KSEF_NUMBER)
     stored = [fa3_line_from(li) for li in get_invoice_lines(session, invoice.id)]
     assert doc.correction is not None and list(doc.correction.lines_before) == stored
+
+
+def test_kor_to_zero_of_a_cancelled_order_takes_the_whole_amount_back(session: Session):
+    doc, invoice = _correction(session, KSEF_NUMBER, to_zero=True)
+    xml = render_valid_fa3(doc)
+    assert text(xml, "//f:Fa/f:P_15") == f"-{invoice.total_gross:.2f}"
+    assert texts(xml, "//f:FaWiersz/f:P_8B") == ["2", "1", "0", "0"]
+    assert texts(xml, "//f:FaWiersz/f:P_11A")[2:] == ["0.00", "0.00"]
+    assert text(xml, "//f:Fa/f:P_1") == "2026-11-30"
+    assert text(xml, "//f:Naglowek/f:DataWytworzeniaFa") == "2026-11-30T09:00:00Z"

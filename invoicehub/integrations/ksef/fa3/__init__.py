@@ -1,7 +1,8 @@
 """FA(3): the structured invoice KSeF accepts, built from an issued invoice's snapshot (pure).
 
 Public API: the document dataclasses (`Fa3Invoice`, `Fa3Party`, `Fa3Line`, `Fa3Payment`,
-`Fa3Correction`, ...), `fa3_invoice_from_issued(invoice, lines)`, `build_fa3(doc) -> bytes`,
+`Fa3Correction`, ...), `fa3_invoice_from_issued(invoice, lines)`, `correction_of(original, ...)`
+(a KOR), `build_fa3(doc) -> bytes`,
 `validate_fa3(xml) -> list[Fa3Problem]`, `render_valid_fa3(doc)` (raises `Fa3Invalid`),
 `fa3_schema()` and `upo_schema()`.
 """
@@ -19,6 +20,7 @@ from invoicehub.integrations.ksef.fa3.document import (
     Fa3Payment,
     Fa3RateTotal,
     PaymentForm,
+    correction_of,
     correction_totals,
     line_totals,
 )
@@ -51,6 +53,7 @@ __all__ = [
     "Fa3RateTotal",
     "PaymentForm",
     "build_fa3",
+    "correction_of",
     "correction_totals",
     "fa3_invoice_from_issued",
     "fa3_line_from",

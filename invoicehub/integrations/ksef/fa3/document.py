@@ -9,7 +9,7 @@ into the XML. Amounts are Decimal to the grosz; VAT rates are the project's ("23
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
@@ -157,4 +157,41 @@ def correction_totals(
             new.get(rate, zero).gross - old.get(rate, zero).gross,
         )
         for rate in rates
+    )
+
+
+def correction_of(
+    original: Fa3Invoice,
+    *,
+    number: str,
+    issue_date: date,
+    created_at: datetime,
+    lines_after: Iterable[Fa3Line],
+    reason: str,
+    correction_type: CorrectionType = CorrectionType.CORRECTION_DATE,
+    corrected_ksef_number: str | None = None,
+    payment: Fa3Payment | None = None,
+) -> Fa3Invoice:
+    """The KOR of `original` (the corrected invoice's own FA(3) view): its lines before are the
+    original's, `lines_after` the state after (a line given back in full: quantity and amounts
+    0), its totals the differences. Parties, order number, cash accounting, the MPP marker and
+    the exemption basis are the original's: a correction corrects that invoice."""
+    after = tuple(lines_after)
+    return replace(
+        original,
+        kind=Fa3Kind.KOR,
+        number=number,
+        issue_date=issue_date,
+        created_at=created_at,
+        lines=after,
+        totals=correction_totals(original.lines, after),
+        payment=payment,
+        correction=Fa3Correction(
+            corrected_number=original.number,
+            corrected_issue_date=original.issue_date,
+            corrected_ksef_number=corrected_ksef_number,
+            reason=reason,
+            type=correction_type,
+            lines_before=original.lines,
+        ),
     )
