@@ -32,11 +32,7 @@ from invoicehub.documents.words import amount_in_words
 from invoicehub.domain.invoice_queries import totals_of
 from invoicehub.domain.taxes import EXEMPT
 from invoicehub.domain.templates import COMPACT_CODE, STANDARD_CODE
-from invoicehub.domain.vat_rules import (
-    CASH_ACCOUNTING_WORDS,
-    SPLIT_PAYMENT_WORDS,
-    requires_split_payment,
-)
+from invoicehub.domain.vat_rules import required_words
 from invoicehub.models import Invoice, InvoiceLine, InvoiceStatus
 from invoicehub.settings import PROJECT_ROOT
 
@@ -162,14 +158,9 @@ class _Story:
         return [table]
 
     def annotations(self) -> list[Flowable]:
-        """The words art. 106e ust. 1 requires in some cases (pkt 16 and 18a), read from the
-        invoice's snapshot: the seller's cash accounting and the lines' Annex 15 flags."""
-        invoice, words = self.invoice, []
-        if invoice.seller.get("cashAccounting"):
-            words.append(CASH_ACCOUNTING_WORDS)
-        annex15 = (line.annex15 for line in self.lines)
-        if requires_split_payment(invoice.total_gross, annex15, invoice.buyer.get("nip")):
-            words.append(SPLIT_PAYMENT_WORDS)
+        """ "metoda kasowa", "mechanizm podzielonej płatności" where the invoice must say them."""
+        invoice, annex15 = self.invoice, (line.annex15 for line in self.lines)
+        words = required_words(invoice.seller, invoice.buyer, invoice.total_gross, annex15)
         return [Paragraph(_esc(text), self.bold) for text in words]
 
     def party(self, label: str, data: dict[str, Any]) -> list[Flowable]:

@@ -5,9 +5,10 @@ Shared by the PDF and the FA(3) document, so both print the same words from the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 # Art. 106e ust. 1 pkt 18a with art. 108a ust. 1a: the words "mechanizm podzielonej płatności" are
 # required when the amount due *exceeds* 15,000 PLN (art. 19 pkt 2 Prawa przedsiębiorców:
@@ -30,6 +31,19 @@ def requires_split_payment(
 ) -> bool:
     """True when the invoice must carry the MPP words (and FA(3) P_18A=1)."""
     return bool(buyer_nip) and total_gross > SPLIT_PAYMENT_THRESHOLD and any(annex15_lines)
+
+
+def required_words(
+    seller: Mapping[str, Any],
+    buyer: Mapping[str, Any],
+    total_gross: Decimal,
+    annex15_lines: Iterable[bool],
+) -> list[str]:
+    """The words art. 106e ust. 1 pkt 16 and 18a require on this invoice, from its snapshot."""
+    words = [CASH_ACCOUNTING_WORDS] if seller.get("cashAccounting") else []
+    if requires_split_payment(total_gross, annex15_lines, buyer.get("nip")):
+        words.append(SPLIT_PAYMENT_WORDS)
+    return words
 
 
 def exemption_kind_of(kind: str | None, basis: str) -> ExemptionKind:

@@ -119,8 +119,7 @@ def validate_fa3(xml: bytes) -> list[Fa3Problem]:
     schema = fa3_schema()
     if schema.validate(root):
         return _nip_problems(root)
-    lines = {element.sourceline: element for element in root.iter(etree.Element)}
-    problems = [_problem(error, lines) for error in schema.error_log]
+    problems = [_problem(error, root) for error in schema.error_log]
     return list(dict.fromkeys(problems))  # one problem per field and message
 
 
@@ -130,11 +129,11 @@ def _parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-def _problem(error: etree._LogEntry, lines: dict[int | None, etree._Element]) -> Fa3Problem:
+def _problem(error: etree._LogEntry, root: etree._Element) -> Fa3Problem:
     named = _ELEMENT.search(error.message)
     name = named.group(1) if named else ""
-    element = lines.get(error.line)
-    if element is None or _local(element) != name:
+    element = _element_of(root, name, error.line)
+    if element is None:
         return Fa3Problem(name, _explain(name, error.message))
     field = _path(element)
     expected = _expected(error.message)
@@ -145,6 +144,16 @@ def _problem(error: etree._LogEntry, lines: dict[int | None, etree._Element]) ->
         missing = f"{parent}/{expected[-1]}" if parent else expected[-1]
         return Fa3Problem(missing, f"{_label(missing)} is missing")
     return Fa3Problem(field, _explain(field, error.message))
+
+
+def _element_of(root: etree._Element, name: str, line: int) -> etree._Element | None:
+    """The element an error is about: the one of that name on the error's line (our XML has one
+    element per line), else the only one of that name in the document."""
+    named = list(root.iter(_NS + name))
+    on_line = [e for e in named if e.sourceline == line]
+    if len(on_line) == 1:
+        return on_line[0]
+    return named[0] if len(named) == 1 else None
 
 
 def _expected(message: str) -> list[str]:
