@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlmodel import Session, select
 
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
-from invoicehub.domain.vat_rules import exemption_kind_of
+from invoicehub.domain.vat_rules import ExemptionKind, exemption_kind_of
 from invoicehub.models import DEFAULT_SERIES_PATTERN, Company
 from invoicehub.models.base import utcnow
 
 SERIES_TOKENS = re.compile(r"\{(YYYY|MM|N)\}")
 _POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
+EXEMPTION_KINDS = tuple(kind.value for kind in ExemptionKind)
 
 
 class CompanyInput(BaseModel):
@@ -34,7 +34,7 @@ class CompanyInput(BaseModel):
     vat_exemption_basis: str = Field(default="", max_length=300)
     # FA(3) P_19A/B/C: "A" Polish VAT act, "B" VAT directive, "C" other; read from the basis when
     # left empty, cleared with the basis.
-    vat_exemption_kind: Literal["", "A", "B", "C"] = ""
+    vat_exemption_kind: str = Field(default="", max_length=1)
     cash_accounting: bool = False  # metoda kasowa: printed on invoices, FA(3) P_16
 
     @field_validator("nip")
@@ -77,13 +77,22 @@ class CompanyInput(BaseModel):
             raise ValueError("invoice series may use only {YYYY}, {MM} and {N}")
         return value
 
+    @field_validator("vat_exemption_kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value.upper() not in ("", *EXEMPTION_KINDS):
+            raise ValueError(
+                "the exemption basis comes from A (the Polish VAT act), B (the VAT directive) "
+                "or C (another legal basis)"
+            )
+        return value.upper()
+
     @model_validator(mode="after")
     def _exemption_kind(self) -> CompanyInput:
         if not self.vat_exemption_basis:
             self.vat_exemption_kind = ""
         elif not self.vat_exemption_kind:
-            kind = exemption_kind_of(None, self.vat_exemption_basis).value
-            self.vat_exemption_kind = kind  # type: ignore[assignment]
+            self.vat_exemption_kind = exemption_kind_of(None, self.vat_exemption_basis).value
         return self
 
 

@@ -23,6 +23,7 @@ from tests.ksef_fa3.helpers import make_product
 def test_company_exemption_kind_is_one_of_a_b_c():
     with pytest.raises(ValidationError) as refused:
         CompanyInput(name="X", vat_exemption_basis="art. 113", vat_exemption_kind="D")
+    assert "Polish VAT act" in refused.value.errors()[0]["msg"]
     assert refused.value.errors()[0]["loc"] == ("vat_exemption_kind",)
 
 

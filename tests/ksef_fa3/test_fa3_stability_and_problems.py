@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal
 
 import pytest
@@ -122,3 +123,11 @@ def test_amounts_keep_two_decimals_and_quantities_lose_trailing_zeros(session: S
     assert text(xml, "//f:FaWiersz/f:P_8B") == "1.5"
     assert text(xml, "//f:FaWiersz/f:P_11A") == "15.00"
     assert Decimal(text(xml, "//f:Fa/f:P_15") or "0") == Decimal("15.00")
+
+
+def test_a_missing_required_element_is_named_even_in_a_one_line_file(session: Session):
+    _, xml = issue_fa3(session, make_company(session))
+    without_number = re.sub(rb"\s*<P_2>[^<]*</P_2>", b"", xml)
+    one_line = re.sub(rb">\s+<", b"><", without_number)
+    for broken in (without_number, one_line):
+        assert validate_fa3(broken) == [Fa3Problem("Fa/P_2", "the invoice number is missing")]
