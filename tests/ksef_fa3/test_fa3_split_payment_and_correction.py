@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from invoicehub.domain.invoices import get_invoice_lines
 from invoicehub.integrations.ksef.fa3 import (
+    build_fa3,
     correction_of,
     fa3_invoice_from_issued,
     fa3_line_from,
@@ -148,3 +149,9 @@ def test_kor_to_zero_of_a_cancelled_order_takes_the_whole_amount_back(session: S
     assert texts(xml, "//f:FaWiersz/f:P_11A")[2:] == ["0.00", "0.00"]
     assert text(xml, "//f:Fa/f:P_1") == "2026-11-30"
     assert text(xml, "//f:Naglowek/f:DataWytworzeniaFa") == "2026-11-30T09:00:00Z"
+
+
+def test_a_kor_that_does_not_name_the_corrected_invoice_is_a_problem(session: Session):
+    doc, _ = _correction(session, KSEF_NUMBER)
+    problems = validate_fa3(build_fa3(dataclasses.replace(doc, correction=None)))
+    assert [p.field for p in problems] == ["Fa/DaneFaKorygowanej"]

@@ -171,9 +171,10 @@ def _fa(out: _Writer, doc: Fa3Invoice) -> None:
         _rate_totals(out, doc.totals)
         out.add("P_15", doc.total_gross)
         _annotations(out, doc)
-        out.add("RodzajFaktury", doc.kind.value)
+        kind = Fa3Kind(doc.kind)  # a plain "VAT" / "KOR" is accepted too
+        out.add("RodzajFaktury", kind.value)
         before = doc.correction.lines_before if doc.correction is not None else ()
-        if doc.kind is Fa3Kind.KOR and doc.correction is not None:
+        if kind is Fa3Kind.KOR and doc.correction is not None:
             _corrected(out, doc.correction)
         # One number per row; a KOR's rows before the correction come first (StanPrzed).
         rows = [(line, True) for line in before] + [(line, False) for line in doc.lines]
@@ -206,7 +207,8 @@ def _annotations(out: _Writer, doc: Fa3Invoice) -> None:
         with out.element("Zwolnienie"):
             if doc.exemption is not None:
                 out.add("P_19", 1)
-                out.add(_EXEMPTION_FIELDS[doc.exemption.kind], doc.exemption.text)
+                field = _EXEMPTION_FIELDS[ExemptionKind(doc.exemption.kind)]
+                out.add(field, doc.exemption.text)
             else:
                 out.add("P_19N", 1)
         with out.element("NoweSrodkiTransportu"):

@@ -118,7 +118,7 @@ def validate_fa3(xml: bytes) -> list[Fa3Problem]:
         return [Fa3Problem("", f"not well-formed XML: {exc.msg}")]
     schema = fa3_schema()
     if schema.validate(root):
-        return _nip_problems(root)
+        return _nip_problems(root) + _correction_problems(root)
     problems = [_problem(error, root) for error in schema.error_log]
     return list(dict.fromkeys(problems))  # one problem per field and message
 
@@ -196,6 +196,15 @@ def _nip_problems(root: etree._Element) -> list[Fa3Problem]:
                 )
             )
     return problems
+
+
+def _correction_problems(root: etree._Element) -> list[Fa3Problem]:
+    """The schema lets a KOR omit what it corrects (the group is optional); KSeF does not."""
+    kind = root.findtext(f"{_NS}Fa/{_NS}RodzajFaktury")
+    if kind == "KOR" and root.find(f"{_NS}Fa/{_NS}DaneFaKorygowanej") is None:
+        message = "a correction invoice must name the invoice it corrects (number and date)"
+        return [Fa3Problem("Fa/DaneFaKorygowanej", message)]
+    return []
 
 
 def _local(element: etree._Element) -> str:
