@@ -4,6 +4,7 @@ snapshotted at issue time and printed on the PDF."""
 from __future__ import annotations
 
 import io
+import uuid
 
 import pytest
 from pydantic import ValidationError
@@ -13,10 +14,11 @@ from sqlmodel import Session
 from invoicehub.documents.pdf import render_invoice_pdf
 from invoicehub.domain.companies import CompanyInput
 from invoicehub.domain.edits import EditRefused, parse_edit
-from invoicehub.domain.invoices import get_invoice_lines
+from invoicehub.domain.invoices import create_invoices, get_invoice_lines
 from invoicehub.domain.products import ProductEdit
 from invoicehub.domain.vat_rules import ExemptionKind, exemption_kind_of
-from tests.domain.factories import buyer, issue_invoice, line, make_company
+from invoicehub.models import Invoice
+from tests.domain.factories import allegro_draft, buyer, issue_invoice, line, make_company
 from tests.ksef_fa3.helpers import make_product
 
 
@@ -106,3 +108,24 @@ def test_pdf_prints_metoda_kasowa_for_a_cash_accounting_seller(session: Session)
     company.cash_accounting = True
     session.commit()
     assert "metoda kasowa" in _pdf_text(session, issue_invoice(session, company))
+
+
+def test_a_page_of_synced_orders_snapshots_annex15_like_a_single_invoice(session: Session):
+    company = make_company(session)
+    laptop = make_product(session, company, annex15=True)
+    integration = uuid.uuid4()
+    drafts = [
+        allegro_draft(
+            company,
+            integration,
+            f"order-{n}",
+            lines=[line("Laptop", "1", "16000.00", "23", product_id=laptop.id), line()],
+        )
+        for n in range(3)
+    ]
+    issued = create_invoices(session, drafts)
+    session.commit()
+    for invoice in issued:
+        assert isinstance(invoice, Invoice)
+        flags = [li.annex15 for li in get_invoice_lines(session, invoice.id)]
+        assert flags == [True, False]
