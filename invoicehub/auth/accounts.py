@@ -59,7 +59,7 @@ def create_user(
         create_company(
             session,
             tenant.id,
-            CompanyInput(name=tenant_name, nip=nip or "", **dict(address or {})),
+            CompanyInput.model_validate({"name": tenant_name, "nip": nip or "", **(address or {})}),
             is_default=True,
         )
     user = User(

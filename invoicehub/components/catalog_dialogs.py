@@ -151,6 +151,11 @@ def choice_input(
     )
 
 
+def flag_input(state: Any, key: str, label: str, prefix: str) -> rx.Component:
+    """A yes/no field; the form holds "true" or "false", which the edit model reads as a bool."""
+    return choice_input(state, key, label, prefix, [("false", "No"), ("true", "Yes")])
+
+
 def edit_dialog(
     state: Any, *, title: str, help_text: str, fields: list[rx.Component], save_id: str
 ) -> rx.Component:

@@ -32,6 +32,7 @@ from invoicehub.documents.words import amount_in_words
 from invoicehub.domain.invoice_queries import totals_of
 from invoicehub.domain.taxes import EXEMPT
 from invoicehub.domain.templates import COMPACT_CODE, STANDARD_CODE
+from invoicehub.domain.vat_rules import required_words
 from invoicehub.models import Invoice, InvoiceLine, InvoiceStatus
 from invoicehub.settings import PROJECT_ROOT
 
@@ -126,6 +127,7 @@ class _Story:
         gap = Spacer(1, self.layout.font_size * (1.2 if self.layout.one_column_header else 2))
         return [
             *self.header(),
+            *self.annotations(),
             gap,
             self.parties(),
             gap,
@@ -154,6 +156,12 @@ class _Story:
         table = Table([[[title, number], right]], colWidths=[self.width * 0.55, self.width * 0.45])
         table.setStyle(_plain())
         return [table]
+
+    def annotations(self) -> list[Flowable]:
+        """ "metoda kasowa", "mechanizm podzielonej płatności" where the invoice must say them."""
+        invoice, annex15 = self.invoice, (line.annex15 for line in self.lines)
+        words = required_words(invoice.seller, invoice.buyer, invoice.total_gross, annex15)
+        return [Paragraph(_esc(text), self.bold) for text in words]
 
     def party(self, label: str, data: dict[str, Any]) -> list[Flowable]:
         rows = [

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlmodel import Session, select
 
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
+from invoicehub.domain.vat_rules import ExemptionKind, exemption_kind_of
 from invoicehub.models import DEFAULT_SERIES_PATTERN, Company
 from invoicehub.models.base import utcnow
 
 SERIES_TOKENS = re.compile(r"\{(YYYY|MM|N)\}")
 _POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
+EXEMPTION_KINDS = tuple(kind.value for kind in ExemptionKind)
 
 
 class CompanyInput(BaseModel):
@@ -30,6 +32,10 @@ class CompanyInput(BaseModel):
     bank_account: str = Field(default="", max_length=40)
     invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
     vat_exemption_basis: str = Field(default="", max_length=300)
+    # FA(3) P_19A/B/C: "A" Polish VAT act, "B" VAT directive, "C" other; read from the basis when
+    # left empty, cleared with the basis.
+    vat_exemption_kind: str = Field(default="", max_length=1)
+    cash_accounting: bool = False  # metoda kasowa: printed on invoices, FA(3) P_16
 
     @field_validator("nip")
     @classmethod
@@ -70,6 +76,24 @@ class CompanyInput(BaseModel):
         if "{" in leftover or "}" in leftover:
             raise ValueError("invoice series may use only {YYYY}, {MM} and {N}")
         return value
+
+    @field_validator("vat_exemption_kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value.upper() not in ("", *EXEMPTION_KINDS):
+            raise ValueError(
+                "the exemption basis comes from A (the Polish VAT act), B (the VAT directive) "
+                "or C (another legal basis)"
+            )
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _exemption_kind(self) -> CompanyInput:
+        if not self.vat_exemption_basis:
+            self.vat_exemption_kind = ""
+        elif not self.vat_exemption_kind:
+            self.vat_exemption_kind = exemption_kind_of(None, self.vat_exemption_basis).value
+        return self
 
 
 def create_company(

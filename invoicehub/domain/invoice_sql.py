@@ -5,7 +5,8 @@ The Allegro sync issues thousands of invoices per run, so an invoice costs two r
 the tenant in one SELECT; `insert_invoice` takes the number and inserts the invoice and all its
 lines in one statement (data-modifying CTEs run exactly once, in order of need).
 `insert_invoices` does the same for a numbered batch (create_invoices): every counter bump,
-invoice and line of a page in one statement.
+invoice and line of a page in one statement. Each line copies its product's Annex 15 flag in that
+same statement: the snapshot the PDF and the FA(3) read, whatever the product says later.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ _CONTEXT = sa.text(
     """
     SELECT company.id, company.name, company.nip, company.street, company.city,
            company.postal_code, company.country_code, company.bank_account,
-           company.vat_exemption_basis, company.invoice_series, company.payment_days,
+           company.vat_exemption_basis, company.vat_exemption_kind, company.cash_accounting,
+           company.invoice_series, company.payment_days,
            (SELECT template.id FROM invoice_templates AS template
              WHERE (template.tenant_id IS NULL OR template.tenant_id = company.tenant_id)
                AND (template.id = CAST(:template_id AS uuid)
@@ -71,14 +73,16 @@ _ISSUE = sa.text(
     lines AS (
         INSERT INTO invoice_lines (
             id, invoice_id, position, name, quantity, unit, unit_gross, vat_rate,
-            net, vat, gross, product_id)
+            net, vat, gross, product_id, annex15)
         SELECT line.id, invoice.id, line.position, line.name, line.quantity, line.unit,
-               line.unit_gross, line.vat_rate, line.net, line.vat, line.gross, line.product_id
-          FROM invoice,
-               jsonb_to_recordset(CAST(:lines AS jsonb)) AS line(
+               line.unit_gross, line.vat_rate, line.net, line.vat, line.gross, line.product_id,
+               coalesce(product.annex15, false)
+          FROM invoice
+         CROSS JOIN jsonb_to_recordset(CAST(:lines AS jsonb)) AS line(
                    id uuid, position int, name text, quantity numeric, unit text,
                    unit_gross numeric, vat_rate text, net numeric, vat numeric, gross numeric,
                    product_id uuid)
+          LEFT JOIN products AS product ON product.id = line.product_id
     )
     SELECT number FROM invoice
     """
@@ -121,14 +125,16 @@ _ISSUE_BATCH = sa.text(
     lines AS (
         INSERT INTO invoice_lines (
             id, invoice_id, position, name, quantity, unit, unit_gross, vat_rate,
-            net, vat, gross, product_id)
+            net, vat, gross, product_id, annex15)
         SELECT line.id, line.invoice_id, line.position, line.name, line.quantity, line.unit,
-               line.unit_gross, line.vat_rate, line.net, line.vat, line.gross, line.product_id
+               line.unit_gross, line.vat_rate, line.net, line.vat, line.gross, line.product_id,
+               coalesce(product.annex15, false)
           FROM jsonb_to_recordset(CAST(:lines AS jsonb)) AS line(
                    id uuid, invoice_id uuid, position int, name text, quantity numeric,
                    unit text, unit_gross numeric, vat_rate text, net numeric, vat numeric,
                    gross numeric, product_id uuid)
           JOIN invoice ON invoice.id = line.invoice_id
+          LEFT JOIN products AS product ON product.id = line.product_id
     )
     SELECT id FROM invoice
     """
@@ -181,6 +187,8 @@ def load_issue_context(
         "countryCode": row.country_code,
         "bankAccount": row.bank_account,
         "vatExemptionBasis": row.vat_exemption_basis,
+        "vatExemptionKind": row.vat_exemption_kind,
+        "cashAccounting": row.cash_accounting,
     }
     return IssueContext(
         company_id=row.id,

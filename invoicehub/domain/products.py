@@ -135,6 +135,11 @@ class ProductEdit(EditModel):
     unit: str = Field(max_length=_LIMITS["unit"])
     vat_rate: str = Field(json_schema_extra={"enum": list(VAT_RATES)})
     gross_price: Decimal = Field(description='unit gross price in PLN, e.g. "39.90"')
+    annex15: bool = Field(
+        default=False,
+        description="a good of Annex 15 to the VAT act: above 15,000 PLN gross to a business the "
+        'invoice says "mechanizm podzielonej płatności" (omitted: false)',
+    )
 
     @field_validator("name", "unit")
     @classmethod

@@ -71,6 +71,11 @@ class Company(SQLModel, table=True):
     invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
     # Printed on invoices with "zw" lines (art. 106e ust. 1 pkt 19 ustawy o VAT).
     vat_exemption_basis: str = Field(default="", max_length=300)
+    # Where that basis comes from: "A" the Polish VAT act, "B" the VAT directive, "C" other
+    # (FA(3) P_19A/P_19B/P_19C); "" until the seller says.
+    vat_exemption_kind: str = Field(default="", max_length=1)
+    # Metoda kasowa (art. 21): the invoice must say "metoda kasowa" (FA(3) P_16).
+    cash_accounting: bool = Field(default=False)
     payment_days: int = Field(default=14)
     is_default: bool = Field(default=False)
     created_at: datetime = timestamp_field()

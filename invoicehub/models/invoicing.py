@@ -98,6 +98,9 @@ class Product(SQLModel, table=True):
     unit: str = Field(default="szt.", max_length=16)
     vat_rate: str = Field(default="23", max_length=4)
     gross_price: Decimal = money_field()
+    # A good or service of Annex 15 to the VAT act: above 15,000 PLN to a business, the invoice
+    # must say "mechanizm podzielonej płatności" (art. 106e ust. 1 pkt 18a).
+    annex15: bool = Field(default=False)
     source: str = Field(default="manual", max_length=32)
     external_id: str | None = Field(default=None, max_length=100)
     created_at: datetime = timestamp_field()
@@ -176,6 +179,8 @@ class InvoiceLine(SQLModel, table=True):
     vat: Decimal = money_field()
     gross: Decimal = money_field()
     product_id: uuid.UUID | None = Field(default=None, foreign_key="products.id")
+    # The product's Annex 15 flag as it was at issue time (snapshot: FA(3) P_12_Zal_15, MPP).
+    annex15: bool = Field(default=False)
 
 
 class InvoiceCounter(SQLModel, table=True):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components.catalog_dialogs import choice_input, edit_button, edit_dialog, text_input
+from invoicehub.components.catalog_dialogs import (
+    choice_input,
+    edit_button,
+    edit_dialog,
+    flag_input,
+    text_input,
+)
 from invoicehub.components.layout import page_shell
 from invoicehub.components.listing import searchable_list
 from invoicehub.documents.formatting import rate
@@ -43,6 +49,7 @@ def product_dialog() -> rx.Component:
             text_input(s, "unit", "Unit", PREFIX),
             choice_input(s, "vat_rate", "VAT rate", PREFIX, [(r, rate(r)) for r in VAT_RATES]),
             text_input(s, "gross_price", "Gross price (PLN)", PREFIX, input_mode="decimal"),
+            flag_input(s, "annex15", "Annex 15 good (split payment above 15,000 PLN)", PREFIX),
         ],
         save_id="save-product",
     )

@@ -48,6 +48,7 @@ class ProductEditState(EditDialogState, rx.State):
             "unit": product.unit,
             "vat_rate": product.vat_rate,
             "gross_price": f"{product.gross_price:.2f}",
+            "annex15": "true" if product.annex15 else "false",
         }
 
     def _save(

@@ -39,6 +39,7 @@ class ProductOut(BaseModel):
     unit: str
     vatRate: str
     grossPrice: str
+    annex15: bool
     source: str
     externalId: str | None
     createdAt: datetime
@@ -58,6 +59,7 @@ class ProductUpdate(ProductEdit):
                     "unit": "szt.",
                     "vatRate": "8",
                     "grossPrice": "39.90",
+                    "annex15": False,
                 }
             ]
         },
@@ -111,7 +113,7 @@ def edit_product(
     principal: PrincipalDep,
     session: SessionDep,
 ) -> ProductOut:
-    """Replace a product's name, SKU, unit, VAT rate and gross price (audited).
+    """Replace a product's name, SKU, unit, VAT rate, gross price and Annex 15 flag (audited).
 
     Later Allegro syncs keep these values: the VAT rate is the one used for order lines that
     state none.
@@ -130,6 +132,7 @@ def _out(product: Product) -> ProductOut:
         unit=product.unit,
         vatRate=product.vat_rate,
         grossPrice=f"{product.gross_price:.2f}",
+        annex15=product.annex15,
         source=product.source,
         externalId=product.external_id,
         createdAt=product.created_at,

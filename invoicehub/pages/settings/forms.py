@@ -19,6 +19,16 @@ COMPANY_LABELS = (
     ("invoice_series", "Invoice series pattern"),
     ("vat_exemption_basis", 'VAT exemption basis (needed to invoice "zw" lines)'),
 )
+# FA(3) P_19A/B/C; "" lets the basis' words decide when saved.
+EXEMPTION_KINDS = (
+    ("A", "Polish VAT act or its regulations"),
+    ("B", "VAT directive 2006/112/EC"),
+    ("C", "Another legal basis"),
+)
+CASH_ACCOUNTING_CHOICES = (
+    ("false", "No"),
+    ("true", 'Yes: invoices say "metoda kasowa"'),
+)
 
 
 def profile_tab() -> rx.Component:
@@ -117,6 +127,19 @@ def invoicing_blocked_banner() -> rx.Component:
     )
 
 
+def company_choice(key: str, label: str, options: tuple[tuple[str, str], ...]) -> rx.Component:
+    return field(
+        label,
+        rx.select.root(
+            rx.select.trigger(id=f"company-{key}", width="100%", placeholder="Choose"),
+            rx.select.content(*[rx.select.item(text, value=value) for value, text in options]),
+            value=SettingsState.company.get(key, ""),
+            on_change=lambda value: SettingsState.set_company_field(key, value),
+        ),
+        SettingsState.company_errors.get(key, ""),
+    )
+
+
 def company_tab() -> rx.Component:
     return rx.card(
         rx.flex(
@@ -128,6 +151,10 @@ def company_tab() -> rx.Component:
             invoicing_blocked_banner(),
             rx.grid(
                 *[company_input(key, label) for key, label in COMPANY_LABELS],
+                company_choice("vat_exemption_kind", "Exemption basis comes from", EXEMPTION_KINDS),
+                company_choice(
+                    "cash_accounting", "Cash accounting (metoda kasowa)", CASH_ACCOUNTING_CHOICES
+                ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",

@@ -24,7 +24,10 @@ COMPANY_FIELDS = (
     "bank_account",
     "invoice_series",
     "vat_exemption_basis",
+    "vat_exemption_kind",
 )
+# Yes/no fields: held as "true"/"false" in the form like every other value.
+COMPANY_FLAGS = ("cash_accounting",)
 
 
 class SettingsState(rx.State):
@@ -66,10 +69,14 @@ class SettingsState(rx.State):
         return None
 
     def _fill_company(self, company) -> None:
-        self.company = (
-            {key: str(getattr(company, key) or "") for key in COMPANY_FIELDS} if company else {}
-        )
-        self.company_missing = missing_seller_fields(company) if company else ["company"]
+        if company is None:
+            self.company = {}
+            self.company_missing = ["company"]
+            return
+        self.company = {key: str(getattr(company, key) or "") for key in COMPANY_FIELDS}
+        for key in COMPANY_FLAGS:
+            self.company[key] = "true" if getattr(company, key) else "false"
+        self.company_missing = missing_seller_fields(company)
 
     @rx.event
     def set_tab(self, tab: str):
@@ -78,7 +85,7 @@ class SettingsState(rx.State):
 
     @rx.event
     def set_company_field(self, key: str, value: str) -> None:
-        if key in COMPANY_FIELDS:
+        if key in COMPANY_FIELDS or key in COMPANY_FLAGS:
             self.company[key] = value
             self.company_errors.pop(key, None)
 
@@ -137,7 +144,10 @@ class SettingsState(rx.State):
         self.company_saving = True
         yield
         try:
-            data = CompanyInput(**{key: self.company.get(key, "") for key in COMPANY_FIELDS})
+            data = CompanyInput(
+                **{key: self.company.get(key, "") for key in COMPANY_FIELDS},
+                **{key: self.company.get(key) == "true" for key in COMPANY_FLAGS},
+            )
         except ValidationError as exc:
             self.company_errors = {
                 str(err["loc"][0]): str(err["msg"]).removeprefix("Value error, ")
