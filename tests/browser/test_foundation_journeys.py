@@ -124,3 +124,29 @@ def test_settings_page_fits_a_375px_screen(page: Page, session: Session):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     screenshot(page, "settings-company-375")
     assert overflow <= 0
+
+
+def test_an_incomplete_company_shows_invoicing_blocked_until_its_address_is_saved(
+    page: Page, session: Session
+):
+    user = make_user(session, complete_company=False)
+    sign_in(page, user.email, PASSWORD)
+    page.goto("/settings?tab=integrations")
+    expect(page.locator("#company-incomplete-warning")).to_contain_text("street")
+    page.locator("#complete-company").click()
+    banner = page.locator("#invoicing-blocked")
+    expect(banner).to_contain_text("street, postal code, city")
+    screenshot(page, "company-incomplete-1280")
+
+    page.locator("#company-street").fill("ul. Długa 5")
+    page.locator("#company-postal_code").fill("80-831")
+    page.locator("#company-city").fill("Gdańsk")
+    page.locator("#save-company").click()
+    expect(banner).to_have_count(0)
+    company = session.exec(select(Company).where(Company.tenant_id == user.tenant_id)).one()
+    session.refresh(company)
+    assert (company.street, company.postal_code, company.city) == (
+        "ul. Długa 5",
+        "80-831",
+        "Gdańsk",
+    )
