@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -153,7 +154,7 @@ def correction_out(data: dict[str, Any]) -> CorrectionOut:
             InvoiceLineOut(
                 position=int(line["position"]),
                 name=line["name"],
-                quantity=line["quantity"],
+                quantity=format(Decimal(line["quantity"]).normalize(), "f"),
                 unit=line["unit"],
                 unitGross=line["unitGross"],
                 vatRate=line["vatRate"],
