@@ -105,6 +105,27 @@ def current_lines(session: Session, invoice_id: uuid.UUID) -> list[CorrectionLin
     ]
 
 
+def quantities_taken(session: Session, invoice_id: uuid.UUID, kind: str) -> dict[int, Decimal]:
+    """Units per line position that the invoice's corrections of `kind` took off."""
+    taken: dict[int, Decimal] = {}
+    for correction in session.exec(
+        select(Invoice).where(col(Invoice.corrects_invoice_id) == invoice_id)
+    ):
+        data = correction.correction or {}
+        if data.get("kind") != kind:
+            continue
+        after = {line.position: line.quantity for line in _lines_of(session, correction.id)}
+        for line in data.get("linesBefore", []):
+            position = int(line["position"])
+            units = Decimal(line["quantity"]) - after.get(position, Decimal(0))
+            taken[position] = taken.get(position, Decimal(0)) + units
+    return taken
+
+
+def _lines_of(session: Session, invoice_id: uuid.UUID) -> list[InvoiceLine]:
+    return list(session.exec(select(InvoiceLine).where(col(InvoiceLine.invoice_id) == invoice_id)))
+
+
 def corrections_of(session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> list[Invoice]:
     return list(
         session.exec(

@@ -186,3 +186,49 @@ def test_one_correction_per_event_under_concurrency_and_the_numbers_stay_contigu
             sa.text("SELECT last_number FROM invoice_counters WHERE pattern LIKE 'KOR%'")
         ).scalar()
     assert taken == 4
+
+
+def test_a_return_and_the_refund_of_its_units_correct_them_once(session, control):
+    seller, order = _seller_with_order(session, control, "kor_both")
+    item = order["lineItems"][0]
+    body = {"orderId": order["id"], "items": [{"offerId": item["offer"]["id"], "quantity": 1}]}
+    control.post("/__emulator/sellers/kor_both/customer-returns", json=body).raise_for_status()
+    assert sync_integration(seller.integration_id).corrections_issued == 1
+    refund = {"orderId": order["id"], "lineItems": [{"id": item["id"], "quantity": 1}]}
+    _refund(control, "kor_both", refund)  # the money of that return
+    assert sync_integration(seller.integration_id).corrections_issued == 0
+    _refund(control, "kor_both", refund)  # a second unit, refunded without a return
+    assert sync_integration(seller.integration_id).corrections_issued == 1
+    kinds = [c.correction["kind"] for c in _corrections(session)]
+    assert sorted(kinds) == ["refund", "return"]
+
+
+def test_corrections_stay_immutable_like_invoices(session, control):
+    seller, order = _seller_with_order(session, control, "kor_frozen")
+    _refund(control, "kor_frozen", {"orderId": order["id"], "amount": "1.00"})
+    sync_integration(seller.integration_id)
+    [correction] = _corrections(session)
+    with get_engine().connect() as conn:
+        for statement in (
+            "UPDATE invoices SET total_gross = 0 WHERE id = :id",
+            "UPDATE invoices SET correction = NULL WHERE id = :id",
+            "DELETE FROM invoices WHERE id = :id",
+            "UPDATE invoice_lines SET quantity = 9 WHERE invoice_id = :id",
+        ):
+            try:
+                conn.execute(sa.text(statement), {"id": correction.id})
+            except sa.exc.DBAPIError:
+                conn.rollback()
+            else:
+                raise AssertionError(f"{statement} was allowed")
+
+
+def test_a_return_whose_units_a_refund_already_corrected_adds_nothing(session, control):
+    seller, order = _seller_with_order(session, control, "kor_refund_first")
+    item = order["lineItems"][0]
+    refund = {"orderId": order["id"], "lineItems": [{"id": item["id"], "quantity": 1}]}
+    _refund(control, "kor_refund_first", refund)
+    body = {"orderId": order["id"], "items": [{"offerId": item["offer"]["id"], "quantity": 1}]}
+    control.post("/__emulator/sellers/kor_refund_first/customer-returns", json=body)
+    assert sync_integration(seller.integration_id).corrections_issued == 1
+    assert [c.correction["kind"] for c in _corrections(session)] == ["refund"]

@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 LOCK_CLASS = 0x41_49_55  # advisory lock key space of uploads ("AIU"), apart from sync locks
 RETRYABLE_CODES = frozenset({"INVOICE-SCAN-IN-PROGRESS"})
 ALREADY_UPLOADED = "INVOICE-FILE-ALREADY-UPLOADED"
-SWEEP_LIMIT = 1000  # invoices of an integration given an upload row per sync
+SWEEP_LIMIT = 1000  # invoices given upload rows per transaction
+SWEEP_BATCHES = 100  # at most this many transactions per sync (100 000 invoices)
 _uploads: sa.Table = AllegroInvoiceUpload.__table__  # type: ignore[attr-defined]
 _invoices: sa.Table = Invoice.__table__  # type: ignore[attr-defined]
 
@@ -100,9 +101,14 @@ def sweep_uploads(ctx: ImportContext) -> None:
         _uploads.c.status == UploadStatus.PENDING.value,
         _uploads.c.updated_at < sa.func.now() - sa.text("interval '10 minutes'"),
     )
+    for _ in range(SWEEP_BATCHES):  # a batch per transaction, until every invoice has its row
+        with Session(get_engine()) as session:
+            ids = session.connection().execute(missing.limit(SWEEP_LIMIT)).scalars().all()
+            queue_uploads(session, ctx, list(ids))
+            session.commit()
+        if len(ids) < SWEEP_LIMIT:
+            break
     with Session(get_engine()) as session:
-        ids = session.connection().execute(missing.limit(SWEEP_LIMIT)).scalars().all()
-        queue_uploads(session, ctx, list(ids))
         stale = session.connection().execute(pending.limit(SWEEP_LIMIT)).scalars().all()
         enqueue_uploads_after_commit(session, list(stale))
         session.commit()

@@ -119,3 +119,38 @@ def return_change(form: Mapping[str, Any], customer_return: Mapping[str, Any]) -
         CorrectionChange(CorrectionKind.RETURN, quantities),
         f"Zwrot towaru przez kupującego (zwrot nr {reference})",
     )
+
+
+def _units(form: Mapping[str, Any], refund: Mapping[str, Any]) -> dict[int, Decimal]:
+    positions = _positions(form, "line")
+    units: dict[int, Decimal] = {}
+    for item in refund.get("lineItems") or []:
+        position = positions.get(str(item.get("id")))
+        if position is not None and item.get("type", "QUANTITY") == "QUANTITY":
+            units[position] = units.get(position, ZERO) + Decimal(str(item.get("quantity") or 0))
+    return units
+
+
+def beyond_returns(
+    form: Mapping[str, Any],
+    refund: Mapping[str, Any],
+    order_refunds: Sequence[Mapping[str, Any]],
+    returned: Mapping[int, Decimal],
+) -> dict[int, Decimal]:
+    """The units of `refund` that returns did not already correct: returned units are paid back
+    by the order's refunds in their order, so only what the refunds up to this one refund beyond
+    the returned units is left for this refund's correction."""
+    mine = _units(form, refund)
+    earlier: dict[int, Decimal] = {}
+    for other in order_refunds:
+        if other.get("id") == refund.get("id"):
+            break
+        if other.get("status") == "SUCCESS":
+            for position, units in _units(form, other).items():
+                earlier[position] = earlier.get(position, ZERO) + units
+    left = {}
+    for position, units in mine.items():
+        covered = max(returned.get(position, ZERO) - earlier.get(position, ZERO), ZERO)
+        if units > covered:
+            left[position] = units - covered
+    return left

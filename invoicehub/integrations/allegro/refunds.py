@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +23,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
 from invoicehub.db import get_engine
-from invoicehub.domain.correction_issue import CorrectionRequest, current_lines, issue_correction
-from invoicehub.domain.corrections import CorrectionError
+from invoicehub.domain.correction_issue import (
+    CorrectionRequest,
+    current_lines,
+    issue_correction,
+    quantities_taken,
+)
+from invoicehub.domain.corrections import ZERO, CorrectionError, CorrectionKind
 from invoicehub.domain.invoice_drafts import InvoiceError
 from invoicehub.integrations.allegro.client import AllegroApiClient, format_allegro_datetime
 from invoicehub.integrations.allegro.invoice_uploads import queue_uploads, sweep_uploads
@@ -32,6 +38,7 @@ from invoicehub.integrations.allegro.refund_changes import (
     FINISHED_RETURNS,
     OPEN_RETURNS,
     SourcedChange,
+    beyond_returns,
     cancellation,
     refund_change,
     return_change,
@@ -99,7 +106,7 @@ def _follow_refunds(client: AllegroApiClient, ctx: ImportContext) -> int:
         newest = max(newest, created) if created else newest
         form_id = str((refund.get("order") or {}).get("id") or "")
         if refund.get("status") == "SUCCESS" and form_id:
-            issued += _correct(ctx, form_id, refund, kind="refund")
+            issued += _correct(ctx, form_id, refund, kind="refund", client=client)
     _move_cursor(ctx, "refunds_since", newest)
     return issued
 
@@ -136,7 +143,14 @@ def _pages(
         offset += size
 
 
-def _correct(ctx: ImportContext, form_id: str, source: Any, *, kind: str = "cancellation") -> int:
+def _correct(
+    ctx: ImportContext,
+    form_id: str,
+    source: Any,
+    *,
+    kind: str = "cancellation",
+    client: AllegroApiClient | None = None,
+) -> int:
     """Issue the correction of one source event in its own transaction: 1 when issued."""
     with Session(get_engine(), expire_on_commit=False) as session:
         order = _invoiced_order(session, ctx, form_id)
@@ -149,6 +163,13 @@ def _correct(ctx: ImportContext, form_id: str, source: Any, *, kind: str = "canc
             change = return_change(form, source)
         else:
             change = source
+        if kind == "return" and _returned_units_refunded(session, invoice_id, change):
+            return 0
+        if kind == "refund" and client is not None:
+            left = _beyond_returns(session, client, invoice_id, form, source, change)
+            if left is None:
+                return 0
+            change = left
         request = CorrectionRequest(
             ctx.tenant_id, invoice_id, change.change, change.event_id, change.reason, ctx.today
         )
@@ -162,6 +183,40 @@ def _correct(ctx: ImportContext, form_id: str, source: Any, *, kind: str = "canc
         _after_issue(session, ctx, correction)
         session.commit()
         return 1
+
+
+def _returned_units_refunded(
+    session: Session, invoice_id: uuid.UUID, sourced: SourcedChange
+) -> bool:
+    """A return whose units refund corrections already took off (the seller refunded what was
+    returned, and the sync reads refunds first): its money is corrected, nothing to add."""
+    by_refunds = quantities_taken(session, invoice_id, CorrectionKind.REFUND.value)
+    by_returns = quantities_taken(session, invoice_id, CorrectionKind.RETURN.value)
+    return all(
+        by_refunds.get(position, ZERO) - by_returns.get(position, ZERO) >= units
+        for position, units in sourced.change.quantities.items()
+    )
+
+
+def _beyond_returns(
+    session: Session,
+    client: AllegroApiClient,
+    invoice_id: uuid.UUID,
+    form: dict[str, Any],
+    refund: dict[str, Any],
+    sourced: SourcedChange,
+) -> SourcedChange | None:
+    """The refund less the units a return correction already took off (None: nothing left)."""
+    returned = quantities_taken(session, invoice_id, CorrectionKind.RETURN.value)
+    change = sourced.change
+    if not returned or not change.quantities:
+        return sourced
+    params = [("order.id", str(refund["order"]["id"])), ("status", "SUCCESS")]
+    order_refunds = list(_pages(client.list_refunds, params, "refunds", REFUNDS_PAGE))
+    left = beyond_returns(form, refund, order_refunds, returned)
+    if not left and not change.line_amounts:
+        return None
+    return replace(sourced, change=replace(change, quantities=left))
 
 
 def _after_issue(session: Session, ctx: ImportContext, correction: Invoice) -> None:
