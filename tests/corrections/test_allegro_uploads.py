@@ -156,3 +156,25 @@ def test_uploads_are_not_queued_when_the_setting_is_off(session, control):
     control.post("/__emulator/sellers/up_off/orders", json={"checkoutForms": [ready_order()]})
     assert sync_integration(seller.integration_id).invoices_created == 1
     assert _uploads(session) == []
+
+
+def test_a_refund_and_a_cancellation_give_two_corrections_attached_like_invoices(session, control):
+    seller = connect_seller(session, control, "up_done")
+    first, second = ready_order(), ready_order()
+    control.post("/__emulator/sellers/up_done/orders", json={"checkoutForms": [first, second]})
+    sync_integration(seller.integration_id)
+    item = first["lineItems"][0]
+    refund = {"orderId": first["id"], "lineItems": [{"id": item["id"], "quantity": 1}]}
+    control.post("/__emulator/sellers/up_done/refunds", json=refund).raise_for_status()
+    cancelled = {**second, "status": "CANCELLED"}
+    control.post("/__emulator/sellers/up_done/orders", json={"checkoutForms": [cancelled]})
+    assert sync_integration(seller.integration_id).corrections_issued == 2
+    drain()
+    api = TestClient(create_api())
+    listed = api.get("/invoices", params={"kind": "correction"}, headers=bearer(seller.user))
+    numbers = sorted(item["number"].rsplit("/", 1)[1] for item in listed.json()["items"])
+    assert numbers == ["1", "2"]
+    for order in (first, second):
+        slots = _slots(session, seller, order["id"])
+        assert len(slots) == 2 and all(s["file"]["uploadedAt"] for s in slots)
+    assert {u.status for u in _uploads(session)} == {"uploaded"}
