@@ -27,6 +27,7 @@ from invoicehub.domain.corrections import (
     CorrectionChange,
     CorrectionError,
     CorrectionLine,
+    RateDifference,
     changed,
     differences,
     lines_after,
@@ -195,18 +196,29 @@ def _values(
         "kind": InvoiceKind.CORRECTION.value,
         "corrects_invoice_id": original.id,
         "correction_event_id": request.event_id,
-        "correction": {
-            "kind": request.change.kind.value,
-            "type": EFFECT_ON_CORRECTION_DATE,
-            "reason": request.reason,
-            "eventId": request.event_id,
-            "correctedNumber": original.number,
-            "correctedIssueDate": original.issue_date.isoformat(),
-            "correctedKsefNumber": _ksef_number(original),
-            "externalOrderId": original.external_order_id,
-            "linesBefore": [line.to_json() for line in before],
-            "differences": [d.to_json() for d in diffs],
-        },
+        "correction": _correction_data(original, request, before, diffs),
+    }
+
+
+def _correction_data(
+    original: Invoice,
+    request: CorrectionRequest,
+    before: list[CorrectionLine],
+    diffs: list[RateDifference],
+) -> dict[str, Any]:
+    """What a correction carries beyond an invoice's columns: what FA(3) KOR needs
+    (DaneFaKorygowanej, PrzyczynaKorekty, TypKorekty, StanPrzed lines) and the PDF prints."""
+    return {
+        "kind": request.change.kind.value,
+        "type": EFFECT_ON_CORRECTION_DATE,
+        "reason": request.reason,
+        "eventId": request.event_id,
+        "correctedNumber": original.number,
+        "correctedIssueDate": original.issue_date.isoformat(),
+        "correctedKsefNumber": _ksef_number(original),
+        "externalOrderId": original.external_order_id,
+        "linesBefore": [line.to_json() for line in before],
+        "differences": [d.to_json() for d in diffs],
     }
 
 

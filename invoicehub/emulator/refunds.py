@@ -140,30 +140,7 @@ def build_return(
     status = body.get("status", "FINISHED")
     if status not in RETURN_STATUSES:
         raise RefundRefused(f"status must be one of {', '.join(sorted(RETURN_STATUSES))}")
-    by_offer = {item["offer"]["id"]: item for item in order.data.get("lineItems") or []}
-    wanted = body.get("items")
-    if not isinstance(wanted, list) or not wanted:
-        raise RefundRefused("items must be a non-empty list of {offerId, quantity}")
-    items = []
-    for entry in wanted:
-        line = by_offer.get(entry.get("offerId")) if isinstance(entry, dict) else None
-        if line is None:
-            raise RefundRefused(f"order {order.id} has no offer {entry!r}")
-        quantity = entry.get("quantity")
-        if not isinstance(quantity, int) or not 1 <= quantity <= int(line["quantity"]):
-            raise RefundRefused(
-                f"offer {line['offer']['id']}: quantity must be 1 to {line['quantity']}"
-            )
-        items.append(
-            {
-                "offerId": line["offer"]["id"],
-                "quantity": quantity,
-                "name": line["offer"]["name"],
-                "price": line["price"],
-                "url": f"https://allegro.pl/oferta/{line['offer']['id']}",
-                "reason": {"type": "DONT_LIKE_IT", "userComment": None},
-            }
-        )
+    items = _returned_items(order, body.get("items"))
     buyer = order.data.get("buyer") or {}
     return {
         "id": str(uuid.uuid4()),
@@ -178,3 +155,29 @@ def build_return(
         "marketplaceId": "allegro-pl",
         "status": status,
     }
+
+
+def _returned_items(order: StoredOrder, wanted: Any) -> list[dict[str, Any]]:
+    by_offer = {item["offer"]["id"]: item for item in order.data.get("lineItems") or []}
+    if not isinstance(wanted, list) or not wanted:
+        raise RefundRefused("items must be a non-empty list of {offerId, quantity}")
+    items = []
+    for entry in wanted:
+        line = by_offer.get(entry.get("offerId")) if isinstance(entry, dict) else None
+        if line is None:
+            raise RefundRefused(f"order {order.id} has no offer {entry!r}")
+        quantity = entry.get("quantity")
+        if not isinstance(quantity, int) or not 1 <= quantity <= int(line["quantity"]):
+            limit = line["quantity"]
+            raise RefundRefused(f"offer {line['offer']['id']}: quantity must be 1 to {limit}")
+        items.append(
+            {
+                "offerId": line["offer"]["id"],
+                "quantity": quantity,
+                "name": line["offer"]["name"],
+                "price": line["price"],
+                "url": f"https://allegro.pl/oferta/{line['offer']['id']}",
+                "reason": {"type": "DONT_LIKE_IT", "userComment": None},
+            }
+        )
+    return items

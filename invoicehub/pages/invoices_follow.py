@@ -27,6 +27,46 @@ def _field(label: str, control_id: str, control: rx.Component) -> rx.Component:
     )
 
 
+def _payment_form() -> rx.Component:
+    return rx.flex(
+        _field(
+            "Amount",
+            "payment-amount",
+            rx.input(
+                id="payment-amount",
+                value=Follow.amount,
+                on_change=Follow.set_amount,
+                placeholder="123.45",
+                input_mode="decimal",
+            ),
+        ),
+        _field(
+            "Paid on",
+            "payment-date",
+            rx.input(
+                id="payment-date",
+                type="date",
+                value=Follow.paid_on,
+                on_change=Follow.set_paid_on,
+            ),
+        ),
+        _field(
+            "Method",
+            "payment-method",
+            rx.input(id="payment-method", value=Follow.method, on_change=Follow.set_method),
+        ),
+        notice(Follow.form_error, "red"),
+        rx.flex(
+            rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+            rx.button("Save", id="save-payment", on_click=Follow.save_payment),
+            spacing="3",
+            justify="end",
+        ),
+        direction="column",
+        spacing="3",
+    )
+
+
 def payment_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
@@ -41,43 +81,7 @@ def payment_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title("Record payment"),
             rx.dialog.description(rx.text("Outstanding: ", Follow.outstanding), size="2"),
-            rx.flex(
-                _field(
-                    "Amount",
-                    "payment-amount",
-                    rx.input(
-                        id="payment-amount",
-                        value=Follow.amount,
-                        on_change=Follow.set_amount,
-                        placeholder="123.45",
-                        input_mode="decimal",
-                    ),
-                ),
-                _field(
-                    "Paid on",
-                    "payment-date",
-                    rx.input(
-                        id="payment-date",
-                        type="date",
-                        value=Follow.paid_on,
-                        on_change=Follow.set_paid_on,
-                    ),
-                ),
-                _field(
-                    "Method",
-                    "payment-method",
-                    rx.input(id="payment-method", value=Follow.method, on_change=Follow.set_method),
-                ),
-                notice(Follow.form_error, "red"),
-                rx.flex(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Save", id="save-payment", on_click=Follow.save_payment),
-                    spacing="3",
-                    justify="end",
-                ),
-                direction="column",
-                spacing="3",
-            ),
+            _payment_form(),
         ),
         open=Follow.dialog_open,
         on_open_change=Follow.set_dialog_open,
