@@ -25,6 +25,7 @@ COUNT_FIELDS = (
     "productsCreated",
     "skipped",
     "needsReview",
+    "correctionsIssued",
 )
 
 
