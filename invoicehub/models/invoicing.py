@@ -142,6 +142,14 @@ class Invoice(SQLModel, table=True):
             postgresql_where=sa.text("external_order_id IS NOT NULL"),
         ),
         sa.Index("ix_invoices_tenant_issue_date", "tenant_id", "issue_date"),
+        # Exactly one correction per source event (a refund, a return, a cancellation).
+        sa.Index(
+            "ux_invoices_correction_event",
+            "tenant_id",
+            "correction_event_id",
+            unique=True,
+            postgresql_where=sa.text("correction_event_id IS NOT NULL"),
+        ),
     )
 
     id: uuid.UUID = id_field()
