@@ -9,6 +9,7 @@
 - allegro_invoice_uploads: one row per invoice attached to its Allegro order (exactly once).
 - allegro_follow_cursors: the sync's own cursors over refunds and customer returns.
 - sync_runs.corrections_issued: the run result counts corrections.
+- existing integrations get uploadInvoicesToAllegro=false (the default, true, is for new ones).
 
 Revision ID: 0009
 Revises: 0004
@@ -110,7 +111,9 @@ def _uploads() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
         sa.UniqueConstraint("invoice_id", name="ux_allegro_invoice_uploads_invoice"),
     )
-    op.create_index("ix_allegro_invoice_uploads_tenant_id", "allegro_invoice_uploads", ["tenant_id"])
+    op.create_index(
+        "ix_allegro_invoice_uploads_tenant_id", "allegro_invoice_uploads", ["tenant_id"]
+    )
     op.create_table(
         "allegro_follow_cursors",
         sa.Column(
@@ -124,7 +127,17 @@ def _uploads() -> None:
     )
 
 
+# uploadInvoicesToAllegro defaults to true for NEW integrations: the ones that exist keep
+# today's behaviour (nothing attached) until their seller turns it on.
+KEEP_UPLOADS_OFF = """
+    UPDATE allegro_integrations
+       SET settings = coalesce(settings, '{}'::jsonb) || '{"uploadInvoicesToAllegro": false}'::jsonb
+     WHERE NOT coalesce(settings, '{}'::jsonb) ? 'uploadInvoicesToAllegro'
+"""
+
+
 def upgrade() -> None:
+    op.execute(KEEP_UPLOADS_OFF)
     _invoice_columns()
     _payments()
     _uploads()
@@ -144,6 +157,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("UPDATE allegro_integrations SET settings = settings - 'uploadInvoicesToAllegro'")
     op.drop_column("sync_runs", "corrections_issued")
     op.drop_column("companies", "correction_series")
     op.drop_table("allegro_follow_cursors")
