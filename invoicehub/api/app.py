@@ -20,6 +20,8 @@ ROUTER_MODULES = (
     "auth",
     "browser_session",
     "invoices",
+    "invoice_payments",
+    "invoice_allegro",
     "customers",
     "products",
     "allegro_auth",

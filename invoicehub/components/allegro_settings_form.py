@@ -30,6 +30,16 @@ SWITCHES = (
         "Otherwise every order is invoiced.",
     ),
     ("includeShipping", "Invoice the shipping cost", "Adds delivery as its own line."),
+    (
+        "autoCorrections",
+        "Issue correction invoices",
+        "For cancellations, refunds and returns of invoiced orders.",
+    ),
+    (
+        "uploadInvoicesToAllegro",
+        "Attach invoices to Allegro orders",
+        "The buyer finds the PDF on the order page.",
+    ),
 )
 CHOICES = ("syncFrequencyMinutes", "defaultVatRate", "invoiceTemplateId")
 FLAG_KEYS = frozenset(key for key, _, _ in SWITCHES)

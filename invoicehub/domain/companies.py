@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
 from invoicehub.domain.vat_rules import ExemptionKind, exemption_kind_of
 from invoicehub.models import DEFAULT_SERIES_PATTERN, Company
+from invoicehub.models.accounts import DEFAULT_CORRECTION_SERIES
 from invoicehub.models.base import utcnow
 
 SERIES_TOKENS = re.compile(r"\{(YYYY|MM|N)\}")
@@ -31,6 +32,8 @@ class CompanyInput(BaseModel):
     country_code: str = Field(default="PL", min_length=2, max_length=2)
     bank_account: str = Field(default="", max_length=40)
     invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
+    # Correction invoices (faktury korygujące) number in their own gap-free series.
+    correction_series: str = Field(default=DEFAULT_CORRECTION_SERIES, max_length=60)
     vat_exemption_basis: str = Field(default="", max_length=300)
     # FA(3) P_19A/B/C: "A" Polish VAT act, "B" VAT directive, "C" other; read from the basis when
     # left empty, cleared with the basis.
@@ -65,7 +68,7 @@ class CompanyInput(BaseModel):
             raise ValueError("bank account check digits do not match")
         return digits
 
-    @field_validator("invoice_series")
+    @field_validator("invoice_series", "correction_series")
     @classmethod
     def _series(cls, value: str) -> str:
         if "{N}" not in value:

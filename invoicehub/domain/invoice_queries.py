@@ -67,6 +67,7 @@ def list_invoices(
     search: str | None = None,
     page: int = 1,
     page_size: int = 20,
+    kind: str | None = None,
 ) -> tuple[list[Invoice], int]:
     """One page of invoices, newest first, and the total matching the filters.
 
@@ -76,6 +77,8 @@ def list_invoices(
     where = _filters(
         tenant_id, integration_id, external_order_id, status, source, date_from, date_to, search
     )
+    if kind is not None:  # 'invoice' | 'correction'
+        where.append(col(Invoice.kind) == kind)
     limit, offset = page_bounds(page, page_size)
     total = session.exec(select(sa.func.count()).select_from(Invoice).where(*where)).one()
     stmt = (

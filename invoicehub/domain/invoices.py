@@ -22,9 +22,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from invoicehub.domain import numbering
+from invoicehub.domain import numbering, payments
 from invoicehub.domain.invoice_batches import Issue, adopt_issued, issue_series
 from invoicehub.domain.invoice_drafts import (
     BuyerSnapshot,
@@ -167,27 +167,13 @@ def mark_invoice_paid(
     paid_at: datetime,
     method: str | None = None,
 ) -> Invoice:
-    """Record the payment (the only change an issued invoice accepts); refused when paid."""
+    """Record the full outstanding payment (the path of every payment: domain/payments);
+    refused when already paid."""
     if paid_at.tzinfo is None:
         raise InvoiceError("paid_at must be timezone-aware")
-    invoice = session.exec(
-        select(Invoice)
-        .where(col(Invoice.id) == invoice_id, col(Invoice.tenant_id) == tenant_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
-    if invoice is None:
-        raise InvoiceNotFound(invoice_id)
-    if invoice.status == InvoiceStatus.PAID:
-        raise InvoiceAlreadyPaid(invoice.number)
-    invoice.status = InvoiceStatus.PAID.value
-    invoice.paid_at = paid_at
-    if method:
-        _check_length("payment method", method, 40)
-        invoice.payment_method = method
-    session.add(invoice)
-    session.flush()
-    return invoice
+    return payments.settle_invoice(
+        session, tenant_id, invoice_id, paid_at, method, source="allegro"
+    )
 
 
 def _checked_lines(draft: InvoiceDraft) -> Sequence[LineDraft]:

@@ -10,7 +10,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from invoicehub.emulator import routes_control, routes_invoices, routes_oauth, routes_orders
+from invoicehub.emulator import (
+    routes_control,
+    routes_invoices,
+    routes_oauth,
+    routes_orders,
+    routes_refunds,
+)
 from invoicehub.emulator.responses import allegro_error, control_error, not_found
 from invoicehub.emulator.state import ClientApp, EmulatorState
 
@@ -59,6 +65,7 @@ def create_app(state: EmulatorState | None = None) -> Starlette:
             *routes_oauth.routes,
             *routes_orders.routes,
             *routes_invoices.routes,
+            *routes_refunds.routes,
             *routes_control.routes,
         ],
         exception_handlers={HTTPException: _http_error, Exception: _http_error},

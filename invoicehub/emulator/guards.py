@@ -88,9 +88,9 @@ async def apply_fault(state: EmulatorState, request: Request, *, oauth: bool) ->
     return fault_response(fault, request.url.path, oauth=oauth)
 
 
-def accepts_allegro_json(request: Request) -> bool:
+def accepts_allegro_json(request: Request, media_type: str = ALLEGRO_MEDIA_TYPE) -> bool:
     accept = request.headers.get("accept", "")
-    return any(part.split(";")[0].strip() == ALLEGRO_MEDIA_TYPE for part in accept.split(","))
+    return any(part.split(";")[0].strip() == media_type for part in accept.split(","))
 
 
 def _authenticate(state: EmulatorState, request: Request) -> ApiContext | Response:
@@ -112,8 +112,11 @@ def _authenticate(state: EmulatorState, request: Request) -> ApiContext | Respon
     return ApiContext(state, seller, result)
 
 
-def api_endpoint(template: str, scope: str) -> Callable[[ApiHandler], Endpoint]:
-    """Wrap a handler of `METHOD /path/{template}` requiring `scope` (e.g. `orders:read`)."""
+def api_endpoint(
+    template: str, scope: str, media_type: str = ALLEGRO_MEDIA_TYPE
+) -> Callable[[ApiHandler], Endpoint]:
+    """Wrap a handler of `METHOD /path/{template}` requiring `scope` (e.g. `orders:read`) and
+    an Accept of `media_type` (beta resources use Allegro's beta media type)."""
 
     def decorate(handler: ApiHandler) -> Endpoint:
         @wraps(handler)
@@ -137,7 +140,7 @@ def api_endpoint(template: str, scope: str) -> Callable[[ApiHandler], Endpoint]:
                 )
             if wait is not None:
                 return too_many_requests(wait)
-            if not accepts_allegro_json(request):
+            if not accepts_allegro_json(request, media_type):
                 return not_acceptable()
             if f"allegro:api:{scope}" not in context.family.scopes:
                 return allegro_error(

@@ -79,6 +79,8 @@ class OrderBook:
     orders: dict[str, StoredOrder] = field(default_factory=dict)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
     invoices: dict[str, list[InvoiceRecord]] = field(default_factory=dict)
+    refunds: list[dict[str, Any]] = field(default_factory=list)  # RefundDetails, oldest first
+    returns: dict[str, dict[str, Any]] = field(default_factory=dict)  # CustomerReturn by id
     version: int = 0
     _by_bought: list[tuple[float, str]] = field(default_factory=list)
     _by_updated: list[tuple[float, str]] = field(default_factory=list)

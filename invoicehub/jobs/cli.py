@@ -28,6 +28,7 @@ COUNT_FIELDS = (
     "productsCreated",
     "skipped",
     "needsReview",
+    "correctionsIssued",
 )
 
 

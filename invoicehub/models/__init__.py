@@ -17,6 +17,12 @@ from invoicehub.models.allegro import (
     SyncRun,
     SyncStatus,
 )
+from invoicehub.models.follow_order import (
+    AllegroFollowCursor,
+    AllegroInvoiceUpload,
+    InvoicePayment,
+    UploadStatus,
+)
 from invoicehub.models.invoicing import (
     COMPACT_TEMPLATE_ID,
     STANDARD_TEMPLATE_ID,
@@ -25,6 +31,7 @@ from invoicehub.models.invoicing import (
     CustomerKind,
     Invoice,
     InvoiceCounter,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     InvoiceTemplate,
@@ -36,7 +43,9 @@ __all__ = [
     "DEFAULT_SERIES_PATTERN",
     "STANDARD_TEMPLATE_ID",
     "VAT_RATES",
+    "AllegroFollowCursor",
     "AllegroIntegration",
+    "AllegroInvoiceUpload",
     "AllegroOrder",
     "Audience",
     "AuditEvent",
@@ -46,7 +55,9 @@ __all__ = [
     "IntegrationStatus",
     "Invoice",
     "InvoiceCounter",
+    "InvoiceKind",
     "InvoiceLine",
+    "InvoicePayment",
     "InvoiceStatus",
     "InvoiceTemplate",
     "Notification",
@@ -56,6 +67,7 @@ __all__ = [
     "SyncRun",
     "SyncStatus",
     "Tenant",
+    "UploadStatus",
     "User",
     "UserSession",
 ]

@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from invoicehub.models.base import id_field, tenant_field, timestamp_field
 
 DEFAULT_SERIES_PATTERN = "FV/{YYYY}/{MM}/{N}"
+DEFAULT_CORRECTION_SERIES = "KOR/{YYYY}/{MM}/{N}"  # faktury korygujące: their own series
 
 
 class Role(StrEnum):
@@ -69,6 +70,11 @@ class Company(SQLModel, table=True):
     country_code: str = Field(default="PL", max_length=2)
     bank_account: str = Field(default="", max_length=34)
     invoice_series: str = Field(default=DEFAULT_SERIES_PATTERN, max_length=60)
+    correction_series: str = Field(
+        default=DEFAULT_CORRECTION_SERIES,
+        max_length=60,
+        sa_column_kwargs={"server_default": DEFAULT_CORRECTION_SERIES},
+    )
     # Printed on invoices with "zw" lines (art. 106e ust. 1 pkt 19 ustawy o VAT).
     vat_exemption_basis: str = Field(default="", max_length=300)
     # Where that basis comes from: "A" the Polish VAT act, "B" the VAT directive, "C" other

@@ -145,4 +145,5 @@ class SyncRun(SQLModel, table=True):
     products_created: int = Field(default=0)
     skipped: int = Field(default=0)
     needs_review: int = Field(default=0)
+    corrections_issued: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))

@@ -30,6 +30,13 @@ class InvoiceStatus(StrEnum):
     PAID = "paid"
 
 
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CORRECTION = (
+        "correction"  # faktura korygująca (art. 106j): corrects_invoice_id names the invoice
+    )
+
+
 VAT_RATES = ("23", "8", "5", "0", "zw")
 
 
@@ -138,6 +145,14 @@ class Invoice(SQLModel, table=True):
             postgresql_where=sa.text("external_order_id IS NOT NULL"),
         ),
         sa.Index("ix_invoices_tenant_issue_date", "tenant_id", "issue_date"),
+        # Exactly one correction per source event (a refund, a return, a cancellation).
+        sa.Index(
+            "ux_invoices_correction_event",
+            "tenant_id",
+            "correction_event_id",
+            unique=True,
+            postgresql_where=sa.text("correction_event_id IS NOT NULL"),
+        ),
     )
 
     id: uuid.UUID = id_field()
@@ -162,6 +177,18 @@ class Invoice(SQLModel, table=True):
     integration_id: uuid.UUID | None = Field(default=None, index=True)
     external_order_id: str | None = Field(default=None, max_length=100)
     created_at: datetime = timestamp_field()
+    kind: str = Field(
+        default=InvoiceKind.INVOICE.value,
+        max_length=16,
+        sa_column_kwargs={"server_default": InvoiceKind.INVOICE.value},
+    )
+    corrects_invoice_id: uuid.UUID | None = Field(
+        default=None, foreign_key="invoices.id", index=True
+    )
+    # A correction's reason, type, the corrected invoice's data and its lines before (see
+    # domain/corrections.py); its own lines are the state after the correction.
+    correction: dict[str, Any] | None = jsonb_field()
+    correction_event_id: str | None = Field(default=None, max_length=160)
 
 
 class InvoiceLine(SQLModel, table=True):

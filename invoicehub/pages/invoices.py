@@ -8,6 +8,8 @@ from invoicehub.components.layout import notice, page_shell
 from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import invoice_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
+from invoicehub.pages.invoices_follow import allegro_section, links_section, payments_section
+from invoicehub.pages.invoices_follow_state import InvoiceFollowState
 from invoicehub.pages.invoices_state import ALL, InvoiceDetailState, InvoicesState
 
 List = InvoicesState
@@ -193,6 +195,7 @@ def invoice_detail() -> rx.Component:
             wrap="wrap",
         ),
         notice(Detail.error, "red"),
+        links_section(),
         rx.flex(
             _fact("Issued", invoice["issue_date"]),
             _fact("Sale date", invoice["sale_date"]),
@@ -232,6 +235,8 @@ def invoice_detail() -> rx.Component:
             min_width="420px",
             label="Totals per VAT rate",
         ),
+        payments_section(),
+        allegro_section(),
         direction="column",
         spacing="4",
     )
@@ -263,4 +268,4 @@ def invoice_detail_page() -> rx.Component:
 
 
 INVOICES_ON_LOAD = [InvoicesState.load]
-INVOICE_DETAIL_ON_LOAD = [InvoiceDetailState.load]
+INVOICE_DETAIL_ON_LOAD = [InvoiceDetailState.load, InvoiceFollowState.load]

@@ -13,8 +13,8 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.components.listing import PAGE_SIZE, PagedListState
 from invoicehub.db import session_scope
+from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import quantity, rate
-from invoicehub.documents.pdf import render_invoice_pdf
 from invoicehub.domain.invoice_queries import (
     get_invoice,
     get_invoice_lines,
@@ -203,7 +203,7 @@ class InvoiceDetailState(rx.State):
             if invoice is None:
                 self.error = "This invoice does not exist."
                 return None
-            pdf = render_invoice_pdf(
+            pdf = render_document_pdf(
                 invoice,
                 get_invoice_lines(session, invoice.id),
                 template_code(session, invoice.template_id),

@@ -33,6 +33,8 @@ def test_settings_start_from_the_seed_defaults(api: TestClient, session: Session
             "invoiceMode": "all",
             "includeShipping": True,
             "companyId": str(company.id),
+            "autoCorrections": True,
+            "uploadInvoicesToAllegro": True,
         }
     }
 

@@ -30,6 +30,7 @@ RUN_FIELDS = {
     "productsCreated",
     "skipped",
     "needsReview",
+    "correctionsIssued",
     "error",
 }
 

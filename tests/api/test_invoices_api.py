@@ -90,6 +90,8 @@ def test_list_gives_items_and_total_with_money_as_strings(client: TestClient, se
         "currency": "PLN",
         "paidAt": None,
         "source": {"type": "manual", "integrationId": None, "externalOrderId": None},
+        "kind": "invoice",
+        "correctsInvoiceId": None,
     }
 
 

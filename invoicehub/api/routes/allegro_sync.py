@@ -69,6 +69,7 @@ class SyncRunOut(BaseModel):
     productsCreated: int
     skipped: int
     needsReview: int
+    correctionsIssued: int = 0
     error: str | None
 
 

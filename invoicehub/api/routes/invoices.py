@@ -8,21 +8,36 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
-from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from invoicehub.api.deps import PrincipalDep, SessionDep
 from invoicehub.api.errors import error_responses
-from invoicehub.documents.pdf import render_invoice_pdf
+from invoicehub.api.routes.invoice_schemas import (
+    AllegroUploadOut,
+    InvoiceDetail,
+    InvoiceLineOut,
+    InvoicePage,
+    InvoiceParty,
+    InvoiceRef,
+    InvoiceSeller,
+    InvoiceSource,
+    InvoiceSummary,
+    InvoiceTotals,
+    VatRateTotal,
+    correction_out,
+)
+from invoicehub.documents.correction_pdf import render_document_pdf
+from invoicehub.domain.correction_issue import corrections_of
 from invoicehub.domain.invoices import get_invoice, get_invoice_lines, list_invoices, totals_of
 from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.templates import template_code
-from invoicehub.models import Invoice, InvoiceLine, InvoiceStatus
+from invoicehub.integrations.allegro.invoice_uploads import upload_of
+from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 
@@ -37,97 +52,6 @@ MAX_PAGE = 100_000
 # Query text: no NUL (PostgreSQL refuses it in text), bounded length.
 TEXT = r"^[^\x00]*$"
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class InvoiceSource(BaseModel):
-    type: str
-    integrationId: uuid.UUID | None
-    externalOrderId: str | None
-
-
-class InvoiceSummary(BaseModel):
-    id: uuid.UUID
-    number: str
-    status: InvoiceStatus
-    issueDate: date
-    saleDate: date
-    dueDate: date
-    buyerName: str
-    buyerNip: str | None
-    totalNet: str
-    totalVat: str
-    totalGross: str
-    currency: str
-    paidAt: datetime | None
-    source: InvoiceSource
-
-
-class InvoicePage(BaseModel):
-    items: list[InvoiceSummary]
-    total: int
-    page: int
-    pageSize: int
-
-
-class InvoiceParty(BaseModel):
-    name: str
-    nip: str | None
-    street: str
-    city: str
-    postalCode: str
-    countryCode: str
-
-
-class InvoiceSeller(InvoiceParty):
-    bankAccount: str
-    vatExemptionBasis: str = Field(
-        default="", description='Printed when a line is "zw" (empty on older invoices)'
-    )
-
-
-class InvoiceLineOut(BaseModel):
-    position: int
-    name: str
-    quantity: str
-    unit: str
-    unitGross: str
-    vatRate: str
-    net: str
-    vat: str
-    gross: str
-
-
-class VatRateTotal(BaseModel):
-    rate: str
-    net: str
-    vat: str
-    gross: str
-
-
-class InvoiceTotals(BaseModel):
-    net: str
-    vat: str
-    gross: str
-    byRate: list[VatRateTotal]
-
-
-class InvoiceDetail(BaseModel):
-    id: uuid.UUID
-    number: str
-    status: InvoiceStatus
-    issueDate: date
-    saleDate: date
-    dueDate: date
-    currency: str
-    paymentMethod: str
-    paidAt: datetime | None
-    templateId: uuid.UUID | None
-    customerId: uuid.UUID | None
-    seller: InvoiceSeller
-    buyer: InvoiceParty
-    lines: list[InvoiceLineOut]
-    totals: InvoiceTotals
-    source: InvoiceSource
 
 
 @router.get("", response_model=InvoicePage, responses=ERRORS)
@@ -148,8 +72,11 @@ def list_tenant_invoices(
     ] = None,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    kind: Annotated[
+        InvoiceKind | None, Query(description="invoice or correction (faktura korygująca)")
+    ] = None,
 ) -> InvoicePage:
-    """The tenant's invoices, newest issue date first."""
+    """The tenant's invoices (and corrections), newest issue date first."""
     items, total = list_invoices(
         session,
         principal.tenant_id,
@@ -162,6 +89,7 @@ def list_tenant_invoices(
         search=search,
         page=page,
         page_size=page_size,
+        kind=kind.value if kind else None,
     )
     summaries = [_summary(invoice) for invoice in items]
     return InvoicePage(items=summaries, total=total, page=page, pageSize=page_size)
@@ -172,7 +100,8 @@ def read_invoice(
     invoice_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
 ) -> InvoiceDetail:
     invoice = _owned(session, principal.tenant_id, invoice_id)
-    return _detail(invoice, get_invoice_lines(session, invoice.id))
+    detail = _detail(invoice, get_invoice_lines(session, invoice.id))
+    return _with_follow_up(session, principal.tenant_id, invoice, detail)
 
 
 @router.get(
@@ -188,7 +117,7 @@ def download_invoice_pdf(
 ) -> Response:
     invoice = _owned(session, principal.tenant_id, invoice_id)
     lines = get_invoice_lines(session, invoice.id)
-    pdf = render_invoice_pdf(invoice, lines, template_code(session, invoice.template_id))
+    pdf = render_document_pdf(invoice, lines, template_code(session, invoice.template_id))
     return Response(
         content=pdf,
         media_type="application/pdf",
@@ -236,6 +165,8 @@ def _summary(invoice: Invoice) -> InvoiceSummary:
         currency=invoice.currency,
         paidAt=invoice.paid_at,
         source=_source(invoice),
+        kind=InvoiceKind(invoice.kind),
+        correctsInvoiceId=invoice.corrects_invoice_id,
     )
 
 
@@ -298,3 +229,35 @@ def _line_out(line: InvoiceLine) -> InvoiceLineOut:
         vat=_money(line.vat),
         gross=_money(line.gross),
     )
+
+
+def _ref(invoice: Invoice) -> InvoiceRef:
+    return InvoiceRef(
+        id=invoice.id,
+        number=invoice.number,
+        issueDate=invoice.issue_date,
+        ksefNumber=getattr(invoice, "ksef_number", None),
+        totalGross=_money(invoice.total_gross),
+    )
+
+
+def _with_follow_up(
+    session: Session, tenant_id: uuid.UUID, invoice: Invoice, detail: InvoiceDetail
+) -> InvoiceDetail:
+    """The links between an invoice and its corrections, and its PDF on the Allegro order."""
+    detail.kind = InvoiceKind(invoice.kind)
+    if invoice.corrects_invoice_id is not None:
+        original = get_invoice(session, tenant_id, invoice.corrects_invoice_id)
+        detail.correctsInvoice = _ref(original) if original else None
+        detail.correction = correction_out(invoice.correction or {})
+    else:
+        detail.corrections = [_ref(c) for c in corrections_of(session, tenant_id, invoice.id)]
+    if invoice.source == "allegro":
+        upload = upload_of(session, tenant_id, invoice.id)
+        detail.allegro = AllegroUploadOut(
+            uploadStatus=upload.status if upload else "not_queued",
+            allegroInvoiceId=upload.allegro_invoice_id if upload else None,
+            uploadedAt=upload.uploaded_at if upload else None,
+            error=upload.error if upload else None,
+        )
+    return detail

@@ -38,6 +38,9 @@ LISTING_WINDOW = 10_000  # offset + limit may not exceed this on listings
 Sleep = Callable[[float], None]
 
 
+BETA_MEDIA_TYPE = "application/vnd.allegro.beta.v1+json"
+
+
 def format_allegro_datetime(value: datetime | str) -> str:
     """Allegro's query format: UTC, milliseconds, `Z`. Strings pass through unchanged."""
     if isinstance(value, str):
@@ -112,8 +115,9 @@ class AllegroApiClient:
         json_body: Any = None,
         content: bytes | None = None,
         content_type: str | None = None,
+        accept: str = ALLEGRO_MEDIA_TYPE,
     ) -> Any:
-        headers = {"Accept": ALLEGRO_MEDIA_TYPE, "Authorization": f"Bearer {self._access_token}"}
+        headers = {"Accept": accept, "Authorization": f"Bearer {self._access_token}"}
         if json_body is not None:
             content = json.dumps(json_body, ensure_ascii=False).encode()
             content_type = ALLEGRO_MEDIA_TYPE
@@ -284,6 +288,17 @@ class AllegroApiClient:
 
     def list_invoices(self, order_id: str) -> dict[str, Any]:
         return self._request("GET", f"/order/checkout-forms/{_path_segment(order_id)}/invoices")
+
+    # -- refunds and returns (read by integrations/allegro/refunds.py) ------------------------
+
+    def list_refunds(self, params: list[tuple[str, str]]) -> dict[str, Any]:
+        return self._request("GET", "/payments/refunds", params=params)
+
+    def list_customer_returns(self, params: list[tuple[str, str]]) -> dict[str, Any]:
+        """A beta resource: Allegro serves it only under its beta media type."""
+        return self._request(
+            "GET", "/order/customer-returns", params=params, accept=BETA_MEDIA_TYPE
+        )
 
     # -- offers -------------------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ class SyncCounts:
     products_created: int = 0
     skipped: int = 0
     needs_review: int = 0
+    corrections_issued: int = 0
 
     def add(self, other: SyncCounts) -> None:
         for f in fields(self):

@@ -32,6 +32,10 @@ class AllegroSettings(BaseModel):
     invoiceMode: Literal["all", "requested_only"] = "all"
     includeShipping: bool = True
     companyId: str | None = Field(default=None)
+    # A correction invoice for each cancellation, refund and finished return of an invoiced order.
+    autoCorrections: bool = True
+    # Attach each invoice's (and correction's) PDF to its Allegro order after issuing it.
+    uploadInvoicesToAllegro: bool = True
 
     @property
     def vat_rate_code(self) -> str:

@@ -291,6 +291,7 @@ def run_view(run: SyncRun) -> dict[str, Any]:
         "productsCreated": run.products_created,
         "skipped": run.skipped,
         "needsReview": run.needs_review,
+        "correctionsIssued": run.corrections_issued,
         "error": run.error,
     }
 

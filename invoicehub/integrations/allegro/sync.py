@@ -47,6 +47,7 @@ from invoicehub.integrations.allegro.order_import import (
     import_page,
 )
 from invoicehub.integrations.allegro.refresh import refresh_token_if_needed
+from invoicehub.integrations.allegro.refunds import follow_order
 from invoicehub.integrations.allegro.service import get_settings_with_defaults
 from invoicehub.integrations.allegro.streaming import fewer_gc_pauses, prefetched
 from invoicehub.models import AllegroIntegration, IntegrationStatus, SyncRun
@@ -100,6 +101,8 @@ def sync_integration(
                 counts.add(_incremental_sync(client, ctx, run_id, cursor))
                 if reconcile:
                     counts.add(_reconcile(client, ctx, run_id))
+            # Corrections for cancellations, refunds, returns; invoice PDFs onto the orders.
+            counts.corrections_issued += follow_order(client, ctx, run_id)
             return counts
     except AuthError:
         # Another process may have refreshed (which kills the old access token): retry with

@@ -17,6 +17,7 @@ COMPANY_LABELS = (
     ("country_code", "Country code"),
     ("bank_account", "Bank account (NRB)"),
     ("invoice_series", "Invoice series pattern"),
+    ("correction_series", "Correction invoice series pattern"),
     ("vat_exemption_basis", 'VAT exemption basis (needed to invoice "zw" lines)'),
 )
 # FA(3) P_19A/B/C; "" lets the basis' words decide when saved.

@@ -50,6 +50,11 @@ def run_summary(run: SyncRun) -> str:
         f"{display.plural(run.customers_created, 'customer', 'customers')} and "
         f"{display.plural(run.products_created, 'product', 'products')} added, "
         f"{run.skipped} skipped, {run.needs_review} to review."
+        + (
+            f" {display.plural(run.corrections_issued, 'correction', 'corrections')} issued."
+            if run.corrections_issued
+            else ""
+        )
     )
 
 

@@ -23,6 +23,7 @@ COMPANY_FIELDS = (
     "country_code",
     "bank_account",
     "invoice_series",
+    "correction_series",
     "vat_exemption_basis",
     "vat_exemption_kind",
 )

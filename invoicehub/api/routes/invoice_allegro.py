@@ -1,0 +1,67 @@
+"""POST /invoices/{id}/allegro/upload: attach (again) the invoice PDF to its Allegro order.
+
+The seller's Retry: a failed upload goes back to the queue (and one never queued, issued while
+uploads were off, is queued now); the job runs after this request commits. An invoice already
+attached, or one that is not from Allegro, answers 409. Audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, HTTPException, Request, status
+from pydantic import BaseModel
+
+from invoicehub.activity import record_audit
+from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.api.errors import error_responses
+from invoicehub.domain.invoice_queries import get_invoice
+from invoicehub.integrations.allegro.invoice_uploads import retry_upload, upload_of
+from invoicehub.models import UploadStatus
+
+router = APIRouter(prefix="/invoices", tags=["invoices"])
+NOT_FOUND_DETAIL = "invoice not found"
+NOTHING_TO_UPLOAD = "the invoice is already attached to its Allegro order, or is not from Allegro"
+ERRORS = error_responses(
+    {
+        401: "Missing, invalid or expired bearer token",
+        404: ("No such invoice for this tenant", NOT_FOUND_DETAIL),
+        409: ("Nothing to upload", NOTHING_TO_UPLOAD),
+    }
+)
+
+
+class UploadQueued(BaseModel):
+    invoiceId: uuid.UUID
+    uploadStatus: str
+
+
+@router.post(
+    "/{invoice_id}/allegro/upload",
+    response_model=UploadQueued,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ERRORS,
+)
+def upload_to_allegro(
+    invoice_id: uuid.UUID, request: Request, principal: PrincipalDep, session: SessionDep
+) -> UploadQueued:
+    """Queue the invoice PDF for its Allegro order (Retry after a failure)."""
+    invoice = get_invoice(session, principal.tenant_id, invoice_id)
+    if invoice is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL)
+    if not retry_upload(session, principal.tenant_id, invoice.id):
+        raise HTTPException(status.HTTP_409_CONFLICT, NOTHING_TO_UPLOAD)
+    record_audit(
+        session,
+        "invoice.allegro_upload_requested",
+        principal=principal,
+        target_type="invoice",
+        target_id=invoice.id,
+        ip=client_address(request),
+    )
+    session.commit()
+    upload = upload_of(session, principal.tenant_id, invoice.id)
+    return UploadQueued(
+        invoiceId=invoice.id,
+        uploadStatus=upload.status if upload else UploadStatus.PENDING.value,
+    )

@@ -1,0 +1,172 @@
+"""Response shapes of /invoices: camelCase, money and VAT rates as strings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from invoicehub.models import InvoiceKind, InvoiceStatus, UploadStatus
+
+
+class InvoiceSource(BaseModel):
+    type: str
+    integrationId: uuid.UUID | None
+    externalOrderId: str | None
+
+
+class InvoiceSummary(BaseModel):
+    id: uuid.UUID
+    number: str
+    status: InvoiceStatus
+    issueDate: date
+    saleDate: date
+    dueDate: date
+    buyerName: str
+    buyerNip: str | None
+    totalNet: str
+    totalVat: str
+    totalGross: str
+    currency: str
+    paidAt: datetime | None
+    source: InvoiceSource
+    kind: InvoiceKind = InvoiceKind.INVOICE
+    correctsInvoiceId: uuid.UUID | None = None
+
+
+class InvoicePage(BaseModel):
+    items: list[InvoiceSummary]
+    total: int
+    page: int
+    pageSize: int
+
+
+class InvoiceParty(BaseModel):
+    name: str
+    nip: str | None
+    street: str
+    city: str
+    postalCode: str
+    countryCode: str
+
+
+class InvoiceSeller(InvoiceParty):
+    bankAccount: str
+    vatExemptionBasis: str = Field(
+        default="", description='Printed when a line is "zw" (empty on older invoices)'
+    )
+
+
+class InvoiceLineOut(BaseModel):
+    position: int
+    name: str
+    quantity: str
+    unit: str
+    unitGross: str
+    vatRate: str
+    net: str
+    vat: str
+    gross: str
+
+
+class VatRateTotal(BaseModel):
+    rate: str
+    net: str
+    vat: str
+    gross: str
+
+
+class InvoiceTotals(BaseModel):
+    net: str
+    vat: str
+    gross: str
+    byRate: list[VatRateTotal]
+
+
+class InvoiceDetail(BaseModel):
+    id: uuid.UUID
+    number: str
+    status: InvoiceStatus
+    issueDate: date
+    saleDate: date
+    dueDate: date
+    currency: str
+    paymentMethod: str
+    paidAt: datetime | None
+    templateId: uuid.UUID | None
+    customerId: uuid.UUID | None
+    seller: InvoiceSeller
+    buyer: InvoiceParty
+    lines: list[InvoiceLineOut]
+    totals: InvoiceTotals
+    source: InvoiceSource
+    kind: InvoiceKind = InvoiceKind.INVOICE
+    correctsInvoice: InvoiceRef | None = Field(
+        default=None, description="For a correction: the invoice it corrects"
+    )
+    correction: CorrectionOut | None = Field(
+        default=None, description="For a correction: reason, type, lines before, differences"
+    )
+    corrections: list[InvoiceRef] = Field(
+        default_factory=list, description="For an invoice: its corrections, oldest first"
+    )
+    allegro: AllegroUploadOut | None = Field(
+        default=None, description="The PDF on the Allegro order (Allegro invoices only)"
+    )
+
+
+class InvoiceRef(BaseModel):
+    id: uuid.UUID
+    number: str
+    issueDate: date
+    ksefNumber: str | None = None
+    totalGross: str
+
+
+class CorrectionOut(BaseModel):
+    kind: str = Field(description="cancellation | refund | price_reduction | return")
+    type: int = Field(description="FA(3) TypKorekty (2: effective on the correction's date)")
+    reason: str
+    eventId: str
+    linesBefore: list[InvoiceLineOut]
+    differences: list[VatRateTotal] = Field(description="After minus before, per VAT rate")
+
+
+class AllegroUploadOut(BaseModel):
+    uploadStatus: str = Field(
+        description=f"{' | '.join(s.value for s in UploadStatus)} | not_queued"
+    )
+    allegroInvoiceId: str | None
+    uploadedAt: datetime | None
+    error: str | None
+
+
+def correction_out(data: dict[str, Any]) -> CorrectionOut:
+    return CorrectionOut(
+        kind=str(data.get("kind", "")),
+        type=int(data.get("type", 2)),
+        reason=str(data.get("reason", "")),
+        eventId=str(data.get("eventId", "")),
+        linesBefore=[
+            InvoiceLineOut(
+                position=int(line["position"]),
+                name=line["name"],
+                quantity=format(Decimal(line["quantity"]).normalize(), "f"),
+                unit=line["unit"],
+                unitGross=line["unitGross"],
+                vatRate=line["vatRate"],
+                net=line["net"],
+                vat=line["vat"],
+                gross=line["gross"],
+            )
+            for line in data.get("linesBefore", [])
+        ],
+        differences=[VatRateTotal(**d) for d in data.get("differences", [])],
+    )
+
+
+InvoiceSummary.model_rebuild()
+InvoiceDetail.model_rebuild()

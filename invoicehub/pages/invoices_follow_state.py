@@ -1,0 +1,195 @@
+"""What follows an invoice on /invoices/[invoice_id]: its payments (the "Record payment" dialog),
+its PDF on the Allegro order (status, Retry) and the link between an invoice and its corrections.
+
+Every handler re-reads the signed-in principal and scopes every query to its tenant; changes
+leave audit rows, like the API's.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+import reflex as rx
+from sqlmodel import Session
+
+from invoicehub.activity import record_audit
+from invoicehub.auth.tokens import Principal
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.domain.correction_issue import corrections_of
+from invoicehub.domain.invoice_drafts import InvoiceError
+from invoicehub.domain.invoice_queries import get_invoice
+from invoicehub.domain.payments import payment_state, record_payment
+from invoicehub.integrations.allegro.invoice_uploads import retry_upload, upload_of
+from invoicehub.models import Invoice, InvoiceKind
+from invoicehub.state.auth import AuthState
+
+
+def _invoice_id(path: str) -> uuid.UUID | None:
+    match = re.fullmatch(r"/invoices/([0-9a-fA-F-]{36})/?", path or "")
+    try:
+        return uuid.UUID(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
+def _link(invoice: Invoice) -> dict[str, str]:
+    return {
+        "id": str(invoice.id),
+        "number": invoice.number,
+        "issue_date": display.day(invoice.issue_date),
+        "gross": display.amount(invoice.total_gross, invoice.currency),
+        "reason": str((invoice.correction or {}).get("reason") or ""),
+    }
+
+
+class InvoiceFollowState(rx.State):
+    kind: str = InvoiceKind.INVOICE.value
+    outstanding: str = ""
+    paid: str = ""
+    can_pay: bool = False
+    payments: list[dict[str, str]] = []
+    corrections: list[dict[str, str]] = []
+    corrected: dict[str, str] = {}
+    upload: dict[str, str] = {}
+    dialog_open: bool = False
+    amount: str = ""
+    paid_on: str = ""
+    method: str = "przelew"
+    form_error: str = ""
+    message: str = ""
+
+    async def _principal(self) -> Principal | None:
+        return (await self.get_state(AuthState)).principal()
+
+    def _find(self, session: Session, principal: Principal) -> Invoice | None:
+        invoice_id = _invoice_id(self.router.url.path)
+        return get_invoice(session, principal.tenant_id, invoice_id) if invoice_id else None
+
+    @rx.event
+    async def load(self):
+        principal = await self._principal()
+        if principal is None:
+            return
+        self.message = ""
+        with session_scope() as session:
+            invoice = self._find(session, principal)
+            if invoice is not None:
+                self._show(session, principal, invoice)
+
+    def _show(self, session: Session, principal: Principal, invoice: Invoice) -> None:
+        self.kind = invoice.kind
+        state = payment_state(session, invoice)
+        self.outstanding = display.amount(state.outstanding, invoice.currency)
+        self.paid = display.amount(state.paid, invoice.currency)
+        self.can_pay = invoice.kind == InvoiceKind.INVOICE and state.outstanding > 0
+        self.payments = [
+            {
+                "amount": display.amount(p.amount, invoice.currency),
+                "paid_at": display.when(p.paid_at),
+                "method": p.method,
+            }
+            for p in state.payments
+        ]
+        self.corrections = [
+            _link(c) for c in corrections_of(session, principal.tenant_id, invoice.id)
+        ]
+        original = (
+            get_invoice(session, principal.tenant_id, invoice.corrects_invoice_id)
+            if invoice.corrects_invoice_id
+            else None
+        )
+        self.corrected = _link(original) if original else {}
+        if original:
+            self.corrected["reason"] = str((invoice.correction or {}).get("reason") or "")
+        upload = upload_of(session, principal.tenant_id, invoice.id)
+        self.upload = (
+            {
+                "status": upload.status,
+                "allegro_id": upload.allegro_invoice_id or "",
+                "uploaded_at": display.when(upload.uploaded_at, ""),
+                "error": upload.error or "",
+            }
+            if upload
+            else {}
+        )
+
+    @rx.event
+    def open_dialog(self):
+        self.dialog_open, self.form_error = True, ""
+        self.paid_on = datetime.now(UTC).date().isoformat()
+
+    @rx.event
+    def set_dialog_open(self, value: bool):
+        self.dialog_open = value
+
+    @rx.event
+    def set_amount(self, value: str):
+        self.amount = value.strip().replace(",", ".")[:20]
+
+    @rx.event
+    def set_paid_on(self, value: str):
+        self.paid_on = value[:10]
+
+    @rx.event
+    def set_method(self, value: str):
+        self.method = value[:40]
+
+    @rx.event
+    async def save_payment(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        try:
+            amount = Decimal(self.amount)
+            paid_at = datetime.fromisoformat(self.paid_on).replace(hour=12, tzinfo=UTC)
+        except (InvalidOperation, ValueError):
+            self.form_error = "Enter an amount like 123.45 and a date."
+            return None
+        try:
+            with session_scope() as session:
+                invoice = self._find(session, principal)
+                if invoice is None:
+                    self.form_error = "This invoice does not exist."
+                    return None
+                state = record_payment(
+                    session, principal.tenant_id, invoice.id, amount, paid_at, self.method
+                )
+                record_audit(
+                    session,
+                    "invoice.payment_recorded",
+                    principal=principal,
+                    target_type="invoice",
+                    target_id=invoice.id,
+                    after={"amount": f"{amount:.2f}", "status": state.invoice.status},
+                )
+                self._show(session, principal, state.invoice)
+        except InvoiceError as exc:
+            self.form_error = str(exc)
+            return None
+        self.dialog_open, self.amount, self.message = False, "", "Payment recorded."
+        from invoicehub.pages.invoices_state import InvoiceDetailState
+
+        return InvoiceDetailState.load
+
+    @rx.event
+    async def retry_upload(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        with session_scope() as session:
+            invoice = self._find(session, principal)
+            queued = invoice is not None and retry_upload(session, principal.tenant_id, invoice.id)
+            if queued and invoice is not None:
+                record_audit(
+                    session,
+                    "invoice.allegro_upload_retried",
+                    principal=principal,
+                    target_type="invoice",
+                    target_id=invoice.id,
+                )
+        self.message = "Upload queued." if queued else "Nothing to upload."
+        return InvoiceFollowState.load
