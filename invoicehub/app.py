@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.connection import reconnecting_wrap
 from invoicehub.pages.admin import ADMIN_ALLEGRO_ON_LOAD, admin_allegro_page
 from invoicehub.pages.customers import CUSTOMERS_ON_LOAD, customers_page
 from invoicehub.pages.invoices import (
@@ -21,6 +22,7 @@ from invoicehub.web import around, security_headers
 app = rx.App(
     theme=rx.theme(accent_color="indigo", radius="medium"),
     api_transformer=[around, security_headers],
+    extra_app_wraps={(4, "Reconnecting"): reconnecting_wrap},
 )
 app.add_page(
     lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title="Invoice-HUB"

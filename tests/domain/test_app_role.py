@@ -132,6 +132,6 @@ def test_truncating_the_ledger_is_refused_even_to_the_tables_owner(session: Sess
     ],
 )
 def test_the_app_role_cannot_switch_the_guards_off(session: Session, statement: str):
-    with pytest.raises(ProgrammingError, match="must be owner|permission denied"):
+    with pytest.raises(ProgrammingError, match=r"must be owner|permission denied"):
         session.execute(sa.text(statement))
     session.rollback()
