@@ -118,3 +118,12 @@ def _alive(pid: int) -> bool:
 def owner_engine() -> Engine:
     """An engine as the tables' owner, for set-up the app role may not do (DDL in a test)."""
     return create_engine(owner_url(), poolclass=NullPool)
+
+
+def analyze(*tables: str) -> None:
+    """Planner statistics for freshly loaded tables: ANALYZE is the owner's (the app role's is
+    skipped with a warning), and it sees committed rows only."""
+    with owner_engine().connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            f"ANALYZE {', '.join(tables)}"
+        )

@@ -1,0 +1,58 @@
+"""A page whose websocket drops says so ("reconnecting") until the socket is back."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, WebSocketRoute, expect
+from sqlmodel import Session
+
+from invoicehub.components.connection import BANNER_ID
+from tests.browser.conftest import screenshot
+from tests.factories import make_user
+
+
+class CuttableEventSocket:
+    """Relays the page's Reflex event socket; once cut, it drops it and refuses reconnects."""
+
+    def __init__(self) -> None:
+        self.cut = False
+        self.open: list[WebSocketRoute] = []
+
+    def attach(self, ws: WebSocketRoute) -> None:
+        if self.cut:
+            ws.close()  # closed before the namespace connected: a failed attempt
+            return
+        self.open.append(ws)
+        ws.connect_to_server()
+
+    def drop(self) -> None:
+        self.cut = True
+        while self.open:
+            self.open.pop().close()
+
+    def restore(self) -> None:
+        self.cut = False
+
+
+def test_a_page_shows_reconnecting_while_its_socket_is_down_and_works_once_it_is_back(
+    page: Page, session: Session
+):
+    user = make_user(session)
+    socket = CuttableEventSocket()
+    page.route_web_socket("**/_event/**", socket.attach)
+    page.goto("/login")
+    sign_in = page.get_by_role("button", name="Sign in")
+    expect(sign_in).to_be_enabled()  # hydrated over the socket
+    banner = page.locator(f"#{BANNER_ID}")
+    expect(banner).to_have_count(0)
+
+    socket.drop()
+    expect(banner).to_be_visible()
+    expect(banner.get_by_role("status")).to_contain_text("Reconnecting")
+    screenshot(page, "reconnecting-banner")
+
+    socket.restore()
+    expect(banner).to_have_count(0, timeout=20_000)
+    page.get_by_label("E-mail").fill(user.email)
+    page.get_by_label("Password").fill("wrong-password")
+    sign_in.click()
+    expect(page.get_by_text("Invalid e-mail or password.")).to_be_visible()
