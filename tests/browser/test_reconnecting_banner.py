@@ -9,20 +9,39 @@ from invoicehub.components.connection import BANNER_ID
 from tests.browser.conftest import screenshot
 from tests.factories import make_user
 
+# engine.io's handshake, as a server sends it when a websocket opens
+ENGINE_OPEN = (
+    '0{"sid":"cut","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'
+)
+
 
 class CuttableEventSocket:
-    """Relays the page's Reflex event socket; once cut, it drops it and refuses reconnects."""
+    """Relays the page's Reflex event socket; once cut, it drops it and answers every reconnect
+    as a server that refuses the connection would (socket.io CONNECT_ERROR), until restored."""
 
     def __init__(self) -> None:
         self.cut = False
         self.open: list[WebSocketRoute] = []
+        self.refusing: list[WebSocketRoute] = []
 
     def attach(self, ws: WebSocketRoute) -> None:
         if self.cut:
-            ws.close()  # closed before the namespace connected: a failed attempt
+            self.refusing.append(ws)
+            ws.on_message(lambda message: self._refuse(ws, message))
+            ws.send(ENGINE_OPEN)
             return
         self.open.append(ws)
         ws.connect_to_server()
+
+    @staticmethod
+    def _refuse(ws: WebSocketRoute, message: str | bytes) -> None:
+        text = message if isinstance(message, str) else message.decode()
+        if text.startswith("40"):  # socket.io CONNECT [namespace,]{auth}
+            rest = text[2:]
+            namespace = rest.split(",", 1)[0] + "," if rest.startswith("/") else ""
+            ws.send(f'44{namespace}{{"message":"the server is unreachable"}}')
+        elif text == "2":  # engine.io ping
+            ws.send("3")
 
     def drop(self) -> None:
         self.cut = True
@@ -31,6 +50,8 @@ class CuttableEventSocket:
 
     def restore(self) -> None:
         self.cut = False
+        while self.refusing:
+            self.refusing.pop().close()
 
 
 def test_a_page_shows_reconnecting_while_its_socket_is_down_and_works_once_it_is_back(
