@@ -196,7 +196,9 @@ class IntegrationsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        return rx.redirect(start_authorization(principal))
+        # Bound to this browser session: Allegro's redirect completes only here.
+        session_hash = (await self.get_state(AuthState)).session_hash()
+        return rx.redirect(start_authorization(principal, browser_session_hash=session_hash))
 
     @rx.event
     async def disconnect(self):
