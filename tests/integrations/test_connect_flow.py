@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.integrations.allegro import oauth
 from invoicehub.integrations.allegro.tokens import decrypt_token
 from invoicehub.models import AllegroIntegration, AuditEvent, Role
+from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.redis_conn import get_redis
 from tests.factories import bearer, make_user
 from tests.state.conftest import call, redirects_to, session_token, state_for

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.auth.accounts import principal_of, user_for_session
@@ -43,9 +44,10 @@ class CallbackRequest(BaseModel):
 
     code: str = Field(min_length=1, max_length=2048)
     state: str = Field(min_length=1, max_length=2048)
-    # The seed's clients send these; the state alone says who connects, so they are ignored.
-    tenantId: str | None = Field(default=None, max_length=64, deprecated=True)
-    userId: str | None = Field(default=None, max_length=64, deprecated=True)
+    # The seed's clients send these; the state alone says who connects, so they are ignored
+    # (and not advertised).
+    tenantId: SkipJsonSchema[str | None] = Field(default=None, max_length=64)
+    userId: SkipJsonSchema[str | None] = Field(default=None, max_length=64)
 
 
 class CallbackResponse(BaseModel):

@@ -22,6 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from sqlmodel import Session, select
 
@@ -58,7 +59,7 @@ class ConnectError(Exception):
 
 
 class NotThisBrowser(ConnectError):
-    """Allegro's redirect reached a browser session other than the one that asked for the authUrl."""
+    """Allegro's redirect reached another browser session than the one that asked for it."""
 
 
 FOREIGN_SESSION = (
@@ -141,7 +142,7 @@ def redeem_state(
     redis, key = get_redis(), _state_key(state)
     if browser_session_hash is not None:
         _check_browser_binding(key, browser_session_hash)
-    stored = redis.getdel(key)
+    stored = cast(bytes | None, redis.getdel(key))
     if payload["e"] < time.time() or stored is None:
         raise ConnectError(
             "The authorization request has expired or was already used. Please connect again."
@@ -246,15 +247,13 @@ def _check_browser_binding(key: str, browser_session_hash: str) -> None:
     """Refuse a redirect that reached another browser session (spending the state), or that
     carries a state an API client started (kept for that client's POST)."""
     redis = get_redis()
-    stored = redis.get(key)
+    stored = cast(bytes | None, redis.get(key))
     if stored is None:
         return  # expired or already used: said by the caller
     binding = json.loads(stored).get("b")
     if binding is None:
         raise NotThisBrowser(STARTED_BY_API)
-    if not browser_session_hash or not hmac.compare_digest(
-        binding, _binding(browser_session_hash)
-    ):
+    if not browser_session_hash or not hmac.compare_digest(binding, _binding(browser_session_hash)):
         redis.delete(key)
         raise NotThisBrowser(FOREIGN_SESSION)
 
