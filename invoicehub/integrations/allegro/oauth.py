@@ -22,7 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 from sqlmodel import Session, select
 
@@ -150,7 +150,7 @@ def redeem_state(
     pending = PendingAuthorization(
         user_id=uuid.UUID(payload["u"]),
         tenant_id=uuid.UUID(payload["t"]),
-        code_verifier=str(json.loads(stored)["v"]),
+        code_verifier=str(_stored_state(stored)["v"]),
     )
     if (
         principal is None
@@ -250,12 +250,22 @@ def _check_browser_binding(key: str, browser_session_hash: str) -> None:
     stored = cast(bytes | None, redis.get(key))
     if stored is None:
         return  # expired or already used: said by the caller
-    binding = json.loads(stored).get("b")
+    binding = _stored_state(stored).get("b")
     if binding is None:
         raise NotThisBrowser(STARTED_BY_API)
     if not browser_session_hash or not hmac.compare_digest(binding, _binding(browser_session_hash)):
         redis.delete(key)
         raise NotThisBrowser(FOREIGN_SESSION)
+
+
+def _stored_state(raw: bytes) -> dict[str, Any]:
+    """The verifier and binding kept for a state (a bare verifier: a state issued before
+    bindings existed, which only POST can redeem)."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    return value if isinstance(value, dict) else {"v": raw.decode(), "b": None}
 
 
 def _binding(browser_session_hash: str) -> str:
