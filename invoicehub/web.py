@@ -12,13 +12,13 @@ from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from invoicehub.api.app import API_PREFIX, create_api
+from invoicehub.api.limits import BodySizeLimit
 from invoicehub.auth.browser import hash_session_cookies
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[
     [Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]
 ]
-MAX_BODY_BYTES = 1024 * 1024
 
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
@@ -44,7 +44,9 @@ def around(reflex_app: ASGIApp) -> ASGIApp:
     in a second CORS middleware (its top-level app already has one), which doubled `Vary:
     Origin` and cost every API request another middleware pass.
     """
-    return Starlette(routes=[*_routes(), Mount("", app=hashed_session_cookie(reflex_app))])
+    # Reflex's own HTTP paths (its /_upload too, which the app never uses) get the API's 413.
+    reflex = BodySizeLimit(hashed_session_cookie(reflex_app))
+    return Starlette(routes=[*_routes(), Mount("", app=reflex)])
 
 
 def hashed_session_cookie(app: ASGIApp) -> ASGIApp:

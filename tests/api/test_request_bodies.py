@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlmodel import Session
+from starlette.responses import PlainTextResponse
 
 from invoicehub.api.app import create_api
 from invoicehub.api.errors import MAX_QUOTED_INPUT
 from invoicehub.models import AllegroIntegration, Role
+from invoicehub.web import around
 from tests.factories import bearer, make_integration, make_user
 
 BIG = "A" * 100_000
@@ -131,3 +134,27 @@ def test_a_422_quotes_only_a_short_excerpt_of_a_big_input(api: TestClient, sessi
             quoted = error.get("input", "")
             assert not isinstance(quoted, str) or len(quoted) <= MAX_QUOTED_INPUT
     assert answers[0].json()["detail"][0]["input"].startswith("AAAA")
+
+
+def test_a_big_body_to_reflexs_own_paths_is_413_too():
+    """/_upload and the rest of Reflex sit behind the same limit in the web process."""
+    reached: list[bytes] = []
+
+    async def reflex(scope: Any, receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        reached.append(body)
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b"A" * 65_536
+
+    with TestClient(around(reflex)) as web:  # type: ignore[arg-type]
+        assert web.post("/_upload", content=chunks()).status_code == 413
+        assert web.post("/_upload", content=b"small").text == "ok"
+    assert reached == [b"small"]
