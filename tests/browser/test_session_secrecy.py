@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 
 from invoicehub.auth.accounts import principal_of
 from invoicehub.auth.browser import session_token_hash
-from invoicehub.integrations.allegro.oauth import start_authorization
+from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.models import AllegroIntegration
 from invoicehub.redis_conn import get_redis
 from tests.browser.conftest import screenshot, sign_in

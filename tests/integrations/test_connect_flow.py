@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from invoicehub.integrations.allegro import oauth
-from invoicehub.integrations.allegro.tokens import decrypt_token
+from invoicehub.integrations.allegro.connection import oauth
+from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.models import AllegroIntegration, AuditEvent, Role
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.redis_conn import get_redis

@@ -14,8 +14,12 @@ from rq.registry import FailedJobRegistry
 from sqlmodel import Session, select
 
 from invoicehub.db import get_engine
-from invoicehub.integrations.allegro.runs import request_sync
-from invoicehub.jobs.dispatcher import _CLAIM_DUE, dispatch_due_syncs, requeue_orphaned_runs
+from invoicehub.integrations.allegro.runs.dispatcher import (
+    _CLAIM_DUE,
+    dispatch_due_syncs,
+    requeue_orphaned_runs,
+)
+from invoicehub.integrations.allegro.runs.requests import request_sync
 from invoicehub.jobs.locks import integration_lock
 from invoicehub.jobs.queues import DEFAULT_QUEUE, get_queue
 from invoicehub.jobs.schedule import DISPATCHER_JOB_ID, get_scheduler, register_dispatcher

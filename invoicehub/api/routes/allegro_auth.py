@@ -18,7 +18,7 @@ from pydantic.json_schema import SkipJsonSchema
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.auth.accounts import principal_of, user_for_session
 from invoicehub.auth.browser import session_token_from_cookie_header, session_token_hash
-from invoicehub.integrations.allegro.oauth import (
+from invoicehub.integrations.allegro.connection.oauth import (
     ConnectError,
     NotThisBrowser,
     complete_authorization,
