@@ -29,6 +29,7 @@ ROUTER_MODULES = (
     "allegro",
     "allegro_sync",
     "admin",
+    "admin_activity",
     "notifications",
     "health",
 )

@@ -25,10 +25,11 @@ from invoicehub.db import session_scope
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
 from invoicehub.integrations.allegro import service
-from invoicehub.integrations.allegro.oauth import start_authorization
+from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 LOGIN_PATH = "/login?next=/settings?tab=integrations"
 
@@ -137,6 +138,7 @@ class IntegrationsState(rx.State):
             try:
                 service.find_integration(session, principal, integration_id)
             except service.IntegrationNotFound:
+                record_denial(self, principal, integration_id)
                 self.banner_error = "That integration does not exist."
                 return None
             self.selected_integration = integration_id
@@ -186,6 +188,7 @@ class IntegrationsState(rx.State):
                     service.get_settings(session, principal, self.selected_integration)
                 )
         except service.IntegrationNotFound:
+            record_denial(self, principal, self.selected_integration)
             self.error = "That integration does not exist any more."
         finally:
             self.saving = False
@@ -196,7 +199,9 @@ class IntegrationsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        return rx.redirect(start_authorization(principal))
+        # Bound to this browser session: Allegro's redirect completes only here.
+        session_hash = (await self.get_state(AuthState)).session_hash()
+        return rx.redirect(start_authorization(principal, browser_session_hash=session_hash))
 
     @rx.event
     async def disconnect(self):
@@ -208,6 +213,7 @@ class IntegrationsState(rx.State):
             try:
                 service.deactivate(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
+                record_denial(self, principal, self.selected_integration)
                 self.banner_error = "That integration does not exist any more."
                 return None
             login = self.current.get("login", "")
@@ -216,8 +222,16 @@ class IntegrationsState(rx.State):
         return _refresh_sync()
 
 
-def _refresh_sync() -> Any:
-    """The sync panel's reload (its module imports this one, so it is looked up late)."""
-    from invoicehub.pages.settings.integrations_sync import SyncState
+# Handlers to run after the selected integration changes. The sync panel registers its reload
+# here: its module imports this one, so this one must not import it back.
+_AFTER_SELECTION: list[Any] = []
 
-    return SyncState.refresh
+
+def on_selection_change(handler: Any) -> None:
+    """Run `handler` (an event handler) after every load, selection and disconnect."""
+    if handler not in _AFTER_SELECTION:
+        _AFTER_SELECTION.append(handler)
+
+
+def _refresh_sync() -> list[Any]:
+    return list(_AFTER_SELECTION)
