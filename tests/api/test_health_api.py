@@ -15,7 +15,7 @@ from rq_scheduler import Scheduler
 from invoicehub.api.routes.health import HEALTHY, reset_health_cache
 from invoicehub.api.unavailable import RETRY_AFTER_SECONDS
 from invoicehub.db import reset_engine
-from invoicehub.jobs.dispatcher import dispatch_due_syncs
+from invoicehub.integrations.allegro.runs.dispatcher import dispatch_due_syncs
 from invoicehub.jobs.queues import WORKER_QUEUES
 from invoicehub.liveness import DISPATCH_STALE_AFTER_SECONDS, record_dispatch_tick
 from invoicehub.redis_conn import get_redis, reset_redis
