@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
+from invoicehub.i18n import N_
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import AllegroError
 from invoicehub.integrations.allegro.oauth_client import AllegroAuthClient
@@ -32,7 +33,7 @@ from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
 
 STATE_TTL_SECONDS = 600
-ADMIN_HOLD = (
+ADMIN_HOLD = N_(
     "A platform administrator has disabled syncing for this Allegro account. "
     "Contact support to have it enabled again."
 )
