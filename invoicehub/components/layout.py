@@ -58,17 +58,18 @@ def navbar() -> rx.Component:
             underline="none",
             color="inherit",
         ),
-        rx.flex(
-            *[nav_link(label, href) for label, href in NAV_LINKS],
-            rx.cond(
-                AuthState.is_admin,
-                rx.fragment(*[nav_link(label, href) for label, href in ADMIN_LINKS]),
+        rx.el.nav(
+            rx.flex(
+                *[nav_link(label, href) for label, href in NAV_LINKS],
+                rx.cond(
+                    AuthState.is_admin,
+                    rx.fragment(*[nav_link(label, href) for label, href in ADMIN_LINKS]),
+                ),
+                spacing="4",
+                wrap="wrap",
+                align="center",
             ),
-            as_="nav",
             aria_label=tr("Main navigation"),
-            spacing="4",
-            wrap="wrap",
-            align="center",
             flex="1",
         ),
         rx.cond(
@@ -77,7 +78,6 @@ def navbar() -> rx.Component:
             rx.box(notifications_bell(), on_mount=NotificationsState.load),
         ),
         user_menu(),
-        as_="header",
         spacing="4",
         wrap="wrap",
         align="center",
@@ -91,11 +91,10 @@ def navbar() -> rx.Component:
 def page_shell(*children: rx.Component, title: str) -> rx.Component:
     """The navbar and the page's <main> under its one h1 (`title` is a msgid)."""
     return rx.box(
-        navbar(),
-        rx.box(
+        rx.el.header(navbar()),
+        rx.el.main(
             rx.heading(tr(title), as_="h1", size="6", margin_bottom="0.75em"),
             *children,
-            as_="main",
             width="100%",
             max_width="1100px",
             margin_x="auto",
