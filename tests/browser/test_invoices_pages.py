@@ -179,7 +179,7 @@ def test_customers_and_products_search_page_and_show_empty_states(page: Page, se
     sign_in(page, user.email, PASSWORD)
 
     page.get_by_role("link", name="Customers").click()
-    expect(page.get_by_text("25 customers · page 1 of 2")).to_be_visible()
+    expect(page.get_by_text("Total: 25 · page 1 of 2")).to_be_visible()
     expect(rows(page, "Customers")).to_have_count(20)
     page.get_by_role("button", name="Next page").click()
     expect(rows(page, "Customers")).to_have_count(5)
