@@ -11,10 +11,14 @@ import json
 
 import reflex as rx
 from reflex.event import EventSpec
+from reflex.vars.function import FunctionStringVar
 
 from invoicehub.i18n import DEFAULT_LANGUAGE, catalog, has_message, normalize_language
 
 BRAND = "Invoice-HUB"
+# A value as the replacement text of `replaceAll`: 0 stays "0" (Reflex's `toString` helper
+# turns falsy values into ""), and "$" is doubled, or "$&" in a buyer's name would expand.
+_AS_TEXT = FunctionStringVar.create("((value) => String(value ?? '').replaceAll('$', '$$$$'))")
 
 
 class I18nState(rx.State):
@@ -35,7 +39,7 @@ class I18nState(rx.State):
         title = f"{self.t[self._title]} · {BRAND}" if self._title in self.t else BRAND
         return rx.call_script(
             f"document.documentElement.lang = {json.dumps(self.lang)};"
-            f"document.title = {json.dumps(title)};"
+            f"document.title = {json.dumps(title, ensure_ascii=False)};"
         )
 
     @rx.event
@@ -71,7 +75,7 @@ def tr(msgid: str, **values: rx.Var | str | int) -> rx.Var:
         raise KeyError(msg)
     text = I18nState.t[msgid].to(str)
     for name, value in values.items():
-        replacement = value.to_string(use_json=False) if isinstance(value, rx.Var) else str(value)
+        replacement = _AS_TEXT.call(value).to(str) if isinstance(value, rx.Var) else str(value)
         text = text.replace("{" + name + "}", replacement)
     return text
 

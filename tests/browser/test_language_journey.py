@@ -14,10 +14,11 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from invoicehub.auth.accounts import default_company
+from invoicehub.models import Role
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_integrations_journey import choose
 from tests.domain.factories import buyer, issue_invoice, line
-from tests.factories import make_user
+from tests.factories import make_integration, make_user
 
 PASSWORD = "correct-horse-battery"
 expect.set_options(timeout=15_000)
@@ -132,6 +133,18 @@ def test_a_polish_seller_reads_polish_dates_and_amounts_and_switches_to_english(
     one_h1_and_landmarks(page)
     assert english_leftovers(page) == []
 
+    for path, heading in (
+        ("/customers", "Klienci"),
+        ("/products", "Produkty"),
+        ("/settings?tab=integrations", "Ustawienia"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.locator("main")).not_to_contain_text("Wczytywanie")
+        one_h1_and_landmarks(page)
+        assert english_leftovers(page) == [], path
+    expect(page.get_by_text("Brak połączonego konta Allegro")).to_be_visible()
+
     # English on request: the Profile tab saves it, the page switches at once and stays so.
     page.goto("/settings?tab=profile")
     choose(page, "profile-language", "English")
@@ -153,3 +166,29 @@ def test_a_polish_seller_reads_polish_dates_and_amounts_and_switches_to_english(
 
     session.refresh(user)
     assert user.language == "en"
+
+
+def test_the_admin_dashboard_reads_polish_and_keyboard_focus_is_visible(
+    page: Page, session: Session
+):
+    admin = make_user(session, role=Role.ADMIN, password=PASSWORD)
+    make_integration(session, make_user(session))
+    sign_in(page, admin.email, PASSWORD)
+    page.goto("/admin/allegro")
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Integracje Allegro")
+    rows = page.get_by_role("region", name="Integracje").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Aktywne")
+    expect(page.locator("#queue-glance")).to_contain_text("Oczekujące:")
+    one_h1_and_landmarks(page)
+    assert english_leftovers(page) == []
+    screenshot(page, "admin-pl-1280")
+
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("Tab")
+    outline = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth]; })()"
+    )
+    assert outline[0] != "none" and outline[1] != "0px", outline

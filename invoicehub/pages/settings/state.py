@@ -136,8 +136,18 @@ class SettingsState(rx.State):
         except AccountError:
             return None
         self.language_message = gettext(self.profile_language, "Language saved.")
-        # Texts the server wrote (row statuses, messages) follow on the next load of each page.
-        return (await self.get_state(I18nState)).use_language(self.profile_language)
+        # Texts the server wrote (integration problems, sync results, notifications) are read
+        # again in the new language; other pages read theirs when they load.
+        from invoicehub.components.notifications import NotificationsState
+        from invoicehub.pages.settings.integrations_state import IntegrationsState
+        from invoicehub.pages.settings.integrations_sync import SyncState
+
+        return [
+            (await self.get_state(I18nState)).use_language(self.profile_language),
+            IntegrationsState.refresh_status,
+            SyncState.refresh,
+            NotificationsState.load,
+        ]
 
     @rx.event
     async def save_password(self, form_data: dict[str, str]):

@@ -1,0 +1,61 @@
+"""The interface language: saved per user from the Profile tab, applied on every page load."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from invoicehub.models import User
+from invoicehub.pages.settings.state import SettingsState
+from invoicehub.state.i18n import I18nState
+from tests.factories import make_user
+from tests.state.conftest import call, session_token, state_for
+
+
+def test_a_new_user_reads_polish_and_choosing_english_is_saved_and_applied(session: Session):
+    user = make_user(session)
+    assert user.language == "pl"
+    token = session_token(session, user)
+    settings = state_for(SettingsState, token, "/settings")
+    call(settings, "load")
+    assert settings.profile_language == "pl"
+
+    call(settings, "save_language", "en")
+    i18n = state_for(I18nState, token, "/settings")  # a fresh tab of the same user
+    call(i18n, "mark_page", "Settings")
+    session.expire_all()
+    assert session.get(User, user.id).language == "en"  # type: ignore[union-attr]
+    assert settings.language_message == "Language saved."
+    assert i18n.lang == "en" and i18n.t["Invoices"] == "Invoices"
+
+
+def test_an_unsupported_language_is_refused_and_nothing_changes(session: Session):
+    user = make_user(session)
+    settings = state_for(SettingsState, session_token(session, user), "/settings")
+    call(settings, "load")
+    assert call(settings, "save_language", "de") == []
+    session.expire_all()
+    assert session.get(User, user.id).language == "pl"  # type: ignore[union-attr]
+    assert settings.profile_language == "pl" and settings.language_message == ""
+
+
+def test_a_polish_user_gets_polish_messages_and_plain_validation_errors(session: Session):
+    user = make_user(session)
+    settings = state_for(SettingsState, session_token(session, user), "/settings")
+    call(settings, "load")
+    settings.company["postal_code"] = "12345"
+    settings.company["name"] = ""
+    call(settings, "save_company")
+    assert settings.company_errors == {
+        "name": "To pole jest wymagane.",
+        "postal_code": "Kod pocztowy musi mieć postać 00-950.",
+    }
+    call(settings, "save_password", {"new_password": "a", "confirm_password": "b"})
+    assert settings.password_error == "Nowe hasła nie są takie same."
+
+
+def test_the_page_marks_html_lang_and_title_of_a_signed_out_visitor_in_polish(session: Session):
+    i18n = state_for(I18nState, None, "/login")
+    events = call(i18n, "mark_page", "Sign in")
+    assert i18n.lang == "pl"
+    script = str(events[0])
+    assert "document.documentElement.lang" in script and "Zaloguj się · Invoice-HUB" in script
