@@ -76,7 +76,7 @@ def customers_page() -> rx.Component:
             loading=N_("Loading customers…"),
         ),
         customer_dialog(),
-        title="Customers",
+        title=N_("Customers"),
     )
 
 

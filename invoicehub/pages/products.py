@@ -87,7 +87,7 @@ def products_page() -> rx.Component:
             loading=N_("Loading products…"),
         ),
         product_dialog(),
-        title="Products",
+        title=N_("Products"),
     )
 
 

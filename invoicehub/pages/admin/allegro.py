@@ -111,7 +111,7 @@ def _actions(row) -> rx.Component:
             aria_label=tr("Settings of {login}", login=login),
         ),
         rx.button(
-            tr("Sync"),
+            tr("Sync now"),
             size="1",
             variant="soft",
             on_click=S.sync_integration(row["id"]),

@@ -164,7 +164,7 @@ def queues_panel() -> rx.Component:
                                             N_("Waiting"),
                                             N_("Running"),
                                             N_("Scheduled"),
-                                            N_("Failed"),
+                                            N_("Failed jobs"),
                                         )
                                     ]
                                 )
