@@ -15,8 +15,8 @@ from invoicehub.pages.invoices import (
 from invoicehub.pages.login import login_page
 from invoicehub.pages.products import PRODUCTS_ON_LOAD, products_page
 from invoicehub.pages.settings import SETTINGS_ON_LOAD, settings_page
-from invoicehub.state.auth import AuthState
-from invoicehub.state.i18n import BRAND, page_title
+from invoicehub.state.auth import AuthState, page_title
+from invoicehub.state.i18n import BRAND
 from invoicehub.web import around, security_headers
 
 # <html lang> and each page's <title> follow the user's language: `page_title` sets them on load.

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.formats import format_amount, format_day, format_moment
-from invoicehub.integrations.allegro.oauth import ADMIN_HOLD
+from invoicehub.integrations.allegro.connection.oauth import ADMIN_HOLD
+from invoicehub.models import SyncRun
 
 # Returned as msgids: the pages show them through `tr_value`.
 NEVER = N_("never")
@@ -23,6 +24,7 @@ NOT_SCHEDULED = N_("not scheduled")
 STORED_WORDS = (
     N_("allegro"),
     N_("manual"),
+    N_("scheduled"),
     N_("szt."),
     N_("płatność online"),
     N_("za pobraniem"),
@@ -81,3 +83,40 @@ def status_problem(
             )
         return gettext(language, "Failed syncs in a row: {count}.", count=error_count)
     return ""
+
+
+def run_summary(run: SyncRun, language: str = "pl") -> str:
+    """Where a run is, in plain words ("label: count" forms: no plural rules needed)."""
+    if run.status == "queued":
+        return gettext(language, "Queued: waiting for a worker to pick it up…")
+    if run.status == "running":
+        return gettext(
+            language, "Running. Orders fetched so far: {orders}…", orders=run.orders_fetched
+        )
+    if run.status == "retrying":
+        return gettext(
+            language,
+            "Retrying after attempt {attempt} failed: {error}",
+            attempt=run.attempts,
+            error=run.error or gettext(language, "temporary error"),
+        )
+    if run.status == "failed":
+        return gettext(
+            language, "Failed: {error}", error=run.error or gettext(language, "unknown error")
+        )
+    done = gettext(
+        language,
+        "Done. Orders fetched: {orders}, invoices created: {invoices}, customers added: "
+        "{customers}, products added: {products}, skipped: {skipped}, to review: {review}.",
+        orders=run.orders_fetched,
+        invoices=run.invoices_created,
+        customers=run.customers_created,
+        products=run.products_created,
+        skipped=run.skipped,
+        review=run.needs_review,
+    )
+    if run.corrections_issued:
+        done += " " + gettext(
+            language, "Corrections issued: {count}.", count=run.corrections_issued
+        )
+    return done

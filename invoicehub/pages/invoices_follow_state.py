@@ -26,7 +26,7 @@ from invoicehub.domain.payments import payment_state, record_payment
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.formats import format_day, parse_day
 from invoicehub.i18n.validation import own_message
-from invoicehub.integrations.allegro.invoice_uploads import retry_upload, upload_of
+from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
 from invoicehub.models import Invoice, InvoiceKind
 from invoicehub.state.auth import AuthState
 

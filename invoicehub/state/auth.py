@@ -17,7 +17,7 @@ from invoicehub.auth.browser import (
 )
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import session_scope
-from invoicehub.i18n import N_, gettext
+from invoicehub.i18n import N_, gettext, has_message
 from invoicehub.state.i18n import I18nState
 
 LOGIN_ERROR = N_("Invalid e-mail or password.")
@@ -54,6 +54,14 @@ class AuthState(rx.State):
 
     def _login_redirect(self) -> EventSpec:
         return rx.redirect(f"/login?next={self.router.url.path or '/settings'}")
+
+    @rx.event
+    async def open_page(self, title_msgid: str) -> EventSpec:
+        """On load: the signed-in user's language (read again: another tab may have changed
+        it), then `<html lang>` and the translated `<title>` of the page."""
+        i18n = await self.get_state(I18nState)
+        principal = self.principal()
+        return i18n.use_language(principal.language if principal else i18n.lang, title_msgid)
 
     @rx.event
     def require_login(self) -> EventSpec | None:
@@ -119,3 +127,11 @@ class AuthState(rx.State):
         self.user_name = self.user_email = ""
         self.is_admin = False
         return navigate("/api/v1/auth/logout")
+
+
+def page_title(title_msgid: str) -> EventSpec:
+    """The first on_load event of every page: its language and its title (a msgid)."""
+    if not has_message(title_msgid):
+        msg = f"message {title_msgid!r} is missing from a catalogue"
+        raise KeyError(msg)
+    return AuthState.open_page(title_msgid)

@@ -27,9 +27,11 @@ class I18nState(rx.State):
     # The page's own title msgid, so a language change can retitle the open page.
     _title: str = ""
 
-    def use_language(self, language: str) -> EventSpec:
+    def use_language(self, language: str, title_msgid: str | None = None) -> EventSpec:
         """Switch the catalogue (only when it changes: the dict is sent to the browser whole)
-        and mark the document with its language and title."""
+        and mark the document with its language and title (a new page's, when given)."""
+        if title_msgid is not None:
+            self._title = title_msgid
         language = normalize_language(language)
         if language != self.lang:
             self.lang, self.t = language, catalog(language)
@@ -41,16 +43,6 @@ class I18nState(rx.State):
             f"document.documentElement.lang = {json.dumps(self.lang)};"
             f"document.title = {json.dumps(title, ensure_ascii=False)};"
         )
-
-    @rx.event
-    async def mark_page(self, title_msgid: str) -> EventSpec:
-        """On load: the signed-in user's language (read again: another tab may have changed
-        it), then `<html lang>` and the translated `<title>` of the page."""
-        from invoicehub.state.auth import AuthState  # AuthState imports this module
-
-        self._title = title_msgid
-        principal = (await self.get_state(AuthState)).principal()
-        return self.use_language(principal.language if principal else self.lang)
 
     @rx.event
     def choose(self, language: str) -> EventSpec:
@@ -78,11 +70,3 @@ def tr(msgid: str, **values: rx.Var | str | int) -> rx.Var:
         replacement = _AS_TEXT.call(value).to(str) if isinstance(value, rx.Var) else str(value)
         text = text.replace("{" + name + "}", replacement)
     return text
-
-
-def page_title(title_msgid: str) -> EventSpec:
-    """The on_load event that marks a page's language and title."""
-    if not has_message(title_msgid):
-        msg = f"message {title_msgid!r} is missing from a catalogue"
-        raise KeyError(msg)
-    return I18nState.mark_page(title_msgid)

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from invoicehub.models import User
 from invoicehub.pages.settings.state import SettingsState
+from invoicehub.state.auth import AuthState
 from invoicehub.state.i18n import I18nState
 from tests.factories import make_user
 from tests.state.conftest import call, session_token, state_for
@@ -20,8 +21,9 @@ def test_a_new_user_reads_polish_and_choosing_english_is_saved_and_applied(sessi
     assert settings.profile_language == "pl"
 
     call(settings, "save_language", "en")
-    i18n = state_for(I18nState, token, "/settings")  # a fresh tab of the same user
-    call(i18n, "mark_page", "Settings")
+    tab = state_for(AuthState, token, "/settings")  # a fresh tab of the same user
+    call(tab, "open_page", "Settings")
+    i18n = tab.parent_state.get_substate(I18nState.get_full_name().split("."))  # type: ignore[union-attr]
     session.expire_all()
     assert session.get(User, user.id).language == "en"  # type: ignore[union-attr]
     assert settings.language_message == "Language saved."
@@ -54,8 +56,7 @@ def test_a_polish_user_gets_polish_messages_and_plain_validation_errors(session:
 
 
 def test_the_page_marks_html_lang_and_title_of_a_signed_out_visitor_in_polish(session: Session):
-    i18n = state_for(I18nState, None, "/login")
-    events = call(i18n, "mark_page", "Sign in")
-    assert i18n.lang == "pl"
+    tab = state_for(AuthState, None, "/login")
+    events = call(tab, "open_page", "Sign in")
     script = str(events[0])
     assert "document.documentElement.lang" in script and "Zaloguj się · Invoice-HUB" in script

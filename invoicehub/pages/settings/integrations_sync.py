@@ -20,13 +20,17 @@ from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
-from invoicehub.domain.rows import page_count
+from invoicehub.domain.paging import page_count
 from invoicehub.i18n import N_, gettext
-from invoicehub.integrations.allegro import runs
-from invoicehub.integrations.allegro.ledger import LedgerEntry
+from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
 from invoicehub.models import OrderState, SyncRun
-from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
+from invoicehub.pages.settings.integrations_state import (
+    LOGIN_PATH,
+    IntegrationsState,
+    on_selection_change,
+)
 from invoicehub.state.auth import AuthState
 from invoicehub.state.i18n import tr, tr_value
 
@@ -34,45 +38,6 @@ POLL_SECONDS = 0.5
 MAX_WATCH_SECONDS = 15 * 60  # past this the panel stops polling; the run goes on in the worker
 RECENT_RUNS = 8
 REVIEW_PAGE_SIZE = 20
-# Run triggers as the table shows them (through `tr_value`).
-TRIGGER_WORDS = (N_("manual"), N_("scheduled"))
-
-
-def run_summary(run: SyncRun, language: str = "pl") -> str:
-    """Where a run is, in plain words ("label: count" forms: no plural rules needed)."""
-    if run.status == "queued":
-        return gettext(language, "Queued: waiting for a worker to pick it up…")
-    if run.status == "running":
-        return gettext(
-            language, "Running. Orders fetched so far: {orders}…", orders=run.orders_fetched
-        )
-    if run.status == "retrying":
-        return gettext(
-            language,
-            "Retrying after attempt {attempt} failed: {error}",
-            attempt=run.attempts,
-            error=run.error or gettext(language, "temporary error"),
-        )
-    if run.status == "failed":
-        return gettext(
-            language, "Failed: {error}", error=run.error or gettext(language, "unknown error")
-        )
-    done = gettext(
-        language,
-        "Done. Orders fetched: {orders}, invoices created: {invoices}, customers added: "
-        "{customers}, products added: {products}, skipped: {skipped}, to review: {review}.",
-        orders=run.orders_fetched,
-        invoices=run.invoices_created,
-        customers=run.customers_created,
-        products=run.products_created,
-        skipped=run.skipped,
-        review=run.needs_review,
-    )
-    if run.corrections_issued:
-        done += " " + gettext(
-            language, "Corrections issued: {count}.", count=run.corrections_issued
-        )
-    return done
 
 
 def run_row(run: SyncRun, language: str = "pl") -> dict[str, str]:
@@ -82,7 +47,7 @@ def run_row(run: SyncRun, language: str = "pl") -> dict[str, str]:
         "status": run.status,
         "trigger": run.trigger,
         "queued": display.when(run.queued_at),
-        "summary": run_summary(run, language),
+        "summary": display.run_summary(run, language),
         "invoices": str(run.invoices_created),
     }
 
@@ -220,6 +185,9 @@ class SyncState(rx.State):
             await asyncio.sleep(POLL_SECONDS)
         async with self:
             self.sync_loading, self._watching = False, ""
+
+
+on_selection_change(SyncState.refresh)
 
 
 def _read_run(principal: Principal, run_id: str) -> dict[str, str] | None:
