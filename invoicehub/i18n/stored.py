@@ -14,8 +14,8 @@ from functools import cache
 
 from invoicehub.i18n import N_, catalog, gettext, normalize_language
 
-# The templates the notification writers render (invoicehub/integrations/allegro/refresh.py,
-# outcomes.py, runs.py and invoicehub/domain/seller_data.py), placeholders as they fill them.
+# The templates the notification writers render (integrations/allegro/connection/refresh.py,
+# runs/outcomes.py, runs/requests.py and domain/seller_data.py), placeholders as they fill them.
 TEMPLATES = (
     N_("Allegro account {login} needs to be connected again"),
     N_("1 order from {login} set aside for review"),
