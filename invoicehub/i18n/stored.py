@@ -24,6 +24,11 @@ TEMPLATES = (
     N_("Allegro sync failed for {login}; retried on schedule"),
     N_("Allegro account {login} enabled again by the platform administrator"),
     N_("Allegro account {login} disabled by the platform administrator"),
+    N_("Invoicing is blocked until the company data is complete"),
+    N_(
+        "Settings → Integrations lists them with the reason. Fix the cause, then run a manual "
+        "sync: it tries them again."
+    ),
     N_(
         "Missing: {fields}. Complete them on Settings → Company, then run a manual sync: "
         "the orders waiting for review are invoiced."

@@ -60,3 +60,37 @@ def test_the_page_marks_html_lang_and_title_of_a_signed_out_visitor_in_polish(se
     events = call(tab, "open_page", "Sign in")
     script = str(events[0])
     assert "document.documentElement.lang" in script and "Zaloguj się · Invoice-HUB" in script
+
+
+def test_notifications_the_sync_writes_in_english_read_polish_in_the_bell(session: Session):
+    from invoicehub.components.notifications import NotificationsState
+    from invoicehub.domain.seller_data import notify_seller_data_missing
+    from invoicehub.integrations.allegro.connection.refresh import mark_needs_reauth
+    from invoicehub.integrations.allegro.runs.outcomes import _notify_held
+    from tests.factories import make_integration
+
+    user = make_user(session, complete_company=False)
+    integration = make_integration(session, user)
+    login = integration.allegro_login
+    _notify_held(session, integration, 3)
+    notify_seller_data_missing(session, user.tenant_id, user.id)
+    mark_needs_reauth(session, integration, "invalid_token")
+    session.commit()
+
+    bell = state_for(NotificationsState, session_token(session, user), "/settings")
+    call(bell, "load")
+    shown = {(item["title"], item["body"]) for item in bell.items}
+    assert shown == {
+        (
+            f"Zamówienia z konta {login} czekające na sprawdzenie: 3",
+            "Ustawienia → Integracje pokazują je wraz z przyczyną. Usuń przyczynę, a potem "
+            "uruchom ręczną synchronizację: ponowi próbę.",
+        ),
+        (
+            "Fakturowanie jest wstrzymane, dopóki dane firmy nie będą kompletne",
+            "Brakuje: ulica, kod pocztowy, miejscowość. Uzupełnij je w Ustawienia → Firma, "
+            "a potem uruchom ręczną synchronizację: zamówienia czekające na sprawdzenie "
+            "zostaną zafakturowane.",
+        ),
+        (f"Konto Allegro {login} trzeba połączyć ponownie", "invalid_token"),
+    }
