@@ -16,6 +16,7 @@ from invoicehub.domain.edits import EditRefused, RowNotFound
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.validation import own_message, plain_errors
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 from invoicehub.state.i18n import tr
 
 REFUSED = N_("Nothing was saved: please correct the marked fields.")
@@ -75,6 +76,7 @@ class EditDialogState(rx.State, mixin=True):
             with session_scope() as session:
                 self.form, self.row_id = self._form_of(session, principal, row_id), row_id
         except RowNotFound:
+            record_denial(self, principal, row_id)
             self.form, self.row_id, self.error = {}, "", gettext(principal.language, GONE)
         self.open = True
         return None
@@ -112,6 +114,7 @@ class EditDialogState(rx.State, mixin=True):
             self.field_errors = refusal_messages(principal.language, exc)
             self.error = gettext(principal.language, REFUSED)
         except RowNotFound:
+            record_denial(self, principal, self.row_id)
             self.error = gettext(principal.language, GONE)
         else:
             self.field_errors, self.success = {}, gettext(principal.language, "Saved.")

@@ -23,6 +23,7 @@ from invoicehub.components import display
 from invoicehub.db import session_scope
 from invoicehub.i18n.stored import translate_stored
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 from invoicehub.state.i18n import tr
 
 SHOWN = 10
@@ -108,8 +109,8 @@ class NotificationsState(rx.State):
         try:
             with session_scope() as session:
                 mark_notification_read(session, principal, notification_id)
-        except NotificationNotFound:
-            pass  # gone, or never this seller's: the list below is the truth
+        except NotificationNotFound:  # gone, or never this seller's: the list below is the truth
+            record_denial(self, principal, notification_id)
         self._read(principal)
 
     @rx.event

@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from invoicehub import ratelimit
-from invoicehub.auth.accounts import authenticate, open_session, principal_of, user_for_session
+from invoicehub.auth.accounts import authenticate, principal_of, user_for_session_hash
 from invoicehub.auth.browser import (
     issue_login_ticket,
     safe_next_path,
@@ -21,6 +21,12 @@ from invoicehub.i18n import N_, gettext, has_message
 from invoicehub.state.i18n import I18nState
 
 LOGIN_ERROR = N_("Invalid e-mail or password.")
+# Logout is a same-site POST (a GET signs nobody out): submit a form, as a browser would.
+LOGOUT_SCRIPT = (
+    "const form = document.createElement('form');"
+    "form.method = 'post'; form.action = '/api/v1/auth/logout';"
+    "document.body.appendChild(form); form.submit();"
+)
 
 
 def navigate(url: str) -> EventSpec:
@@ -37,13 +43,17 @@ class AuthState(rx.State):
     login_error: str = ""
     login_busy: bool = False
 
+    def session_hash(self) -> str:
+        """The session cookie as the web process hands it to Reflex: the token's hash."""
+        return session_token_from_cookie_header(self.router.headers.cookie)
+
     def principal(self) -> Principal | None:
         """The signed-in principal, read from the HttpOnly session cookie and the database."""
-        token = session_token_from_cookie_header(self.router.headers.cookie)
-        if not token:
+        token_hash = self.session_hash()
+        if not token_hash:
             return None
         with session_scope() as session:
-            user = user_for_session(session, token)
+            user = user_for_session_hash(session, token_hash)
             if user is None:
                 return None
             self.user_name = user.name or user.email
@@ -111,7 +121,7 @@ class AuthState(rx.State):
                 if user is None:
                     self.login_error = gettext(language, LOGIN_ERROR)
                     return None
-                token = open_session(session, user)
+                user_id = user.id
         except ratelimit.RateLimited as exc:
             self.login_error = gettext(
                 language, "Too many attempts. Try again in {seconds} s.", seconds=exc.retry_after
@@ -119,14 +129,14 @@ class AuthState(rx.State):
             return None
         self.login_error = ""
         next_path = safe_next_path(self.router.url.query_parameters.get("next"))
-        ticket = issue_login_ticket(token)
+        ticket = issue_login_ticket(user_id)
         return navigate(f"/api/v1/auth/session/{ticket}?{urlencode({'next': next_path})}")
 
     @rx.event
     def logout(self) -> EventSpec:
         self.user_name = self.user_email = ""
         self.is_admin = False
-        return navigate("/api/v1/auth/logout")
+        return rx.call_script(LOGOUT_SCRIPT)
 
 
 def page_title(title_msgid: str) -> EventSpec:

@@ -31,6 +31,7 @@ from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 LOGIN_PATH = "/login?next=/settings?tab=integrations"
 GONE = N_("That integration does not exist any more.")
@@ -149,6 +150,7 @@ class IntegrationsState(rx.State):
             try:
                 service.find_integration(session, principal, integration_id)
             except service.IntegrationNotFound:
+                record_denial(self, principal, integration_id)
                 self.banner_error = gettext(principal.language, "That integration does not exist.")
                 return None
             self.selected_integration = integration_id
@@ -200,6 +202,7 @@ class IntegrationsState(rx.State):
                     service.get_settings(session, principal, self.selected_integration)
                 )
         except service.IntegrationNotFound:
+            record_denial(self, principal, self.selected_integration)
             self.error = gettext(principal.language, GONE)
         finally:
             self.saving = False
@@ -210,7 +213,9 @@ class IntegrationsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        return rx.redirect(start_authorization(principal))
+        # Bound to this browser session: Allegro's redirect completes only here.
+        session_hash = (await self.get_state(AuthState)).session_hash()
+        return rx.redirect(start_authorization(principal, browser_session_hash=session_hash))
 
     @rx.event
     async def disconnect(self):
@@ -222,6 +227,7 @@ class IntegrationsState(rx.State):
             try:
                 service.deactivate(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
+                record_denial(self, principal, self.selected_integration)
                 self.banner_error = gettext(principal.language, GONE)
                 return None
             login = self.current.get("login", "")

@@ -32,6 +32,7 @@ from invoicehub.pages.settings.integrations_state import (
     on_selection_change,
 )
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 from invoicehub.state.i18n import tr, tr_value
 
 POLL_SECONDS = 0.5
@@ -154,6 +155,7 @@ class SyncState(rx.State):
             )
             return None
         except IntegrationNotFound:
+            record_denial(self, principal, integration_id)
             self.sync_error = gettext(principal.language, "That integration does not exist.")
             return None
         self.sync_loading = True
