@@ -1,4 +1,4 @@
-"""Texts stored in English before anyone knew the reader's language: notifications.
+"""Texts stored in English before anyone knew the reader's language: notifications, reasons.
 
 Notifications are written once, in English, by jobs that serve a whole tenant (and the API
 returns them as stored). The pages translate them when shown: a stored text that is a catalogue
@@ -25,6 +25,8 @@ TEMPLATES = (
     N_("Allegro account {login} enabled again by the platform administrator"),
     N_("Allegro account {login} disabled by the platform administrator"),
     N_("Invoicing is blocked until the company data is complete"),
+    # An order held for review (domain/seller_data.py's SellerDataIncomplete).
+    N_("company data incomplete: {fields}"),
     N_(
         "Settings → Integrations lists them with the reason. Fix the cause, then run a manual "
         "sync: it tries them again."

@@ -128,5 +128,7 @@ def test_stored_notifications_are_shown_in_the_readers_language():
     )
     assert translate_stored("pl", body).startswith("Brakuje: ulica, kod pocztowy. Uzupełnij")
     assert translate_stored("pl", "invalid_token") == "invalid_token"  # Allegro's own words
+    held = translate_stored("pl", "company data incomplete: street, city")
+    assert held == "Niekompletne dane firmy, brakuje: ulica, miejscowość"
     for template in TEMPLATES:
         assert template in catalog("pl")

@@ -22,6 +22,7 @@ from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
 from invoicehub.domain.paging import page_count
 from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
@@ -79,7 +80,9 @@ class SyncState(rx.State):
         self.review = [
             {
                 "order": e.checkout_form_id,
-                "reason": gettext(principal.language, e.reason or N_("No reason recorded.")),
+                "reason": translate_stored(
+                    principal.language, e.reason or N_("No reason recorded.")
+                ),
                 "invoice_id": str(e.invoice_id) if e.invoice_id else "",
                 "updated": display.when(e.updated_at),
             }
