@@ -192,3 +192,22 @@ def test_the_admin_dashboard_reads_polish_and_keyboard_focus_is_visible(
         " return [s.outlineStyle, s.outlineWidth]; })()"
     )
     assert outline[0] != "none" and outline[1] != "0px", outline
+
+
+def test_polish_pages_fit_a_375px_screen(page: Page, session: Session):
+    """Polish words run longer than English ones: the pages still never scroll sideways."""
+    user = make_user(session, password=PASSWORD)
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, user.email, PASSWORD)
+    for path, heading in (
+        ("/settings?tab=company", "Ustawienia"),
+        ("/settings?tab=integrations", "Ustawienia"),
+        ("/invoices", "Faktury"),
+        ("/customers", "Klienci"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.locator("main")).not_to_contain_text("Wczytywanie")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        screenshot(page, "pl-375" + path.replace("/", "-").replace("?", "-"))
+        assert overflow <= 0, path
