@@ -10,6 +10,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.components.core.banner import has_connection_errors
 
+from invoicehub.state.i18n import tr
+
 RECONNECTING_TEXT = "Connection to the server lost. Reconnecting…"
 RECONNECTING_HINT = "What you do now is sent once the connection is back."
 BANNER_ID = "reconnecting-banner"
@@ -21,7 +23,7 @@ def reconnecting_banner() -> rx.Component:
         rx.box(
             rx.callout.root(
                 rx.callout.icon(rx.icon("wifi-off", size=16)),
-                rx.callout.text(rx.text.strong(RECONNECTING_TEXT), " ", RECONNECTING_HINT),
+                rx.callout.text(rx.text.strong(tr(RECONNECTING_TEXT)), " ", tr(RECONNECTING_HINT)),
                 color_scheme="amber",
                 role="status",
                 size="1",

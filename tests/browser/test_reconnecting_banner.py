@@ -61,19 +61,19 @@ def test_a_page_shows_reconnecting_while_its_socket_is_down_and_works_once_it_is
     socket = CuttableEventSocket()
     page.route_web_socket("**/_event/**", socket.attach)
     page.goto("/login")
-    sign_in = page.get_by_role("button", name="Sign in")
+    sign_in = page.locator("#sign-in")  # /login is in Polish until the user's language is known
     expect(sign_in).to_be_enabled()  # hydrated over the socket
     banner = page.locator(f"#{BANNER_ID}")
     expect(banner).to_have_count(0)
 
     socket.drop()
     expect(banner).to_be_visible()
-    expect(banner.get_by_role("status")).to_contain_text("Reconnecting")
+    expect(banner.get_by_role("status")).to_contain_text("Łączenie ponownie")
     screenshot(page, "reconnecting-banner")
 
     socket.restore()
     expect(banner).to_have_count(0, timeout=20_000)
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill("wrong-password")
+    page.locator("#email").fill(user.email)
+    page.locator("#password").fill("wrong-password")
     sign_in.click()
-    expect(page.get_by_text("Invalid e-mail or password.")).to_be_visible()
+    expect(page.get_by_text("Nieprawidłowy e-mail lub hasło.")).to_be_visible()
