@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.front import InvoiceHubApp
 from invoicehub.pages.admin import ADMIN_ALLEGRO_ON_LOAD, admin_allegro_page
 from invoicehub.pages.customers import CUSTOMERS_ON_LOAD, customers_page
 from invoicehub.pages.invoices import (
@@ -18,7 +19,7 @@ from invoicehub.pages.settings import SETTINGS_ON_LOAD, settings_page
 from invoicehub.state.auth import AuthState
 from invoicehub.web import around, security_headers
 
-app = rx.App(
+app = InvoiceHubApp(
     theme=rx.theme(accent_color="indigo", radius="medium"),
     api_transformer=[around, security_headers],
 )
