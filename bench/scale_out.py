@@ -31,6 +31,7 @@ import httpx
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
+LOGS = ROOT / "test-artifacts" / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench.sync_throughput import _connect, emulator, scratch_environment  # noqa: E402
@@ -93,15 +94,16 @@ def _run_workers(count: int) -> float:
     # The sync queue only: the PDF uploads to Allegro that invoicing queues on `default` are
     # not part of a sync (and each one waits for the emulator's upload limits).
     command = [sys.executable, "-m", "worker.main", "worker", "--burst", "--queues", "sync"]
+    LOGS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    processes = [
-        subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        for _ in range(count)
-    ]
+    processes = []
+    for n in range(count):
+        with (LOGS / f"scale_out-w{count}-{n + 1}.log").open("w") as log:
+            processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            )
     if any(process.wait() != 0 for process in processes):
-        raise SystemExit("a worker failed")
+        raise SystemExit(f"a worker failed (logs in {LOGS})")
     return time.perf_counter() - started
 
 
