@@ -62,7 +62,7 @@ def sync_with_workers(emulator_url: str, workers: int, sellers: int, orders: int
     from sqlmodel import Session
 
     from invoicehub.db import get_engine
-    from invoicehub.integrations.allegro.runs import request_sync
+    from invoicehub.integrations.allegro.runs.requests import request_sync
 
     run_ids = []
     with httpx.Client(base_url=emulator_url, timeout=300) as control:
@@ -126,7 +126,7 @@ def measure_dispatch(due: int) -> str:
     """`due` active integrations due now (one tenant), then one dispatcher tick."""
     from invoicehub.auth.accounts import create_user
     from invoicehub.db import session_scope
-    from invoicehub.jobs.dispatcher import dispatch_due_syncs
+    from invoicehub.integrations.allegro.runs.dispatcher import dispatch_due_syncs
     from invoicehub.redis_conn import get_redis
 
     with session_scope() as session:
