@@ -62,7 +62,8 @@ class Results:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000", help="web process base URL")
+    default_url = os.environ.get("INVOICEHUB_WEB_URL", "http://127.0.0.1:8000")
+    parser.add_argument("--url", default=default_url, help="web process base URL")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
     parser.add_argument("--max-requests", type=int, default=20_000, help="stop after this many")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
