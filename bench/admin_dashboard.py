@@ -97,9 +97,9 @@ def fill(integrations: int, tenants: int) -> Any:
 
 def load_dashboard(admin: Any) -> None:
     """The on_load of /admin/allegro: AdminAllegroState.load and AdminPanelsState.load."""
-    from invoicehub.db import session_scope
-    from invoicehub.admin.overview import integration_summary, list_all_integrations
     from invoicehub.admin.feed import list_notifications
+    from invoicehub.admin.overview import integration_summary, list_all_integrations
+    from invoicehub.db import session_scope
     from invoicehub.jobs.overview import queue_overview
     from invoicehub.redis_conn import get_redis
 
@@ -112,8 +112,8 @@ def load_dashboard(admin: Any) -> None:
 
 
 def table_reloads() -> dict[str, Callable[[], object]]:
-    from invoicehub.db import session_scope
     from invoicehub.admin.overview import list_all_integrations
+    from invoicehub.db import session_scope
 
     variants: list[dict[str, Any]] = [
         {"status": "errors"},
