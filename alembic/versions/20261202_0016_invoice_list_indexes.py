@@ -11,7 +11,7 @@ pg_trgm is a trusted extension: the database owner, who runs migrations, may cre
 and worker processes may connect as a role without that right).
 
 Revision ID: 0016
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-02 08:20:00
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -13,8 +12,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from invoicehub import ratelimit
+from invoicehub.auth.browser import session_token_hash
 from invoicehub.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from invoicehub.auth.tokens import Principal
+from invoicehub.i18n import LANGUAGES, N_
 from invoicehub.models import Company, Role, Tenant, User, UserSession
 from invoicehub.models.base import utcnow
 
@@ -39,6 +40,7 @@ def create_user(
     nip: str | None = None,
     name: str = "",
     address: Mapping[str, str] | None = None,
+    language: str = "pl",
 ) -> User:
     """Create a user; a new tenant name creates the tenant and its default company.
 
@@ -68,6 +70,7 @@ def create_user(
         name=name,
         password_hash=hash_password(password),
         role=role.value,
+        language=language,
     )
     session.add(user)
     session.flush()
@@ -75,7 +78,9 @@ def create_user(
 
 
 def principal_of(user: User) -> Principal:
-    return Principal(user_id=user.id, tenant_id=user.tenant_id, role=Role(user.role))
+    return Principal(
+        user_id=user.id, tenant_id=user.tenant_id, role=Role(user.role), language=user.language
+    )
 
 
 def authenticate(session: Session, email: str, password: str, address: str) -> User | None:
@@ -97,7 +102,7 @@ def open_session(session: Session, user: User) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + SESSION_TTL
+            user_id=user.id, token_hash=session_token_hash(token), expires_at=utcnow() + SESSION_TTL
         )
     )
     session.flush()
@@ -105,11 +110,14 @@ def open_session(session: Session, user: User) -> str:
 
 
 def user_for_session(session: Session, token: str) -> User | None:
-    if not token:
+    return user_for_session_hash(session, session_token_hash(token)) if token else None
+
+
+def user_for_session_hash(session: Session, token_hash: str) -> User | None:
+    """The session's user from the token's hash: what Reflex handlers see of the cookie."""
+    if not token_hash:
         return None
-    row = session.exec(
-        select(UserSession).where(UserSession.token_hash == _token_hash(token))
-    ).first()
+    row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash)).first()
     if row is None or row.expires_at <= utcnow():
         return None
     user = session.get(User, row.user_id)
@@ -118,7 +126,7 @@ def user_for_session(session: Session, token: str) -> User | None:
 
 def close_session(session: Session, token: str) -> None:
     row = session.exec(
-        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+        select(UserSession).where(UserSession.token_hash == session_token_hash(token))
     ).first()
     if row is not None:
         session.delete(row)
@@ -130,12 +138,25 @@ def update_profile(session: Session, user_id: uuid.UUID, *, name: str, email: st
         raise AccountError("user not found")
     email = email.strip()
     if "@" not in email or len(email) > 254:
-        raise AccountError("enter a valid e-mail address")
+        raise AccountError(N_("enter a valid e-mail address"))
     other = find_user_by_email(session, email)
     if other is not None and other.id != user.id:
-        raise AccountError("this e-mail address is already used by another account")
+        raise AccountError(N_("this e-mail address is already used by another account"))
     user.name = name.strip()[:200]
     user.email = email
+    user.updated_at = utcnow()
+    session.add(user)
+    return user
+
+
+def set_language(session: Session, user_id: uuid.UUID, language: str) -> User:
+    """The user's interface language; anything but a supported one is refused."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AccountError("user not found")
+    if language not in LANGUAGES:
+        raise AccountError("unsupported language")
+    user.language = language
     user.updated_at = utcnow()
     session.add(user)
     return user
@@ -144,7 +165,7 @@ def update_profile(session: Session, user_id: uuid.UUID, *, name: str, email: st
 def change_password(session: Session, user_id: uuid.UUID, current: str, new: str) -> None:
     user = session.get(User, user_id)
     if user is None or not verify_password(user.password_hash, current):
-        raise AccountError("the current password is not correct")
+        raise AccountError(N_("the current password is not correct"))
     if len(new) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the new password must have at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = hash_password(new)
@@ -169,7 +190,3 @@ def default_company_id(tenant_id: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
