@@ -15,7 +15,7 @@
   disable a trigger, TRUNCATE, or ALTER a table.
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-02 08:00:00
 """
 
@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from invoicehub.settings import get_settings
 
 revision: str = "0010"
-down_revision: str | None = "0012"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
