@@ -11,7 +11,8 @@ them: they share only Redis and PostgreSQL) drain the queue together. Throughput
 of the 8 runs over the span from the first run's start to the last run's finish.
 
 The dispatcher tick: 10,000 active integrations due now, then `dispatch_due_syncs()` as the
-scheduler's job calls it (claim, insert the runs, enqueue the jobs in pipelines); wall time.
+scheduler's job calls it (claim, insert the runs, enqueue one fan-out job per 1,000 runs that a
+worker expands into the sync jobs); wall time of the tick.
 
 Last lines: `dispatch_ms=<t> due=<n> queued=<n>` and
 `w1_per_s=<x> w2_per_s=<y> w4_per_s=<z> speedup_w2=<y/x>`.

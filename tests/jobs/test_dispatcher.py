@@ -1,5 +1,6 @@
-"""The per-minute dispatcher: due integrations are queued once, from the indexed query, in bulk;
-the schedule registration is idempotent; runs whose jobs Redis lost are queued again."""
+"""The per-minute dispatcher: due integrations are queued once, from the indexed query, in bulk
+(through fan-out jobs a worker expands); the schedule registration is idempotent; runs whose jobs
+Redis lost are queued again."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from invoicehub.integrations.allegro.runs.dispatcher import (
     requeue_orphaned_runs,
 )
 from invoicehub.integrations.allegro.runs.requests import request_sync
+from invoicehub.jobs.enqueue import FANOUT_JOB_FUNC, FANOUT_MIN, fan_out_sync_runs
 from invoicehub.jobs.locks import integration_lock
 from invoicehub.jobs.queues import DEFAULT_QUEUE, get_queue
 from invoicehub.jobs.schedule import DISPATCHER_JOB_ID, get_scheduler, register_dispatcher
@@ -113,8 +115,8 @@ def test_the_scheduled_dispatcher_runs_in_a_worker_and_queues_the_due_syncs(sess
     assert DISPATCHER_JOB_ID not in failed.get_job_ids()  # the tick that succeeded clears it
 
 
-@pytest.mark.slow
-def test_ten_thousand_due_integrations_are_queued_in_one_quick_tick_from_the_index(session):
+def _bulk_due(session: Session, count: int) -> None:
+    """`count` active integrations due now (no tokens: their syncs are queued, never run here)."""
     user = make_user(session)
     with get_engine().begin() as conn:
         conn.execute(
@@ -125,21 +127,73 @@ def test_ten_thousand_due_integrations_are_queued_in_one_quick_tick_from_the_ind
                     token_version)
                 SELECT gen_random_uuid(), :tenant, :user, 'bulk-' || g, true, 0, now(), now(),
                        'active', now() - interval '2 minutes', 0
-                  FROM generate_series(1, 10000) AS g
+                  FROM generate_series(1, :count) AS g
                 """
             ),
-            {"tenant": user.tenant_id, "user": user.id},
+            {"tenant": user.tenant_id, "user": user.id, "count": count},
         )
     analyze("allegro_integrations")
+
+
+def _run_fan_outs(*, twice: bool = False) -> None:
+    """Execute the queued fan-out jobs as a worker would (optionally each one twice, as after a
+    redelivery), leaving the sync jobs they queue."""
+    queue = get_queue()
+    for job in queue.get_jobs():
+        if job.func_name == FANOUT_JOB_FUNC:
+            queue.remove(job.id)
+            for _ in range(2 if twice else 1):
+                fan_out_sync_runs(*job.args)
+
+
+def _expected_job_ids(session: Session) -> set[str]:
+    return {run.job_id for run in _runs(session)}
+
+
+@pytest.mark.slow
+def test_ten_thousand_due_integrations_are_queued_in_one_quick_tick_from_the_index(session):
+    _bulk_due(session, 10_000)
     with get_engine().begin() as conn:
         plan = conn.execute(
             sa.text(f"EXPLAIN {_CLAIM_DUE.text}"), {"limit": 1000, "default_minutes": 60}
         ).scalars()
         assert "ix_allegro_integrations_due" in "\n".join(plan)  # the indexed due query
     result = dispatch_due_syncs()
-    assert result["queued"] == 10_000 and get_queue().count == 10_000
+    assert result["queued"] == 10_000 and get_queue().count == 10  # one fan-out per 1,000
     assert session.exec(sa.select(sa.func.count(SyncRun.id))).one()[0] == 10_000
     assert dispatch_due_syncs()["queued"] == 0
+    _run_fan_outs()
+    assert set(get_queue().get_job_ids()) == _expected_job_ids(session)
+    assert get_queue().count == 10_000
+
+
+def test_a_fan_out_delivered_twice_queues_each_run_once(session):
+    _bulk_due(session, FANOUT_MIN + 50)
+    assert dispatch_due_syncs()["queued"] == FANOUT_MIN + 50
+    (fan_out,) = get_queue().get_jobs()
+    assert fan_out.func_name == FANOUT_JOB_FUNC
+    _run_fan_outs(twice=True)
+    job_ids = get_queue().get_job_ids()
+    assert len(job_ids) == FANOUT_MIN + 50 and set(job_ids) == _expected_job_ids(session)
+
+
+def test_runs_of_a_fan_out_that_redis_lost_are_queued_again(session):
+    _bulk_due(session, FANOUT_MIN)
+    dispatch_due_syncs()
+    get_redis().flushdb()  # the fan-out job is gone before a worker took it
+    assert requeue_orphaned_runs(grace=timedelta(0)) == FANOUT_MIN
+    assert set(get_queue().get_job_ids()) == _expected_job_ids(session)
+    assert requeue_orphaned_runs(grace=timedelta(0)) == 0
+
+
+def test_a_fan_out_skips_a_run_the_orphan_pass_queued_first(session):
+    _bulk_due(session, FANOUT_MIN)
+    dispatch_due_syncs()
+    (fan_out,) = get_queue().get_jobs()
+    get_queue().remove(fan_out.id)  # waiting somewhere: the orphan pass got there first
+    assert requeue_orphaned_runs(grace=timedelta(0)) == FANOUT_MIN
+    assert fan_out_sync_runs(*fan_out.args) == {"runs": FANOUT_MIN, "queued": 0}
+    assert get_queue().count == FANOUT_MIN
 
 
 def test_a_run_whose_job_redis_lost_is_queued_again(session, control):

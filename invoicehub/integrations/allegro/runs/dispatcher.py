@@ -3,18 +3,19 @@
 Due integrations come from the partial index `ix_allegro_integrations_due` (next_sync_at where
 status = 'active' and is_active), DISPATCH_BATCH at a time: one statement locks them (SKIP
 LOCKED, so a manual sync or a second dispatcher is never waited on) and moves their next_sync_at
-on, a second one inserts a queued run for each that has no active run, and the jobs go to Redis
-in pipelines after the commit. The active-run check runs after the locks are granted, so it sees
-every run committed before: a sync is never queued twice.
+on, a second one inserts a queued run for each that has no active run, and after the commit one
+fan-out job per chunk of runs goes to the front of the sync queue (a worker expands it into the
+sync jobs: creating 10,000 RQ jobs inside the tick took seconds). The active-run check runs after
+the locks are granted, so it sees every run committed before: a sync is never queued twice.
 
 Orphans: a run still active in the database whose job Redis no longer has (Redis restarted, an
-enqueue failed after commit) and that no worker holds the lock of is enqueued again.
+enqueue failed after commit, a fan-out job was lost) and that no worker holds the lock of is
+enqueued again.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ from rq.registry import FailedJobRegistry
 
 from invoicehub.db import session_scope
 from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
-from invoicehub.jobs.enqueue import RunRef, enqueue_after_commit, enqueue_sync_runs
+from invoicehub.jobs.enqueue import RunRef, enqueue_sync_runs, fan_out_after_commit
 from invoicehub.jobs.locks import held_lock_keys, lock_key
 from invoicehub.jobs.queues import sync_job_id
 from invoicehub.liveness import record_dispatch_tick
@@ -47,6 +48,8 @@ _DEAD_JOB_STATUSES = {
 }
 _runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
 
+# The claimed ids travel as two array literals and the new runs come back as one string: per-row
+# values parsed and dumped in Python (UUID objects, array adaptation) cost more than the SQL.
 _CLAIM_DUE = sa.text(
     """
     WITH due AS (
@@ -55,30 +58,36 @@ _CLAIM_DUE = sa.text(
          ORDER BY next_sync_at
          LIMIT :limit
          FOR NO KEY UPDATE SKIP LOCKED
+    ), claimed AS (
+        UPDATE allegro_integrations AS i
+           SET next_sync_at = now() + make_interval(mins => COALESCE(
+                   CASE WHEN i.settings ->> 'syncFrequencyMinutes' ~ '^[0-9]{1,5}$'
+                        THEN (i.settings ->> 'syncFrequencyMinutes')::int END,
+                   :default_minutes))
+          FROM due
+         WHERE i.id = due.id
+        RETURNING i.id, i.tenant_id
     )
-    UPDATE allegro_integrations AS i
-       SET next_sync_at = now() + make_interval(mins => COALESCE(
-               CASE WHEN i.settings ->> 'syncFrequencyMinutes' ~ '^[0-9]{1,5}$'
-                    THEN (i.settings ->> 'syncFrequencyMinutes')::int END,
-               :default_minutes))
-      FROM due
-     WHERE i.id = due.id
-    RETURNING i.id, i.tenant_id
+    SELECT count(*), array_agg(id)::text, array_agg(tenant_id)::text FROM claimed
     """
 )
 _INSERT_RUNS = sa.text(
     """
-    INSERT INTO sync_runs (id, tenant_id, integration_id, trigger, status, attempts, job_id,
-                           queued_at, orders_fetched, invoices_created, customers_created,
-                           products_created, skipped, needs_review)
-    SELECT x.run_id, x.tenant_id, x.integration_id, :trigger, 'queued', 0,
-           'sync_' || x.integration_id || '_' || x.run_id, now(), 0, 0, 0, 0, 0, 0
-      FROM unnest(CAST(:run_ids AS uuid[]), CAST(:tenant_ids AS uuid[]),
-                  CAST(:integration_ids AS uuid[])) AS x(run_id, tenant_id, integration_id)
-     WHERE NOT EXISTS (SELECT 1 FROM sync_runs AS r
-                        WHERE r.integration_id = x.integration_id
-                          AND r.status IN ('queued', 'running', 'retrying'))
-    RETURNING id, integration_id
+    WITH inserted AS (
+        INSERT INTO sync_runs (id, tenant_id, integration_id, trigger, status, attempts, job_id,
+                               queued_at, orders_fetched, invoices_created, customers_created,
+                               products_created, skipped, needs_review)
+        SELECT x.run_id, x.tenant_id, x.integration_id, :trigger, 'queued', 0,
+               'sync_' || x.integration_id || '_' || x.run_id, now(), 0, 0, 0, 0, 0, 0
+          FROM (SELECT gen_random_uuid() AS run_id, u.tenant_id, u.integration_id
+                  FROM unnest(CAST(:tenant_ids AS uuid[]), CAST(:integration_ids AS uuid[]))
+                       AS u(tenant_id, integration_id)) AS x
+         WHERE NOT EXISTS (SELECT 1 FROM sync_runs AS r
+                            WHERE r.integration_id = x.integration_id
+                              AND r.status IN ('queued', 'running', 'retrying'))
+        RETURNING id, integration_id
+    )
+    SELECT count(*), string_agg(id || ':' || integration_id, ',') FROM inserted
     """
 )
 
@@ -113,21 +122,20 @@ def queue_due_batch(limit: int) -> tuple[int, int]:
     with session_scope() as session:
         conn = session.connection()
         params = {"limit": limit, "default_minutes": DEFAULT_FREQUENCY_MINUTES}
-        due = conn.execute(_CLAIM_DUE, params).all()
+        due, integration_ids, tenant_ids = conn.execute(_CLAIM_DUE, params).one()
         if not due:
             return 0, 0
-        run_ids = [uuid.uuid4() for _ in due]
-        rows = conn.execute(
+        created, refs = conn.execute(
             _INSERT_RUNS,
             {
-                "run_ids": run_ids,
-                "tenant_ids": [row.tenant_id for row in due],
-                "integration_ids": [row.id for row in due],
+                "tenant_ids": tenant_ids,
+                "integration_ids": integration_ids,
                 "trigger": SCHEDULED_TRIGGER,
             },
-        ).all()
-        enqueue_after_commit(session, [(row.id, row.integration_id) for row in rows])
-    return len(due), len(rows)
+        ).one()
+        if created:
+            fan_out_after_commit(session, refs.split(","))
+    return due, created
 
 
 def requeue_orphaned_runs(grace: timedelta = ORPHAN_GRACE) -> int:
