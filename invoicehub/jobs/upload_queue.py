@@ -1,14 +1,22 @@
 """Enqueue Allegro invoice-upload jobs (ids only) once the transaction that wrote their
 `allegro_invoice_uploads` rows commits; the row, not the queue, is the source of truth (the sync's
-sweep enqueues uploads left pending)."""
+sweep enqueues uploads left pending).
+
+One upload (the seller's Retry, a KSeF acceptance) is one job with the upload's own id; many (a
+sync's invoices) go UPLOAD_BATCH to a job: creating thousands of RQ jobs cost the sync seconds,
+and a batch job opens the Allegro client once. Each upload is still attempted under its own lock,
+and one that meets a transient error continues alone on the single-upload job's retry schedule.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from rq import Queue
+from rq.queue import EnqueueData
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -17,6 +25,9 @@ from invoicehub.jobs.queues import DEFAULT_QUEUE, SYNC_FAILURE_TTL, crash_retry,
 logger = logging.getLogger(__name__)
 UPLOAD_JOB_FUNC = "invoicehub.integrations.allegro.runs.upload_jobs.run_upload"
 UPLOAD_JOB_TIMEOUT = 300
+UPLOADS_JOB_FUNC = "invoicehub.integrations.allegro.runs.upload_jobs.run_uploads"
+UPLOAD_BATCH = 100  # uploads per batch job: a few seconds of work, spread over the workers
+UPLOADS_JOB_TIMEOUT = 1800
 _PENDING = "invoicehub.jobs.pending_uploads"
 _HOOKED = "invoicehub.jobs.uploads_hooked"
 
@@ -46,19 +57,52 @@ def _after_commit(session: Session) -> None:
 
 
 def enqueue_uploads(upload_ids: Sequence[uuid.UUID]) -> None:
+    if len(upload_ids) == 1:
+        jobs = [single_upload_job(upload_ids[0])]
+    else:
+        jobs = [
+            Queue.prepare_data(
+                UPLOADS_JOB_FUNC,
+                args=([str(upload_id) for upload_id in upload_ids[start : start + UPLOAD_BATCH]],),
+                timeout=UPLOADS_JOB_TIMEOUT,
+                failure_ttl=SYNC_FAILURE_TTL,
+                retry=crash_retry(),
+                description=f"Attach {min(UPLOAD_BATCH, len(upload_ids) - start)} invoices "
+                "to their Allegro orders",
+            )
+            for start in range(0, len(upload_ids), UPLOAD_BATCH)
+        ]
     queue = get_queue(DEFAULT_QUEUE)
-    jobs = [
-        Queue.prepare_data(
-            UPLOAD_JOB_FUNC,
-            args=(str(upload_id),),
-            job_id=upload_job_id(upload_id),
-            timeout=UPLOAD_JOB_TIMEOUT,
-            failure_ttl=SYNC_FAILURE_TTL,
-            retry=crash_retry(),
-            description=f"Attach invoice to its Allegro order (upload {upload_id})",
-        )
-        for upload_id in upload_ids
-    ]
     with queue.connection.pipeline() as pipe:
         queue.enqueue_many(jobs, pipeline=pipe)
         pipe.execute()
+
+
+def single_upload_job(upload_id: uuid.UUID) -> EnqueueData:
+    return Queue.prepare_data(
+        UPLOAD_JOB_FUNC,
+        args=(str(upload_id),),
+        job_id=upload_job_id(upload_id),
+        timeout=UPLOAD_JOB_TIMEOUT,
+        failure_ttl=SYNC_FAILURE_TTL,
+        retry=crash_retry(),
+        description=f"Attach invoice to its Allegro order (upload {upload_id})",
+    )
+
+
+def schedule_upload_retry(upload_id: uuid.UUID, delay: int) -> None:
+    """An upload of a batch that met a transient error: its single-upload job, `delay` seconds
+    from now, counted as its first retry (so the rest of RETRY_INTERVALS applies as before)."""
+    queue = get_queue(DEFAULT_QUEUE)
+    data = single_upload_job(upload_id)
+    job = queue.create_job(
+        data.func,
+        args=data.args,
+        job_id=data.job_id,
+        timeout=data.timeout,
+        failure_ttl=data.failure_ttl,
+        retry=data.retry,
+        description=data.description,
+    )
+    job.number_of_retries = 1
+    queue.schedule_job(job, datetime.now(UTC) + timedelta(seconds=delay))

@@ -1,6 +1,7 @@
 """Invoice PDFs attached to their Allegro orders on the emulator, exactly once: after a sync,
 across a lost answer and two workers; a refused file fails with Allegro's reason and the
-seller's Retry attaches it; a transient error retries on the sync's backoff."""
+seller's Retry attaches it; a transient error retries on the sync's backoff (a sync's uploads
+share one job; the one that met the error continues alone)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import uuid
 import httpx
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry
 from sqlmodel import Session, select
 
 from invoicehub.api.app import create_api
@@ -18,6 +21,8 @@ from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.integrations.allegro.runs.upload_jobs import run_upload
 from invoicehub.integrations.allegro.sync.pipeline import sync_integration
+from invoicehub.jobs.queues import DEFAULT_QUEUE, get_queue
+from invoicehub.jobs.upload_queue import UPLOADS_JOB_FUNC, upload_job_id
 from invoicehub.models import AllegroIntegration, AllegroInvoiceUpload, Invoice
 from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
@@ -145,6 +150,27 @@ def test_a_transient_error_retries_on_the_backoff_and_attaches_once(session, con
     assert drain() >= 1  # one retry was scheduled and run
     assert _uploads(session)[0].status == "uploaded"
     assert len(_slots(session, seller, order["id"])) == 1
+
+
+def test_a_syncs_uploads_share_a_job_and_a_transient_error_retries_only_its_invoice(
+    session, control
+):
+    seller = connect_seller(session, control, "up_batch", orders=4, seed=7)
+    sync_integration(seller.integration_id)
+    (batch,) = get_queue(DEFAULT_QUEUE).get_jobs()  # one job for the sync's invoices
+    assert batch.func_name == UPLOADS_JOB_FUNC and len(batch.args[0]) == len(_uploads(session))
+    fault = {"pathPattern": "/order/checkout-forms/*/invoices", "status": 503, "method": "POST"}
+    control.post("/__emulator/faults", json=fault).raise_for_status()
+    drain(promote_scheduled=False)
+    waiting = [u for u in _uploads(session) if u.status != "uploaded"]
+    assert len(waiting) == 1 and "(retrying)" in (waiting[0].error or "")
+    (retry,) = ScheduledJobRegistry(DEFAULT_QUEUE, connection=get_redis()).get_job_ids()
+    assert retry == upload_job_id(waiting[0].id)
+    assert Job.fetch(retry, connection=get_redis()).number_of_retries == 1  # its first retry
+    assert drain() == 1
+    for invoice in session.exec(select(Invoice)):
+        assert len(_slots(session, seller, invoice.external_order_id)) == 1
+    assert {u.status for u in _uploads(session)} == {"uploaded"}
 
 
 def test_uploads_are_not_queued_when_the_setting_is_off(session, control):

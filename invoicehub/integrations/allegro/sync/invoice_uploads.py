@@ -225,6 +225,20 @@ def integration_of(upload_id: uuid.UUID) -> uuid.UUID | None:
         return session.connection().execute(stmt).scalar_one_or_none()
 
 
+def integrations_of(upload_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The uploads (that still exist) grouped by their integration, in the given order."""
+    with Session(get_engine()) as session:
+        stmt = sa.select(_uploads.c.id, _uploads.c.integration_id).where(
+            _uploads.c.id.in_(upload_ids)
+        )
+        owner = {row.id: row.integration_id for row in session.connection().execute(stmt)}
+    grouped: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for upload_id in upload_ids:
+        if upload_id in owner:
+            grouped.setdefault(owner[upload_id], []).append(upload_id)
+    return grouped
+
+
 def mark_failed(upload_id: uuid.UUID, reason: str) -> None:
     _update(upload_id, status=UploadStatus.FAILED.value, error=reason[:1000])
 
