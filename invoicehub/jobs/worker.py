@@ -3,10 +3,15 @@
 Workers restart their loop after a lost Redis connection instead of exiting: RQ quits its loop
 on errors outside the dequeue call, and a worker that quietly disappears is worse than one that
 logs and reconnects. A warm shutdown (SIGTERM/SIGINT) still ends the process.
+
+The job modules are imported once in the worker before it forks: RQ imports a job's function
+inside the work horse, so every forked horse imported the app again (SQLAlchemy, SQLModel, the
+models, the Allegro client), 1-8 s on a loaded machine, before a sync's first Allegro call.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Sequence
@@ -17,13 +22,22 @@ from rq import Queue, Worker
 from rq.executions import Execution
 from rq.job import Job
 
-from invoicehub.jobs.queues import MOVED_JOB_FUNCS, WORKER_QUEUES
-from invoicehub.jobs.schedule import get_scheduler, register_dispatcher
+from invoicehub.jobs.enqueue import FANOUT_JOB_FUNC
+from invoicehub.jobs.queues import MOVED_JOB_FUNCS, SYNC_JOB_FUNC, WORKER_QUEUES
+from invoicehub.jobs.schedule import DISPATCHER_FUNC, get_scheduler, register_dispatcher
+from invoicehub.jobs.upload_queue import UPLOAD_JOB_FUNC, UPLOADS_JOB_FUNC
 from invoicehub.redis_conn import get_redis
 
 logger = logging.getLogger(__name__)
 RECONNECT_DELAY_SECONDS = 2.0
 HEARTBEAT_MARGIN_SECONDS = 60  # RQ's own margin over the job monitoring interval
+PRELOADED_JOB_FUNCS = (
+    SYNC_JOB_FUNC,
+    UPLOAD_JOB_FUNC,
+    UPLOADS_JOB_FUNC,
+    FANOUT_JOB_FUNC,
+    DISPATCHER_FUNC,
+)
 
 
 class SyncWorker(Worker):
@@ -63,6 +77,7 @@ def run_worker(
     The intervals default to RQ's; tests shorten them to see a killed worker's job resumed in
     seconds (an idle worker blocks for worker_ttl - 15 s between maintenance passes).
     """
+    preload_job_modules()
     options: dict[str, Any] = {
         "name": name,
         "maintenance_interval": maintenance_interval,
@@ -83,6 +98,12 @@ def run_worker(
             return 0
         logger.warning("worker loop ended without a stop request; restarting it")
         time.sleep(RECONNECT_DELAY_SECONDS)
+
+
+def preload_job_modules() -> None:
+    """Import the modules of the job functions, so that forked work horses inherit them."""
+    for func in PRELOADED_JOB_FUNCS:
+        importlib.import_module(func.rpartition(".")[0])
 
 
 def _make_worker(queues: Sequence[str], options: dict[str, Any]) -> SyncWorker:

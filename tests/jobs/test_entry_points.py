@@ -37,6 +37,29 @@ def test_scheduler_command_registers_the_dispatcher_once():
     assert [job.id for job in get_scheduler().get_jobs()] == [DISPATCHER_JOB_ID]
 
 
+def test_the_worker_imports_every_job_function_before_it_forks_a_work_horse():
+    # A horse inherits the worker's modules; one that imports the app itself waits seconds.
+    check = (
+        "import sys\n"
+        "from rq.utils import import_attribute\n"
+        "from invoicehub.jobs.worker import PRELOADED_JOB_FUNCS, preload_job_modules\n"
+        "assert 'invoicehub.integrations.allegro.runs.jobs' not in sys.modules\n"
+        "preload_job_modules()\n"
+        "for func in PRELOADED_JOB_FUNCS:\n"
+        "    assert func.rpartition('.')[0] in sys.modules, func\n"
+        "    assert callable(import_attribute(func)), func\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_burst_worker_command_runs_a_queued_sync(session, control):
     seller = connect_seller(session, control, "burst", orders=10)
     run = request_sync(session, seller.principal, seller.integration_id)
