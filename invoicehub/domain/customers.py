@@ -16,7 +16,6 @@ they were issued with, so an edit never changes an issued invoice.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -27,6 +26,7 @@ import sqlalchemy as sa
 from pydantic import Field, ValidationInfo, field_validator
 from sqlmodel import Session
 
+from invoicehub import json_text
 from invoicehub.auth.tokens import Principal
 from invoicehub.domain.edits import EditModel, apply_edit, find_for_edit
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
@@ -161,7 +161,7 @@ def upsert_customers(
         {k: str(v) if k == "id" else v for k, v in values.items() if k != "tenant_id"}
         for values in merged.values()
     ]
-    payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    payload = json_text.dumps(records)
     params = {"tenant_id": tenant_id, "drafts": payload}
     stored: dict[object, tuple[Customer, bool]] = {}
     for customer, created in session.execute(_UPSERT_PAGE, params):

@@ -11,7 +11,6 @@ same statement: the snapshot the PDF and the FA(3) read, whatever the product sa
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session
 
+from invoicehub import json_text
 from invoicehub.domain.numbering import BUMP_COUNTER_SQL, BUMP_COUNTERS_SQL
 
 _CONTEXT = sa.text(
@@ -234,7 +234,7 @@ def insert_invoices(
 
 
 def _json(records: list[dict[str, Any]]) -> str:
-    return json.dumps(records, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    return json_text.dumps(records, default=_plain)
 
 
 def _plain(value: object) -> str:

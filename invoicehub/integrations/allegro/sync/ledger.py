@@ -8,7 +8,6 @@ A revision already decided comes back as nothing, so a replayed event is a no-op
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from invoicehub import json_text
 from invoicehub.integrations.allegro.sync.mapping import OrderKey
 from invoicehub.integrations.allegro.sync.sanitize import clean_text
 from invoicehub.models import AllegroOrder, OrderState
@@ -101,7 +101,7 @@ def upsert_orders(
         for key, raw in forms
     ]
     # The forms were cleaned of what jsonb refuses (NUL) as they arrived (sanitize.py).
-    payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    payload = json_text.dumps(records)
     params = {"tenant_id": tenant_id, "integration_id": integration_id, "forms": payload}
     rows = session.connection().execute(_UPSERT, params)
     return {
@@ -125,7 +125,7 @@ def update_states(session: Session, updates: Sequence[LedgerUpdate]) -> None:
         }
         for u in updates
     ]
-    payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    payload = json_text.dumps(records)
     session.connection().execute(_UPDATE_STATES, {"updates": payload})
 
 
