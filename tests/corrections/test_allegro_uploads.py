@@ -167,7 +167,7 @@ def test_a_syncs_uploads_share_a_job_and_a_transient_error_retries_only_its_invo
     (retry,) = ScheduledJobRegistry(DEFAULT_QUEUE, connection=get_redis()).get_job_ids()
     assert retry == upload_job_id(waiting[0].id)
     assert Job.fetch(retry, connection=get_redis()).number_of_retries == 1  # its first retry
-    assert drain() == 1
+    drain()  # the retry runs (promoted, or moved by the worker's scheduler once due)
     for invoice in session.exec(select(Invoice)):
         assert len(_slots(session, seller, invoice.external_order_id)) == 1
     assert {u.status for u in _uploads(session)} == {"uploaded"}

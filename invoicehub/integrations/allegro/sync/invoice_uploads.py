@@ -42,6 +42,24 @@ SWEEP_LIMIT = 1000  # invoices given upload rows per transaction
 SWEEP_BATCHES = 100  # at most this many transactions per sync (100 000 invoices)
 _uploads: sa.Table = AllegroInvoiceUpload.__table__  # type: ignore[attr-defined]
 _invoices: sa.Table = Invoice.__table__  # type: ignore[attr-defined]
+# One statement per batch (a sweep writes 1,000 rows at a time; a multi-row VALUES compiled by
+# SQLAlchemy cost ~9% of a first sync). The order an invoice belongs to is `order_of` in SQL.
+_INSERT_UPLOADS = sa.text(
+    """
+    INSERT INTO allegro_invoice_uploads (id, tenant_id, invoice_id, integration_id,
+                                         checkout_form_id, status, attempts, created_at, updated_at)
+    SELECT gen_random_uuid(), i.tenant_id, i.id, :integration_id, o.order_id, 'pending', 0,
+           now(), now()
+      FROM invoices AS i
+     CROSS JOIN LATERAL (
+           SELECT NULLIF(CASE WHEN i.kind = :correction THEN i.correction ->> 'externalOrderId'
+                              ELSE i.external_order_id END, '') AS order_id) AS o
+     WHERE i.tenant_id = :tenant_id AND i.id = ANY(CAST(:invoice_ids AS uuid[]))
+       AND o.order_id IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING id
+    """
+)
 
 
 def upload_is_due(invoice: Invoice) -> bool:
@@ -65,27 +83,14 @@ def queue_uploads(session: Session, ctx: ImportContext, invoice_ids: Sequence[uu
     are enqueued once `session` commits."""
     if not ctx.settings.uploadInvoicesToAllegro or not invoice_ids:
         return
-    rows = session.connection().execute(sa.select(_invoices).where(_invoices.c.id.in_(invoice_ids)))
-    values = [
-        {
-            "id": uuid.uuid4(),
-            "tenant_id": row.tenant_id,
-            "invoice_id": row.id,
-            "integration_id": ctx.integration_id,
-            "checkout_form_id": (row.correction or {}).get("externalOrderId")
-            if row.kind == InvoiceKind.CORRECTION
-            else row.external_order_id,
-            "status": UploadStatus.PENDING.value,
-        }
-        for row in rows
-    ]
-    values = [v for v in values if v["checkout_form_id"]]
-    if not values:
-        return
-    inserted = session.connection().execute(
-        insert(_uploads).values(values).on_conflict_do_nothing().returning(_uploads.c.id)
-    )
-    enqueue_uploads_after_commit(session, list(inserted.scalars()))
+    params = {
+        "tenant_id": ctx.tenant_id,
+        "integration_id": ctx.integration_id,
+        "invoice_ids": list(invoice_ids),
+        "correction": InvoiceKind.CORRECTION.value,
+    }
+    inserted = session.connection().execute(_INSERT_UPLOADS, params).scalars().all()
+    enqueue_uploads_after_commit(session, inserted)
 
 
 def sweep_uploads(ctx: ImportContext) -> None:
