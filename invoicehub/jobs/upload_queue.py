@@ -61,21 +61,24 @@ def enqueue_uploads(upload_ids: Sequence[uuid.UUID]) -> None:
         jobs = [single_upload_job(upload_ids[0])]
     else:
         jobs = [
-            Queue.prepare_data(
-                UPLOADS_JOB_FUNC,
-                args=([str(upload_id) for upload_id in upload_ids[start : start + UPLOAD_BATCH]],),
-                timeout=UPLOADS_JOB_TIMEOUT,
-                failure_ttl=SYNC_FAILURE_TTL,
-                retry=crash_retry(),
-                description=f"Attach {min(UPLOAD_BATCH, len(upload_ids) - start)} invoices "
-                "to their Allegro orders",
-            )
+            batch_upload_job(upload_ids[start : start + UPLOAD_BATCH])
             for start in range(0, len(upload_ids), UPLOAD_BATCH)
         ]
     queue = get_queue(DEFAULT_QUEUE)
     with queue.connection.pipeline() as pipe:
         queue.enqueue_many(jobs, pipeline=pipe)
         pipe.execute()
+
+
+def batch_upload_job(upload_ids: Sequence[uuid.UUID]) -> EnqueueData:
+    return Queue.prepare_data(
+        UPLOADS_JOB_FUNC,
+        args=([str(upload_id) for upload_id in upload_ids],),
+        timeout=UPLOADS_JOB_TIMEOUT,
+        failure_ttl=SYNC_FAILURE_TTL,
+        retry=crash_retry(),
+        description=f"Attach {len(upload_ids)} invoices to their Allegro orders",
+    )
 
 
 def single_upload_job(upload_id: uuid.UUID) -> EnqueueData:
@@ -93,8 +96,17 @@ def single_upload_job(upload_id: uuid.UUID) -> EnqueueData:
 def schedule_upload_retry(upload_id: uuid.UUID, delay: int) -> None:
     """An upload of a batch that met a transient error: its single-upload job, `delay` seconds
     from now, counted as its first retry (so the rest of RETRY_INTERVALS applies as before)."""
+    _schedule(single_upload_job(upload_id), delay, retries_done=1)
+
+
+def schedule_batch(upload_ids: Sequence[uuid.UUID], delay: int) -> None:
+    """The rest of a batch Allegro rate-limited: still first attempts, `delay` seconds on."""
+    if upload_ids:
+        _schedule(batch_upload_job(upload_ids), delay, retries_done=0)
+
+
+def _schedule(data: EnqueueData, delay: int, retries_done: int) -> None:
     queue = get_queue(DEFAULT_QUEUE)
-    data = single_upload_job(upload_id)
     job = queue.create_job(
         data.func,
         args=data.args,
@@ -104,5 +116,5 @@ def schedule_upload_retry(upload_id: uuid.UUID, delay: int) -> None:
         retry=data.retry,
         description=data.description,
     )
-    job.number_of_retries = 1
+    job.number_of_retries = retries_done or None
     queue.schedule_job(job, datetime.now(UTC) + timedelta(seconds=delay))

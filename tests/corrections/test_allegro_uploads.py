@@ -22,7 +22,7 @@ from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.integrations.allegro.runs.upload_jobs import run_upload
 from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.jobs.queues import DEFAULT_QUEUE, get_queue
-from invoicehub.jobs.upload_queue import UPLOADS_JOB_FUNC, upload_job_id
+from invoicehub.jobs.upload_queue import UPLOAD_JOB_FUNC, UPLOADS_JOB_FUNC, upload_job_id
 from invoicehub.models import AllegroIntegration, AllegroInvoiceUpload, Invoice
 from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
@@ -168,6 +168,27 @@ def test_a_syncs_uploads_share_a_job_and_a_transient_error_retries_only_its_invo
     assert retry == upload_job_id(waiting[0].id)
     assert Job.fetch(retry, connection=get_redis()).number_of_retries == 1  # its first retry
     drain()  # the retry runs (promoted, or moved by the worker's scheduler once due)
+    for invoice in session.exec(select(Invoice)):
+        assert len(_slots(session, seller, invoice.external_order_id)) == 1
+    assert {u.status for u in _uploads(session)} == {"uploaded"}
+
+
+def test_a_429_in_a_batch_reschedules_the_rest_of_the_batch_after_retry_after(session, control):
+    seller = connect_seller(session, control, "up_429", orders=4, seed=7)
+    sync_integration(seller.integration_id)
+    fault = {
+        "pathPattern": "/order/checkout-forms/*/invoices",
+        "status": 429,
+        "method": "POST",
+        "retryAfter": 5,
+    }
+    control.post("/__emulator/faults", json=fault).raise_for_status()
+    drain(promote_scheduled=False)
+    assert all(u.status == "pending" for u in _uploads(session))  # no call after the 429
+    scheduled = ScheduledJobRegistry(DEFAULT_QUEUE, connection=get_redis()).get_job_ids()
+    jobs = {Job.fetch(job_id, connection=get_redis()).func_name for job_id in scheduled}
+    assert len(scheduled) == 2 and jobs == {UPLOADS_JOB_FUNC, UPLOAD_JOB_FUNC}
+    drain()
     for invoice in session.exec(select(Invoice)):
         assert len(_slots(session, seller, invoice.external_order_id)) == 1
     assert {u.status for u in _uploads(session)} == {"uploaded"}

@@ -7,7 +7,8 @@ integrations/allegro/invoice_uploads.py (advisory lock, stored Allegro invoice i
 
 `run_uploads(upload_ids)` is the first attempt of a batch (a sync's invoices): one Allegro client
 per integration, each upload under its own lock as above; an upload that meets a transient error
-is handed to its single-upload job, scheduled on the same backoff as its first retry.
+is handed to its single-upload job, scheduled on the same backoff as its first retry; after a
+429 the rest of the batch is scheduled as a new batch once Allegro's Retry-After has passed.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from invoicehub.integrations.allegro.connection.refresh import (
     ReauthRequired,
     refresh_token_if_needed,
 )
-from invoicehub.integrations.allegro.errors import AllegroError, AuthError, BadRequest
+from invoicehub.integrations.allegro.errors import AllegroError, AuthError, BadRequest, RateLimited
 from invoicehub.integrations.allegro.runs.jobs import TRANSIENT_ERRORS, retry_delay
 from invoicehub.integrations.allegro.sync import invoice_uploads as uploads
 from invoicehub.integrations.allegro.sync.pipeline import open_client
 from invoicehub.jobs.queues import MAX_RETRIES, RETRY_INTERVALS
-from invoicehub.jobs.upload_queue import schedule_upload_retry
+from invoicehub.jobs.upload_queue import schedule_batch, schedule_upload_retry
 from invoicehub.models import UploadStatus
 
 logger = logging.getLogger(__name__)
@@ -73,8 +74,19 @@ def _upload_batch(integration_id: uuid.UUID, batch: list[uuid.UUID]) -> Iterator
             yield str(_failed(uid, _reauth(exc))["status"])
         return
     with client:
-        for uid in batch:
-            yield _attempt_one(client, uid)
+        for position, uid in enumerate(batch):
+            try:
+                yield _attempt_one(client, uid)
+            except _Paused as paused:  # Allegro asked to wait: the rest waits too
+                yield "retrying"
+                schedule_batch(batch[position + 1 :], paused.delay)
+                return
+
+
+class _Paused(Exception):
+    def __init__(self, delay: int) -> None:
+        super().__init__(delay)
+        self.delay = delay
 
 
 def _attempt_one(client: AllegroApiClient, upload_id: uuid.UUID) -> str:
@@ -89,6 +101,8 @@ def _attempt_one(client: AllegroApiClient, upload_id: uuid.UUID) -> str:
             delay = retry_delay(0, exc)
             uploads.note_error(upload_id, f"{_message(exc)} (retrying)")
             schedule_upload_retry(upload_id, delay)
+            if isinstance(exc, RateLimited):
+                raise _Paused(delay) from exc
             return "retrying"
         except AllegroError as exc:
             return str(_failed(upload_id, exc.message)["status"])
