@@ -223,8 +223,11 @@ def _correction_data(
 
 
 def _ksef_number(original: Invoice) -> str | None:
-    """The corrected invoice's KSeF number when KSeF sending (another module) stored one."""
-    return getattr(original, "ksef_number", None)
+    """The corrected invoice's KSeF number, once KSeF accepted it (its KSeF submission)."""
+    from invoicehub.integrations.ksef.documents import accepted_ksef_number
+
+    session = Session.object_session(original)
+    return accepted_ksef_number(session, original.id) if session is not None else None
 
 
 def _line_rows(correction_id: uuid.UUID, after: list[CorrectionLine]) -> list[InvoiceLine]:

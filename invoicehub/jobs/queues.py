@@ -10,7 +10,8 @@ from invoicehub.redis_conn import get_redis
 
 SYNC_QUEUE = "sync"
 DEFAULT_QUEUE = "default"
-WORKER_QUEUES = (SYNC_QUEUE, DEFAULT_QUEUE)
+KSEF_QUEUE = "ksef"  # sending invoices to KSeF (integrations/ksef/ksef_queue.py)
+WORKER_QUEUES = (SYNC_QUEUE, DEFAULT_QUEUE, KSEF_QUEUE)
 
 # The seed's retry schedule: seconds before each of the six retries of a failed sync.
 RETRY_INTERVALS = (1, 60, 300, 900, 3600, 14400)

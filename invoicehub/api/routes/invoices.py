@@ -37,6 +37,7 @@ from invoicehub.domain.invoices import get_invoice, get_invoice_lines, list_invo
 from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.invoice_uploads import upload_of
+from invoicehub.integrations.ksef.documents import accepted_ksef_number
 from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -231,12 +232,12 @@ def _line_out(line: InvoiceLine) -> InvoiceLineOut:
     )
 
 
-def _ref(invoice: Invoice) -> InvoiceRef:
+def _ref(session: Session, invoice: Invoice) -> InvoiceRef:
     return InvoiceRef(
         id=invoice.id,
         number=invoice.number,
         issueDate=invoice.issue_date,
-        ksefNumber=getattr(invoice, "ksef_number", None),
+        ksefNumber=accepted_ksef_number(session, invoice.id),
         totalGross=_money(invoice.total_gross),
     )
 
@@ -248,10 +249,12 @@ def _with_follow_up(
     detail.kind = InvoiceKind(invoice.kind)
     if invoice.corrects_invoice_id is not None:
         original = get_invoice(session, tenant_id, invoice.corrects_invoice_id)
-        detail.correctsInvoice = _ref(original) if original else None
+        detail.correctsInvoice = _ref(session, original) if original else None
         detail.correction = correction_out(invoice.correction or {})
     else:
-        detail.corrections = [_ref(c) for c in corrections_of(session, tenant_id, invoice.id)]
+        detail.corrections = [
+            _ref(session, c) for c in corrections_of(session, tenant_id, invoice.id)
+        ]
     if invoice.source == "allegro":
         upload = upload_of(session, tenant_id, invoice.id)
         detail.allegro = AllegroUploadOut(

@@ -29,6 +29,7 @@ from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import BadRequest
 from invoicehub.integrations.allegro.order_import import ImportContext
+from invoicehub.integrations.ksef.submissions import delivery_is_due
 from invoicehub.jobs.upload_queue import enqueue_uploads_after_commit
 from invoicehub.models import AllegroInvoiceUpload, Invoice, InvoiceKind, UploadStatus
 from invoicehub.models.base import utcnow
@@ -44,12 +45,11 @@ _invoices: sa.Table = Invoice.__table__  # type: ignore[attr-defined]
 
 
 def upload_is_due(invoice: Invoice) -> bool:
-    """Whether the invoice may be attached now. HOOK for KSeF sending: where the company sends
-    to KSeF automatically, the attached PDF must carry the KSeF number and QR code, so this must
-    return False until KSeF accepted the invoice (and KSeF acceptance must then enqueue the
-    upload again: `enqueue_uploads_after_commit(session, [upload_id])`). No KSeF gating yet."""
-    del invoice  # the KSeF helper reads its submission status here
-    return True
+    """Whether the invoice may be attached now: where the company sends to KSeF automatically,
+    only once KSeF accepted it (the PDF then carries the KSeF number and QR code); the KSeF
+    sender enqueues the upload again on acceptance."""
+    session = Session.object_session(invoice)
+    return session is None or delivery_is_due(session, invoice)
 
 
 def order_of(invoice: Invoice) -> str | None:
