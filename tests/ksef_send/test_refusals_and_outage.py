@@ -1,0 +1,101 @@
+"""What KSeF refuses is `rejected` with a plain Polish reason; an outage leaves invoices
+`offline`, sent in offline mode once KSeF is back; a correction waits for its original."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+from lxml import etree
+from sqlmodel import Session, select
+
+from invoicehub.domain.correction_issue import CorrectionRequest, issue_correction
+from invoicehub.domain.corrections import CorrectionChange, CorrectionKind
+from invoicehub.emulator.ksef.schemas import UPO_NS
+from invoicehub.integrations.ksef.sender import KsefUnavailable, send_company
+from invoicehub.models import KsefStatus, KsefSubmission
+from tests.ksef_send.conftest import connect, issue, queue
+
+
+def _rows(session: Session) -> dict:
+    session.expire_all()
+    return {r.invoice_id: r for r in session.exec(select(KsefSubmission)).all()}
+
+
+def test_xml_ksef_refuses_is_rejected_with_its_code_and_a_polish_reason(
+    session: Session, company, ksef_control: httpx.Client
+) -> None:
+    connect(session, company, ksef_control)
+    (invoice,) = issue(session, company, 1)
+    queue(session, company, [invoice])
+    row = _rows(session)[invoice.id]
+    row.xml = b'<?xml version="1.0" encoding="UTF-8"?><Faktura>nie FA(3)</Faktura>'
+    session.add(row)
+    session.commit()
+
+    report = send_company(company.id)
+
+    row = _rows(session)[invoice.id]
+    assert report["rejected"] == 1, report
+    assert (row.status, row.error_code, row.ksef_number) == ("rejected", "430", None)
+    assert row.error_description.startswith("Plik faktury jest niezgodny ze schematem FA(3)")
+
+
+def test_outage_marks_invoices_offline_and_they_are_sent_in_offline_mode_when_ksef_is_back(
+    session: Session, company, ksef_control: httpx.Client
+) -> None:
+    connect(session, company, ksef_control)
+    invoices = issue(session, company, 2)
+    queue(session, company, invoices)
+    ksef_control.post("/__emulator/faults", json={"outageSeconds": 600}).raise_for_status()
+
+    with pytest.raises(KsefUnavailable):
+        send_company(company.id)
+    rows = _rows(session)
+    assert {(r.status, r.offline) for r in rows.values()} == {("offline", True)}
+    assert all(r.offline_since is not None and "niedostępny" in r.error_description for r in rows.values())
+
+    ksef_control.delete("/__emulator/faults").raise_for_status()
+    report = send_company(company.id)
+
+    assert report["accepted"] == 2, report
+    for row in _rows(session).values():
+        assert row.status == KsefStatus.ACCEPTED.value and row.offline
+        mode = etree.fromstring(row.upo_xml).findtext(f".//{{{UPO_NS}}}TrybWysylki")
+        assert mode == "Offline"
+
+
+def test_a_correction_is_sent_only_after_its_original_has_a_ksef_number(
+    session: Session, company, ksef_control: httpx.Client
+) -> None:
+    connect(session, company, ksef_control)
+    (invoice,) = issue(session, company, 1)
+    correction = issue_correction(
+        session,
+        CorrectionRequest(
+            tenant_id=company.tenant_id,
+            invoice_id=invoice.id,
+            change=CorrectionChange(CorrectionKind.CANCELLATION),
+            event_id="cancel:test-1",
+            reason="Anulowanie zamówienia",
+            issue_date=date(2026, 11, 29),
+        ),
+    )
+    assert correction is not None
+    session.commit()
+    queue(session, company, [correction])
+    send_company(company.id)
+    assert _rows(session)[correction.id].status == KsefStatus.QUEUED.value  # waits
+
+    queue(session, company, [invoice])
+    report = send_company(company.id)
+
+    rows = _rows(session)
+    assert report["accepted"] == 2, report
+    original_number = rows[invoice.id].ksef_number
+    assert rows[correction.id].status == KsefStatus.ACCEPTED.value
+    kor = etree.fromstring(rows[correction.id].xml)
+    ns = {"f": kor.nsmap[None]}
+    assert kor.findtext(".//f:RodzajFaktury", namespaces=ns) == "KOR"
+    assert kor.findtext(".//f:NrKSeFFaKorygowanej", namespaces=ns) == original_number
