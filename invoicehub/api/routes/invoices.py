@@ -30,6 +30,7 @@ from invoicehub.api.routes.invoice_schemas import (
     InvoiceTotals,
     VatRateTotal,
     correction_out,
+    ksef_out,
 )
 from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.domain.correction_issue import corrections_of
@@ -38,7 +39,13 @@ from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.invoice_uploads import upload_of
 from invoicehub.integrations.ksef.documents import accepted_ksef_number
-from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from invoicehub.integrations.ksef.submissions import (
+    ksef_status_filter,
+    statuses_of,
+    submission_of,
+    view_of,
+)
+from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, KsefStatus
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 
@@ -76,6 +83,9 @@ def list_tenant_invoices(
     kind: Annotated[
         InvoiceKind | None, Query(description="invoice or correction (faktura korygująca)")
     ] = None,
+    ksef_status: Annotated[
+        KsefStatus | None, Query(alias="ksefStatus", description="the invoice's KSeF status")
+    ] = None,
 ) -> InvoicePage:
     """The tenant's invoices (and corrections), newest issue date first."""
     items, total = list_invoices(
@@ -91,8 +101,10 @@ def list_tenant_invoices(
         page=page,
         page_size=page_size,
         kind=kind.value if kind else None,
+        extra=[ksef_status_filter(ksef_status)] if ksef_status else (),
     )
-    summaries = [_summary(invoice) for invoice in items]
+    statuses = statuses_of(session, [invoice.id for invoice in items])
+    summaries = [_summary(invoice, statuses.get(invoice.id)) for invoice in items]
     return InvoicePage(items=summaries, total=total, page=page, pageSize=page_size)
 
 
@@ -150,7 +162,7 @@ def _source(invoice: Invoice) -> InvoiceSource:
     )
 
 
-def _summary(invoice: Invoice) -> InvoiceSummary:
+def _summary(invoice: Invoice, ksef_status: str | None = None) -> InvoiceSummary:
     return InvoiceSummary(
         id=invoice.id,
         number=invoice.number,
@@ -168,6 +180,7 @@ def _summary(invoice: Invoice) -> InvoiceSummary:
         source=_source(invoice),
         kind=InvoiceKind(invoice.kind),
         correctsInvoiceId=invoice.corrects_invoice_id,
+        ksefStatus=KsefStatus(ksef_status or KsefStatus.NOT_SENT.value),
     )
 
 
@@ -255,6 +268,7 @@ def _with_follow_up(
         detail.corrections = [
             _ref(session, c) for c in corrections_of(session, tenant_id, invoice.id)
         ]
+    detail.ksef = ksef_out(view_of(submission_of(session, tenant_id, invoice.id)))
     if invoice.source == "allegro":
         upload = upload_of(session, tenant_id, invoice.id)
         detail.allegro = AllegroUploadOut(
