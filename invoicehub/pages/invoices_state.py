@@ -22,6 +22,7 @@ from invoicehub.domain.invoice_queries import (
     totals_of,
 )
 from invoicehub.domain.templates import template_code
+from invoicehub.integrations.ksef.qr import ksef_mark
 from invoicehub.models import Invoice, InvoiceLine
 from invoicehub.state.auth import AuthState
 
@@ -207,6 +208,7 @@ class InvoiceDetailState(rx.State):
                 invoice,
                 get_invoice_lines(session, invoice.id),
                 template_code(session, invoice.template_id),
+                ksef_mark(session, invoice),
             )
         filename = re.sub(r"[^A-Za-z0-9._-]+", "-", invoice.number).strip("-") or "invoice"
         return rx.download(data=pdf, filename=f"{filename}.pdf", mime_type="application/pdf")

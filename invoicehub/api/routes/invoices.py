@@ -39,6 +39,7 @@ from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.invoice_uploads import upload_of
 from invoicehub.integrations.ksef.documents import accepted_ksef_number
+from invoicehub.integrations.ksef.qr import ksef_mark
 from invoicehub.integrations.ksef.submissions import (
     ksef_status_filter,
     statuses_of,
@@ -130,7 +131,8 @@ def download_invoice_pdf(
 ) -> Response:
     invoice = _owned(session, principal.tenant_id, invoice_id)
     lines = get_invoice_lines(session, invoice.id)
-    pdf = render_document_pdf(invoice, lines, template_code(session, invoice.template_id))
+    template = template_code(session, invoice.template_id)
+    pdf = render_document_pdf(invoice, lines, template, ksef_mark(session, invoice))
     return Response(
         content=pdf,
         media_type="application/pdf",

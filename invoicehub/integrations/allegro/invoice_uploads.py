@@ -29,6 +29,7 @@ from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import BadRequest
 from invoicehub.integrations.allegro.order_import import ImportContext
+from invoicehub.integrations.ksef.qr import ksef_mark
 from invoicehub.integrations.ksef.submissions import delivery_is_due
 from invoicehub.jobs.upload_queue import enqueue_uploads_after_commit
 from invoicehub.models import AllegroInvoiceUpload, Invoice, InvoiceKind, UploadStatus
@@ -163,6 +164,7 @@ def upload_invoice(client: AllegroApiClient, upload_id: uuid.UUID) -> str:
             invoice,
             get_invoice_lines(session, invoice.id),
             template_code(session, invoice.template_id),
+            ksef_mark(session, invoice),
         )
     _update(upload_id, attempts=upload.attempts + 1, error=None)
     try:

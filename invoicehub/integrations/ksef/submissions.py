@@ -216,7 +216,7 @@ def mark_offline(session: Session, submission_ids: Sequence[uuid.UUID], reason: 
 
 
 def submission_of(
-    session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID
+    session: orm.Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID
 ) -> KsefSubmission | None:
     stmt = sa.select(_submissions.c.id).where(
         _submissions.c.tenant_id == tenant_id, _submissions.c.invoice_id == invoice_id
