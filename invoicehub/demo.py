@@ -10,6 +10,8 @@ from sqlmodel import select
 from invoicehub.auth.accounts import create_user, find_user_by_email
 from invoicehub.db import session_scope
 from invoicehub.domain.companies import CompanyInput, update_company
+from invoicehub.integrations.ksef.connection import connection_of, update_connection
+from invoicehub.integrations.ksef.environments import KsefEnvironment
 from invoicehub.models import Company, Role, Tenant
 from invoicehub.settings import get_settings
 
@@ -51,6 +53,39 @@ def seed_demo(*, with_emulator: bool = True) -> Iterator[str]:
             yield f"filled the demo company {DEMO_TENANT}"
     if with_emulator:
         yield from _seed_emulator()
+        yield from _seed_ksef()
+
+
+def _seed_ksef() -> Iterator[str]:
+    """The demo company sends to the KSeF emulator automatically, with a KSeF token the emulator
+    issues for its NIP. The emulator keeps its tokens in memory, so every seed (every `make
+    run`) asks for a fresh one; a company moved to another environment is left alone."""
+    base = get_settings().ksef_emulator_url
+    with session_scope() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.name == DEMO_TENANT)).one()
+        company = session.exec(select(Company).where(Company.tenant_id == tenant.id)).first()
+        if company is None:
+            return
+        connection = connection_of(session, tenant.id, company.id)
+        if connection.environment != KsefEnvironment.EMULATOR.value:
+            return
+        try:
+            with httpx.Client(base_url=base, timeout=10) as http:
+                answer = http.post("/__emulator/tokens", json={"nip": company.nip})
+                answer.raise_for_status()
+                token = str(answer.json()["token"])
+        except httpx.HTTPError as exc:
+            yield f"KSeF emulator not reachable at {base} ({type(exc).__name__}); KSeF not set"
+            return
+        update_connection(
+            session,
+            tenant.id,
+            company.id,
+            environment=KsefEnvironment.EMULATOR,
+            auto_send=True,
+            token=token,
+        )
+        yield f"the demo company sends to the KSeF emulator ({base}) with a demo token"
 
 
 def _seed_emulator() -> Iterator[str]:
