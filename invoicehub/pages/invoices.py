@@ -10,6 +10,8 @@ from invoicehub.components.status_chip import invoice_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.pages.invoices_follow import allegro_section, links_section, payments_section
 from invoicehub.pages.invoices_follow_state import InvoiceFollowState
+from invoicehub.pages.invoices_ksef import KSEF_FILTER, ksef_badge, ksef_section
+from invoicehub.pages.invoices_ksef_state import InvoiceKsefState
 from invoicehub.pages.invoices_state import ALL, InvoiceDetailState, InvoicesState
 
 List = InvoicesState
@@ -74,6 +76,7 @@ def filters() -> rx.Component:
             List.set_source,
             ((ALL, "All sources"), ("allegro", "Allegro"), ("manual", "Manual")),
         ),
+        _filter_select("KSeF", "invoice-ksef", List.ksef_status, List.set_ksef_status, KSEF_FILTER),
         _date_input("Issued from", "invoice-from", List.date_from, List.set_date_from),
         _date_input("Issued to", "invoice-to", List.date_to, List.set_date_to),
         rx.button("Clear", variant="soft", color_scheme="gray", on_click=List.clear_filters),
@@ -92,6 +95,7 @@ def _invoice_row(row) -> rx.Component:
         rx.table.cell(row["gross"], white_space="nowrap", text_align="right"),
         rx.table.cell(invoice_chip(row["status"])),
         rx.table.cell(row["source"]),
+        rx.table.cell(ksef_badge(row["ksef"], row["ksef_label"])),
     )
 
 
@@ -107,7 +111,7 @@ def invoices_page() -> rx.Component:
                     List.items.length() > 0,
                     rx.box(
                         scroll_table(
-                            ["Number", "Buyer", "Issued", "Gross", "Status", "Source"],
+                            ["Number", "Buyer", "Issued", "Gross", "Status", "Source", "KSeF"],
                             rx.foreach(List.items, _invoice_row),
                             label="Invoices",
                         ),
@@ -235,6 +239,7 @@ def invoice_detail() -> rx.Component:
             min_width="420px",
             label="Totals per VAT rate",
         ),
+        ksef_section(),
         payments_section(),
         allegro_section(),
         direction="column",
@@ -268,4 +273,4 @@ def invoice_detail_page() -> rx.Component:
 
 
 INVOICES_ON_LOAD = [InvoicesState.load]
-INVOICE_DETAIL_ON_LOAD = [InvoiceDetailState.load, InvoiceFollowState.load]
+INVOICE_DETAIL_ON_LOAD = [InvoiceDetailState.load, InvoiceFollowState.load, InvoiceKsefState.load]

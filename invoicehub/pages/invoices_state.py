@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 
 import reflex as rx
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.auth.tokens import Principal
@@ -23,7 +24,9 @@ from invoicehub.domain.invoice_queries import (
 )
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.ksef.qr import ksef_mark
-from invoicehub.models import Invoice, InvoiceLine
+from invoicehub.integrations.ksef.submissions import ksef_status_filter, statuses_of
+from invoicehub.models import Invoice, InvoiceLine, KsefStatus
+from invoicehub.pages.invoices_ksef_state import STATUS_LABELS
 from invoicehub.state.auth import AuthState
 
 STATUSES = ("issued", "paid")
@@ -43,12 +46,22 @@ def invoice_row(invoice: Invoice) -> dict[str, str]:
     }
 
 
+def ksef_row(row: dict[str, str], status: str | None) -> dict[str, str]:
+    status = status or KsefStatus.NOT_SENT.value
+    return {**row, "ksef": status, "ksef_label": STATUS_LABELS.get(status, status)}
+
+
+def ksef_filter(value: str) -> list[sa.ColumnElement[bool]]:
+    return [ksef_status_filter(KsefStatus(value))] if value in STATUS_LABELS else []
+
+
 def _parse_day(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
 class InvoicesState(PagedListState, rx.State):
     status: str = ALL
+    ksef_status: str = ALL
     source: str = ALL
     date_from: str = ""
     date_to: str = ""
@@ -71,8 +84,15 @@ class InvoicesState(PagedListState, rx.State):
             search=self.search or None,
             page=self.page,
             page_size=PAGE_SIZE,
+            extra=ksef_filter(self.ksef_status),
         )
-        return [invoice_row(i) for i in items], total
+        statuses = statuses_of(session, [i.id for i in items])
+        return [ksef_row(invoice_row(i), statuses.get(i.id)) for i in items], total
+
+    @rx.event
+    async def set_ksef_status(self, value: str):
+        self.ksef_status, self.page = (value if value in STATUS_LABELS else ALL), 1
+        return await self._reload()
 
     @rx.event
     async def set_status(self, value: str):
@@ -97,6 +117,7 @@ class InvoicesState(PagedListState, rx.State):
     @rx.event
     async def clear_filters(self):
         self.search, self.status, self.source, self.date_from, self.date_to = "", ALL, ALL, "", ""
+        self.ksef_status = ALL
         self.page = 1
         return await self._reload()
 

@@ -7,6 +7,8 @@ import reflex as rx
 from invoicehub.components.layout import page_shell
 from invoicehub.pages.settings.forms import company_tab, profile_tab
 from invoicehub.pages.settings.integrations import INTEGRATIONS_ON_LOAD, integrations_tab
+from invoicehub.pages.settings.ksef import ksef_section
+from invoicehub.pages.settings.ksef_state import KsefSettingsState
 from invoicehub.pages.settings.state import SettingsState
 from invoicehub.state.auth import AuthState
 
@@ -20,7 +22,11 @@ def settings_page() -> rx.Component:
                 rx.tabs.trigger("Integrations", value="integrations", id="tab-integrations"),
             ),
             rx.tabs.content(profile_tab(), value="profile", padding_top="1em"),
-            rx.tabs.content(company_tab(), value="company", padding_top="1em"),
+            rx.tabs.content(
+                rx.flex(company_tab(), ksef_section(), direction="column", spacing="4"),
+                value="company",
+                padding_top="1em",
+            ),
             rx.tabs.content(integrations_tab(), value="integrations", padding_top="1em"),
             value=SettingsState.tab,
             on_change=SettingsState.set_tab,
@@ -29,4 +35,9 @@ def settings_page() -> rx.Component:
     )
 
 
-SETTINGS_ON_LOAD = [AuthState.require_login, SettingsState.load, *INTEGRATIONS_ON_LOAD]
+SETTINGS_ON_LOAD = [
+    AuthState.require_login,
+    SettingsState.load,
+    KsefSettingsState.load,
+    *INTEGRATIONS_ON_LOAD,
+]
