@@ -104,11 +104,13 @@ def company_lock(company_id: uuid.UUID) -> Iterator[bool]:
             conn.close()
 
 
-def send_company(company_id: uuid.UUID) -> dict[str, int | str]:
+def send_company(company_id: uuid.UUID, *, fetch_upos: bool = True) -> dict[str, int | str]:
+    """Send what the company has queued. `fetch_upos=False` leaves the UPO downloads (limited
+    to 120 a minute by KSeF) to the next run."""
     with company_lock(company_id) as held:
         if not held:
             return {"status": "busy"}
-        return _send(company_id)
+        return _send(company_id, fetch_upos=fetch_upos)
 
 
 def _patient(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -134,7 +136,7 @@ def _load(company_id: uuid.UUID) -> tuple[KsefConnection, str] | None:
         return connection, company.nip
 
 
-def _send(company_id: uuid.UUID) -> dict[str, int | str]:
+def _send(company_id: uuid.UUID, *, fetch_upos: bool = True) -> dict[str, int | str]:
     loaded = _load(company_id)
     if loaded is None:
         return {"status": "not_configured"}
@@ -161,7 +163,8 @@ def _send(company_id: uuid.UUID) -> dict[str, int | str]:
                         _send_batch(client, auth, group, report)
                     elif group:
                         _send_online(client, auth, group, report)
-            _fetch_upos(client, auth, company_id, report)
+            if fetch_upos:
+                _fetch_upos(client, auth, company_id, report)
         except KsefTransientError as exc:
             _go_offline(company_id, exc)
             raise KsefUnavailable(str(exc), exc.retry_after) from exc
