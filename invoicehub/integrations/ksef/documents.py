@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ from invoicehub.integrations.ksef.fa3 import (
     fa3_invoice_from_issued,
     render_valid_fa3,
 )
-from invoicehub.models import Invoice, InvoiceKind, KsefStatus, KsefSubmission
+from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, KsefStatus, KsefSubmission
 
 _submissions: sa.Table = KsefSubmission.__table__  # type: ignore[attr-defined]
 
@@ -39,10 +39,15 @@ def accepted_ksef_number(session: orm.Session, invoice_id: uuid.UUID) -> str | N
     return session.connection().execute(stmt).scalar_one_or_none()
 
 
-def fa3_document_of(session: Session, invoice: Invoice) -> Fa3Invoice:
-    """The FA(3) view of an issued invoice, or the KOR of a correction."""
+def fa3_document_of(
+    session: Session, invoice: Invoice, lines: Sequence[InvoiceLine] | None = None
+) -> Fa3Invoice:
+    """The FA(3) view of an issued invoice, or the KOR of a correction. `lines`: the invoice's
+    own lines when the caller loaded them already (many invoices at once)."""
     if invoice.kind != InvoiceKind.CORRECTION or invoice.corrects_invoice_id is None:
-        return fa3_invoice_from_issued(invoice, get_invoice_lines(session, invoice.id))
+        if lines is None:
+            lines = get_invoice_lines(session, invoice.id)
+        return fa3_invoice_from_issued(invoice, lines)
     original = session.get(Invoice, invoice.corrects_invoice_id)
     if original is None or original.tenant_id != invoice.tenant_id:
         raise LookupError("the corrected invoice is gone")
@@ -80,9 +85,11 @@ def fa3_document_of(session: Session, invoice: Invoice) -> Fa3Invoice:
     )
 
 
-def render_invoice_xml(session: Session, invoice: Invoice) -> bytes:
+def render_invoice_xml(
+    session: Session, invoice: Invoice, lines: Sequence[InvoiceLine] | None = None
+) -> bytes:
     """The FA(3) bytes, valid against the XSD (raises `Fa3Invalid` listing the wrong fields)."""
-    return render_valid_fa3(fa3_document_of(session, invoice))
+    return render_valid_fa3(fa3_document_of(session, invoice, lines))
 
 
 def _line(item: Mapping[str, Any], ids: Mapping[int, str | None]) -> Fa3Line:

@@ -42,7 +42,14 @@ from invoicehub.integrations.ksef.errors import (
     KsefTransientError,
 )
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
-from invoicehub.models import Company, Invoice, InvoiceKind, KsefConnection, KsefStatus
+from invoicehub.models import (
+    Company,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    KsefConnection,
+    KsefStatus,
+)
 from invoicehub.models import KsefSubmission as Sub
 from invoicehub.models.base import utcnow
 
@@ -221,23 +228,43 @@ def _ready_rows(session: Session, company_id: uuid.UUID) -> list[Sub]:
 
 
 def _prepare(company_id: uuid.UUID, report: Counter[str]) -> list[Outgoing]:
-    """The rows to send now with their FA(3) bytes (built once, XSD-valid, stored, reused)."""
-    outgoing: list[Outgoing] = []
+    """The rows to send now with their FA(3) bytes (built once, XSD-valid, stored, reused).
+    Invoices and lines are loaded for all rows at once and the bytes stored in one statement."""
     with session_scope() as session:
-        for row in _ready_rows(session, company_id):
+        rows = _ready_rows(session, company_id)
+        missing = [row.invoice_id for row in rows if row.xml is None]
+        invoices = {
+            i.id: i for i in session.exec(select(Invoice).where(col(Invoice.id).in_(missing)))
+        }
+        lines: dict[uuid.UUID, list[InvoiceLine]] = {}
+        for line in session.exec(
+            select(InvoiceLine)
+            .where(col(InvoiceLine.invoice_id).in_(missing))
+            .order_by(col(InvoiceLine.invoice_id), col(InvoiceLine.position))
+        ):
+            lines.setdefault(line.invoice_id, []).append(line)
+        outgoing, built = [], []
+        for row in rows:
             xml = row.xml
-            if xml is None:
-                invoice = session.get(Invoice, row.invoice_id)
+            invoice = invoices.get(row.invoice_id)
+            if xml is None and invoice is not None:
                 try:
-                    xml = render_invoice_xml(session, invoice) if invoice else None
+                    xml = render_invoice_xml(session, invoice, lines.get(invoice.id, []))
                 except Fa3Invalid as exc:
                     subs.mark_invalid(session, row.id, exc)
                     report["rejected"] += 1
                     continue
-                if xml is None:
-                    continue
-                subs.update(session, row.id, xml=xml, xml_sha256=hashlib.sha256(xml).hexdigest())
-            outgoing.append(Outgoing(row.id, xml, bool(row.offline)))
+                built.append({"sid": row.id, "x": xml, "h": hashlib.sha256(xml).hexdigest()})
+            if xml is not None:
+                outgoing.append(Outgoing(row.id, xml, bool(row.offline)))
+        if built:
+            session.connection().execute(
+                sa.update(_subs)
+                .where(_subs.c.id == sa.bindparam("sid"))
+                .values(xml=sa.bindparam("x"), xml_sha256=sa.bindparam("h"))
+                .values(updated_at=sa.func.now()),
+                built,
+            )
     return outgoing
 
 
