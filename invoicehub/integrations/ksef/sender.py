@@ -17,31 +17,33 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from invoicehub.db import get_engine, session_scope
 from invoicehub.integrations.ksef import submissions as subs
-from invoicehub.integrations.ksef.client import KsefAuth, KsefClient, SessionInvoice
+from invoicehub.integrations.ksef.client import KsefAuth, KsefClient
 from invoicehub.integrations.ksef.connection import authenticate, open_client
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.errors import (
     KsefAuthError,
     KsefBadRequest,
-    KsefDuplicate,
-    KsefRateLimited,
     KsefRejected,
     KsefTransientError,
 )
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.receipts import (
+    await_statuses,
+    download_upos,
+    patient,
+    resolve_sent,
+)
 from invoicehub.models import (
     Company,
     Invoice,
@@ -54,15 +56,11 @@ from invoicehub.models import KsefSubmission as Sub
 from invoicehub.models.base import utcnow
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 BATCH_THRESHOLD = 10  # more invoices than this travel in a batch session
 SESSION_LIMIT = 1000  # invoices per session
 MAX_PASSES = 3  # invoices, then corrections whose originals were just accepted, ...
-MAX_INLINE_WAIT = 60.0  # a 429 asking for longer ends the run (the job retries later)
 LOCK_CLASS = 0x4B_53_46  # advisory lock key space of KSeF senders ("KSF")
 LOCK_WAIT_MS = 15 * 60 * 1000
-POLL_PAUSES = (0.2, 0.4, 0.8, 1.5, 3.0)  # then every 3 s (session-invoices: 20 a minute)
-POLL_TIMEOUT = 120.0
 _subs: sa.Table = Sub.__table__  # type: ignore[attr-defined]
 _invoices: sa.Table = Invoice.__table__  # type: ignore[attr-defined]
 _connections: sa.Table = KsefConnection.__table__  # type: ignore[attr-defined]
@@ -120,17 +118,6 @@ def send_company(company_id: uuid.UUID, *, fetch_upos: bool = True) -> dict[str,
         return _send(company_id, fetch_upos=fetch_upos)
 
 
-def _patient(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Wait out a short 429 (Retry-After) and ask again; a long one is raised to the job."""
-    while True:
-        try:
-            return call(*args, **kwargs)
-        except KsefRateLimited as exc:
-            if exc.retry_after > MAX_INLINE_WAIT:
-                raise
-            time.sleep(exc.retry_after)
-
-
 def _load(company_id: uuid.UUID) -> tuple[KsefConnection, str] | None:
     with session_scope() as session:
         connection = session.exec(
@@ -151,7 +138,7 @@ def _send(company_id: uuid.UUID, *, fetch_upos: bool = True) -> dict[str, int | 
     report: Counter[str] = Counter()
     with open_client(connection) as client:
         try:
-            auth = _patient(authenticate, client, connection, nip)
+            auth = patient(authenticate, client, connection, nip)
         except KsefAuthError as exc:
             _note_connection_error(company_id, str(exc))
             return {"status": "auth_failed"}
@@ -159,7 +146,7 @@ def _send(company_id: uuid.UUID, *, fetch_upos: bool = True) -> dict[str, int | 
             _go_offline(company_id, exc)
             raise KsefUnavailable(str(exc), exc.retry_after) from exc
         try:
-            _resolve_sent(client, auth, company_id, report)
+            resolve_sent(client, auth, company_id, report)
             for _ in range(MAX_PASSES):
                 outgoing = _prepare(company_id, report)
                 if not outgoing:
@@ -171,7 +158,7 @@ def _send(company_id: uuid.UUID, *, fetch_upos: bool = True) -> dict[str, int | 
                     elif group:
                         _send_online(client, auth, group, report)
             if fetch_upos:
-                _fetch_upos(client, auth, company_id, report)
+                download_upos(client, auth, company_id, report)
         except KsefTransientError as exc:
             _go_offline(company_id, exc)
             raise KsefUnavailable(str(exc), exc.retry_after) from exc
@@ -287,11 +274,11 @@ def _mark_sent(submission_id: uuid.UUID, session_ref: str, invoice_ref: str | No
 def _send_online(
     client: KsefClient, auth: KsefAuth, group: list[Outgoing], report: Counter[str]
 ) -> None:
-    online = _patient(client.open_online_session, auth)
+    online = patient(client.open_online_session, auth)
     sent: dict[str, uuid.UUID] = {}
     for item in group:
         try:
-            ref = _patient(client.send_invoice, auth, online, item.xml, offline=item.offline)
+            ref = patient(client.send_invoice, auth, online, item.xml, offline=item.offline)
         except KsefBadRequest as exc:
             with session_scope() as session:
                 refusal = KsefRejected(exc.code or 400, str(exc), exc.details)
@@ -301,10 +288,10 @@ def _send_online(
         _mark_sent(item.submission_id, online.reference_number, ref)
         sent[ref] = item.submission_id
     try:
-        _patient(client.close_online_session, auth, online)
+        patient(client.close_online_session, auth, online)
     except KsefBadRequest:
         logger.info("KSeF online session %s was already closed", online.reference_number)
-    _await(client, auth, online.reference_number, sent, report, by="reference")
+    await_statuses(client, auth, online.reference_number, sent, report, by="reference")
 
 
 def _send_batch(
@@ -312,147 +299,10 @@ def _send_batch(
 ) -> None:
     files = [(item.file_name, item.xml) for item in group]
     offline = group[0].offline
-    batch = _patient(client.open_batch_session, auth, files, offline=offline)
+    batch = patient(client.open_batch_session, auth, files, offline=offline)
     for item in group:  # declared: from here on KSeF may hold them
         _mark_sent(item.submission_id, batch.reference_number, None)
     client.upload_batch_parts(batch)
-    _patient(client.close_batch_session, auth, batch)
+    patient(client.close_batch_session, auth, batch)
     by_file = {item.file_name: item.submission_id for item in group}
-    _await(client, auth, batch.reference_number, by_file, report, by="file")
-
-
-def _await(
-    client: KsefClient,
-    auth: KsefAuth,
-    session_ref: str,
-    ours: dict[str, uuid.UUID],
-    report: Counter[str],
-    *,
-    by: str,
-) -> None:
-    """Poll the session's invoice list until each of ours has a final status, and record it."""
-    waiting = dict(ours)
-    deadline = time.monotonic() + POLL_TIMEOUT
-    pauses = iter(POLL_PAUSES)
-    while waiting and time.monotonic() < deadline:
-        time.sleep(next(pauses, POLL_PAUSES[-1]))
-        try:
-            listed = _patient(client.list_session_invoices, auth, session_ref)
-        except KsefBadRequest:  # a batch still being processed may list nothing yet
-            continue
-        for invoice in listed:
-            key = invoice.reference_number if by == "reference" else (invoice.file_name or "")
-            submission_id = waiting.get(key)
-            if submission_id is None or invoice.processing:
-                continue
-            _record(submission_id, session_ref, invoice, report)
-            del waiting[key]
-    report["waiting"] += len(waiting)  # still `sent`: the next run asks KSeF again
-
-
-def _record(
-    submission_id: uuid.UUID, session_ref: str, invoice: SessionInvoice, report: Counter[str]
-) -> None:
-    with session_scope() as session:
-        try:
-            invoice.raise_for_status()
-        except KsefDuplicate as exc:
-            original_session = invoice.extensions.get("originalSessionReferenceNumber")
-            subs.mark_accepted(
-                session,
-                submission_id,
-                exc.original_ksef_number,
-                None,
-                note="KSeF przyjął tę fakturę wcześniej; przyjęto jej pierwotny numer KSeF",
-            )
-            if original_session:
-                subs.update(session, submission_id, session_reference=original_session)
-            report["duplicates_adopted"] += 1
-            _release_uploads(session, submission_id)
-            return
-        except KsefRejected as exc:
-            subs.mark_rejected(session, submission_id, exc)
-            report["rejected"] += 1
-            return
-        subs.mark_accepted(
-            session, submission_id, invoice.ksef_number or "", invoice.acquisition_date
-        )
-        subs.update(session, submission_id, invoice_reference=invoice.reference_number)
-        report["accepted"] += 1
-        _release_uploads(session, submission_id)
-
-
-def _release_uploads(session: Session, submission_id: uuid.UUID) -> None:
-    """An accepted invoice may now be attached to its Allegro order (the upload waited for the
-    KSeF number): enqueue its pending upload after commit."""
-    from invoicehub.jobs.upload_queue import enqueue_uploads_after_commit
-    from invoicehub.models import AllegroInvoiceUpload, UploadStatus
-
-    uploads: sa.Table = AllegroInvoiceUpload.__table__  # type: ignore[attr-defined]
-    ids = session.connection().execute(
-        sa.select(uploads.c.id)
-        .join(_subs, _subs.c.invoice_id == uploads.c.invoice_id)
-        .where(_subs.c.id == submission_id, uploads.c.status != UploadStatus.UPLOADED.value)
-    )
-    enqueue_uploads_after_commit(session, list(ids.scalars()))
-
-
-# -- resuming and UPO ---------------------------------------------------------------------------
-def _resolve_sent(
-    client: KsefClient, auth: KsefAuth, company_id: uuid.UUID, report: Counter[str]
-) -> None:
-    """Rows left `sent` (a worker died, or KSeF was slow): ask KSeF before sending anything."""
-    with session_scope() as session:
-        rows = session.connection().execute(
-            sa.select(_subs.c.id, _subs.c.session_reference, _subs.c.invoice_reference).where(
-                _subs.c.company_id == company_id, _subs.c.status == KsefStatus.SENT.value
-            )
-        )
-        by_session: dict[str, dict[str, uuid.UUID]] = {}
-        for row in rows.all():
-            key = row.invoice_reference or f"{row.id}.xml"
-            by_session.setdefault(row.session_reference or "", {})[key] = row.id
-    for session_ref, ours in by_session.items():
-        try:
-            listed = _patient(client.list_session_invoices, auth, session_ref)
-        except KsefBadRequest:
-            listed = []
-        seen = set()
-        for invoice in listed:
-            key = invoice.reference_number
-            if key not in ours:
-                key = invoice.file_name or ""
-            if key in ours and not invoice.processing:
-                _record(ours[key], session_ref, invoice, report)
-                seen.add(key)
-            elif key in ours:
-                seen.add(key)
-        lost = [sid for key, sid in ours.items() if key not in seen]
-        if lost:  # KSeF never got them: send again (a 440 would adopt the original number)
-            with session_scope() as session:
-                for sid in lost:
-                    subs.update(session, sid, status=KsefStatus.QUEUED.value)
-
-
-def _fetch_upos(
-    client: KsefClient, auth: KsefAuth, company_id: uuid.UUID, report: Counter[str]
-) -> None:
-    with session_scope() as session:
-        rows = session.connection().execute(
-            sa.select(_subs.c.id, _subs.c.session_reference, _subs.c.ksef_number).where(
-                _subs.c.company_id == company_id,
-                _subs.c.status == KsefStatus.ACCEPTED.value,
-                _subs.c.upo_xml.is_(None),
-                _subs.c.session_reference.is_not(None),
-            )
-        )
-        wanted = rows.all()
-    for submission_id, session_ref, ksef_number in wanted:
-        try:
-            upo = _patient(client.get_invoice_upo, auth, session_ref, ksef_number)
-        except KsefBadRequest as exc:
-            logger.info("no UPO for %s yet: %s", ksef_number, exc)
-            continue
-        with session_scope() as session:
-            subs.update(session, submission_id, upo_xml=upo)
-        report["upos"] += 1
+    await_statuses(client, auth, batch.reference_number, by_file, report, by="file")
