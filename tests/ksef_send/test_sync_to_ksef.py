@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from invoicehub.auth.accounts import default_company
-from invoicehub.integrations.allegro.runs import request_sync
+from invoicehub.integrations.allegro.runs.requests import request_sync
 from invoicehub.integrations.ksef.ksef_number import is_valid_ksef_number
 from invoicehub.models import AllegroInvoiceUpload, Invoice, KsefSubmission
 from tests.ksef_send.conftest import connect

@@ -7,7 +7,7 @@ import httpx
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from invoicehub.integrations.allegro.invoice_uploads import upload_is_due
+from invoicehub.integrations.allegro.sync.invoice_uploads import upload_is_due
 from invoicehub.integrations.ksef.sender import send_company
 from invoicehub.jobs.queues import DEFAULT_QUEUE, get_queue
 from invoicehub.models import AllegroInvoiceUpload, Invoice, UploadStatus

@@ -17,6 +17,7 @@ from invoicehub.activity import record_audit
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
 from invoicehub.api.routes.invoice_schemas import KsefOut, ksef_out
+from invoicehub.documents.formatting import pdf_filename
 from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
@@ -55,8 +56,6 @@ def _owned(session: SessionDep, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> 
 
 
 def _file_name(invoice: Invoice, suffix: str) -> str:
-    from invoicehub.api.routes.invoices import pdf_filename
-
     return pdf_filename(invoice.number).removesuffix(".pdf") + suffix
 
 

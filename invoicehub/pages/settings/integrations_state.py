@@ -25,7 +25,7 @@ from invoicehub.db import session_scope
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
 from invoicehub.integrations.allegro import service
-from invoicehub.integrations.allegro.oauth import start_authorization
+from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
 from invoicehub.state.auth import AuthState
@@ -216,8 +216,16 @@ class IntegrationsState(rx.State):
         return _refresh_sync()
 
 
-def _refresh_sync() -> Any:
-    """The sync panel's reload (its module imports this one, so it is looked up late)."""
-    from invoicehub.pages.settings.integrations_sync import SyncState
+# Handlers to run after the selected integration changes. The sync panel registers its reload
+# here: its module imports this one, so this one must not import it back.
+_AFTER_SELECTION: list[Any] = []
 
-    return SyncState.refresh
+
+def on_selection_change(handler: Any) -> None:
+    """Run `handler` (an event handler) after every load, selection and disconnect."""
+    if handler not in _AFTER_SELECTION:
+        _AFTER_SELECTION.append(handler)
+
+
+def _refresh_sync() -> list[Any]:
+    return list(_AFTER_SELECTION)

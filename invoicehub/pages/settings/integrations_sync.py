@@ -20,12 +20,16 @@ from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
-from invoicehub.domain.rows import page_count
-from invoicehub.integrations.allegro import runs
-from invoicehub.integrations.allegro.ledger import LedgerEntry
+from invoicehub.domain.paging import page_count
+from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
 from invoicehub.models import OrderState, SyncRun
-from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
+from invoicehub.pages.settings.integrations_state import (
+    LOGIN_PATH,
+    IntegrationsState,
+    on_selection_change,
+)
 from invoicehub.state.auth import AuthState
 
 POLL_SECONDS = 0.5
@@ -197,6 +201,9 @@ class SyncState(rx.State):
             await asyncio.sleep(POLL_SECONDS)
         async with self:
             self.sync_loading, self._watching = False, ""
+
+
+on_selection_change(SyncState.refresh)
 
 
 def _read_run(principal: Principal, run_id: str) -> dict[str, str] | None:
