@@ -100,3 +100,28 @@ def test_a_correction_is_sent_only_after_its_original_has_a_ksef_number(
     ns = {"f": kor.nsmap[None]}
     assert kor.findtext(".//f:RodzajFaktury", namespaces=ns) == "KOR"
     assert kor.findtext(".//f:NrKSeFFaKorygowanej", namespaces=ns) == original_number
+
+
+def test_the_job_retries_after_ksefs_retry_after_while_it_is_down_then_sends(
+    session: Session, company, ksef_control: httpx.Client
+) -> None:
+    from rq import SimpleWorker
+
+    from invoicehub.jobs.queues import KSEF_QUEUE, RETRY_INTERVALS, get_queue
+    from invoicehub.redis_conn import get_redis
+    from tests.sync.helpers import promote, scheduled_delays
+
+    connect(session, company, ksef_control)
+    ksef_control.post("/__emulator/faults", json={"outageSeconds": 30}).raise_for_status()
+    queue(session, company, issue(session, company, 1))  # enqueues the sender after commit
+    worker = SimpleWorker([get_queue(KSEF_QUEUE)], connection=get_redis())
+
+    worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
+
+    (delay,) = scheduled_delays(KSEF_QUEUE).values()  # the schedule's 1 s, stretched to 503's
+    assert RETRY_INTERVALS[0] < delay <= 30  # Retry-After
+    assert {r.status for r in _rows(session).values()} == {"offline"}
+    ksef_control.delete("/__emulator/faults").raise_for_status()
+    promote()
+    worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
+    assert {r.status for r in _rows(session).values()} == {"accepted"}
