@@ -125,3 +125,46 @@ def test_the_job_retries_after_ksefs_retry_after_while_it_is_down_then_sends(
     promote()
     worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
     assert {r.status for r in _rows(session).values()} == {"accepted"}
+
+
+def test_a_refused_token_keeps_the_invoices_queued_and_says_why(
+    session: Session, company, ksef_control: httpx.Client
+) -> None:
+    from invoicehub.integrations.ksef.connection import update_connection
+    from invoicehub.integrations.ksef.environments import KsefEnvironment
+    from invoicehub.models import KsefConnection
+
+    update_connection(
+        session,
+        company.tenant_id,
+        company.id,
+        environment=KsefEnvironment.EMULATOR,
+        auto_send=True,
+        token="20260101-EC-0000000000-0000000000-00|nip-5252674798|00",
+    )
+    session.commit()
+    queue(session, company, issue(session, company, 1))
+
+    assert send_company(company.id) == {"status": "auth_failed"}
+
+    (row,) = _rows(session).values()
+    assert row.status == "queued" and row.error_description.startswith("KSeF nie przyjął tokenu")
+    assert "450" in session.exec(select(KsefConnection)).one().last_error
+
+
+def test_a_sync_that_issued_nothing_still_sends_the_invoices_left_offline(
+    session: Session, company, ksef_control: httpx.Client
+) -> None:
+    from invoicehub.integrations.ksef.submissions import mark_offline, queue_after_sync
+    from invoicehub.jobs.queues import KSEF_QUEUE, get_queue
+
+    connect(session, company, ksef_control)
+    queue(session, company, issue(session, company, 1))
+    mark_offline(session, [r.id for r in _rows(session).values()], "test")
+    session.commit()
+    get_queue(KSEF_QUEUE).empty()
+
+    queue_after_sync(session, company.tenant_id)
+    session.commit()
+
+    assert get_queue(KSEF_QUEUE).count == 1

@@ -172,6 +172,17 @@ def _note_connection_error(company_id: uuid.UUID, message: str) -> None:
             .where(_connections.c.company_id == company_id)
             .values(last_error=message[:1000], updated_at=sa.func.now())
         )
+        session.connection().execute(  # the seller sees why the invoices wait
+            sa.update(_subs)
+            .where(
+                _subs.c.company_id == company_id,
+                _subs.c.status.in_((KsefStatus.QUEUED.value, KsefStatus.OFFLINE.value)),
+            )
+            .values(
+                error_description=f"KSeF nie przyjął tokenu firmy: {message[:500]}",
+                updated_at=sa.func.now(),
+            )
+        )
 
 
 def _go_offline(company_id: uuid.UUID, exc: Exception) -> None:

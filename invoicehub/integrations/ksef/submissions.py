@@ -112,6 +112,16 @@ def queue_after_sync(session: Session, tenant_id: uuid.UUID) -> None:
         queue_invoices(
             session, tenant_id, company_id, list(unsent.scalars()), environment=environment
         )
+        waiting = session.connection().execute(
+            sa.select(_submissions.c.id)
+            .where(
+                _submissions.c.company_id == company_id,
+                _submissions.c.status.in_(KsefStatus.sendable()),
+            )
+            .limit(1)
+        )
+        if waiting.first() is not None:  # offline or left over: the sender tries them again
+            enqueue_sending_after_commit(session, [company_id])
 
 
 def request_send(
