@@ -42,31 +42,28 @@ def token_aad(company_id: uuid.UUID) -> bytes:
 
 
 def connection_of(session: Session, tenant_id: uuid.UUID, company_id: uuid.UUID) -> KsefConnection:
-    """The company's connection row (created with the defaults on first use)."""
-    session.connection().execute(
-        insert(_connections)
-        .values(
-            id=uuid.uuid4(),
-            tenant_id=tenant_id,
-            company_id=company_id,
-            environment=KsefEnvironment.EMULATOR.value,
-            auto_send=False,
-        )
-        .on_conflict_do_nothing(index_elements=["company_id"])
+    """The company's connection row (created with the defaults on first use; two first uses at
+    once meet on the unique company id)."""
+    find = sa.select(_connections.c.id).where(
+        _connections.c.company_id == company_id, _connections.c.tenant_id == tenant_id
     )
-    row = session.connection().execute(
-        sa.select(_connections.c.id).where(
-            _connections.c.company_id == company_id, _connections.c.tenant_id == tenant_id
+    connection_id = session.connection().execute(find).scalar_one_or_none()
+    if connection_id is None:
+        session.connection().execute(
+            insert(_connections)
+            .values(
+                id=uuid.uuid4(),
+                tenant_id=tenant_id,
+                company_id=company_id,
+                environment=KsefEnvironment.EMULATOR.value,
+                auto_send=False,
+            )
+            .on_conflict_do_nothing(index_elements=["company_id"])
         )
-    )
-    connection = session.get(KsefConnection, row.scalar_one(), populate_existing=True)
+        connection_id = session.connection().execute(find).scalar_one()
+    connection = session.get(KsefConnection, connection_id, populate_existing=True)
     assert connection is not None
     return connection
-
-
-def auto_send_of(session: Session, company_id: uuid.UUID) -> bool:
-    stmt = sa.select(_connections.c.auto_send).where(_connections.c.company_id == company_id)
-    return bool(session.connection().execute(stmt).scalar_one_or_none())
 
 
 def update_connection(
