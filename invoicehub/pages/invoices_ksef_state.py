@@ -29,6 +29,7 @@ from invoicehub.integrations.ksef.submissions import (
 )
 from invoicehub.models import Invoice, KsefStatus
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 STATUS_LABELS = {
     "not_sent": "Nie wysłano",
@@ -92,6 +93,7 @@ class InvoiceKsefState(rx.State):
         with session_scope() as session:
             invoice = self._find(session, principal)
             if invoice is None:
+                record_denial(self, principal, _invoice_id(self.router.url.path))
                 self.ksef = {}
                 return
             self._show(session, principal, invoice)
@@ -105,6 +107,7 @@ class InvoiceKsefState(rx.State):
         with session_scope() as session:
             invoice = self._find(session, principal)
             if invoice is None:
+                record_denial(self, principal, _invoice_id(self.router.url.path))
                 self.error = "Ta faktura nie istnieje."
                 return None
             connection = connection_of(session, principal.tenant_id, invoice.company_id)
@@ -138,6 +141,7 @@ class InvoiceKsefState(rx.State):
         with session_scope() as session:
             invoice = self._find(session, principal)
             if invoice is None:
+                record_denial(self, principal, _invoice_id(self.router.url.path))
                 return None
             submission = submission_of(session, principal.tenant_id, invoice.id)
             try:
@@ -158,6 +162,7 @@ class InvoiceKsefState(rx.State):
         with session_scope() as session:
             invoice = self._find(session, principal)
             if invoice is None:
+                record_denial(self, principal, _invoice_id(self.router.url.path))
                 return None
             submission = submission_of(session, principal.tenant_id, invoice.id)
             if submission is None or not submission.upo_xml:

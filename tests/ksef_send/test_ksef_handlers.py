@@ -74,3 +74,19 @@ def test_invoice_page_sends_own_invoice_and_refuses_another_tenants(
     assert foreign.ksef == {} and foreign.error == "Ta faktura nie istnieje."
     session.expire_all()
     assert len(session.exec(select(KsefSubmission)).all()) == 1
+
+
+def test_sending_another_tenants_invoice_from_the_page_is_audited_as_denied(
+    session: Session,
+) -> None:
+    from invoicehub.models import AuditEvent
+
+    owner, stranger = make_user(session), make_user(session)
+    invoice = issue_invoice(session, default_company(session, owner.tenant_id))
+    page = state_for(InvoiceKsefState, session_token(session, stranger), f"/invoices/{invoice.id}")
+
+    call(page, "send")
+
+    session.expire_all()
+    denied = session.exec(select(AuditEvent).where(AuditEvent.action == "api.denied")).all()
+    assert [(d.user_id, d.target_id) for d in denied] == [(stranger.id, str(invoice.id))]
