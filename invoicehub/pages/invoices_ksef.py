@@ -5,10 +5,20 @@ from __future__ import annotations
 import reflex as rx
 
 from invoicehub.components.layout import notice
-from invoicehub.pages.invoices_ksef_state import STATUS_LABELS, InvoiceKsefState
+from invoicehub.i18n import N_
+from invoicehub.pages.invoices_ksef_state import InvoiceKsefState
 
 Ksef = InvoiceKsefState
-KSEF_FILTER = (("all", "Wszystkie"), *STATUS_LABELS.items())
+# The list's filter (msgids of the catalogue); the badges show STATUS_LABELS (Polish).
+KSEF_FILTER = (
+    ("all", N_("All KSeF statuses")),
+    ("not_sent", N_("Not sent")),
+    ("queued", N_("Queued")),
+    ("sent", N_("Sent, awaiting KSeF")),
+    ("accepted", N_("Accepted by KSeF")),
+    ("rejected", N_("Rejected by KSeF")),
+    ("offline", N_("Offline (KSeF unreachable)")),
+)
 STATUS_COLORS = (
     ("accepted", "green"),
     ("rejected", "red"),

@@ -18,7 +18,7 @@ TOKEN = "20261202-EC-0123456789-ABCDEF0123-45|nip-1234563218|0123456789abcdef"
 
 
 def test_seller_sets_a_ksef_token_and_sends_an_invoice_to_ksef(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     company = company_of(session, user)
     invoice = issue_invoice(session, company)
     other = issue_invoice(session, company)
@@ -47,8 +47,8 @@ def test_seller_sets_a_ksef_token_and_sends_an_invoice_to_ksef(page: Page, sessi
 
     page.goto("/invoices")
     expect(rows(page, "Invoices")).to_have_count(2)
-    choose(page, "invoice-ksef", "W kolejce")
+    choose(page, "invoice-ksef", "Queued")
     expect(rows(page, "Invoices")).to_have_count(1)
     expect(rows(page, "Invoices")).to_contain_text(invoice.number)
-    choose(page, "invoice-ksef", "Nie wysłano")
+    choose(page, "invoice-ksef", "Not sent")
     expect(rows(page, "Invoices")).to_contain_text(other.number)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from invoicehub.components.layout import field, notice, page_loading
+from invoicehub.i18n import N_
 from invoicehub.pages.settings.ksef_state import ENVIRONMENTS, KsefSettingsState
 
 State = KsefSettingsState
@@ -24,7 +25,7 @@ def ksef_section() -> rx.Component:
             notice(State.message, "green"),
             notice(State.error, "red"),
             field(
-                "Środowisko",
+                N_("Environment"),
                 rx.select.root(
                     rx.select.trigger(id="ksef-environment", width="100%"),
                     rx.select.content(
@@ -35,7 +36,7 @@ def ksef_section() -> rx.Component:
                 ),
             ),
             field(
-                "Token KSeF",
+                N_("KSeF token"),
                 rx.input(
                     id="ksef-token",
                     type="password",
