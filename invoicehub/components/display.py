@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from invoicehub.documents.formatting import WARSAW, money
+from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.integrations.allegro.oauth import ADMIN_HOLD
 
 NEVER = "never"
@@ -72,6 +73,5 @@ def status_problem(
         return "This Allegro account is disconnected. Reconnect it to sync orders again."
     if error_count:
         which = "The last sync" if error_count == 1 else f"The last {error_count} syncs"
-        reason = f": {last_error}" if last_error else "."
-        return f"{which} failed{reason}"
+        return f"{which} failed. {plain_failure(last_error)}"
     return ""

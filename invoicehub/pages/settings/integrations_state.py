@@ -22,6 +22,7 @@ from invoicehub.components.allegro_settings_form import (
     refusal_message,
 )
 from invoicehub.db import session_scope
+from invoicehub.domain.plain_errors import plain_text
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
 from invoicehub.integrations.allegro import service
@@ -103,7 +104,7 @@ class IntegrationsState(rx.State):
         if principal is None:
             return rx.redirect(LOGIN_PATH)
         params = self.router.url.query_parameters
-        self.banner_error = params.get("error", "")[:300]
+        self.banner_error = plain_text(params.get("error", "")[:300])
         self.banner = self.error = self.success = ""
         connected = params.get("connected", "")
         if connected:

@@ -20,6 +20,7 @@ from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
+from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.domain.rows import page_count
 from invoicehub.integrations.allegro import runs
 from invoicehub.integrations.allegro.ledger import LedgerEntry
@@ -41,9 +42,9 @@ def run_summary(run: SyncRun) -> str:
     if run.status == "running":
         return f"Running: {display.plural(run.orders_fetched, 'order', 'orders')} fetched so far…"
     if run.status == "retrying":
-        return f"Retrying after attempt {run.attempts} failed: {run.error or 'temporary error'}"
+        return f"Retrying after attempt {run.attempts} failed. {plain_failure(run.error)}"
     if run.status == "failed":
-        return f"Failed: {run.error or 'unknown error'}"
+        return f"Failed. {plain_failure(run.error)}"
     return (
         f"Done: {display.plural(run.orders_fetched, 'order', 'orders')} fetched, "
         f"{display.plural(run.invoices_created, 'invoice', 'invoices')} created, "
