@@ -8,6 +8,7 @@ from invoicehub.components.allegro_settings_form import allegro_settings_form
 from invoicehub.components.layout import notice, page_loading
 from invoicehub.components.status_chip import status_chip
 from invoicehub.components.tables import empty_state, loading_state
+from invoicehub.pages.settings.integrations_review import review_panel
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState, sync_panel
 
@@ -215,6 +216,7 @@ def integrations_tab() -> rx.Component:
                     connection_card(),
                     settings_card(),
                     sync_panel(),
+                    review_panel(),
                     direction="column",
                     spacing="4",
                 ),

@@ -16,16 +16,21 @@ from invoicehub import ratelimit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.components.layout import notice
-from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
-from invoicehub.domain.plain_errors import plain_failure
+from invoicehub.domain.order_reasons import describe_skips
+from invoicehub.domain.plain_errors import plain_failure, plain_text
 from invoicehub.domain.rows import page_count
 from invoicehub.integrations.allegro import runs
-from invoicehub.integrations.allegro.ledger import LedgerEntry
+from invoicehub.integrations.allegro.review import (
+    ReviewOrder,
+    allegro_order_url,
+    list_review,
+    skipped_by_reason,
+)
 from invoicehub.integrations.allegro.service import IntegrationNotFound
-from invoicehub.models import OrderState, SyncRun
+from invoicehub.models import SyncRun
 from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
 from invoicehub.state.auth import AuthState
 
@@ -33,6 +38,19 @@ POLL_SECONDS = 0.5
 MAX_WATCH_SECONDS = 15 * 60  # past this the panel stops polling; the run goes on in the worker
 RECENT_RUNS = 8
 REVIEW_PAGE_SIZE = 20
+
+
+def review_row(order: ReviewOrder) -> dict[str, str]:
+    return {
+        "order": order.checkout_form_id,
+        "buyer": order.buyer,
+        "amount": display.amount(order.amount, order.currency),
+        "date": display.when(order.ordered_at, ""),
+        "reason": plain_text(order.reason) or "No reason recorded.",
+        "url": allegro_order_url(order.checkout_form_id),
+        "invoice_id": str(order.invoice_id) if order.invoice_id else "",
+        "updated": display.when(order.updated_at),
+    }
 
 
 def run_summary(run: SyncRun) -> str:
@@ -59,14 +77,14 @@ def run_summary(run: SyncRun) -> str:
     )
 
 
-def run_row(run: SyncRun) -> dict[str, str]:
+def run_row(run: SyncRun, skips: str = "") -> dict[str, str]:
     return {
         "id": str(run.id),
         "integration_id": str(run.integration_id),
         "status": run.status,
         "trigger": run.trigger,
         "queued": display.when(run.queued_at),
-        "summary": run_summary(run),
+        "summary": run_summary(run) + (f" {skips}" if skips else ""),
         "invoices": str(run.invoices_created),
     }
 
@@ -92,31 +110,24 @@ class SyncState(rx.State):
     def _read(self, session: Session, principal: Principal, integration_id: str) -> SyncRun | None:
         """Reload runs and orders to review; the newest run when it is still active."""
         recent = runs.list_sync_runs(session, principal, integration_id, RECENT_RUNS)
-        self.runs = [run_row(r) for r in recent]
+        self.runs = [run_row(r, describe_skips(skipped_by_reason(session, r))) for r in recent]
         entries, self.review_total = self._review_page(session, principal, integration_id)
-        self.review = [
-            {
-                "order": e.checkout_form_id,
-                "reason": e.reason or "No reason recorded.",
-                "invoice_id": str(e.invoice_id) if e.invoice_id else "",
-                "updated": display.when(e.updated_at),
-            }
-            for e in entries
-        ]
+        self.review = [review_row(e) for e in entries]
+        if self.runs and self.run.get("id") == self.runs[0]["id"]:
+            self.run = self.runs[0]  # the finished run's summary, with its skips explained
         return recent[0] if recent and not runs.is_terminal(recent[0].status) else None
 
     def _review_page(
         self, session: Session, principal: Principal, integration_id: str
-    ) -> tuple[list[LedgerEntry], int]:
+    ) -> tuple[list[ReviewOrder], int]:
         """The page of orders to review; the last page when the list shrank under it."""
-        held = OrderState.NEEDS_REVIEW.value
-        entries, total = runs.list_ledger(
-            session, principal, integration_id, held, self.review_page, REVIEW_PAGE_SIZE
+        entries, total = list_review(
+            session, principal, integration_id, self.review_page, REVIEW_PAGE_SIZE
         )
         if not entries and self.review_page > 1:
             self.review_page = page_count(total, REVIEW_PAGE_SIZE)
-            entries, total = runs.list_ledger(
-                session, principal, integration_id, held, self.review_page, REVIEW_PAGE_SIZE
+            entries, total = list_review(
+                session, principal, integration_id, self.review_page, REVIEW_PAGE_SIZE
             )
         return entries, total
 
@@ -234,21 +245,6 @@ def _run_row(row: Any) -> rx.Component:
     )
 
 
-def _review_row(row: Any) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(row["order"], size="2", font_family="monospace")),
-        rx.table.cell(rx.text(row["reason"], size="2")),
-        rx.table.cell(row["updated"], white_space="nowrap"),
-        rx.table.cell(
-            rx.cond(
-                row["invoice_id"] != "",
-                rx.link("Open invoice", href="/invoices/" + row["invoice_id"]),
-                rx.text("No invoice", size="2", color="gray"),
-            )
-        ),
-    )
-
-
 def sync_panel() -> rx.Component:
     return rx.card(
         rx.flex(
@@ -279,41 +275,6 @@ def sync_panel() -> rx.Component:
                     label="Recent syncs",
                 ),
                 empty_state("No syncs yet", "Run a manual sync or wait for the schedule."),
-            ),
-            rx.heading("Orders to review (" + SyncState.review_total.to_string() + ")", size="3"),
-            rx.cond(
-                SyncState.review.length() > 0,
-                rx.box(
-                    scroll_table(
-                        ["Order", "Reason", "Updated", "Invoice"],
-                        rx.foreach(SyncState.review, _review_row),
-                        label="Orders to review",
-                    ),
-                    rx.cond(
-                        SyncState.review_pages > 1,
-                        pagination(
-                            SyncState.review_page,
-                            SyncState.review_pages,
-                            SyncState.review_total,
-                            SyncState.review_previous,
-                            SyncState.review_next,
-                            noun="orders",
-                        ),
-                    ),
-                    width="100%",
-                ),
-                empty_state(
-                    "Nothing to review", "Orders that cannot be invoiced show up here.", "check"
-                ),
-            ),
-            rx.cond(
-                SyncState.review_total > 0,
-                rx.text(
-                    "Fix the cause (for example the company details or the default VAT rate), "
-                    "then run a manual sync: it tries these orders again.",
-                    size="2",
-                    color="gray",
-                ),
             ),
             direction="column",
             spacing="3",
