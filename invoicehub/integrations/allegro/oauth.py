@@ -24,6 +24,11 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import AllegroError
 from invoicehub.integrations.allegro.oauth_client import AllegroAuthClient
+from invoicehub.integrations.allegro.reconnect import (
+    RECONNECT_KEY,
+    ReconnectMismatch,
+    check_reconnect_target,
+)
 from invoicehub.integrations.allegro.service import invalidate_status_cache
 from invoicehub.integrations.allegro.tokens import store_tokens
 from invoicehub.models import AllegroIntegration, IntegrationStatus, User
@@ -47,6 +52,7 @@ class PendingAuthorization:
     user_id: uuid.UUID
     tenant_id: uuid.UUID
     code_verifier: str
+    reconnect_id: str | None = None  # the integration a Reconnect is for (reconnect.py)
 
 
 def auth_client() -> AllegroAuthClient:
@@ -58,14 +64,19 @@ def auth_client() -> AllegroAuthClient:
     )
 
 
-def start_authorization(principal: Principal) -> str:
-    """Return the Allegro authorize URL for this user, with a fresh state and PKCE challenge."""
+def start_authorization(principal: Principal, reconnect: str | None = None) -> str:
+    """Return the Allegro authorize URL for this user, with a fresh state and PKCE challenge.
+
+    `reconnect` names the integration a Reconnect is for: the callback then accepts only its
+    Allegro account (reconnect.py)."""
     payload = {
         "n": secrets.token_urlsafe(16),
         "u": str(principal.user_id),
         "t": str(principal.tenant_id),
         "e": int(time.time()) + STATE_TTL_SECONDS,
     }
+    if reconnect:
+        payload[RECONNECT_KEY] = reconnect
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     state = f"{body}.{_sign(body)}"
     verifier = secrets.token_urlsafe(64)[:96]
@@ -103,6 +114,7 @@ def redeem_state(
         user_id=uuid.UUID(payload["u"]),
         tenant_id=uuid.UUID(payload["t"]),
         code_verifier=verifier.decode() if isinstance(verifier, bytes) else str(verifier),
+        reconnect_id=payload.get(RECONNECT_KEY),
     )
     if principal is None and trust_state_owner:
         return pending
@@ -144,6 +156,12 @@ def complete_authorization(
             f"Allegro refused the connection ({type(exc).__name__}). Please try again."
         ) from exc
     allegro_user_id = str(me["id"])
+    try:
+        check_reconnect_target(
+            session, pending.reconnect_id, pending.tenant_id, allegro_user_id, me.get("login", "")
+        )
+    except ReconnectMismatch as exc:
+        raise ConnectError(str(exc)) from exc
     integration = session.exec(
         select(AllegroIntegration)
         .where(AllegroIntegration.allegro_user_id == allegro_user_id)

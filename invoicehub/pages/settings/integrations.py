@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components import ux_texts as t
 from invoicehub.components.allegro_settings_form import allegro_settings_form
 from invoicehub.components.layout import notice, page_loading
 from invoicehub.components.status_chip import status_chip
@@ -91,7 +92,7 @@ def connection_card() -> rx.Component:
                             rx.icon("plug", size=16),
                             "Reconnect",
                             id="reconnect",
-                            on_click=State.connect,
+                            on_click=State.reconnect,
                         ),
                     ),
                     rx.cond(status != "disconnected", disconnect_dialog()),
@@ -136,6 +137,13 @@ def settings_card() -> rx.Component:
     return rx.card(
         rx.flex(
             rx.heading("Settings", size="4"),
+            rx.text(
+                t.SETTINGS_BELONG_TO,
+                rx.text.strong(State.current["login"]),
+                size="2",
+                color="gray",
+                id="settings-account",
+            ),
             allegro_settings_form(
                 values=State.settings,
                 errors=State.field_errors,

@@ -200,6 +200,22 @@ class IntegrationsState(rx.State):
         return rx.redirect(start_authorization(principal))
 
     @rx.event
+    async def reconnect(self):
+        """Like connect, but only the selected integration's Allegro account is accepted back."""
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        with session_scope() as session:
+            try:
+                integration = service.find_integration(
+                    session, principal, self.selected_integration
+                )
+            except service.IntegrationNotFound:
+                self.banner_error = "That integration does not exist any more."
+                return None
+        return rx.redirect(start_authorization(principal, reconnect=str(integration.id)))
+
+    @rx.event
     async def disconnect(self):
         principal = await self._principal()
         if principal is None:
