@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from invoicehub.documents.formatting import WARSAW, money
 from invoicehub.domain.plain_errors import plain_failure
-from invoicehub.integrations.allegro.oauth import ADMIN_HOLD
+from invoicehub.integrations.allegro.admin_hold import admin_hold_text
 
 NEVER = "never"
 STATUS_LABELS = {
@@ -60,11 +60,15 @@ def plural(n: int, one: str, many: str) -> str:
 
 
 def status_problem(
-    status: str, error_count: int, last_error: str | None, admin_hold: bool = False
+    status: str,
+    error_count: int,
+    last_error: str | None,
+    admin_hold: bool = False,
+    admin_reason: str | None = None,
 ) -> str:
     """What is wrong with an integration, in plain words (empty when nothing is)."""
     if admin_hold:
-        return ADMIN_HOLD
+        return admin_hold_text(admin_reason)
     if status == "needs_reauth":
         return "Allegro no longer accepts the saved authorization. Reconnect to resume syncing."
     if status == "disabled":

@@ -17,11 +17,6 @@ REVIEW_CANNOT_SYNC = "To konto nie może teraz synchronizować: najpierw połąc
 
 # Reconnect (item 6)
 SETTINGS_BELONG_TO = "Te ustawienia dotyczą tylko konta Allegro: "
-RECONNECT_OTHER_LOGIN = (
-    "Zalogowano się w Allegro jako {got}, a to połączenie należy do konta {expected}. "
-    "Konto {expected} nie zostało połączone ponownie. Wyloguj się z Allegro i zaloguj jako "
-    "{expected}, albo użyj „Połącz kolejne konto”, aby dodać {got} jako nowe konto."
-)
 CONNECTED_NEW = "Dodano nowe konto Allegro {login}."
 RECONNECTED = "Konto Allegro {login} zostało połączone ponownie."
 
@@ -35,7 +30,6 @@ DISABLE_REASON_LABEL = "Powód (widoczny dla sprzedawcy)"
 DISABLE_REASON_REQUIRED = "Podaj powód wyłączenia."
 DISABLE_CONFIRM = "Wyłącz"
 CANCEL = "Anuluj"
-ADMIN_REASON_PREFIX = "Powód podany przez administratora: "
 BACK_TO_APP = "← Wróć do Invoice-HUB"
 
 # Guided setup (item 3)

@@ -19,7 +19,8 @@ async def order_page(request: Request) -> HTMLResponse:
     state: EmulatorState = request.app.state.emulator
     order_id = request.path_params["order_id"]
     with state.lock:
-        stored = state.book.orders.get(order_id)
+        found = (seller.book.orders.get(order_id) for seller in state.sellers.values())
+        stored = next((order for order in found if order is not None), None)
     if stored is None:
         return HTMLResponse("<h1>Nie znaleziono zamówienia</h1>", status_code=404)
     buyer = stored.data.get("buyer") or {}

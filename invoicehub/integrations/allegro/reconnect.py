@@ -12,9 +12,13 @@ import uuid
 
 from sqlmodel import Session
 
-from invoicehub.components.ux_texts import RECONNECT_OTHER_LOGIN
 from invoicehub.models import AllegroIntegration
 
+RECONNECT_OTHER_LOGIN = (
+    "Zalogowano się w Allegro jako {got}, a to połączenie należy do konta {expected}. "
+    "Konto {expected} nie zostało połączone ponownie. Wyloguj się z Allegro i zaloguj jako "
+    "{expected}, albo użyj „Połącz kolejne konto”, aby dodać {got} jako nowe konto."
+)
 RECONNECT_KEY = "r"  # the state payload's field naming the integration being reconnected
 
 

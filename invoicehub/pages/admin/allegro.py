@@ -8,6 +8,8 @@ from invoicehub.components.layout import notice, page_shell
 from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import status_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
+from invoicehub.pages.admin.auto_refresh import REFRESH_SECONDS, AdminAutoRefreshState
+from invoicehub.pages.admin.disable_dialog import AdminDisableState, disable_dialog
 from invoicehub.pages.admin.panels import AdminPanelsState, notifications_panel, queues_panel
 from invoicehub.pages.admin.settings_dialog import AdminSettingsState, settings_dialog
 from invoicehub.pages.admin.state import ALL, SORTS, AdminAllegroState
@@ -92,7 +94,10 @@ def _switch(row, *, enable: bool) -> rx.Component:
         size="1",
         color_scheme="green" if enable else "red",
         variant="soft",
-        on_click=S.set_enabled(row["id"], enable),
+        # Disabling asks first, with a reason for the seller (disable_dialog.py).
+        on_click=S.set_enabled(row["id"], True)
+        if enable
+        else AdminDisableState.open_for(row["id"], row["login"]),
         aria_label=f"{label} " + row["login"],
     )
 
@@ -125,11 +130,19 @@ def _actions(row) -> rx.Component:
     )
 
 
+def _short(value, **props) -> rx.Component:
+    return rx.text(value, size="2", truncate=True, title=value, **props)
+
+
 def _row(row) -> rx.Component:
+    # Seller (e-mail and company) share a column and long texts truncate, so the table fits
+    # 1280 px with every action visible (issue 13, item 9).
     return rx.table.row(
-        rx.table.cell(rx.text(row["user"], size="2")),
-        rx.table.cell(rx.text(row["tenant"], size="2")),
-        rx.table.cell(rx.text(row["login"], size="2", weight="medium")),
+        rx.table.cell(
+            _short(row["user"], max_width="14em"),
+            _short(row["tenant"], color="gray", max_width="14em"),
+        ),
+        rx.table.cell(_short(row["login"], weight="medium", max_width="11em")),
         rx.table.cell(
             status_chip(row["status"]),
             rx.cond(row["admin_hold"] != "", rx.text(row["admin_hold"], size="1", color="gray")),
@@ -139,7 +152,14 @@ def _row(row) -> rx.Component:
             rx.text(row["error_count"], size="2"),
             rx.cond(
                 row["last_error"] != "",
-                rx.text(row["last_error"], size="1", color="gray", max_width="16em", truncate=True),
+                rx.text(
+                    row["last_error"],
+                    size="1",
+                    color="gray",
+                    max_width="10em",
+                    truncate=True,
+                    title=row["last_error"],
+                ),
             ),
         ),
         rx.table.cell(_actions(row)),
@@ -159,8 +179,7 @@ def integrations_table() -> rx.Component:
                     rx.box(
                         scroll_table(
                             [
-                                "User",
-                                "Company",
+                                "Seller",
                                 "Allegro login",
                                 "Status",
                                 "Last sync",
@@ -168,7 +187,7 @@ def integrations_table() -> rx.Component:
                                 "Actions",
                             ],
                             rx.foreach(S.rows, _row),
-                            min_width="900px",
+                            min_width="0",
                             label="Integrations",
                         ),
                         pagination(
@@ -194,7 +213,13 @@ def admin_allegro_page() -> rx.Component:
     return page_shell(
         rx.flex(
             rx.flex(
-                rx.text("Every seller's Allegro connection, across all companies.", color="gray"),
+                rx.text(
+                    "Every seller's Allegro connection, across all companies. "
+                    f"Odświeżane automatycznie co {REFRESH_SECONDS} s.",
+                    color="gray",
+                    data_refreshed=AdminAutoRefreshState.refreshed,
+                    id="admin-intro",
+                ),
                 rx.button(
                     rx.icon("refresh-cw", size=16),
                     "Refresh",
@@ -218,6 +243,7 @@ def admin_allegro_page() -> rx.Component:
                 width="100%",
             ),
             settings_dialog(),
+            disable_dialog(),
             direction="column",
             spacing="4",
             width="100%",
@@ -226,4 +252,9 @@ def admin_allegro_page() -> rx.Component:
     )
 
 
-ADMIN_ALLEGRO_ON_LOAD = [AuthState.require_admin, AdminAllegroState.load, AdminPanelsState.load]
+ADMIN_ALLEGRO_ON_LOAD = [
+    AuthState.require_admin,
+    AdminAllegroState.load,
+    AdminPanelsState.load,
+    AdminAutoRefreshState.start,
+]

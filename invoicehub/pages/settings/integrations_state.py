@@ -48,6 +48,7 @@ def integration_row(integration: AllegroIntegration) -> dict[str, str]:
             integration.sync_error_count,
             integration.last_sync_error,
             admin_hold=integration.admin_disabled_at is not None,
+            admin_reason=integration.admin_disabled_reason,
         ),
     }
 
