@@ -13,6 +13,7 @@ from invoicehub.pages.invoices import (
     invoices_page,
 )
 from invoicehub.pages.login import login_page
+from invoicehub.pages.not_found import not_found_page
 from invoicehub.pages.products import PRODUCTS_ON_LOAD, products_page
 from invoicehub.pages.settings import SETTINGS_ON_LOAD, settings_page
 from invoicehub.state.auth import AuthState
@@ -55,3 +56,4 @@ app.add_page(
     title="Allegro admin · Invoice-HUB",
     on_load=ADMIN_ALLEGRO_ON_LOAD,
 )
+app.add_page(not_found_page, route="404", title="Nie znaleziono · Invoice-HUB")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlmodel import Session, select
 
+from invoicehub.documents.formatting import money
+from invoicehub.integrations.allegro.review import allegro_order_url
 from invoicehub.models import AllegroIntegration, AllegroOrder, SyncRun
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState
@@ -130,6 +134,11 @@ def test_sync_panel_lists_orders_to_review_with_their_reasons(session: Session):
             allegro_status="READY_FOR_PROCESSING",
             state="needs_review",
             reason="invalid NIP 1234567890: the checksum does not match",
+            raw={
+                "buyer": {"login": "kupujacy_1", "firstName": "Anna", "lastName": "Nowak"},
+                "summary": {"totalToPay": {"amount": "123.45", "currency": "PLN"}},
+                "lineItems": [{"boughtAt": "2026-11-30T10:15:00Z"}],
+            },
         )
     )
     session.add(
@@ -150,7 +159,11 @@ def test_sync_panel_lists_orders_to_review_with_their_reasons(session: Session):
     assert sync.review == [
         {
             "order": "form-review-1",
+            "buyer": "Anna Nowak",
+            "amount": f"{money(Decimal('123.45'))} PLN",
+            "date": "2026-11-30 11:15",  # Warsaw time
             "reason": "invalid NIP 1234567890: the checksum does not match",
+            "url": allegro_order_url("form-review-1"),
             "invoice_id": "",
             "updated": sync.review[0]["updated"],
         }

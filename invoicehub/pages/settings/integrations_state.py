@@ -29,9 +29,11 @@ from invoicehub.integrations.allegro import service
 from invoicehub.integrations.allegro.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
+from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
 
 LOGIN_PATH = "/login?next=/settings?tab=integrations"
+CLEAN_URL_SCRIPT = "history.replaceState(history.state, '', '/settings?tab=integrations')"
 
 
 def integration_row(integration: AllegroIntegration) -> dict[str, str]:
@@ -67,6 +69,7 @@ class IntegrationsState(rx.State):
     banner_error: str = ""
     # The seller company's missing art. 106e data: synced orders would wait for review.
     company_missing: list[str] = []
+    settings_dirty: bool = False  # the settings form has edits not saved yet
 
     @rx.var
     def current(self) -> dict[str, str]:
@@ -92,7 +95,7 @@ class IntegrationsState(rx.State):
         self.templates = [
             {"id": str(t.id), "name": t.name} for t in list_templates(session, principal.tenant_id)
         ]
-        self.field_errors = {}
+        self.field_errors, self.settings_dirty = {}, False
         self.settings = (
             form_values(service.get_settings(session, principal, self.selected_integration))
             if self.selected_integration
@@ -117,6 +120,9 @@ class IntegrationsState(rx.State):
         self.loading = False
         if connected and self.selected_integration == connected:
             self.banner = f"Allegro account {self.current.get('login', '')} connected."
+        if connected or "error" in params:
+            # The message is shown once: a reload or a shared link must not announce it again.
+            return [_refresh_sync(), rx.call_script(CLEAN_URL_SCRIPT)]
         return _refresh_sync()
 
     @rx.event
@@ -152,7 +158,7 @@ class IntegrationsState(rx.State):
         if key in FLAG_KEYS:
             self.settings[key] = checked
             self.field_errors.pop(key, None)
-            self.success = ""
+            self.success, self.settings_dirty = "", True
         return None
 
     @rx.event
@@ -162,7 +168,7 @@ class IntegrationsState(rx.State):
         if key in CHOICES:
             self.settings[key] = value
             self.field_errors.pop(key, None)
-            self.success = ""
+            self.success, self.settings_dirty = "", True
         return None
 
     @rx.event
@@ -180,6 +186,8 @@ class IntegrationsState(rx.State):
                 )
             self.settings, self.field_errors = form_values(saved), {}
             self.success = "Settings saved."
+            self.settings_dirty = False
+            yield SetupState.load  # "save the settings" may be the step just done
         except SettingsError as exc:
             self.field_errors = dict(exc.errors)
             self.error = refusal_message(exc.errors)

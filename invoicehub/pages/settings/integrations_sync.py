@@ -32,6 +32,7 @@ from invoicehub.integrations.allegro.review import (
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.models import SyncRun
 from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
+from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
 
 POLL_SECONDS = 0.5
@@ -205,7 +206,7 @@ class SyncState(rx.State):
                 self.run = row
                 if runs.is_terminal(row["status"]):
                     self.sync_loading, self._watching = False, ""
-                    return [SyncState.refresh, IntegrationsState.refresh_status]
+                    return [SyncState.refresh, IntegrationsState.refresh_status, SetupState.load]
             await asyncio.sleep(POLL_SECONDS)
         async with self:
             self.sync_loading, self._watching = False, ""
