@@ -54,3 +54,4 @@ NAME_REQUIRED = "Podaj imię i nazwisko."
 
 # Phone layout (item 8)
 MENU = "Menu"
+OPEN = "Otwórz"

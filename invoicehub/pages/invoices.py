@@ -8,6 +8,7 @@ from invoicehub.components.layout import notice, page_shell
 from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import invoice_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
+from invoicehub.pages.invoices_cards import WIDE_ONLY, invoice_cards
 from invoicehub.pages.invoices_follow import allegro_section, links_section, payments_section
 from invoicehub.pages.invoices_follow_state import InvoiceFollowState
 from invoicehub.pages.invoices_state import ALL, InvoiceDetailState, InvoicesState
@@ -106,11 +107,15 @@ def invoices_page() -> rx.Component:
                 rx.cond(
                     List.items.length() > 0,
                     rx.box(
-                        scroll_table(
-                            ["Number", "Buyer", "Issued", "Gross", "Status", "Source"],
-                            rx.foreach(List.items, _invoice_row),
-                            label="Invoices",
+                        rx.box(
+                            scroll_table(
+                                ["Number", "Buyer", "Issued", "Gross", "Status", "Source"],
+                                rx.foreach(List.items, _invoice_row),
+                                label="Invoices",
+                            ),
+                            display=WIDE_ONLY,
                         ),
+                        invoice_cards(List.items),
                         pagination(
                             List.page,
                             List.page_count,

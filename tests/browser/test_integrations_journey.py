@@ -158,8 +158,9 @@ def test_seller_connects_changes_settings_syncs_and_opens_invoices(
     page.wait_for_url(f"{emulator_url}/auth/oauth/**")
     page.locator("select[name=login]").select_option(login)
     page.locator("#allow").click()
-    page.wait_for_url(re.compile(r".*/settings/?\?tab=integrations&connected=.*"))
+    page.wait_for_url(re.compile(r".*/settings/?\?tab=integrations.*"))
     expect(page.get_by_text(f"Allegro account {login} connected.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/settings\?tab=integrations$"))  # shown once
     expect(page.locator("#integration-login")).to_have_text(login)
     expect(page.get_by_text("Active", exact=True)).to_be_visible()
     integration = session.exec(select(AllegroIntegration)).one()

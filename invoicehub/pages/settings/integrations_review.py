@@ -68,7 +68,12 @@ def review_card(row: Any) -> rx.Component:
         rx.flex(
             rx.flex(
                 rx.text(
-                    row["order"], size="1", font_family="monospace", color="gray", truncate=True
+                    row["order"],
+                    size="1",
+                    font_family="monospace",
+                    color="gray",
+                    truncate=True,
+                    class_name="review-order",
                 ),
                 rx.text(row["amount"], size="3", weight="bold", white_space="nowrap"),
                 justify="between",
