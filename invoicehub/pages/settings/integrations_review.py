@@ -86,8 +86,12 @@ def review_card(row: Any) -> rx.Component:
             rx.text(row["reason"], size="2"),
             rx.flex(
                 rx.link(
-                    rx.icon("external-link", size=14),
-                    t.REVIEW_OPEN_ON_ALLEGRO,
+                    rx.flex(
+                        rx.icon("external-link", size=14),
+                        t.REVIEW_OPEN_ON_ALLEGRO,
+                        align="center",
+                        spacing="1",
+                    ),
                     href=row["url"],
                     is_external=True,
                     size="2",

@@ -31,6 +31,8 @@ from invoicehub.integrations.allegro.review import (
 )
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.models import SyncRun
+from invoicehub.pages.invoices_cards import WIDE_ONLY
+from invoicehub.pages.settings.integrations_cards import run_cards
 from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
 from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
@@ -270,10 +272,17 @@ def sync_panel() -> rx.Component:
             rx.heading("Recent syncs", size="3"),
             rx.cond(
                 SyncState.runs.length() > 0,
-                scroll_table(
-                    ["Started", "Trigger", "Status", "Result"],
-                    rx.foreach(SyncState.runs, _run_row),
-                    label="Recent syncs",
+                rx.box(
+                    rx.box(
+                        scroll_table(
+                            ["Started", "Trigger", "Status", "Result"],
+                            rx.foreach(SyncState.runs, _run_row),
+                            label="Recent syncs",
+                        ),
+                        display=WIDE_ONLY,
+                    ),
+                    run_cards(SyncState.runs),
+                    width="100%",
                 ),
                 empty_state("No syncs yet", "Run a manual sync or wait for the schedule."),
             ),
