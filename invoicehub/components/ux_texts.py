@@ -1,13 +1,14 @@
 """Interface texts added for issue 13 (items 3-9), in Polish, the default language.
 
-Kept in one module so the message catalogue (item 2) can take them over in one move. Failure
-sentences live in domain/plain_errors.py and skip reasons in domain/order_reasons.py.
+Kept in one module so the message catalogue (item 2) can take them over in one move. Elsewhere:
+failure sentences in domain/plain_errors.py, skip reasons in domain/order_reasons.py, the
+reconnect refusal in integrations/allegro/reconnect.py and the admin-hold reason prefix in
+integrations/allegro/admin_hold.py (messages raised below the UI).
 """
 
 from __future__ import annotations
 
 # Orders to review (item 5)
-REVIEW_HEADERS = ["Zamówienie", "Kupujący", "Kwota", "Data", "Powód", "Akcje"]
 REVIEW_OPEN_ON_ALLEGRO = "Otwórz na Allegro"
 REVIEW_RETRY = "Ponów"
 REVIEW_RETRY_QUEUED = "Zamówienie {order} zostanie pobrane i sprawdzone ponownie."
@@ -17,8 +18,6 @@ REVIEW_CANNOT_SYNC = "To konto nie może teraz synchronizować: najpierw połąc
 
 # Reconnect (item 6)
 SETTINGS_BELONG_TO = "Te ustawienia dotyczą tylko konta Allegro: "
-CONNECTED_NEW = "Dodano nowe konto Allegro {login}."
-RECONNECTED = "Konto Allegro {login} zostało połączone ponownie."
 
 # Admin disable (item 9)
 DISABLE_TITLE = "Wyłączyć synchronizację tego konta?"
@@ -31,6 +30,7 @@ DISABLE_REASON_REQUIRED = "Podaj powód wyłączenia."
 DISABLE_CONFIRM = "Wyłącz"
 CANCEL = "Anuluj"
 BACK_TO_APP = "← Wróć do Invoice-HUB"
+AUTO_REFRESH = "Odświeżane automatycznie co {seconds} s."
 
 # Guided setup (item 3)
 SETUP_TITLE = "Pierwsze kroki"

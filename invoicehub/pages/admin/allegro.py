@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components import ux_texts as t
 from invoicehub.components.layout import notice, page_shell
 from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import status_chip
@@ -215,7 +216,7 @@ def admin_allegro_page() -> rx.Component:
             rx.flex(
                 rx.text(
                     "Every seller's Allegro connection, across all companies. "
-                    f"Odświeżane automatycznie co {REFRESH_SECONDS} s.",
+                    + t.AUTO_REFRESH.format(seconds=REFRESH_SECONDS),
                     color="gray",
                     data_refreshed=AdminAutoRefreshState.refreshed,
                     id="admin-intro",
