@@ -7,6 +7,7 @@ from reflex.event import EventSpec, EventType
 from sqlmodel import Session
 
 from invoicehub.auth.tokens import Principal
+from invoicehub.components.cards import WIDE_ONLY, phone_cards
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.db import session_scope
@@ -49,6 +50,7 @@ def searchable_list(
     search_id: str,
     placeholder: str,
     icon: str,
+    card: object | None = None,
 ) -> rx.Component:
     """Search, a loading state, the table (or the empty state) and paging of a list state.
 
@@ -64,7 +66,13 @@ def searchable_list(
             rx.cond(
                 s.items.length() > 0,  # type: ignore[attr-defined]
                 rx.box(
-                    scroll_table(headers, rx.foreach(s.items, row), label=noun.capitalize()),  # type: ignore[attr-defined,arg-type]
+                    rx.box(
+                        scroll_table(headers, rx.foreach(s.items, row), label=noun.capitalize()),  # type: ignore[attr-defined,arg-type]
+                        display=WIDE_ONLY if card is not None else "block",
+                    ),
+                    phone_cards(s.items, card, noun.capitalize())
+                    if card is not None
+                    else rx.fragment(),  # type: ignore[attr-defined]
                     pagination(
                         s.page,
                         s.page_count,

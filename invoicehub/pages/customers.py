@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.cards import list_card
 from invoicehub.components.catalog_dialogs import edit_button, edit_dialog, text_input
 from invoicehub.components.layout import page_shell
 from invoicehub.components.listing import searchable_list
@@ -34,6 +35,16 @@ def _row(row) -> rx.Component:
     )
 
 
+def _card(row) -> rx.Component:
+    return list_card(
+        row["name"],
+        row["nip"],
+        row["email"],
+        row["place"],
+        action=edit_button(CustomerEditState, row),
+    )
+
+
 def customer_dialog() -> rx.Component:
     s = CustomerEditState
     return edit_dialog(
@@ -56,6 +67,7 @@ def customers_page() -> rx.Component:
             noun="customers",
             headers=["Name", "Type", "NIP", "E-mail", "City", "Source", "Actions"],
             row=_row,
+            card=_card,
             empty_title="No customers found",
             empty_text="Buyers are added when you invoice them or when Allegro orders are synced.",
             search_id="customer-search",

@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
+__all__ = ["WIDE_ONLY", "invoice_card", "invoice_cards"]
+
 from typing import Any
 
 import reflex as rx
 
 from invoicehub.components import ux_texts as t
+from invoicehub.components.cards import PHONE_ONLY, WIDE_ONLY
 from invoicehub.components.status_chip import invoice_chip
-
-# Radix breakpoints: `initial` is under 520 px, `sm` from 768 px. Tables from sm, cards below.
-PHONE_ONLY = rx.breakpoints(initial="flex", sm="none")
-WIDE_ONLY = rx.breakpoints(initial="none", sm="block")
 
 
 def invoice_card(row: Any) -> rx.Component:

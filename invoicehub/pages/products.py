@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.cards import list_card
 from invoicehub.components.catalog_dialogs import (
     choice_input,
     edit_button,
@@ -30,6 +31,15 @@ def _row(row) -> rx.Component:
         rx.table.cell(row["price"], white_space="nowrap", text_align="right"),
         rx.table.cell(row["source"]),
         rx.table.cell(edit_button(ProductEditState, row)),
+    )
+
+
+def _card(row) -> rx.Component:
+    return list_card(
+        row["name"],
+        row["price"] + " · VAT " + row["rate"],
+        row["sku"],
+        action=edit_button(ProductEditState, row),
     )
 
 
@@ -62,6 +72,7 @@ def products_page() -> rx.Component:
             noun="products",
             headers=["Name", "SKU", "Unit", "VAT", "Gross price", "Source", "Actions"],
             row=_row,
+            card=_card,
             empty_title="No products found",
             empty_text="Products are added when you invoice them or Allegro offers are synced.",
             search_id="product-search",

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from invoicehub.auth.accounts import default_company, principal_of
+from invoicehub.domain.customers import CustomerDraft, upsert_customer
 from invoicehub.domain.plain_errors import PLAIN_ERRORS, FailureKind
 from invoicehub.integrations.allegro import oauth
 from invoicehub.integrations.allegro.runs import queue_run
@@ -150,6 +151,11 @@ def test_phone_layout_has_a_menu_cards_and_no_sideways_scroll(page: Page, sessio
     assert company is not None
     long_buyer = "Przedsiębiorstwo Handlowo-Usługowe " * 4
     invoice = issue_invoice(session, company, buyer=buyer(name=long_buyer.strip(), nip=None))
+    upsert_customer(
+        session,
+        user.tenant_id,
+        CustomerDraft(name=long_buyer.strip(), email="bardzo.dlugi.adres." * 4 + "@example.pl"),
+    )
     session.commit()
 
     page.set_viewport_size(PHONE)
@@ -168,6 +174,8 @@ def test_phone_layout_has_a_menu_cards_and_no_sideways_scroll(page: Page, sessio
     expect(card.get_by_role("link", name="Otwórz")).to_be_visible()
     screenshot(page, "invoices-cards-375")
     assert no_horizontal_scroll(page)
+    page.goto("/customers")
+    expect(page.locator(".list-card").first).to_contain_text(long_buyer[:20])  # a card, not a row
     for path in ("/customers", "/products", "/settings?tab=company", "/settings?tab=integrations"):
         page.goto(path)
         expect(page.get_by_role("heading", level=1).last).to_be_visible()

@@ -7,8 +7,8 @@ from typing import Any
 
 import reflex as rx
 
+from invoicehub.components.cards import PHONE_ONLY
 from invoicehub.components.status_chip import run_chip
-from invoicehub.pages.invoices_cards import PHONE_ONLY
 
 
 def run_card(row: Any) -> rx.Component:

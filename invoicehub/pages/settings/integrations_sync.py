@@ -15,6 +15,7 @@ from sqlmodel import Session
 from invoicehub import ratelimit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
+from invoicehub.components.cards import WIDE_ONLY
 from invoicehub.components.layout import notice
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
@@ -31,7 +32,6 @@ from invoicehub.integrations.allegro.review import (
 )
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.models import SyncRun
-from invoicehub.pages.invoices_cards import WIDE_ONLY
 from invoicehub.pages.settings.integrations_cards import run_cards
 from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
 from invoicehub.pages.settings.setup_checklist import SetupState
