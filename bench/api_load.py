@@ -69,7 +69,7 @@ def ensure_integration_and_users(extra_users: int) -> dict[str, str]:
     from invoicehub.auth.accounts import create_user, find_user_by_email
     from invoicehub.auth.passwords import hash_password
     from invoicehub.db import session_scope
-    from invoicehub.integrations.allegro.tokens import store_tokens
+    from invoicehub.integrations.allegro.connection.tokens import store_tokens
     from invoicehub.models import AllegroIntegration, Tenant, User
     from invoicehub.models.base import utcnow
 

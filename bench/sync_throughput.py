@@ -162,7 +162,7 @@ def run_sync(emulator_url: str, orders: int, seed: int) -> tuple[float, float, o
     from sqlmodel import Session
 
     from invoicehub.db import get_engine
-    from invoicehub.integrations.allegro.runs import request_sync
+    from invoicehub.integrations.allegro.runs.requests import request_sync
     from invoicehub.models import SyncRun
     from invoicehub.settings import get_settings
 
@@ -194,7 +194,7 @@ def run_sync(emulator_url: str, orders: int, seed: int) -> tuple[float, float, o
 
 def _connect(session, control: httpx.Client, login: str):  # type: ignore[no-untyped-def]
     from invoicehub.auth.accounts import create_user, principal_of
-    from invoicehub.integrations.allegro import oauth
+    from invoicehub.integrations.allegro.connection import oauth
 
     user = create_user(
         session,

@@ -61,13 +61,13 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from invoicehub.jobs.cli import run_sync_command  # type: ignore[import-not-found]
+    from invoicehub.integrations.allegro.runs.cli import run_sync_command  # type: ignore[import-not-found]
 
     return int(run_sync_command(args.integration_id, wait=args.wait, reconcile=args.reconcile))
 
 
 def _tokens_reencrypt(_: argparse.Namespace) -> int:
-    from invoicehub.integrations.allegro.tokens import reencrypt_all  # type: ignore[attr-defined]
+    from invoicehub.integrations.allegro.connection.tokens import reencrypt_all  # type: ignore[attr-defined]
 
     count = reencrypt_all()
     print(f"re-encrypted {count} integrations with the current key")

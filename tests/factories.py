@@ -59,7 +59,7 @@ def make_integration(
     """An active integration with tokens stored through the vault."""
     from datetime import timedelta
 
-    from invoicehub.integrations.allegro.tokens import store_tokens
+    from invoicehub.integrations.allegro.connection.tokens import store_tokens
     from invoicehub.models import AllegroIntegration
     from invoicehub.models.base import utcnow
 

@@ -28,6 +28,7 @@ ROUTER_MODULES = (
     "allegro",
     "allegro_sync",
     "admin",
+    "admin_activity",
     "notifications",
     "health",
 )

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from invoicehub.documents.formatting import WARSAW, money
 from invoicehub.domain.plain_errors import plain_failure
-from invoicehub.integrations.allegro.admin_hold import admin_hold_text
+from invoicehub.integrations.allegro.connection.admin_hold import admin_hold_text
 
 NEVER = "never"
 STATUS_LABELS = {

@@ -11,7 +11,7 @@ from invoicehub.components.cards import WIDE_ONLY, phone_cards
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.db import session_scope
-from invoicehub.domain.rows import page_count
+from invoicehub.domain.paging import page_count
 from invoicehub.state.auth import AuthState
 
 PAGE_SIZE = 20

@@ -11,17 +11,17 @@ from typing import Any
 
 import reflex as rx
 
-from invoicehub.auth.tokens import Principal
-from invoicehub.components import display
-from invoicehub.db import session_scope
-from invoicehub.domain.plain_errors import plain_text
-from invoicehub.integrations.allegro.admin_feed import (
+from invoicehub.admin.feed import (
     NotificationItem,
     NotificationNotFound,
     list_notifications,
     mark_all_notifications_read,
     mark_notification_read,
 )
+from invoicehub.auth.tokens import Principal
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.domain.plain_errors import plain_text
 from invoicehub.state.auth import AuthState
 
 SHOWN = 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 from invoicehub.domain.taxes import EXEMPT, to_grosz
 
 WARSAW = ZoneInfo("Europe/Warsaw")
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def money(amount: Decimal) -> str:
@@ -37,3 +39,8 @@ def bank_account(nrb: str) -> str:
     if len(digits) != 26 or not digits.isdigit():
         return nrb
     return " ".join([digits[:2], *(digits[i : i + 4] for i in range(2, 26, 4))])
+
+
+def pdf_filename(number: str) -> str:
+    """`FV/2026/11/7` -> `Faktura_FV-2026-11-7.pdf` (ASCII only: safe in any header)."""
+    return f"Faktura_{_UNSAFE_FILENAME.sub('-', number).strip('-.') or 'bez-numeru'}.pdf"

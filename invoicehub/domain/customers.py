@@ -25,12 +25,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import Field, ValidationInfo, field_validator
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from invoicehub.auth.tokens import Principal
 from invoicehub.domain.edits import EditModel, apply_edit, find_for_edit
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
-from invoicehub.domain.rows import like_pattern, page_bounds, remember_tenant_rows, table_of
+from invoicehub.domain.rows import remember_tenant_rows, table_of
 from invoicehub.models import Customer, CustomerKind
 
 _customers = table_of(Customer)
@@ -284,42 +284,6 @@ def update_customer(
         ip=ip,
     )
     return customer
-
-
-def get_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer | None:
-    customer = session.get(Customer, customer_id)
-    return customer if customer is not None and customer.tenant_id == tenant_id else None
-
-
-def list_customers(
-    session: Session,
-    tenant_id: uuid.UUID,
-    search: str | None = None,
-    page: int = 1,
-    page_size: int = 20,
-) -> tuple[list[Customer], int]:
-    """One page of the tenant's customers by name, and the total matching `search`."""
-    where: list[sa.ColumnElement[bool]] = [col(Customer.tenant_id) == tenant_id]
-    if search and search.strip():
-        pattern = like_pattern(search.strip())
-        where.append(
-            sa.or_(
-                col(Customer.name).ilike(pattern),
-                col(Customer.nip).ilike(pattern),
-                col(Customer.email).ilike(pattern),
-                col(Customer.city).ilike(pattern),
-            )
-        )
-    limit, offset = page_bounds(page, page_size)
-    total = session.exec(select(sa.func.count()).select_from(Customer).where(*where)).one()
-    stmt = (
-        select(Customer)
-        .where(*where)
-        .order_by(col(Customer.name), col(Customer.id))
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(session.exec(stmt).all()), total
 
 
 def _values(tenant_id: uuid.UUID, draft: CustomerDraft) -> dict[str, object]:

@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from invoicehub.domain.rows import like_pattern, page_bounds
+from invoicehub.domain.paging import like_pattern, page_bounds
 from invoicehub.domain.taxes import Totals, compute_totals
 from invoicehub.models import Invoice, InvoiceLine
 

@@ -29,7 +29,8 @@ from sqlmodel import Session, col, select
 from invoicehub.auth.tokens import Principal
 from invoicehub.domain import product_sql as sql
 from invoicehub.domain.edits import EditModel, apply_edit, find_for_edit
-from invoicehub.domain.rows import like_pattern, page_bounds, remember_tenant_rows
+from invoicehub.domain.paging import like_pattern, page_bounds
+from invoicehub.domain.rows import remember_tenant_rows
 from invoicehub.domain.taxes import DEFAULT_VAT_RATE, RATE_FRACTIONS, to_grosz
 from invoicehub.models import VAT_RATES, Product
 

@@ -11,8 +11,6 @@ from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlmodel import Session, SQLModel
 
 M = TypeVar("M", bound=SQLModel)
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 
 def adopt_inserted(session: Session, obj: SQLModel) -> None:
@@ -40,23 +38,6 @@ def adopt_row(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
 
 def table_of(model: type[SQLModel]) -> sa.Table:
     return model.__table__  # type: ignore[attr-defined,no-any-return]
-
-
-def like_pattern(search: str) -> str:
-    """An ILIKE pattern matching `search` literally anywhere (%, _ and \\ escaped)."""
-    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def page_bounds(page: int, page_size: int) -> tuple[int, int]:
-    """(limit, offset) of a 1-based page, the size clamped to 1..MAX_PAGE_SIZE."""
-    size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    return size, (max(page, 1) - 1) * size
-
-
-def page_count(total: int, page_size: int) -> int:
-    """Pages needed for `total` rows; an empty list still shows one (empty) page."""
-    return max(1, -(-total // page_size))
 
 
 # Row ids this session has seen belong to a tenant (ids are UUIDs, unique across tables, and

@@ -18,7 +18,18 @@ MAX_RETRIES = len(RETRY_INTERVALS)
 SYNC_JOB_TIMEOUT = 3600  # a first sync of a large account takes minutes, never an hour
 SYNC_RESULT_TTL = 24 * 3600
 SYNC_FAILURE_TTL = 7 * 24 * 3600
-SYNC_JOB_FUNC = "invoicehub.jobs.sync_jobs.run_sync"
+SYNC_JOB_FUNC = "invoicehub.integrations.allegro.runs.jobs.run_sync"
+# Job functions by the paths they had before the integrations were split by concern: a job queued
+# (or scheduled for a retry) under an old path runs the function's new home.
+MOVED_JOB_FUNCS = {
+    "invoicehub.jobs.sync_jobs.run_sync": SYNC_JOB_FUNC,
+    "invoicehub.jobs.upload_jobs.run_upload": (
+        "invoicehub.integrations.allegro.runs.upload_jobs.run_upload"
+    ),
+    "invoicehub.jobs.dispatcher.dispatch_due_syncs": (
+        "invoicehub.integrations.allegro.runs.dispatcher.dispatch_due_syncs"
+    ),
+}
 
 
 def get_queue(name: str = SYNC_QUEUE) -> Queue:

@@ -10,7 +10,7 @@ from invoicehub.jobs.queues import DEFAULT_QUEUE
 from invoicehub.redis_conn import get_redis
 
 DISPATCHER_JOB_ID = "allegro_dispatch_due_syncs"
-DISPATCHER_FUNC = "invoicehub.jobs.dispatcher.dispatch_due_syncs"
+DISPATCHER_FUNC = "invoicehub.integrations.allegro.runs.dispatcher.dispatch_due_syncs"
 DISPATCH_CRON = "* * * * *"  # every minute
 DISPATCH_TIMEOUT = 300
 SCHEDULER_INTERVAL = 5.0  # seconds between rq-scheduler's checks for due jobs

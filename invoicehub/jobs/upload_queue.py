@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from invoicehub.jobs.queues import DEFAULT_QUEUE, SYNC_FAILURE_TTL, crash_retry, get_queue
 
 logger = logging.getLogger(__name__)
-UPLOAD_JOB_FUNC = "invoicehub.jobs.upload_jobs.run_upload"
+UPLOAD_JOB_FUNC = "invoicehub.integrations.allegro.runs.upload_jobs.run_upload"
 UPLOAD_JOB_TIMEOUT = 300
 _PENDING = "invoicehub.jobs.pending_uploads"
 _HOOKED = "invoicehub.jobs.uploads_hooked"

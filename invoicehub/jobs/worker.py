@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import redis
-from rq import Worker
+from rq import Queue, Worker
+from rq.executions import Execution
 from rq.job import Job
 
-from invoicehub.jobs.queues import WORKER_QUEUES
+from invoicehub.jobs.queues import MOVED_JOB_FUNCS, WORKER_QUEUES
 from invoicehub.jobs.schedule import get_scheduler, register_dispatcher
 from invoicehub.redis_conn import get_redis
 
@@ -39,6 +40,12 @@ class SyncWorker(Worker):
         if job.timeout and job.timeout > 0:
             interval = min(int(job.timeout - working_time), interval)
         return int(interval) + self.heartbeat_margin
+
+    def perform_job(self, job: Job, queue: Queue, execution: Execution) -> bool:
+        moved = MOVED_JOB_FUNCS.get(job.func_name or "")
+        if moved is not None:
+            job.func_name = moved
+        return bool(super().perform_job(job, queue, execution))
 
 
 def run_worker(

@@ -8,7 +8,8 @@ from sqlmodel import Session
 from invoicehub.auth.tokens import Principal
 from invoicehub.components.catalog_dialogs import EditDialogState
 from invoicehub.components.listing import PAGE_SIZE, PagedListState
-from invoicehub.domain.customers import CustomerEdit, list_customers, update_customer
+from invoicehub.domain.customer_queries import list_customers
+from invoicehub.domain.customers import CustomerEdit, update_customer
 from invoicehub.domain.edits import find_for_edit, parse_edit
 from invoicehub.models import Customer
 

@@ -24,7 +24,7 @@ from invoicehub.domain.invoice_drafts import InvoiceError
 from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.domain.payments import payment_state, record_payment
 from invoicehub.domain.plain_errors import plain_text
-from invoicehub.integrations.allegro.invoice_uploads import retry_upload, upload_of
+from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
 from invoicehub.models import Invoice, InvoiceKind
 from invoicehub.state.auth import AuthState
 

@@ -76,7 +76,7 @@ def test_second_manual_sync_within_a_minute_is_refused_with_retry_after(api, sel
 
 
 def test_a_queued_run_is_returned_instead_of_a_second_one(api, session, seller):
-    from invoicehub.jobs.cli import run_sync_command
+    from invoicehub.integrations.allegro.runs.cli import run_sync_command
 
     assert run_sync_command(str(seller.integration_id), wait=False) == 0
     (existing,) = session.exec(select(SyncRun)).all()
@@ -138,7 +138,7 @@ def test_sync_run_shows_its_counts_to_its_tenant_only(api, session, seller):
 
 
 def test_recent_runs_are_listed_newest_first(api, session, seller):
-    from invoicehub.jobs.cli import run_sync_command
+    from invoicehub.integrations.allegro.runs.cli import run_sync_command
 
     first = trigger(api, seller).json()["runId"]
     drain()

@@ -45,7 +45,7 @@ class TenantA:
 
 @pytest.fixture
 def tenant_a(session: Session) -> TenantA:
-    from invoicehub.integrations.allegro.runs import request_sync
+    from invoicehub.integrations.allegro.runs.requests import request_sync
 
     alice = make_user(session, tenant="Alicja Handel", email="alicja@handel.test")
     integration = make_integration(session, alice)

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from invoicehub.api.app import create_api
-from invoicehub.api.routes.invoices import pdf_filename
 from invoicehub.auth.accounts import default_company
+from invoicehub.documents.formatting import pdf_filename
 from invoicehub.domain.customers import CustomerDraft, upsert_customer
 from invoicehub.domain.invoices import create_invoice, mark_invoice_paid
 from invoicehub.domain.products import ProductDraft, upsert_product

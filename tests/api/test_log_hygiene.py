@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from rq import SimpleWorker
 from sqlmodel import Session
 
-from invoicehub.integrations.allegro.refresh import refresh_token_if_needed
-from invoicehub.integrations.allegro.tokens import decrypt_token
+from invoicehub.integrations.allegro.connection.refresh import refresh_token_if_needed
+from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.jobs.queues import WORKER_QUEUES, get_queue
 from invoicehub.models import AllegroIntegration
 from invoicehub.models.base import utcnow

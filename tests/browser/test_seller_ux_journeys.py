@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from invoicehub.auth.accounts import default_company, principal_of
 from invoicehub.domain.customers import CustomerDraft, upsert_customer
 from invoicehub.domain.plain_errors import PLAIN_ERRORS, FailureKind
-from invoicehub.integrations.allegro import oauth
-from invoicehub.integrations.allegro.runs import queue_run
-from invoicehub.integrations.allegro.sync import sync_integration
+from invoicehub.integrations.allegro.connection import oauth
+from invoicehub.integrations.allegro.runs.requests import queue_run
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import AllegroIntegration, User
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_integrations_journey import new_seller, open_integrations

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 from invoicehub.api.app import create_api
 from invoicehub.db import get_engine
 from invoicehub.integrations.allegro.client import AllegroApiClient
-from invoicehub.integrations.allegro.sync import sync_integration
-from invoicehub.integrations.allegro.tokens import decrypt_token
-from invoicehub.jobs.upload_jobs import run_upload
+from invoicehub.integrations.allegro.connection.tokens import decrypt_token
+from invoicehub.integrations.allegro.runs.upload_jobs import run_upload
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import AllegroIntegration, AllegroInvoiceUpload, Invoice
 from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings

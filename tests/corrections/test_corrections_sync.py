@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from invoicehub.db import get_engine
 from invoicehub.domain.correction_issue import CorrectionRequest, issue_correction
 from invoicehub.domain.corrections import CorrectionChange, CorrectionKind
-from invoicehub.integrations.allegro.sync import sync_integration
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import Invoice, InvoiceLine
 from tests.corrections.conftest import ready_order
 from tests.sync.helpers import Seller, connect_seller

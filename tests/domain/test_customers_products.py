@@ -11,12 +11,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.db import get_engine
-from invoicehub.domain.customers import (
-    CustomerDraft,
-    CustomerError,
-    list_customers,
-    upsert_customer,
-)
+from invoicehub.domain.customer_queries import list_customers
+from invoicehub.domain.customers import CustomerDraft, CustomerError, upsert_customer
 from invoicehub.domain.products import (
     ProductDraft,
     ProductError,

@@ -14,17 +14,17 @@ import httpx
 import pytest
 
 from invoicehub.integrations.allegro.client import AllegroApiClient
+from invoicehub.integrations.allegro.connection.oauth_client import (
+    AllegroAuthClient,
+    code_challenge_s256,
+    new_code_verifier,
+)
 from invoicehub.integrations.allegro.errors import (
     AuthError,
     BadRequest,
     NotFound,
     RateLimited,
     TransientError,
-)
-from invoicehub.integrations.allegro.oauth_client import (
-    AllegroAuthClient,
-    code_challenge_s256,
-    new_code_verifier,
 )
 from invoicehub.integrations.allegro.schemas import CheckoutForm, MeResponse, OrderEvent
 from tests.support.emulator import (

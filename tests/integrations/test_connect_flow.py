@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from invoicehub.auth.accounts import open_session
-from invoicehub.integrations.allegro import oauth
-from invoicehub.integrations.allegro.tokens import decrypt_token
+from invoicehub.integrations.allegro.connection import oauth
+from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.models import AllegroIntegration, AuditEvent, Role
 from invoicehub.redis_conn import get_redis
 from tests.factories import bearer, make_user

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from invoicehub.auth.accounts import principal_of
-from invoicehub.integrations.allegro import oauth
+from invoicehub.integrations.allegro.connection import oauth
 from invoicehub.models import AllegroIntegration
 from tests.factories import make_user
 from tests.support.allegro import approve, connect, create_seller, emulator_control

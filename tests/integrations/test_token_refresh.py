@@ -9,8 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from invoicehub.integrations.allegro.refresh import ReauthRequired, refresh_token_if_needed
-from invoicehub.integrations.allegro.tokens import decrypt_token
+from invoicehub.integrations.allegro.connection.refresh import (
+    ReauthRequired,
+    refresh_token_if_needed,
+)
+from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.models import AllegroIntegration, Notification
 from invoicehub.models.base import utcnow
 from tests.factories import make_user

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from sqlmodel import Session, select
 
-from invoicehub.integrations.allegro import tokens as vault
+from invoicehub.integrations.allegro.connection import tokens as vault
 from invoicehub.models import AllegroIntegration
 from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings

@@ -6,12 +6,15 @@ import os
 import subprocess
 import sys
 
+from rq.job import Job
 from sqlmodel import select
 
 from invoicehub.cli import main as invoicehub_main
-from invoicehub.integrations.allegro.runs import request_sync
+from invoicehub.integrations.allegro.runs.requests import request_sync
+from invoicehub.jobs.queues import sync_job_id
 from invoicehub.jobs.schedule import DISPATCHER_JOB_ID, get_scheduler
 from invoicehub.models import SyncRun
+from invoicehub.redis_conn import get_redis
 from tests.sync.helpers import ROOT, connect_seller, run_of, worker_processes
 
 
@@ -40,6 +43,18 @@ def test_burst_worker_command_runs_a_queued_sync(session, control):
     result = run_module("worker.main", "worker", "--burst")
     assert result.returncode == 0, result.stderr
     assert run_of(session, run.id).status == "succeeded"
+
+
+def test_sync_queued_under_the_path_before_the_layout_move_still_runs(session, control):
+    seller = connect_seller(session, control, "moved", orders=3)
+    run = request_sync(session, seller.principal, seller.integration_id)
+    job = Job.fetch(sync_job_id(seller.integration_id, run.id), connection=get_redis())
+    assert list(job.args) == [str(run.id)]  # loaded, so saving the old name keeps them
+    job.func_name = "invoicehub.jobs.sync_jobs.run_sync"
+    job.save()
+    result = run_module("worker.main", "worker", "--burst")
+    assert result.returncode == 0, result.stderr
+    assert run_of(session, run.id).status == "succeeded", result.stderr
 
 
 def test_sync_command_with_wait_follows_the_run_and_prints_the_counts(session, control, capsys):

@@ -11,7 +11,7 @@ import sys
 import time
 from datetime import timedelta
 
-from invoicehub.integrations.allegro.tokens import decrypt_token
+from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.models import AllegroIntegration
 from invoicehub.models.base import utcnow
 from tests.sync.helpers import ROOT, connect_seller
@@ -20,7 +20,7 @@ WORKERS = 4
 # Each process imports the app, waits for the shared start moment, refreshes, prints a digest.
 _SCRIPT = """
 import hashlib, sys, time, uuid
-from invoicehub.integrations.allegro.refresh import refresh_token_if_needed
+from invoicehub.integrations.allegro.connection.refresh import refresh_token_if_needed
 start = float(sys.argv[2])
 time.sleep(max(0.0, start - time.time()))
 token = refresh_token_if_needed(uuid.UUID(sys.argv[1]))

@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 
 from invoicehub.db import get_engine
 from invoicehub.domain.plain_errors import PLAIN_ERRORS, FailureKind
-from invoicehub.integrations.allegro import sync
-from invoicehub.integrations.allegro.runs import SyncNotAllowed, request_sync
+from invoicehub.integrations.allegro.runs.jobs import run_sync
+from invoicehub.integrations.allegro.runs.requests import SyncNotAllowed, request_sync
+from invoicehub.integrations.allegro.sync import pipeline as sync
 from invoicehub.jobs.locks import integration_lock
 from invoicehub.jobs.queues import get_queue
-from invoicehub.jobs.sync_jobs import run_sync
 from invoicehub.models import AllegroIntegration, Notification, SyncRun
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis

@@ -15,8 +15,8 @@ import pytest
 from rq import Worker
 from sqlmodel import Session
 
-from invoicehub.integrations.allegro.runs import request_sync
-from invoicehub.jobs.dispatcher import requeue_orphaned_runs
+from invoicehub.integrations.allegro.runs.dispatcher import requeue_orphaned_runs
+from invoicehub.integrations.allegro.runs.requests import request_sync
 from invoicehub.models import SyncRun
 from invoicehub.redis_conn import get_redis
 from tests.sync.helpers import (

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from invoicehub.documents.formatting import money
-from invoicehub.integrations.allegro.review import allegro_order_url
+from invoicehub.integrations.allegro.runs.review import allegro_order_url
 from invoicehub.models import AllegroIntegration, AllegroOrder, SyncRun
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState

@@ -25,9 +25,9 @@ from sqlmodel import Session
 from invoicehub.auth.accounts import principal_of
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import get_engine
-from invoicehub.integrations.allegro import oauth
 from invoicehub.integrations.allegro.client import AllegroApiClient
-from invoicehub.integrations.allegro.tokens import decrypt_token
+from invoicehub.integrations.allegro.connection import oauth
+from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.jobs.queues import WORKER_QUEUES, get_queue
 from invoicehub.models import AllegroIntegration, SyncRun, User
 from invoicehub.redis_conn import get_redis

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from invoicehub.integrations.allegro.sync import sync_integration
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import AllegroIntegration, AllegroOrder
 from invoicehub.redis_conn import get_redis
 from tests.sync.helpers import connect_seller, invoice_numbers, invoiced_orders, ledger_states

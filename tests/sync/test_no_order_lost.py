@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from invoicehub.db import get_engine
-from invoicehub.integrations.allegro import fetch_retry, sync
-from invoicehub.integrations.allegro.runs import request_sync
-from invoicehub.integrations.allegro.sync import sync_integration
+from invoicehub.integrations.allegro.runs.requests import request_sync
+from invoicehub.integrations.allegro.sync import fetch_retry
+from invoicehub.integrations.allegro.sync import pipeline as sync
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import AllegroIntegration, AllegroOrder, Product
 from tests.sync.helpers import (
     connect_seller,
@@ -76,7 +77,7 @@ def _cursor(session: Session, integration_id: uuid.UUID) -> str | None:
 def _event_form_ids(session: Session, integration_id: uuid.UUID, upto: str) -> set[str]:
     """The orders named by the emulator's events up to and including event `upto`."""
     from invoicehub.integrations.allegro.client import AllegroApiClient
-    from invoicehub.integrations.allegro.tokens import decrypt_token
+    from invoicehub.integrations.allegro.connection.tokens import decrypt_token
     from invoicehub.settings import get_settings
 
     integration = session.get(AllegroIntegration, integration_id)
@@ -306,7 +307,7 @@ def test_a_scheduled_sync_reconciles_once_a_day(session, control):
 
 def _skip_the_journal_to_its_end(session: Session, integration_id: uuid.UUID) -> None:
     from invoicehub.integrations.allegro.client import AllegroApiClient
-    from invoicehub.integrations.allegro.tokens import decrypt_token
+    from invoicehub.integrations.allegro.connection.tokens import decrypt_token
     from invoicehub.settings import get_settings
 
     session.expire_all()
@@ -339,7 +340,7 @@ def test_a_product_draft_with_a_nul_byte_is_stored_without_it_new_or_known(sessi
 def test_reconciliation_is_asked_over_the_api_and_the_cli_and_a_foreign_caller_gets_404(
     api, session, control, capsys
 ):
-    from invoicehub.jobs.cli import run_sync_command
+    from invoicehub.integrations.allegro.runs.cli import run_sync_command
     from invoicehub.models import AuditEvent, SyncRun
     from tests.factories import bearer, make_user
 
@@ -370,7 +371,7 @@ def test_reconciliation_is_asked_over_the_api_and_the_cli_and_a_foreign_caller_g
 
 
 def test_reconciliation_never_takes_an_order_back_to_an_older_revision(session, control):
-    from invoicehub.integrations.allegro.reconcile import missing_forms
+    from invoicehub.integrations.allegro.sync.reconcile import missing_forms
 
     seller = connect_seller(session, control, "older_listing", orders=3, seed=37)
     sync_integration(seller.integration_id)
@@ -386,7 +387,7 @@ def test_reconciliation_never_takes_an_order_back_to_an_older_revision(session, 
 
 
 def test_a_mapping_error_on_one_order_holds_it_and_the_page_goes_on(session, control, monkeypatch):
-    from invoicehub.integrations.allegro import order_guard
+    from invoicehub.integrations.allegro.sync import order_guard
 
     seller = connect_seller(session, control, "mapping_bug", orders=0)
     sync_integration(seller.integration_id)
@@ -444,7 +445,7 @@ def test_the_emulator_fails_the_next_gets_of_one_order_with_allegros_own_error_b
     _fail_next_gets(control, order["id"], 404, count=2)
     integration = session.get(AllegroIntegration, seller.integration_id)
     assert integration is not None and integration.access_token
-    from invoicehub.integrations.allegro.tokens import decrypt_token
+    from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 
     headers = {
         "Accept": "application/vnd.allegro.public.v1+json",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from invoicehub.integrations.allegro.sync import sync_integration
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import AllegroOrder
 from tests.sync.helpers import connect_seller, invoiced_orders, seller_forms
 

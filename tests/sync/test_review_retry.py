@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from invoicehub.auth.accounts import principal_of
 from invoicehub.domain.order_reasons import SkipGroup
-from invoicehub.integrations.allegro.review import (
+from invoicehub.integrations.allegro.runs.requests import request_sync
+from invoicehub.integrations.allegro.runs.review import (
     ORDER_RETRY_TRIGGER,
     OrderNotHeld,
     allegro_order_url,
@@ -16,9 +17,8 @@ from invoicehub.integrations.allegro.review import (
     retry_held_order,
     skipped_by_reason,
 )
-from invoicehub.integrations.allegro.runs import request_sync
 from invoicehub.integrations.allegro.service import IntegrationNotFound
-from invoicehub.integrations.allegro.sync import sync_integration
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import AuditEvent, Company
 from tests.factories import make_user
 from tests.sync.helpers import connect_seller, drain, ledger_states, run_of, seller_forms

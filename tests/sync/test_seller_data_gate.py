@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from invoicehub.integrations.allegro.runs import queue_run, request_sync
-from invoicehub.integrations.allegro.sync import sync_integration
+from invoicehub.integrations.allegro.runs.requests import queue_run, request_sync
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import AllegroIntegration, Company, Invoice, InvoiceCounter, Notification
 from tests.sync.helpers import (
     connect_seller,

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from invoicehub.db import get_engine
-from invoicehub.integrations.allegro.runs import request_sync
-from invoicehub.integrations.allegro.sync import sync_integration
+from invoicehub.integrations.allegro.runs.requests import request_sync
+from invoicehub.integrations.allegro.sync.pipeline import sync_integration
 from invoicehub.models import (
     AllegroIntegration,
     AllegroOrder,
@@ -329,7 +329,7 @@ def _invoice_snapshot(integration_id: uuid.UUID) -> list[tuple]:
 
 
 def test_event_pages_split_by_distinct_orders_carry_each_orders_newest_revision(monkeypatch):
-    from invoicehub.integrations.allegro import sync as sync_module
+    from invoicehub.integrations.allegro.sync import pipeline as sync_module
 
     monkeypatch.setattr(sync_module, "PAGE_SIZE", 2)
 
@@ -356,7 +356,7 @@ def test_event_pages_split_by_distinct_orders_carry_each_orders_newest_revision(
 def test_prefetched_pages_arrive_in_order_and_errors_surface_where_they_happened():
     import pytest
 
-    from invoicehub.integrations.allegro.sync import prefetched
+    from invoicehub.integrations.allegro.sync.pipeline import prefetched
 
     assert list(prefetched(iter([[1], [2], [3]]))) == [[1], [2], [3]]
 

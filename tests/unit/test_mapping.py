@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from invoicehub.integrations.allegro.mapping import (
+from invoicehub.integrations.allegro.preferences import AllegroSettings
+from invoicehub.integrations.allegro.sync.mapping import (
     SHIPPING_LINE_NAME,
     Action,
     OrderProblem,
@@ -19,7 +20,6 @@ from invoicehub.integrations.allegro.mapping import (
     normalize_rate,
     order_key,
 )
-from invoicehub.integrations.allegro.preferences import AllegroSettings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "allegro"
 TODAY = date(2026, 3, 10)

@@ -1,4 +1,4 @@
-"""Platform-admin endpoints: every tenant's integrations, their settings and syncs, audit, queues.
+"""Platform-admin endpoints: every tenant's integrations, their settings and syncs.
 
 Every route depends on AdminDep (403 for sellers). Actions are audited: settings changes by the
 AllegroService, syncs and enable/disable by the sync engine or here.
@@ -10,8 +10,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request, status
 from pydantic import BaseModel
-from redis.exceptions import RedisError
 
+from invoicehub.admin.overview import (
+    MAX_PAGE_SIZE,
+    MAX_SEARCH_LENGTH,
+    AdminIntegrationRow,
+    IntegrationSummary,
+    InvalidQuery,
+    admin_get_settings,
+    admin_update_settings,
+    integration_summary,
+    list_all_integrations,
+)
 from invoicehub.api.deps import AdminDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses, validation_error_response
 from invoicehub.api.routes.allegro import (
@@ -20,28 +30,12 @@ from invoicehub.api.routes.allegro import (
     UpdateSettingsResponse,
     save_settings,
 )
-from invoicehub.integrations.allegro.admin import (
-    MAX_PAGE_SIZE,
-    MAX_SEARCH_LENGTH,
-    AdminIntegrationRow,
-    AuditEventItem,
-    IntegrationSummary,
-    InvalidQuery,
-    QueueOverview,
-    admin_get_settings,
-    admin_update_settings,
-    integration_summary,
-    list_all_integrations,
-    list_audit_events,
-    queue_overview,
-)
-from invoicehub.integrations.allegro.runs import (
+from invoicehub.integrations.allegro.runs.requests import (
     SyncNotAllowed,
     request_sync,
     set_integration_enabled,
 )
 from invoicehub.integrations.allegro.service import IntegrationNotFound, integration_status
-from invoicehub.redis_conn import get_redis
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 ADMIN_SYNC_TRIGGER = "admin"
@@ -85,22 +79,17 @@ EXAMPLE_ROW = {
 }
 
 
-def _example(value: Any) -> dict[int | str, dict[str, Any]]:
+def example_response(value: Any) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {"application/json": {"example": value}}}}
 
 
-def _invalid_query(exc: InvalidQuery, name: str) -> HTTPException:
+def invalid_query_error(exc: InvalidQuery, name: str) -> HTTPException:
     detail = [{"loc": ["query", name], "msg": str(exc), "type": "value_error"}]
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
 
 
 class AdminIntegrationList(BaseModel):
     items: list[AdminIntegrationRow]
-    total: int
-
-
-class AuditEventList(BaseModel):
-    items: list[AuditEventItem]
     total: int
 
 
@@ -121,7 +110,7 @@ def _conflict(exc: Exception) -> HTTPException:
 @router.get(
     "/allegro/integrations",
     response_model=AdminIntegrationList,
-    responses={**_example({"items": [EXAMPLE_ROW], "total": 1}), **ADMIN_ERRORS},
+    responses={**example_response({"items": [EXAMPLE_ROW], "total": 1}), **ADMIN_ERRORS},
 )
 def all_integrations(
     _: AdminDep,
@@ -149,7 +138,7 @@ def all_integrations(
             page_size=page_size,
         )
     except InvalidQuery as exc:
-        raise _invalid_query(exc, "search") from exc
+        raise invalid_query_error(exc, "search") from exc
     return AdminIntegrationList(items=items, total=total)
 
 
@@ -157,7 +146,9 @@ def all_integrations(
     "/allegro/summary",
     response_model=IntegrationSummary,
     responses={
-        **_example({"total": 42, "active": 38, "errors": 3, "lastSyncAt": "2026-11-28T09:15:00Z"}),
+        **example_response(
+            {"total": 42, "active": 38, "errors": 3, "lastSyncAt": "2026-11-28T09:15:00Z"}
+        ),
         **ADMIN_ERRORS,
     },
 )
@@ -266,7 +257,7 @@ def _set_enabled(
 
 
 ENABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **_example(
+    **example_response(
         {
             "success": True,
             "integration": {
@@ -311,82 +302,3 @@ def disable_integration(
 ) -> IntegrationChanged:
     """Stop syncing the integration (status disabled) until an admin enables it; audited."""
     return _set_enabled(integration_id, False, request, admin, session)
-
-
-@router.get(
-    "/audit-events",
-    response_model=AuditEventList,
-    responses={
-        **_example(
-            {
-                "items": [
-                    {
-                        "id": 17,
-                        "tenantId": EXAMPLE_ROW["tenantId"],
-                        "userId": EXAMPLE_ROW["userId"],
-                        "action": "allegro.settings.update",
-                        "targetType": "allegro_integration",
-                        "targetId": EXAMPLE_ROW["id"],
-                        "before": {"autoMarkAsPaid": False},
-                        "after": {"autoMarkAsPaid": True},
-                        "ip": "127.0.0.1",
-                        "createdAt": "2026-11-28T09:15:00Z",
-                    }
-                ],
-                "total": 1,
-            }
-        ),
-        **ADMIN_ERRORS,
-    },
-)
-def audit_events(
-    _: AdminDep,
-    session: SessionDep,
-    action: Annotated[
-        str | None,
-        Query(max_length=60, description="Exact action, or a dotted prefix such as `allegro`"),
-    ] = None,
-    tenant_id: Annotated[str | None, Query(alias="tenantId", max_length=36)] = None,
-    page: PageQuery = 1,
-    page_size: PageSizeQuery = 25,
-) -> AuditEventList:
-    """The insert-only audit trail, newest first."""
-    try:
-        items, total = list_audit_events(
-            session, action=action, tenant_id=tenant_id, page=page, page_size=page_size
-        )
-    except InvalidQuery as exc:
-        raise _invalid_query(exc, "tenantId") from exc
-    return AuditEventList(items=items, total=total)
-
-
-@router.get(
-    "/queues",
-    response_model=QueueOverview,
-    responses={
-        **_example(
-            {
-                "queues": [
-                    {"name": "default", "queued": 0, "started": 0, "failed": 0, "scheduled": 1},
-                    {"name": "sync", "queued": 2, "started": 1, "failed": 0, "scheduled": 0},
-                ],
-                "workers": [
-                    {
-                        "name": "worker-1",
-                        "state": "busy",
-                        "queues": ["sync", "default"],
-                        "lastHeartbeat": "2026-11-28T09:15:00Z",
-                    }
-                ],
-            }
-        ),
-        **ADMIN_ERRORS,
-        **error_responses({503: "Redis is unavailable"}),
-    },
-)
-def queues(_: AdminDep) -> QueueOverview:
-    """Depth, started, failed and scheduled jobs per RQ queue, and the live workers."""
-    try:
-        return queue_overview(get_redis())
-    except RedisError as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "redis is unavailable") from exc

@@ -17,7 +17,7 @@ from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.auth.accounts import principal_of, user_for_session
 from invoicehub.auth.browser import session_token_from_cookie_header
 from invoicehub.auth.tokens import InvalidToken, Principal, decode_access_token
-from invoicehub.integrations.allegro.oauth import (
+from invoicehub.integrations.allegro.connection.oauth import (
     ConnectError,
     complete_authorization,
     start_authorization,

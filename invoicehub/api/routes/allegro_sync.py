@@ -13,8 +13,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
-from invoicehub.integrations.allegro.ledger import LedgerEntry
-from invoicehub.integrations.allegro.runs import (
+from invoicehub.integrations.allegro.runs.requests import (
     ForeignReference,
     RunNotFound,
     SyncNotAllowed,
@@ -26,6 +25,7 @@ from invoicehub.integrations.allegro.runs import (
     run_view,
 )
 from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
 from invoicehub.models import OrderState
 
 router = APIRouter(prefix="/allegro", tags=["allegro sync"])

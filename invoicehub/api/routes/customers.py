@@ -14,8 +14,9 @@ from pydantic.alias_generators import to_camel
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.edit_errors import edit_refusals, refused_fields
 from invoicehub.api.errors import error_responses
-from invoicehub.domain.customers import CustomerEdit, list_customers, update_customer
-from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from invoicehub.domain.customer_queries import list_customers
+from invoicehub.domain.customers import CustomerEdit, update_customer
+from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Customer
 
 router = APIRouter(prefix="/customers", tags=["customers"])

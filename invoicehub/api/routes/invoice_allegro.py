@@ -16,7 +16,7 @@ from invoicehub.activity import record_audit
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
 from invoicehub.domain.invoice_queries import get_invoice
-from invoicehub.integrations.allegro.invoice_uploads import retry_upload, upload_of
+from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
 from invoicehub.models import UploadStatus
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])

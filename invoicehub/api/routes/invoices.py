@@ -6,7 +6,6 @@ and VAT rates travel as strings ("151.88", "23", "zw"), never as floats.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -32,11 +31,12 @@ from invoicehub.api.routes.invoice_schemas import (
     correction_out,
 )
 from invoicehub.documents.correction_pdf import render_document_pdf
+from invoicehub.documents.formatting import pdf_filename
 from invoicehub.domain.correction_issue import corrections_of
 from invoicehub.domain.invoices import get_invoice, get_invoice_lines, list_invoices, totals_of
-from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.templates import template_code
-from invoicehub.integrations.allegro.invoice_uploads import upload_of
+from invoicehub.integrations.allegro.sync.invoice_uploads import upload_of
 from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -51,7 +51,6 @@ ERRORS = error_responses(
 MAX_PAGE = 100_000
 # Query text: no NUL (PostgreSQL refuses it in text), bounded length.
 TEXT = r"^[^\x00]*$"
-_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @router.get("", response_model=InvoicePage, responses=ERRORS)
@@ -123,11 +122,6 @@ def download_invoice_pdf(
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{pdf_filename(invoice.number)}"'},
     )
-
-
-def pdf_filename(number: str) -> str:
-    """`FV/2026/11/7` -> `Faktura_FV-2026-11-7.pdf` (ASCII only: safe in any header)."""
-    return f"Faktura_{_UNSAFE_FILENAME.sub('-', number).strip('-.') or 'bez-numeru'}.pdf"
 
 
 def _owned(session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> Invoice:

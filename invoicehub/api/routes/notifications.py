@@ -7,16 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
 
-from invoicehub.api.deps import PrincipalDep, SessionDep
-from invoicehub.api.errors import error_responses
-from invoicehub.integrations.allegro.admin import (
+from invoicehub.admin.feed import mark_all_notifications_read
+from invoicehub.admin.overview import (
     MAX_PAGE_SIZE,
     NotificationItem,
     NotificationNotFound,
     list_notifications,
     mark_notification_read,
 )
-from invoicehub.integrations.allegro.admin_feed import mark_all_notifications_read
+from invoicehub.api.deps import PrincipalDep, SessionDep
+from invoicehub.api.errors import error_responses
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 

@@ -14,8 +14,8 @@ from pydantic.alias_generators import to_camel
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.edit_errors import edit_refusals, refused_fields
 from invoicehub.api.errors import error_responses
+from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.products import ProductEdit, list_products, update_product
-from invoicehub.domain.rows import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Product
 
 router = APIRouter(prefix="/products", tags=["products"])

@@ -236,19 +236,3 @@ def deactivate(
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def sync_orders_with_retry(
-    session: Session, principal: Principal, integration_id: uuid.UUID | str
-) -> Any:
-    """The seed's name for a manual sync: queue a run (retries are the job's); returns the run."""
-    from invoicehub.integrations.allegro.runs import request_sync
-
-    return request_sync(session, principal, integration_id)
-
-
-def refresh_token_if_needed(integration_id: uuid.UUID) -> str:
-    """The seed's name; see invoicehub.integrations.allegro.refresh."""
-    from invoicehub.integrations.allegro.refresh import refresh_token_if_needed as refresh
-
-    return refresh(integration_id)

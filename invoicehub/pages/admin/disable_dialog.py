@@ -10,7 +10,7 @@ import reflex as rx
 
 from invoicehub.components import ux_texts as t
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro import runs
+from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.pages.admin.panels import AdminPanelsState

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components.notifications import notification_row, notification_view
-from invoicehub.db import session_scope
-from invoicehub.integrations.allegro.admin import (
+from invoicehub.admin.overview import (
     NotificationNotFound,
     list_notifications,
     mark_notification_read,
     queue_overview,
 )
+from invoicehub.components.notifications import notification_row, notification_view
+from invoicehub.db import session_scope
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.redis_conn import get_redis
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from invoicehub.admin.overview import admin_get_settings, admin_update_settings
 from invoicehub.components.allegro_settings_form import (
     CHOICES,
     FLAG_KEYS,
@@ -17,7 +18,6 @@ from invoicehub.components.allegro_settings_form import (
 from invoicehub.components.layout import notice
 from invoicehub.db import session_scope
 from invoicehub.domain.templates import list_templates
-from invoicehub.integrations.allegro.admin import admin_get_settings, admin_update_settings
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.integrations.allegro.service import IntegrationNotFound, find_integration
 from invoicehub.pages.admin.access import admin_principal, refusal

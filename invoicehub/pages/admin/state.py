@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components import display
-from invoicehub.db import session_scope
-from invoicehub.domain.rows import page_count
-from invoicehub.integrations.allegro import runs
-from invoicehub.integrations.allegro.admin import (
+from invoicehub.admin.overview import (
     AdminIntegrationRow,
     InvalidQuery,
     integration_summary,
     list_all_integrations,
 )
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.domain.paging import page_count
+from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.pages.admin.panels import AdminPanelsState

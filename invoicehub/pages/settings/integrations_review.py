@@ -17,8 +17,8 @@ from invoicehub.components.layout import notice
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro import runs
-from invoicehub.integrations.allegro.review import OrderNotHeld, retry_held_order
+from invoicehub.integrations.allegro.runs import requests as runs
+from invoicehub.integrations.allegro.runs.review import OrderNotHeld, retry_held_order
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState, run_row

@@ -26,7 +26,7 @@ from invoicehub.domain.plain_errors import plain_text
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
 from invoicehub.integrations.allegro import service
-from invoicehub.integrations.allegro.oauth import start_authorization
+from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
 from invoicehub.pages.settings.setup_checklist import SetupState
@@ -122,7 +122,7 @@ class IntegrationsState(rx.State):
             self.banner = f"Allegro account {self.current.get('login', '')} connected."
         if connected or "error" in params:
             # The message is shown once: a reload or a shared link must not announce it again.
-            return [_refresh_sync(), rx.call_script(CLEAN_URL_SCRIPT)]
+            return [*_refresh_sync(), rx.call_script(CLEAN_URL_SCRIPT)]
         return _refresh_sync()
 
     @rx.event
@@ -242,8 +242,16 @@ class IntegrationsState(rx.State):
         return _refresh_sync()
 
 
-def _refresh_sync() -> Any:
-    """The sync panel's reload (its module imports this one, so it is looked up late)."""
-    from invoicehub.pages.settings.integrations_sync import SyncState
+# Handlers to run after the selected integration changes. The sync panel registers its reload
+# here: its module imports this one, so this one must not import it back.
+_AFTER_SELECTION: list[Any] = []
 
-    return SyncState.refresh
+
+def on_selection_change(handler: Any) -> None:
+    """Run `handler` (an event handler) after every load, selection and disconnect."""
+    if handler not in _AFTER_SELECTION:
+        _AFTER_SELECTION.append(handler)
+
+
+def _refresh_sync() -> list[Any]:
+    return list(_AFTER_SELECTION)

@@ -21,10 +21,10 @@ from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
 from invoicehub.domain.order_reasons import describe_skips
+from invoicehub.domain.paging import page_count
 from invoicehub.domain.plain_errors import plain_failure, plain_text
-from invoicehub.domain.rows import page_count
-from invoicehub.integrations.allegro import runs
-from invoicehub.integrations.allegro.review import (
+from invoicehub.integrations.allegro.runs import requests as runs
+from invoicehub.integrations.allegro.runs.review import (
     ReviewOrder,
     allegro_order_url,
     list_review,
@@ -33,7 +33,11 @@ from invoicehub.integrations.allegro.review import (
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.models import SyncRun
 from invoicehub.pages.settings.integrations_cards import run_cards
-from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
+from invoicehub.pages.settings.integrations_state import (
+    LOGIN_PATH,
+    IntegrationsState,
+    on_selection_change,
+)
 from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
 
@@ -212,6 +216,9 @@ class SyncState(rx.State):
             await asyncio.sleep(POLL_SECONDS)
         async with self:
             self.sync_loading, self._watching = False, ""
+
+
+on_selection_change(SyncState.refresh)
 
 
 def _read_run(principal: Principal, run_id: str) -> dict[str, str] | None:

@@ -24,11 +24,12 @@ from sqlmodel import Session
 
 from invoicehub.db import get_engine
 from invoicehub.documents.correction_pdf import render_document_pdf
+from invoicehub.documents.formatting import pdf_filename
 from invoicehub.domain.invoice_queries import get_invoice_lines
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import BadRequest
-from invoicehub.integrations.allegro.order_import import ImportContext
+from invoicehub.integrations.allegro.sync.context import ImportContext
 from invoicehub.jobs.upload_queue import enqueue_uploads_after_commit
 from invoicehub.models import AllegroInvoiceUpload, Invoice, InvoiceKind, UploadStatus
 from invoicehub.models.base import utcnow
@@ -212,8 +213,6 @@ def _slot_of(client: AllegroApiClient, order_id: str, number: str) -> tuple[str,
 
 
 def _file_name(invoice: Invoice) -> str:
-    from invoicehub.api.routes.invoices import pdf_filename
-
     name = pdf_filename(invoice.number)
     return (
         name.replace("Faktura_", "Korekta_", 1) if invoice.kind == InvoiceKind.CORRECTION else name

@@ -9,8 +9,7 @@ import uuid
 
 from invoicehub.activity import record_audit
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro.reconcile import RECONCILE_TRIGGER
-from invoicehub.integrations.allegro.runs import (
+from invoicehub.integrations.allegro.runs.requests import (
     ask_reconciliation,
     is_terminal,
     not_syncable_reason,
@@ -18,6 +17,7 @@ from invoicehub.integrations.allegro.runs import (
     run_view,
 )
 from invoicehub.integrations.allegro.service import lock_integration
+from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
 from invoicehub.models import AllegroIntegration, IntegrationStatus, SyncRun
 
 POLL_SECONDS = 0.5

@@ -5,19 +5,17 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.domain.products import ProductDraft, ProductError, upsert_product, upsert_products
-from invoicehub.integrations.allegro.buyers import SOURCE
-from invoicehub.integrations.allegro.mapping import Action, MappedLine, OrderDecision
 from invoicehub.integrations.allegro.preferences import AllegroSettings
+from invoicehub.integrations.allegro.sync.buyers import SOURCE
+from invoicehub.integrations.allegro.sync.context import ImportContext, SyncCounts
+from invoicehub.integrations.allegro.sync.mapping import Action, MappedLine, OrderDecision
 from invoicehub.models import Product
-
-if TYPE_CHECKING:
-    from invoicehub.integrations.allegro.order_import import ImportContext, SyncCounts
 
 logger = logging.getLogger(__name__)
 _products: sa.Table = Product.__table__  # type: ignore[attr-defined]

@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 from invoicehub.activity import notify
 from invoicehub.db import session_scope
 from invoicehub.domain.plain_errors import plain_failure
+from invoicehub.integrations.allegro.connection.oauth import auth_client
+from invoicehub.integrations.allegro.connection.tokens import decrypt_token, store_tokens
 from invoicehub.integrations.allegro.errors import AuthError
-from invoicehub.integrations.allegro.oauth import auth_client
 from invoicehub.integrations.allegro.service import invalidate_status_cache
-from invoicehub.integrations.allegro.tokens import decrypt_token, store_tokens
 from invoicehub.models import AllegroIntegration, Audience, IntegrationStatus
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis

@@ -24,7 +24,7 @@ from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
 
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro.outcomes import ACTIVE_STATUSES
+from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.jobs.enqueue import RunRef, enqueue_after_commit, enqueue_sync_runs
 from invoicehub.jobs.locks import held_lock_keys, lock_key
 from invoicehub.jobs.queues import sync_job_id

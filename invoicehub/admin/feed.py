@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from invoicehub.auth.tokens import Principal
-from invoicehub.integrations.allegro.paging import InvalidQuery, escape_like, page_bounds
+from invoicehub.domain.paging import InvalidQuery, checked_page_bounds, escape_like
 from invoicehub.models import Audience, AuditEvent, Notification
 from invoicehub.models.base import utcnow
 
@@ -68,7 +68,7 @@ def list_notifications(
     Admins see the `admin` audience (every tenant); users see `user` notifications of their
     tenant addressed to them or to the whole tenant.
     """
-    offset, limit = page_bounds(page, page_size)
+    limit, offset = checked_page_bounds(page, page_size)
     scope = _notification_scope(principal)
     unread_cond = col(Notification.read_at).is_(None)
     counts = select(func.count(), func.count().filter(unread_cond)).where(*scope)
@@ -136,7 +136,7 @@ def list_audit_events(
     page_size: int = 25,
 ) -> tuple[list[AuditEventItem], int]:
     """Audit rows newest first. `action` matches exactly or as a dotted prefix ("allegro")."""
-    offset, limit = page_bounds(page, page_size)
+    limit, offset = checked_page_bounds(page, page_size)
     conditions: list[Any] = []
     if action:
         conditions.append(

@@ -22,7 +22,7 @@ from invoicehub.activity import notify
 from invoicehub.db import session_scope
 from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.domain.seller_data import notify_seller_data_missing
-from invoicehub.integrations.allegro.refresh import mark_needs_reauth
+from invoicehub.integrations.allegro.connection.refresh import mark_needs_reauth
 from invoicehub.integrations.allegro.service import (
     get_settings_with_defaults,
     invalidate_status_cache,

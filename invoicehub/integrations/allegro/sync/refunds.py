@@ -32,9 +32,9 @@ from invoicehub.domain.correction_issue import (
 from invoicehub.domain.corrections import ZERO, CorrectionError, CorrectionKind
 from invoicehub.domain.invoice_drafts import InvoiceError
 from invoicehub.integrations.allegro.client import AllegroApiClient, format_allegro_datetime
-from invoicehub.integrations.allegro.invoice_uploads import queue_uploads, sweep_uploads
-from invoicehub.integrations.allegro.order_import import ImportContext
-from invoicehub.integrations.allegro.refund_changes import (
+from invoicehub.integrations.allegro.sync.context import ImportContext
+from invoicehub.integrations.allegro.sync.invoice_uploads import queue_uploads, sweep_uploads
+from invoicehub.integrations.allegro.sync.refund_changes import (
     FINISHED_RETURNS,
     OPEN_RETURNS,
     SourcedChange,

@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from invoicehub.integrations.allegro.mapping import order_key
+from invoicehub.integrations.allegro.sync.mapping import order_key
 from invoicehub.models import AllegroIntegration, AllegroOrder
 from invoicehub.models.base import utcnow
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from invoicehub.integrations.allegro.oauth import ADMIN_HOLD
+from invoicehub.integrations.allegro.connection.oauth import ADMIN_HOLD
 
 ADMIN_REASON_PREFIX = "Powód podany przez administratora: "
 

@@ -18,13 +18,13 @@ import redis
 import sqlalchemy as sa
 from rq import Retry, get_current_job
 
-from invoicehub.integrations.allegro import outcomes
+from invoicehub.integrations.allegro.connection.refresh import ReauthRequired
 from invoicehub.integrations.allegro.errors import AllegroError, AuthError, RateLimited
 from invoicehub.integrations.allegro.errors import TransientError as AllegroTransient
-from invoicehub.integrations.allegro.reconcile import RECONCILE_TRIGGER
-from invoicehub.integrations.allegro.refresh import ReauthRequired
-from invoicehub.integrations.allegro.review import ORDER_RETRY_TRIGGER
-from invoicehub.integrations.allegro.sync import IntegrationInactive, sync_integration
+from invoicehub.integrations.allegro.runs import outcomes
+from invoicehub.integrations.allegro.runs.review import ORDER_RETRY_TRIGGER
+from invoicehub.integrations.allegro.sync.pipeline import IntegrationInactive, sync_integration
+from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
 from invoicehub.jobs.locks import integration_lock
 from invoicehub.jobs.queues import MAX_RETRIES, RETRY_INTERVALS
 from invoicehub.models.allegro import SCHEDULED_TRIGGER

@@ -23,8 +23,12 @@ from invoicehub import ratelimit
 from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.domain.order_reasons import SkipGroup, group_skips
-from invoicehub.domain.rows import page_bounds
-from invoicehub.integrations.allegro.runs import SyncNotAllowed, not_syncable_reason, queue_run
+from invoicehub.domain.paging import page_bounds
+from invoicehub.integrations.allegro.runs.requests import (
+    SyncNotAllowed,
+    not_syncable_reason,
+    queue_run,
+)
 from invoicehub.integrations.allegro.service import find_integration, lock_integration
 from invoicehub.models import AllegroOrder, IntegrationStatus, OrderState, SyncRun
 from invoicehub.models.base import utcnow

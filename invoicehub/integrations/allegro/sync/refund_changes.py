@@ -18,7 +18,7 @@ from invoicehub.domain.corrections import (
     CorrectionLine,
     matching_line,
 )
-from invoicehub.integrations.allegro.mapping import SHIPPING_LINE_NAME
+from invoicehub.integrations.allegro.sync.mapping import SHIPPING_LINE_NAME
 
 FINISHED_RETURNS = frozenset({"FINISHED", "FINISHED_APT"})  # the money was refunded
 OPEN_RETURNS = frozenset(

@@ -21,13 +21,13 @@ from pydantic import ValidationError
 from invoicehub.domain.customers import CustomerDraft
 from invoicehub.domain.invoices import BuyerSnapshot
 from invoicehub.domain.taxes import RATE_FRACTIONS, to_grosz
-from invoicehub.integrations.allegro.buyers import OrderProblem, buyer_of, customer_of
 from invoicehub.integrations.allegro.preferences import AllegroSettings
 from invoicehub.integrations.allegro.schemas import (
     CheckoutForm,
     CheckoutFormStatus,
     LineItem,
 )
+from invoicehub.integrations.allegro.sync.buyers import OrderProblem, buyer_of, customer_of
 
 CURRENCY = "PLN"
 SHIPPING_LINE_NAME = "Dostawa"

@@ -14,26 +14,24 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.domain.invoices import InvoiceAlreadyPaid, InvoiceError, mark_invoice_paid
-from invoicehub.integrations.allegro import ledger
-from invoicehub.integrations.allegro.fetch_retry import FetchFailure, record_failures
-from invoicehub.integrations.allegro.mapping import (
+from invoicehub.integrations.allegro.sync import ledger
+from invoicehub.integrations.allegro.sync.context import ImportContext, SyncCounts
+from invoicehub.integrations.allegro.sync.fetch_retry import FetchFailure, record_failures
+from invoicehub.integrations.allegro.sync.mapping import (
     Action,
     OrderDecision,
     OrderKey,
     decide_order,
     order_key,
 )
-from invoicehub.integrations.allegro.sanitize import clean_form, needs_review_reason
+from invoicehub.integrations.allegro.sync.sanitize import clean_form, needs_review_reason
 from invoicehub.models.base import utcnow
-
-if TYPE_CHECKING:
-    from invoicehub.integrations.allegro.order_import import ImportContext, SyncCounts
 
 logger = logging.getLogger(__name__)
 

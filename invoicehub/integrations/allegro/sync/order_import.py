@@ -20,8 +20,6 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, fields
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,11 +39,11 @@ from invoicehub.domain.invoices import (
     create_invoice,
     create_invoices,
 )
-from invoicehub.integrations.allegro import ledger, order_guard
-from invoicehub.integrations.allegro.buyers import SOURCE
-from invoicehub.integrations.allegro.mapping import Action, OrderDecision, OrderKey, order_key
-from invoicehub.integrations.allegro.order_products import ensure_products, product_rates
-from invoicehub.integrations.allegro.preferences import AllegroSettings
+from invoicehub.integrations.allegro.sync import ledger, order_guard
+from invoicehub.integrations.allegro.sync.buyers import SOURCE
+from invoicehub.integrations.allegro.sync.context import ImportContext, PageResult, SyncCounts
+from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision, OrderKey, order_key
+from invoicehub.integrations.allegro.sync.order_products import ensure_products, product_rates
 from invoicehub.models import Customer, OrderState, Product
 
 logger = logging.getLogger(__name__)
@@ -53,42 +51,6 @@ _products: sa.Table = Product.__table__  # type: ignore[attr-defined]
 _STATE_OF = {Action.PENDING: OrderState.PENDING, Action.SKIP: OrderState.SKIPPED}
 # True: a SAVEPOINT around every order from the start (two more round trips per invoice).
 ISOLATE_EVERY_ORDER = False
-
-
-@dataclass
-class SyncCounts:
-    orders_fetched: int = 0
-    invoices_created: int = 0
-    customers_created: int = 0
-    products_created: int = 0
-    skipped: int = 0
-    needs_review: int = 0
-    corrections_issued: int = 0
-
-    def add(self, other: SyncCounts) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
-    def as_dict(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-@dataclass(frozen=True)
-class ImportContext:
-    """What every page of one sync shares."""
-
-    tenant_id: uuid.UUID
-    integration_id: uuid.UUID
-    settings: AllegroSettings
-    company_id: uuid.UUID | None
-    template_id: uuid.UUID | None
-    today: date
-
-
-@dataclass
-class PageResult:
-    counts: SyncCounts
-    decided: dict[str, str | None]  # checkout form id -> revision now recorded in the ledger
 
 
 def import_page(session: Session, ctx: ImportContext, raws: Sequence[Any]) -> PageResult:

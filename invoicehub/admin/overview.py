@@ -14,9 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, func, select
 
-from invoicehub.auth.tokens import Principal
-from invoicehub.integrations.allegro import service
-from invoicehub.integrations.allegro.admin_feed import (
+from invoicehub.admin.feed import (
     AuditEventItem,
     NotificationItem,
     NotificationNotFound,
@@ -24,12 +22,14 @@ from invoicehub.integrations.allegro.admin_feed import (
     list_notifications,
     mark_notification_read,
 )
-from invoicehub.integrations.allegro.paging import (
+from invoicehub.auth.tokens import Principal
+from invoicehub.domain.paging import (
     MAX_PAGE_SIZE,
     InvalidQuery,
+    checked_page_bounds,
     escape_like,
-    page_bounds,
 )
+from invoicehub.integrations.allegro import service
 from invoicehub.integrations.allegro.preferences import AllegroSettings
 from invoicehub.jobs.overview import QueueOverview, QueueStats, WorkerInfo, queue_overview
 from invoicehub.models import (
@@ -139,7 +139,7 @@ def list_all_integrations(
     user's e-mail or the tenant's name. No trigram index: at 10,000 integrations a page costs
     about 10-20 ms (count + page, sequential scans), see tests/api/test_admin_api.py.
     """
-    offset, limit = page_bounds(page, page_size)
+    limit, offset = checked_page_bounds(page, page_size)
     conditions: list[Any] = []
     if status:
         if status == ERRORS_FILTER:

@@ -14,12 +14,15 @@ from typing import Any
 
 from rq import Retry, get_current_job
 
-from invoicehub.integrations.allegro import invoice_uploads as uploads
+from invoicehub.integrations.allegro.connection.refresh import (
+    ReauthRequired,
+    refresh_token_if_needed,
+)
 from invoicehub.integrations.allegro.errors import AllegroError, AuthError, BadRequest
-from invoicehub.integrations.allegro.refresh import ReauthRequired, refresh_token_if_needed
-from invoicehub.integrations.allegro.sync import open_client
+from invoicehub.integrations.allegro.runs.jobs import TRANSIENT_ERRORS, retry_delay
+from invoicehub.integrations.allegro.sync import invoice_uploads as uploads
+from invoicehub.integrations.allegro.sync.pipeline import open_client
 from invoicehub.jobs.queues import MAX_RETRIES, RETRY_INTERVALS
-from invoicehub.jobs.sync_jobs import TRANSIENT_ERRORS, retry_delay
 from invoicehub.models import UploadStatus
 
 logger = logging.getLogger(__name__)

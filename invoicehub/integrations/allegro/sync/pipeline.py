@@ -35,21 +35,18 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.db import get_engine
-from invoicehub.integrations.allegro import fetch_retry, ledger, seen
-from invoicehub.integrations.allegro import reconcile as reconciliation
 from invoicehub.integrations.allegro.client import AllegroApiClient
+from invoicehub.integrations.allegro.connection.refresh import refresh_token_if_needed
 from invoicehub.integrations.allegro.errors import AuthError, TransientError
-from invoicehub.integrations.allegro.fetch_retry import FetchFailure, fetch_forms
-from invoicehub.integrations.allegro.mapping import POLAND
-from invoicehub.integrations.allegro.order_import import (
-    ImportContext,
-    SyncCounts,
-    import_page,
-)
-from invoicehub.integrations.allegro.refresh import refresh_token_if_needed
-from invoicehub.integrations.allegro.refunds import follow_order
 from invoicehub.integrations.allegro.service import get_settings_with_defaults
-from invoicehub.integrations.allegro.streaming import fewer_gc_pauses, prefetched
+from invoicehub.integrations.allegro.sync import fetch_retry, ledger, seen
+from invoicehub.integrations.allegro.sync import reconcile as reconciliation
+from invoicehub.integrations.allegro.sync.context import ImportContext, SyncCounts
+from invoicehub.integrations.allegro.sync.fetch_retry import FetchFailure, fetch_forms
+from invoicehub.integrations.allegro.sync.mapping import POLAND
+from invoicehub.integrations.allegro.sync.order_import import import_page
+from invoicehub.integrations.allegro.sync.refunds import follow_order
+from invoicehub.integrations.allegro.sync.streaming import fewer_gc_pauses, prefetched
 from invoicehub.models import AllegroIntegration, IntegrationStatus, SyncRun
 from invoicehub.models.base import utcnow
 from invoicehub.settings import get_settings

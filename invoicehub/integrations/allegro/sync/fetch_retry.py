@@ -37,7 +37,7 @@ from invoicehub.integrations.allegro.errors import (
     RateLimited,
     TransientError,
 )
-from invoicehub.integrations.allegro.sanitize import clean_text
+from invoicehub.integrations.allegro.sync.sanitize import clean_text
 from invoicehub.models import AllegroOrder, OrderState
 
 logger = logging.getLogger(__name__)

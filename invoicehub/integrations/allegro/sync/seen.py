@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import redis
 
-from invoicehub.integrations.allegro.order_import import ImportContext
+from invoicehub.integrations.allegro.sync.context import ImportContext
 from invoicehub.redis_conn import get_redis
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from invoicehub.integrations.allegro.mapping import OrderKey
-from invoicehub.integrations.allegro.sanitize import clean_text
+from invoicehub.integrations.allegro.sync.mapping import OrderKey
+from invoicehub.integrations.allegro.sync.sanitize import clean_text
 from invoicehub.models import AllegroOrder, OrderState
 
 _orders: sa.Table = AllegroOrder.__table__  # type: ignore[attr-defined]

@@ -22,15 +22,15 @@ from sqlmodel import Session, select
 from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.integrations.allegro.client import AllegroApiClient
-from invoicehub.integrations.allegro.errors import AllegroError
-from invoicehub.integrations.allegro.oauth_client import AllegroAuthClient
-from invoicehub.integrations.allegro.reconnect import (
+from invoicehub.integrations.allegro.connection.oauth_client import AllegroAuthClient
+from invoicehub.integrations.allegro.connection.reconnect import (
     RECONNECT_KEY,
     ReconnectMismatch,
     check_reconnect_target,
 )
+from invoicehub.integrations.allegro.connection.tokens import store_tokens
+from invoicehub.integrations.allegro.errors import AllegroError
 from invoicehub.integrations.allegro.service import invalidate_status_cache
-from invoicehub.integrations.allegro.tokens import store_tokens
 from invoicehub.models import AllegroIntegration, IntegrationStatus, User
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis

@@ -19,16 +19,16 @@ from sqlmodel import Session, col, select
 from invoicehub import ratelimit
 from invoicehub.activity import notify, record_audit
 from invoicehub.auth.tokens import Principal
-from invoicehub.domain.rows import page_bounds
-from invoicehub.integrations.allegro import ledger
-from invoicehub.integrations.allegro.admin_hold import admin_hold_text
-from invoicehub.integrations.allegro.outcomes import ACTIVE_STATUSES
-from invoicehub.integrations.allegro.reconcile import RECONCILE_TRIGGER
+from invoicehub.domain.paging import page_bounds
+from invoicehub.integrations.allegro.connection.admin_hold import admin_hold_text
+from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.integrations.allegro.service import (
     find_integration,
     invalidate_status_cache,
     lock_integration,
 )
+from invoicehub.integrations.allegro.sync import ledger
+from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
 from invoicehub.jobs.enqueue import enqueue_after_commit
 from invoicehub.jobs.queues import sync_job_id
 from invoicehub.models import (

@@ -1,0 +1,1 @@
+"""Platform administration: every tenant's integrations, notifications, audit feed, queues."""
