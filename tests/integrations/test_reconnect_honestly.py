@@ -37,7 +37,8 @@ def test_reconnect_as_another_login_is_refused_and_changes_nothing(
     user = make_user(session)
     broken = _broken(session, api, control, user)
     principal = principal_of(user)
-    params = approve(control, oauth.start_authorization(principal, str(broken.id)), "honest_two")
+    auth_url = oauth.start_authorization(principal, reconnect=str(broken.id))
+    params = approve(control, auth_url, "honest_two")
     with pytest.raises(oauth.ConnectError) as refused:
         oauth.complete_authorization(session, params["code"], params["state"], principal)
     session.rollback()
@@ -54,7 +55,8 @@ def test_reconnect_as_the_same_login_restores_the_integration(
     user = make_user(session)
     broken = _broken(session, api, control, user)
     principal = principal_of(user)
-    params = approve(control, oauth.start_authorization(principal, str(broken.id)), "honest_one")
+    auth_url = oauth.start_authorization(principal, reconnect=str(broken.id))
+    params = approve(control, auth_url, "honest_one")
     again = oauth.complete_authorization(session, params["code"], params["state"], principal)
     assert again.id == broken.id and again.status == "active"
 

@@ -31,6 +31,7 @@ from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
 from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 LOGIN_PATH = "/login?next=/settings?tab=integrations"
 CLEAN_URL_SCRIPT = "history.replaceState(history.state, '', '/settings?tab=integrations')"
@@ -145,6 +146,7 @@ class IntegrationsState(rx.State):
             try:
                 service.find_integration(session, principal, integration_id)
             except service.IntegrationNotFound:
+                record_denial(self, principal, integration_id)
                 self.banner_error = "That integration does not exist."
                 return None
             self.selected_integration = integration_id
@@ -196,6 +198,7 @@ class IntegrationsState(rx.State):
                     service.get_settings(session, principal, self.selected_integration)
                 )
         except service.IntegrationNotFound:
+            record_denial(self, principal, self.selected_integration)
             self.error = "That integration does not exist any more."
         finally:
             self.saving = False
@@ -206,7 +209,9 @@ class IntegrationsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        return rx.redirect(start_authorization(principal))
+        # Bound to this browser session: Allegro's redirect completes only here.
+        session_hash = (await self.get_state(AuthState)).session_hash()
+        return rx.redirect(start_authorization(principal, browser_session_hash=session_hash))
 
     @rx.event
     async def reconnect(self):
@@ -222,7 +227,12 @@ class IntegrationsState(rx.State):
             except service.IntegrationNotFound:
                 self.banner_error = "That integration does not exist any more."
                 return None
-        return rx.redirect(start_authorization(principal, reconnect=str(integration.id)))
+        session_hash = (await self.get_state(AuthState)).session_hash()
+        return rx.redirect(
+            start_authorization(
+                principal, browser_session_hash=session_hash, reconnect=str(integration.id)
+            )
+        )
 
     @rx.event
     async def disconnect(self):
@@ -234,6 +244,7 @@ class IntegrationsState(rx.State):
             try:
                 service.deactivate(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
+                record_denial(self, principal, self.selected_integration)
                 self.banner_error = "That integration does not exist any more."
                 return None
             login = self.current.get("login", "")
