@@ -55,7 +55,7 @@ def strip_street(session: Session, user: User) -> None:
 def test_revoked_token_is_explained_in_plain_words_never_as_a_raw_error(
     page: Page, session: Session, emulator_url: str, width: int
 ):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, password=PASSWORD, language="en")
     login = new_seller(emulator_url, orders=2)
     integration = connect_as(session, emulator_url, user, login)
     with httpx.Client(base_url=emulator_url, timeout=30) as control:
@@ -82,7 +82,7 @@ def test_revoked_token_is_explained_in_plain_words_never_as_a_raw_error(
 def test_review_row_shows_the_order_and_retry_reimports_it(
     page: Page, session: Session, emulator_url: str
 ):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, password=PASSWORD, language="en")
     login = new_seller(emulator_url, orders=8)
     integration = connect_as(session, emulator_url, user, login)
     strip_street(session, user)
@@ -118,7 +118,7 @@ def test_review_row_shows_the_order_and_retry_reimports_it(
 def test_reconnecting_as_another_allegro_login_is_refused(
     page: Page, session: Session, emulator_url: str
 ):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, password=PASSWORD, language="en")
     own, other = new_seller(emulator_url, orders=1), new_seller(emulator_url, orders=1)
     integration = connect_as(session, emulator_url, user, own)
     integration.status = "needs_reauth"
@@ -143,7 +143,7 @@ def test_reconnecting_as_another_allegro_login_is_refused(
 
 
 def test_phone_layout_has_a_menu_cards_and_no_sideways_scroll(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, password=PASSWORD, language="en")
     user.name = "Bartłomiej Konstanty Wierzbicki-Szczepańczyk z Długiej Nazwy Firmy"
     session.add(user)
     session.commit()
@@ -184,7 +184,7 @@ def test_phone_layout_has_a_menu_cards_and_no_sideways_scroll(page: Page, sessio
 
 
 def test_invoice_list_keeps_its_page_when_going_back(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, password=PASSWORD, language="en")
     company = default_company(session, user.tenant_id)
     assert company is not None
     for n in range(23):
@@ -204,7 +204,7 @@ def test_invoice_list_keeps_its_page_when_going_back(page: Page, session: Sessio
 def test_unknown_address_shows_a_404_page_with_the_navigation(
     browser: Browser, web_url: str, session: Session
 ):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, password=PASSWORD, language="en")
     context = browser.new_context(base_url=web_url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:

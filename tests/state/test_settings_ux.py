@@ -90,7 +90,7 @@ def test_the_tab_is_unknown_until_load_reads_it_from_the_url(session: Session):
 
 
 def test_connected_parameter_is_dropped_from_the_url_once_shown(session: Session):
-    seller = make_user(session)
+    seller = make_user(session, language="en")
     integration = make_integration(session, seller)
     path = f"/settings?tab=integrations&connected={integration.id}"
     tab = state_for(IntegrationsState, session_token(session, seller), path)

@@ -6,11 +6,13 @@ import reflex as rx
 
 from invoicehub.components.layout import page_shell
 from invoicehub.components.tables import loading_state
+from invoicehub.i18n import N_
 from invoicehub.pages.settings.forms import company_tab, profile_tab
 from invoicehub.pages.settings.integrations import INTEGRATIONS_ON_LOAD, integrations_tab
 from invoicehub.pages.settings.setup_checklist import SetupState, setup_checklist
 from invoicehub.pages.settings.state import SettingsState
 from invoicehub.state.auth import AuthState
+from invoicehub.state.i18n import tr
 
 
 def settings_page() -> rx.Component:
@@ -22,9 +24,11 @@ def settings_page() -> rx.Component:
             loading_state(),
             rx.tabs.root(
                 rx.tabs.list(
-                    rx.tabs.trigger("Profile", value="profile", id="tab-profile"),
-                    rx.tabs.trigger("Company", value="company", id="tab-company"),
-                    rx.tabs.trigger("Integrations", value="integrations", id="tab-integrations"),
+                    rx.tabs.trigger(tr("Profile"), value="profile", id="tab-profile"),
+                    rx.tabs.trigger(tr("Company"), value="company", id="tab-company"),
+                    rx.tabs.trigger(
+                        tr("Integrations"), value="integrations", id="tab-integrations"
+                    ),
                 ),
                 rx.tabs.content(profile_tab(), value="profile", padding_top="1em"),
                 rx.tabs.content(company_tab(), value="company", padding_top="1em"),
@@ -33,7 +37,7 @@ def settings_page() -> rx.Component:
                 on_change=SettingsState.set_tab,
             ),
         ),
-        title="Settings",
+        title=N_("Settings"),
     )
 
 

@@ -17,12 +17,14 @@ from invoicehub.components.layout import notice
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state
 from invoicehub.db import session_scope
+from invoicehub.i18n import N_
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.runs.review import OrderNotHeld, retry_held_order
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.settings.integrations_state import LOGIN_PATH, IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState, run_row
 from invoicehub.state.auth import AuthState
+from invoicehub.state.i18n import tr
 
 
 class ReviewState(rx.State):
@@ -98,7 +100,7 @@ def review_card(row: Any) -> rx.Component:
                 ),
                 rx.cond(
                     row["invoice_id"] != "",
-                    rx.link("Open invoice", href="/invoices/" + row["invoice_id"], size="2"),
+                    rx.link(tr("Open invoice"), href="/invoices/" + row["invoice_id"], size="2"),
                 ),
                 rx.button(
                     rx.icon("rotate-ccw", size=14),
@@ -128,7 +130,7 @@ def review_panel() -> rx.Component:
     s = SyncState
     return rx.card(
         rx.flex(
-            rx.heading("Orders to review (" + s.review_total.to_string() + ")", size="3"),
+            rx.heading(tr("Orders to review ({count})", count=s.review_total), as_="h3", size="3"),
             notice(ReviewState.retry_message, "green"),
             notice(ReviewState.retry_error, "red"),
             rx.cond(
@@ -143,7 +145,7 @@ def review_panel() -> rx.Component:
                             s.review_total,
                             s.review_previous,
                             s.review_next,
-                            noun="orders",
+                            noun=N_("Orders to review"),
                         ),
                     ),
                     direction="column",
@@ -152,14 +154,18 @@ def review_panel() -> rx.Component:
                     aria_label="Orders to review",
                 ),
                 empty_state(
-                    "Nothing to review", "Orders that cannot be invoiced show up here.", "check"
+                    N_("Nothing to review"),
+                    N_("Orders that cannot be invoiced show up here."),
+                    "check",
                 ),
             ),
             rx.cond(
                 s.review_total > 0,
                 rx.text(
-                    "Fix the cause (for example the company details or the default VAT rate), "
-                    "then run a manual sync: it tries these orders again.",
+                    tr(
+                        "Fix the cause (for example the company details or the default VAT "
+                        "rate), then run a manual sync: it tries these orders again."
+                    ),
                     size="2",
                     color="gray",
                 ),

@@ -25,6 +25,8 @@ from invoicehub.db import session_scope
 from invoicehub.domain.plain_errors import plain_text
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
+from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.validation import own_message
 from invoicehub.integrations.allegro import service
 from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
@@ -35,15 +37,18 @@ from invoicehub.state.denials import record_denial
 
 LOGIN_PATH = "/login?next=/settings?tab=integrations"
 CLEAN_URL_SCRIPT = "history.replaceState(history.state, '', '/settings?tab=integrations')"
+GONE = N_("That integration does not exist any more.")
 
 
-def integration_row(integration: AllegroIntegration) -> dict[str, str]:
+def integration_row(integration: AllegroIntegration, language: str = "pl") -> dict[str, str]:
     return {
         "id": str(integration.id),
-        "login": integration.allegro_login or integration.allegro_user_id or "Allegro account",
+        "login": integration.allegro_login
+        or integration.allegro_user_id
+        or gettext(language, "Allegro account"),
         "status": integration.status,
         "last_sync": display.when(integration.last_sync_at),
-        "next_sync": display.when(integration.next_sync_at, "not scheduled"),
+        "next_sync": display.when(integration.next_sync_at, display.NOT_SCHEDULED),
         "error_count": str(integration.sync_error_count),
         "admin_hold": "yes" if integration.admin_disabled_at is not None else "",
         "problem": display.status_problem(
@@ -52,6 +57,7 @@ def integration_row(integration: AllegroIntegration) -> dict[str, str]:
             integration.last_sync_error,
             admin_hold=integration.admin_disabled_at is not None,
             admin_reason=integration.admin_disabled_reason,
+            language=language,
         ),
     }
 
@@ -85,7 +91,7 @@ class IntegrationsState(rx.State):
     def _read_rows(self, session: Session, principal: Principal) -> None:
         """Reload the list and keep a valid selection."""
         rows = service.list_integrations(session, principal)
-        self.integrations = [integration_row(i) for i in rows]
+        self.integrations = [integration_row(i, principal.language) for i in rows]
         ids = [row["id"] for row in self.integrations]
         if self.selected_integration not in ids:
             self.selected_integration = ids[0] if ids else ""
@@ -109,7 +115,11 @@ class IntegrationsState(rx.State):
         if principal is None:
             return rx.redirect(LOGIN_PATH)
         params = self.router.url.query_parameters
-        self.banner_error = plain_text(params.get("error", "")[:300])
+        self.banner_error = plain_text(
+            own_message(principal.language, params.get("error", "")[:300])
+        )
+        if not params.get("error"):
+            self.banner_error = ""
         self.banner = self.error = self.success = ""
         connected = params.get("connected", "")
         if connected:
@@ -120,7 +130,11 @@ class IntegrationsState(rx.State):
             self.company_missing = missing_seller_fields(company) if company else ["company"]
         self.loading = False
         if connected and self.selected_integration == connected:
-            self.banner = f"Allegro account {self.current.get('login', '')} connected."
+            self.banner = gettext(
+                principal.language,
+                "Allegro account {login} connected.",
+                login=self.current.get("login", ""),
+            )
         if connected or "error" in params:
             # The message is shown once: a reload or a shared link must not announce it again.
             return [*_refresh_sync(), rx.call_script(CLEAN_URL_SCRIPT)]
@@ -147,7 +161,7 @@ class IntegrationsState(rx.State):
                 service.find_integration(session, principal, integration_id)
             except service.IntegrationNotFound:
                 record_denial(self, principal, integration_id)
-                self.banner_error = "That integration does not exist."
+                self.banner_error = gettext(principal.language, "That integration does not exist.")
                 return None
             self.selected_integration = integration_id
             self._read(session, principal)
@@ -187,19 +201,21 @@ class IntegrationsState(rx.State):
                     session, principal, self.selected_integration, partial_from_form(self.settings)
                 )
             self.settings, self.field_errors = form_values(saved), {}
-            self.success = "Settings saved."
+            self.success = gettext(principal.language, "Settings saved.")
             self.settings_dirty = False
             yield SetupState.load  # "save the settings" may be the step just done
         except SettingsError as exc:
-            self.field_errors = dict(exc.errors)
-            self.error = refusal_message(exc.errors)
+            self.field_errors = {
+                key: own_message(principal.language, text) for key, text in exc.errors.items()
+            }
+            self.error = refusal_message(exc.errors, principal.language)
             with session_scope() as session:
                 self.settings = form_values(
                     service.get_settings(session, principal, self.selected_integration)
                 )
         except service.IntegrationNotFound:
             record_denial(self, principal, self.selected_integration)
-            self.error = "That integration does not exist any more."
+            self.error = gettext(principal.language, GONE)
         finally:
             self.saving = False
 
@@ -245,11 +261,15 @@ class IntegrationsState(rx.State):
                 service.deactivate(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
                 record_denial(self, principal, self.selected_integration)
-                self.banner_error = "That integration does not exist any more."
+                self.banner_error = gettext(principal.language, GONE)
                 return None
             login = self.current.get("login", "")
             self._read(session, principal)
-        self.banner = f"Allegro account {login} disconnected. No more orders will be synced."
+        self.banner = gettext(
+            principal.language,
+            "Allegro account {login} disconnected. No more orders will be synced.",
+            login=login,
+        )
         return _refresh_sync()
 
 

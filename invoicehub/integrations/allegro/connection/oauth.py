@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 
 from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
+from invoicehub.i18n import N_
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.connection.oauth_client import AllegroAuthClient
 from invoicehub.integrations.allegro.connection.reconnect import (
@@ -53,7 +54,7 @@ ALLEGRO_SCOPES = (
     "allegro:api:orders:write",
     "allegro:api:payments:read",
 )
-ADMIN_HOLD = (
+ADMIN_HOLD = N_(
     "A platform administrator has disabled syncing for this Allegro account. "
     "Contact support to have it enabled again."
 )
