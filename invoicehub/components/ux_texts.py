@@ -46,7 +46,6 @@ SETUP_STEPS = {
 }
 
 # URLs and state (item 7)
-NOT_FOUND_TITLE = "Nie znaleziono strony"
 NOT_FOUND_TEXT = "Ta strona nie istnieje albo została przeniesiona."
 NOT_FOUND_HOME = "Przejdź do ustawień"
 UNSAVED_LEAVE = "Masz niezapisane zmiany. Opuścić kartę bez zapisywania?"

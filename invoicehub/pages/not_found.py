@@ -6,6 +6,7 @@ import reflex as rx
 
 from invoicehub.components import ux_texts as t
 from invoicehub.components.layout import page_shell
+from invoicehub.i18n import N_
 
 
 def not_found_page() -> rx.Component:
@@ -16,5 +17,5 @@ def not_found_page() -> rx.Component:
             direction="column",
             spacing="3",
         ),
-        title=t.NOT_FOUND_TITLE,
+        title=N_("Page not found"),
     )
