@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.connection import reconnecting_wrap
+from invoicehub.front import InvoiceHubApp
 from invoicehub.pages.admin import ADMIN_ALLEGRO_ON_LOAD, admin_allegro_page
 from invoicehub.pages.customers import CUSTOMERS_ON_LOAD, customers_page
 from invoicehub.pages.invoices import (
@@ -21,11 +23,12 @@ from invoicehub.state.i18n import BRAND
 from invoicehub.web import around, security_headers
 
 # <html lang> and each page's <title> follow the user's language: `page_title` sets them on load.
-app = rx.App(
+app = InvoiceHubApp(
     html_lang="pl",
     stylesheets=["/focus.css"],
     theme=rx.theme(accent_color="indigo", radius="medium"),
     api_transformer=[around, security_headers],
+    extra_app_wraps={(4, "Reconnecting"): reconnecting_wrap},
 )
 app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title=BRAND)
 app.add_page(

@@ -4,7 +4,7 @@ The admin gives a reason when disabling an integration (issue 13, item 9); the s
 the Integrations tab and in the notification, and the audit row keeps it too.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0010
 Create Date: 2026-12-02 08:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
