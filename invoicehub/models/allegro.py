@@ -77,6 +77,7 @@ class AllegroIntegration(SQLModel, table=True):
     token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Set while a platform admin keeps the integration disabled: reconnecting cannot lift it.
     admin_disabled_at: datetime | None = timestamp_field(nullable=True)
+    admin_disabled_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     # The last listing of recent orders compared with the ledger (the daily reconciliation).
     reconciled_at: datetime | None = timestamp_field(nullable=True)
 

@@ -10,6 +10,7 @@ from invoicehub.components.status_chip import invoice_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.i18n import N_
 from invoicehub.i18n.formats import DAY_INPUT_HINT
+from invoicehub.pages.invoices_cards import WIDE_ONLY, invoice_cards
 from invoicehub.pages.invoices_follow import allegro_section, links_section, payments_section
 from invoicehub.pages.invoices_follow_state import InvoiceFollowState
 from invoicehub.pages.invoices_ksef import KSEF_FILTER, ksef_badge, ksef_section
@@ -126,19 +127,23 @@ def invoices_page() -> rx.Component:
                 rx.cond(
                     List.items.length() > 0,
                     rx.box(
-                        scroll_table(
-                            [
-                                N_("Number"),
-                                N_("Buyer"),
-                                N_("Issued"),
-                                N_("Gross"),
-                                N_("Status"),
-                                N_("Source"),
-                                N_("KSeF"),
-                            ],
-                            rx.foreach(List.items, _invoice_row),
-                            label=N_("Invoices"),
+                        rx.box(
+                            scroll_table(
+                                [
+                                    N_("Number"),
+                                    N_("Buyer"),
+                                    N_("Issued"),
+                                    N_("Gross"),
+                                    N_("Status"),
+                                    N_("Source"),
+                                    N_("KSeF"),
+                                ],
+                                rx.foreach(List.items, _invoice_row),
+                                label=N_("Invoices"),
+                            ),
+                            display=WIDE_ONLY,
                         ),
+                        invoice_cards(List.items),
                         pagination(
                             List.page,
                             List.page_count,

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.components.listing import PAGE_SIZE, PagedListState
+from invoicehub.components.listing import MAX_SEARCH, PAGE_SIZE, PagedListState
 from invoicehub.db import session_scope
 from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import quantity, rate
@@ -92,32 +92,65 @@ class InvoicesState(PagedListState, rx.State):
         self.ksef_status, self.page = (value if value in STATUS_LABELS else ALL), 1
         return await self._reload()
 
+    # The page lives in the URL (?page=N), so Back from an invoice returns to the same page.
+    @rx.event
+    async def load(self):
+        raw = self.router.url.query_parameters.get("page", "1")
+        self.page = max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
+        refused = await self._reload()
+        if refused is None and self.page > self.page_count:
+            self.page = self.page_count
+            refused = await self._reload()
+        return refused or self._remember_page()
+
+    @rx.event
+    async def previous_page(self):
+        self.page = max(1, self.page - 1)
+        return await self._reload() or self._remember_page()
+
+    @rx.event
+    async def next_page(self):
+        self.page = min(self.page_count, self.page + 1)
+        return await self._reload() or self._remember_page()
+
+    async def _reload_first_page(self):
+        self.page = 1
+        return await self._reload() or self._remember_page()
+
+    def _remember_page(self):
+        url = "/invoices" if self.page == 1 else f"/invoices?page={self.page}"
+        return rx.call_script(f"history.replaceState(history.state, '', '{url}')")
+
+    @rx.event
+    async def set_search(self, value: str):
+        self.search = value.strip()[:MAX_SEARCH]
+        return await self._reload_first_page()
+
     @rx.event
     async def set_status(self, value: str):
-        self.status, self.page = (value if value in STATUSES else ALL), 1
-        return await self._reload()
+        self.status = value if value in STATUSES else ALL
+        return await self._reload_first_page()
 
     @rx.event
     async def set_source(self, value: str):
-        self.source, self.page = (value if value in SOURCES else ALL), 1
-        return await self._reload()
+        self.source = value if value in SOURCES else ALL
+        return await self._reload_first_page()
 
     @rx.event
     async def set_date_from(self, value: str):
-        self.date_from, self.page = value[:10], 1
-        return await self._reload()
+        self.date_from = value[:10]
+        return await self._reload_first_page()
 
     @rx.event
     async def set_date_to(self, value: str):
-        self.date_to, self.page = value[:10], 1
-        return await self._reload()
+        self.date_to = value[:10]
+        return await self._reload_first_page()
 
     @rx.event
     async def clear_filters(self):
         self.search, self.status, self.source, self.date_from, self.date_to = "", ALL, ALL, "", ""
         self.ksef_status = ALL
-        self.page = 1
-        return await self._reload()
+        return await self._reload_first_page()
 
 
 def _path_invoice_id(path: str) -> uuid.UUID | None:

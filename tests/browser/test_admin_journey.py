@@ -3,6 +3,7 @@ dialog, syncs, enable/disable, notifications, the queues; sellers cannot get in.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -125,13 +126,26 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     expect(page.get_by_text(f"{paused.allegro_login} enabled.")).to_be_visible()
     session.expire_all()
     assert session.get(AllegroIntegration, paused.id).status == "active"  # type: ignore[union-attr]
+    # Issue 13: the table fits 1280 px (no sideways scroll) with every action visible.
+    table_box = page.get_by_role("region", name="Integrations")
+    assert table_box.evaluate("box => box.scrollWidth - box.clientWidth") <= 0
+    for button in page.get_by_role("button", name=f"Disable {healthy.allegro_login}").all():
+        expect(button).to_be_in_viewport()
+    # Disable asks first, with a reason the seller will read.
     page.get_by_role("button", name=f"Disable {paused.allegro_login}").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Wyłącz").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Podaj powód")
+    dialog.get_by_label("Powód (widoczny dla sprzedawcy)").fill("Podejrzane zamówienia")
+    dialog.get_by_role("button", name="Wyłącz").click()
     expect(page.get_by_text(f"{paused.allegro_login} disabled.")).to_be_visible()
+    screenshot(page, "admin-disabled-with-reason-1280")
     paused_row = integrations_rows(page).filter(has_text=paused.allegro_login or "")
     expect(paused_row).to_contain_text("by an admin")
     session.expire_all()
     held = session.get(AllegroIntegration, paused.id)
     assert held is not None and held.status == "disabled" and held.admin_disabled_at is not None
+    assert held.admin_disabled_reason == "Podejrzane zamówienia"
     expect_summary_equals_database(page, session)
 
     # Notifications: unread count, mark read.
@@ -159,6 +173,9 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     page.wait_for_url("**/admin/rq/**")
     expect(page.locator("body")).to_contain_text("sync")
     screenshot(page, "admin-rq-dashboard-1280")
+    page.locator("#back-to-app").click()
+    page.wait_for_url(re.compile(r"/admin/allegro/?$"))
+    expect(integrations_rows(page)).to_have_count(3)
 
 
 def test_seller_cannot_reach_the_admin_pages(page: Page, session: Session):

@@ -158,6 +158,9 @@ class AdminAllegroState(rx.State):
         if admin is None:
             return await refusal(self)
         self.message = self.error = ""
+        if not enabled:  # a disable needs a reason for the seller: AdminDisableState.confirm
+            self.error = "Disable asks for a reason: use the Disable button."
+            return None
         try:
             with session_scope() as session:
                 integration = runs.set_integration_enabled(

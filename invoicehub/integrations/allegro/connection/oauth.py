@@ -31,6 +31,11 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.i18n import N_
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.connection.oauth_client import AllegroAuthClient
+from invoicehub.integrations.allegro.connection.reconnect import (
+    RECONNECT_KEY,
+    ReconnectMismatch,
+    check_reconnect_target,
+)
 from invoicehub.integrations.allegro.connection.tokens import store_tokens
 from invoicehub.integrations.allegro.errors import AllegroError
 from invoicehub.integrations.allegro.service import invalidate_status_cache
@@ -83,6 +88,7 @@ class PendingAuthorization:
     user_id: uuid.UUID
     tenant_id: uuid.UUID
     code_verifier: str
+    reconnect_id: str | None = None  # the integration a Reconnect is for (reconnect.py)
 
 
 def auth_client() -> AllegroAuthClient:
@@ -94,11 +100,18 @@ def auth_client() -> AllegroAuthClient:
     )
 
 
-def start_authorization(principal: Principal, *, browser_session_hash: str | None = None) -> str:
+def start_authorization(
+    principal: Principal,
+    *,
+    browser_session_hash: str | None = None,
+    reconnect: str | None = None,
+) -> str:
     """Return the Allegro authorize URL for this user, with a fresh state and PKCE challenge.
 
     `browser_session_hash` (the session token's hash, as Reflex sees the cookie) binds the state
     to that browser session; without it (an API client) only POST can redeem the state.
+    `reconnect` names the integration a Reconnect is for: the callback then accepts only its
+    Allegro account (reconnect.py).
     """
     payload = {
         "n": secrets.token_urlsafe(16),
@@ -106,6 +119,8 @@ def start_authorization(principal: Principal, *, browser_session_hash: str | Non
         "t": str(principal.tenant_id),
         "e": int(time.time()) + STATE_TTL_SECONDS,
     }
+    if reconnect:
+        payload[RECONNECT_KEY] = reconnect
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     state = f"{body}.{_sign(body)}"
     verifier = secrets.token_urlsafe(64)[:96]
@@ -152,6 +167,7 @@ def redeem_state(
         user_id=uuid.UUID(payload["u"]),
         tenant_id=uuid.UUID(payload["t"]),
         code_verifier=str(_stored_state(stored)["v"]),
+        reconnect_id=payload.get(RECONNECT_KEY),
     )
     if (
         principal is None
@@ -194,6 +210,12 @@ def complete_authorization(
             f"Allegro refused the connection ({type(exc).__name__}). Please try again."
         ) from exc
     allegro_user_id = str(me["id"])
+    try:
+        check_reconnect_target(
+            session, pending.reconnect_id, pending.tenant_id, allegro_user_id, me.get("login", "")
+        )
+    except ReconnectMismatch as exc:
+        raise ConnectError(str(exc)) from exc
     integration = session.exec(
         select(AllegroIntegration)
         .where(AllegroIntegration.allegro_user_id == allegro_user_id)

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from invoicehub.activity import notify
 from invoicehub.db import session_scope
+from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.integrations.allegro.connection.oauth import auth_client
 from invoicehub.integrations.allegro.connection.tokens import decrypt_token, store_tokens
 from invoicehub.integrations.allegro.errors import AuthError
@@ -128,7 +129,7 @@ def mark_needs_reauth(session: Session, integration: AllegroIntegration, reason:
         session,
         kind="allegro.needs_reauth",
         title=title,
-        body=reason,
+        body=plain_failure(reason),  # the seller's words; the admin's copy below keeps the detail
         audience=Audience.USER,
         tenant_id=integration.tenant_id,
         user_id=integration.user_id,

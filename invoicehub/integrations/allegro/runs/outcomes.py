@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from invoicehub.activity import notify
 from invoicehub.db import session_scope
+from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.domain.seller_data import notify_seller_data_missing
 from invoicehub.integrations.allegro.connection.refresh import mark_needs_reauth
 from invoicehub.integrations.allegro.service import (
@@ -138,6 +139,11 @@ def record_needs_reauth(run_id: uuid.UUID, reason: str) -> None:
     with session_scope() as session:
         run = _finish(session, run_id, SyncStatus.FAILED, f"re-authorisation needed: {reason}")
         integration = lock_integration(session, run.integration_id)
+        if integration.status in (IntegrationStatus.ACTIVE, IntegrationStatus.NEEDS_REAUTH):
+            # A run that ended refused is a failed sync like any other: the seller's "failed
+            # syncs in a row" must not stay 0. (This run's refresh may already have set
+            # needs_reauth; a run started after that is refused before it gets here.)
+            integration.sync_error_count += 1
         mark_needs_reauth(session, integration, reason[:MAX_ERROR_LENGTH])
     invalidate_status_cache(run.integration_id)
 
@@ -172,7 +178,7 @@ def _count_failure(session: Session, integration: AllegroIntegration, error: str
             session,
             kind="allegro.disabled",
             title=title,
-            body=error,
+            body=plain_failure(error),
             audience=Audience.USER,
             tenant_id=integration.tenant_id,
             user_id=integration.user_id,

@@ -20,7 +20,7 @@ from invoicehub import ratelimit
 from invoicehub.activity import notify, record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.domain.paging import page_bounds
-from invoicehub.integrations.allegro.connection.oauth import ADMIN_HOLD
+from invoicehub.integrations.allegro.connection.admin_hold import admin_hold_text
 from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.integrations.allegro.service import (
     find_integration,
@@ -214,6 +214,7 @@ def set_integration_enabled(
     enabled: bool,
     *,
     ip: str | None = None,
+    reason: str = "",
 ) -> AllegroIntegration:
     """Admin: disable an integration, or enable it again (failure count reset, sync due now).
 
@@ -231,17 +232,18 @@ def set_integration_enabled(
         integration.is_active = False
         integration.next_sync_at = None
         integration.admin_disabled_at = now
+        integration.admin_disabled_reason = reason.strip()[:500] or None
     elif integration.status in (IntegrationStatus.NEEDS_REAUTH, IntegrationStatus.DISCONNECTED):
         if integration.admin_disabled_at is None:
             raise SyncNotAllowed(f"the integration is {integration.status}: connect it again")
-        integration.admin_disabled_at = None
+        integration.admin_disabled_at = integration.admin_disabled_reason = None
     else:
         integration.status = IntegrationStatus.ACTIVE.value
         integration.is_active = True
         integration.sync_error_count = 0
         integration.last_sync_error = None
         integration.next_sync_at = now
-        integration.admin_disabled_at = None
+        integration.admin_disabled_at = integration.admin_disabled_reason = None
     integration.updated_at = now
     session.add(integration)
     change = "enabled again" if enabled else "disabled"
@@ -249,7 +251,7 @@ def set_integration_enabled(
         session,
         kind="allegro.enabled" if enabled else "allegro.disabled_by_admin",
         title=f"Allegro account {integration.login_label} {change} by the platform administrator",
-        body="" if enabled else ADMIN_HOLD,
+        body="" if enabled else admin_hold_text(integration.admin_disabled_reason),
         tenant_id=integration.tenant_id,
         user_id=integration.user_id,
         integration_id=integration.id,
@@ -262,7 +264,11 @@ def set_integration_enabled(
         target_type="allegro_integration",
         target_id=integration.id,
         before=before,
-        after={"status": integration.status, "isActive": integration.is_active},
+        after={
+            "status": integration.status,
+            "isActive": integration.is_active,
+            **({} if enabled else {"reason": integration.admin_disabled_reason}),
+        },
         ip=ip,
     )
     session.commit()
