@@ -33,6 +33,7 @@ from invoicehub.domain.corrections import (
     lines_after,
 )
 from invoicehub.domain.invoice_drafts import InvoiceNotFound
+from invoicehub.domain.ksef_state import accepted_ksef_number
 from invoicehub.models import Company, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from invoicehub.models.accounts import DEFAULT_CORRECTION_SERIES
 from invoicehub.models.base import utcnow
@@ -224,8 +225,6 @@ def _correction_data(
 
 def _ksef_number(original: Invoice) -> str | None:
     """The corrected invoice's KSeF number, once KSeF accepted it (its KSeF submission)."""
-    from invoicehub.integrations.ksef.documents import accepted_ksef_number
-
     session = Session.object_session(original)
     return accepted_ksef_number(session, original.id) if session is not None else None
 

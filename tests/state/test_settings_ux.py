@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from invoicehub.auth.accounts import default_company
+from invoicehub.integrations.ksef.connection import update_connection
+from invoicehub.integrations.ksef.environments import KsefEnvironment
 from invoicehub.models import Company, SyncRun, User
 from invoicehub.pages.invoices_state import InvoicesState
 from invoicehub.pages.settings.integrations_state import CLEAN_URL_SCRIPT, IntegrationsState
@@ -25,12 +28,26 @@ def test_checklist_walks_a_new_seller_through_the_setup(session: Session):
     call(setup, "load")
     assert not setup.finished
     done = {step["key"]: step["done"] == "true" for step in setup.steps}
-    assert list(done) == ["company", "allegro", "settings", "sync"]
-    assert done["company"] and not done["allegro"]  # the factory's company is complete
+    assert list(done) == ["company", "ksef", "allegro", "settings", "sync"]
+    assert done["company"] and not done["ksef"] and not done["allegro"]  # a complete company
 
     integration = make_integration(session, seller, settings={"syncFrequencyMinutes": 30})
     session.add(
         SyncRun(tenant_id=seller.tenant_id, integration_id=integration.id, status="succeeded")
+    )
+    session.commit()
+    call(setup, "load")
+    assert not setup.finished and [s["key"] for s in setup.steps if s["done"] != "true"] == ["ksef"]
+
+    company = default_company(session, seller.tenant_id)
+    assert company is not None
+    update_connection(
+        session,
+        seller.tenant_id,
+        company.id,
+        environment=KsefEnvironment.EMULATOR,
+        auto_send=True,
+        token="a-token",
     )
     session.commit()
     call(setup, "load")

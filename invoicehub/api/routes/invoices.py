@@ -35,10 +35,10 @@ from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import pdf_filename
 from invoicehub.domain.correction_issue import corrections_of
 from invoicehub.domain.invoices import get_invoice, get_invoice_lines, list_invoices, totals_of
+from invoicehub.domain.ksef_state import accepted_ksef_number
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.sync.invoice_uploads import upload_of
-from invoicehub.integrations.ksef.documents import accepted_ksef_number
 from invoicehub.integrations.ksef.qr import ksef_mark
 from invoicehub.integrations.ksef.submissions import (
     ksef_status_filter,

@@ -7,16 +7,15 @@ submission at send time: a KOR is only sent once the original has one (see sendi
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from sqlmodel import Session
 
 from invoicehub.domain.invoice_queries import get_invoice_lines
+from invoicehub.domain.ksef_state import accepted_ksef_number
 from invoicehub.integrations.ksef.fa3 import (
     CorrectionType,
     Fa3Invoice,
@@ -25,18 +24,9 @@ from invoicehub.integrations.ksef.fa3 import (
     fa3_invoice_from_issued,
     render_valid_fa3,
 )
-from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, KsefStatus, KsefSubmission
+from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, KsefSubmission
 
 _submissions: sa.Table = KsefSubmission.__table__  # type: ignore[attr-defined]
-
-
-def accepted_ksef_number(session: orm.Session, invoice_id: uuid.UUID) -> str | None:
-    """The invoice's KSeF number once KSeF accepted it, else None."""
-    stmt = sa.select(_submissions.c.ksef_number).where(
-        _submissions.c.invoice_id == invoice_id,
-        _submissions.c.status == KsefStatus.ACCEPTED.value,
-    )
-    return session.connection().execute(stmt).scalar_one_or_none()
 
 
 def fa3_document_of(

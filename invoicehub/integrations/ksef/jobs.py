@@ -15,9 +15,12 @@ from typing import Any
 import redis
 import sqlalchemy as sa
 from rq import Retry, get_current_job
+from sqlmodel import Session
 
+from invoicehub.db import get_engine
 from invoicehub.integrations.ksef.errors import KsefRateLimited, KsefTransientError
 from invoicehub.integrations.ksef.sender import send_company
+from invoicehub.integrations.ksef.submissions import queue_after_sync
 from invoicehub.jobs.queues import MAX_RETRIES, RETRY_INTERVALS
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,13 @@ def run_send(company_id: str) -> Retry | dict[str, Any]:
         return send_company(uuid.UUID(company_id))
     except TRANSIENT as exc:
         return _retry_later(company_id, exc)
+
+
+def queue_after_sync_run(tenant_id: str) -> None:
+    """After a sync run committed: queue the tenant's new invoices and start its senders."""
+    with Session(get_engine()) as session:
+        queue_after_sync(session, uuid.UUID(tenant_id))
+        session.commit()
 
 
 def _retry_later(company_id: str, exc: BaseException) -> Retry | dict[str, Any]:

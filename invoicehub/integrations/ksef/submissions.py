@@ -273,21 +273,3 @@ def statuses_of(session: Session, invoice_ids: Sequence[uuid.UUID]) -> dict[uuid
         )
     )
     return {invoice_id: status for invoice_id, status in rows.all()}
-
-
-def delivery_is_due(session: orm.Session, invoice: Invoice) -> bool:
-    """Whether the invoice may be handed to the buyer (the Allegro upload): always when the
-    company does not send to KSeF automatically, else only once KSeF accepted it."""
-    auto_send = session.connection().execute(
-        sa.select(_connections.c.id).where(
-            _connections.c.company_id == invoice.company_id,
-            _connections.c.auto_send.is_(True),
-            _connections.c.token_encrypted.is_not(None),
-        )
-    )
-    if auto_send.first() is None:
-        return True
-    status = session.connection().execute(
-        sa.select(_submissions.c.status).where(_submissions.c.invoice_id == invoice.id)
-    )
-    return status.scalar_one_or_none() == KsefStatus.ACCEPTED.value

@@ -28,7 +28,7 @@ from invoicehub.integrations.allegro.service import (
     invalidate_status_cache,
     lock_integration,
 )
-from invoicehub.integrations.ksef.submissions import queue_after_sync
+from invoicehub.jobs.after_sync import enqueue_after_sync
 from invoicehub.models import (
     AllegroIntegration,
     Audience,
@@ -103,7 +103,7 @@ def record_success(run_id: uuid.UUID) -> None:
         integration.next_sync_at = _next_sync(session, integration)
         integration.updated_at = now
         session.add(integration)
-        queue_after_sync(session, integration.tenant_id)  # KSeF: send what the sync issued
+        enqueue_after_sync(session, integration.tenant_id)  # KSeF: send what the sync issued
         if run.needs_review:
             _notify_held(session, integration, run.needs_review)
             notify_seller_data_missing(session, integration.tenant_id, integration.user_id)

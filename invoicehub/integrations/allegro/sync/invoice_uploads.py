@@ -25,13 +25,13 @@ from sqlmodel import Session
 from invoicehub.db import get_engine
 from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import pdf_filename
+from invoicehub.documents.ksef_link import stored_ksef_mark
 from invoicehub.domain.invoice_queries import get_invoice_lines
+from invoicehub.domain.ksef_state import delivery_is_due
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import BadRequest
 from invoicehub.integrations.allegro.sync.context import ImportContext
-from invoicehub.integrations.ksef.qr import ksef_mark
-from invoicehub.integrations.ksef.submissions import delivery_is_due
 from invoicehub.jobs.upload_queue import enqueue_uploads_after_commit
 from invoicehub.models import AllegroInvoiceUpload, Invoice, InvoiceKind, UploadStatus
 from invoicehub.models.base import utcnow
@@ -165,7 +165,7 @@ def upload_invoice(client: AllegroApiClient, upload_id: uuid.UUID) -> str:
             invoice,
             get_invoice_lines(session, invoice.id),
             template_code(session, invoice.template_id),
-            ksef_mark(session, invoice),
+            stored_ksef_mark(session, invoice),
         )
     _update(upload_id, attempts=upload.attempts + 1, error=None)
     try:
