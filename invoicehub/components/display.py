@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from invoicehub.documents.formatting import WARSAW, money
-from invoicehub.integrations.allegro.connection.oauth import ADMIN_HOLD
+from invoicehub.integrations.allegro.lifecycle import ADMIN_HOLD
 
 NEVER = "never"
 STATUS_LABELS = {

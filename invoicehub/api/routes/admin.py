@@ -30,11 +30,8 @@ from invoicehub.api.routes.allegro import (
     UpdateSettingsResponse,
     save_settings,
 )
-from invoicehub.integrations.allegro.runs.requests import (
-    SyncNotAllowed,
-    request_sync,
-    set_integration_enabled,
-)
+from invoicehub.integrations.allegro.lifecycle import SyncNotAllowed, set_enabled
+from invoicehub.integrations.allegro.runs.requests import request_sync
 from invoicehub.integrations.allegro.service import IntegrationNotFound, integration_status
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -244,7 +241,7 @@ def _set_enabled(
     integration_id: str, enabled: bool, request: Request, admin: AdminDep, session: SessionDep
 ) -> IntegrationChanged:
     try:
-        integration = set_integration_enabled(
+        integration = set_enabled(
             session, admin, integration_id, enabled, ip=client_address(request)
         )
     except IntegrationNotFound as exc:

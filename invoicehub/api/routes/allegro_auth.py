@@ -22,11 +22,8 @@ from invoicehub.integrations.allegro.connection.oauth import (
     complete_authorization,
     start_authorization,
 )
-from invoicehub.integrations.allegro.service import (
-    IntegrationNotFound,
-    deactivate,
-    integration_status,
-)
+from invoicehub.integrations.allegro.lifecycle import disconnect
+from invoicehub.integrations.allegro.service import IntegrationNotFound, integration_status
 
 router = APIRouter(prefix="/allegro", tags=["allegro"])
 SETTINGS_URL = "/settings"
@@ -119,7 +116,7 @@ def deactivate_integration(
     integration_id: str, request: Request, principal: PrincipalDep, session: SessionDep
 ) -> SuccessResponse:
     try:
-        deactivate(session, principal, integration_id, ip=client_address(request))
+        disconnect(session, principal, integration_id, ip=client_address(request))
     except IntegrationNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
     return SuccessResponse(success=True)

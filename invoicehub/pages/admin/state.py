@@ -13,6 +13,7 @@ from invoicehub.admin.overview import (
 from invoicehub.components import display
 from invoicehub.db import session_scope
 from invoicehub.domain.paging import page_count
+from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.admin.access import admin_principal, refusal
@@ -135,7 +136,7 @@ class AdminAllegroState(rx.State):
                     session, admin, integration_id, trigger="admin", enforce_rate_limit=False
                 )
                 self.message = f"Sync {run.status} for {self._login_of(integration_id)}."
-        except runs.SyncNotAllowed as exc:
+        except lifecycle.SyncNotAllowed as exc:
             self.error = f"Cannot sync: {exc}."
         except IntegrationNotFound:
             self.error = "That integration does not exist."
@@ -152,10 +153,8 @@ class AdminAllegroState(rx.State):
         self.message = self.error = ""
         try:
             with session_scope() as session:
-                integration = runs.set_integration_enabled(
-                    session, admin, integration_id, bool(enabled)
-                )
-                login = integration.allegro_login or integration.allegro_user_id
+                integration = lifecycle.set_enabled(session, admin, integration_id, bool(enabled))
+                login = integration.login_label
             self.message = f"{login} {'enabled' if enabled else 'disabled'}."
         except runs.SyncNotAllowed as exc:
             self.error = f"Cannot enable: {exc}."

@@ -24,7 +24,7 @@ from invoicehub.components.allegro_settings_form import (
 from invoicehub.db import session_scope
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
-from invoicehub.integrations.allegro import service
+from invoicehub.integrations.allegro import lifecycle, service
 from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
@@ -206,7 +206,7 @@ class IntegrationsState(rx.State):
         self.banner_error = self.banner = ""
         with session_scope() as session:
             try:
-                service.deactivate(session, principal, self.selected_integration)
+                lifecycle.disconnect(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
                 self.banner_error = "That integration does not exist any more."
                 return None
