@@ -15,7 +15,6 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.db import read_session
 from invoicehub.integrations.allegro.preferences import AllegroSettings, SettingsError
 from invoicehub.integrations.allegro.service import (
-    IntegrationNotFound,
     cached_status,
     get_settings,
     integration_status,
@@ -77,10 +76,7 @@ def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationLis
 def read_settings(
     integration_id: str, principal: PrincipalDep, session: ReadSessionDep
 ) -> SettingsResponse:
-    try:
-        return SettingsResponse(settings=get_settings(session, principal, integration_id))
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    return SettingsResponse(settings=get_settings(session, principal, integration_id))
 
 
 @router.put(
@@ -106,12 +102,9 @@ def write_settings(
 @router.get("/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND)
 async def read_status(integration_id: str, principal: PrincipalDep) -> IntegrationOut:
     # Async: a cache hit is one Redis GET, with no thread hop and no database connection.
-    try:
-        cached = await status_from_cache_async(principal, integration_id)
-        if cached is None:
-            cached = await run_in_threadpool(_load_status, principal, integration_id)
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    cached = await status_from_cache_async(principal, integration_id)
+    if cached is None:
+        cached = await run_in_threadpool(_load_status, principal, integration_id)
     return IntegrationOut(**cached)
 
 
@@ -124,8 +117,6 @@ def save_settings(session: Session, save: Callable[[], AllegroSettings]) -> Upda
     """Run a settings update; 404 for an unknown id, 422 naming refused fields (nothing kept)."""
     try:
         merged = save()
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
     except SettingsError as exc:
         session.rollback()
         raise HTTPException(

@@ -23,7 +23,7 @@ from invoicehub.integrations.allegro.connection.oauth import (
     start_authorization,
 )
 from invoicehub.integrations.allegro.lifecycle import disconnect
-from invoicehub.integrations.allegro.service import IntegrationNotFound, integration_status
+from invoicehub.integrations.allegro.service import integration_status
 
 router = APIRouter(prefix="/allegro", tags=["allegro"])
 SETTINGS_URL = "/settings"
@@ -115,10 +115,7 @@ def api_callback(
 def deactivate_integration(
     integration_id: str, request: Request, principal: PrincipalDep, session: SessionDep
 ) -> SuccessResponse:
-    try:
-        disconnect(session, principal, integration_id, ip=client_address(request))
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    disconnect(session, principal, integration_id, ip=client_address(request))
     return SuccessResponse(success=True)
 
 
