@@ -11,6 +11,10 @@ from invoicehub.auth.system import is_system
 from invoicehub.auth.tokens import Principal
 from invoicehub.models import Audience, AuditEvent, Notification
 
+# A refusal to a signed-in caller (a foreign or missing id, a role it lacks), from an API route
+# or a Reflex event handler alike: every probe of another tenant's ids leaves a trace.
+DENIAL_ACTION = "api.denied"
+
 
 def record_audit(
     session: Session,

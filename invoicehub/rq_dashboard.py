@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from a2wsgi import WSGIMiddleware
 from sqlmodel import Session
@@ -19,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, RedirectResponse
 
 from invoicehub.auth.accounts import user_for_session
-from invoicehub.auth.browser import session_token_from_cookie_header
+from invoicehub.auth.browser import is_same_site, session_token_from_cookie_header
 from invoicehub.db import get_engine
 from invoicehub.models import Role
 from invoicehub.settings import get_settings
@@ -54,12 +53,12 @@ def _role_of_session(cookie_header: str) -> Role | None:
 
 def _same_site(scope: Scope) -> bool:
     """An unsafe request must name this host (or an allowed origin) in Origin or Referer."""
-    source = _header(scope, b"origin") or _header(scope, b"referer")
-    if not source:
-        return False
-    parts = urlsplit(source)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return parts.netloc == _header(scope, b"host") or origin in get_settings().allowed_origins
+    return is_same_site(
+        origin=_header(scope, b"origin"),
+        referer=_header(scope, b"referer"),
+        host=_header(scope, b"host"),
+        allowed_origins=get_settings().allowed_origins,
+    )
 
 
 def _changes_state(scope: Scope) -> bool:

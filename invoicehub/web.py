@@ -1,4 +1,5 @@
-"""The ASGI pieces mounted beside Reflex: /api/v1, /admin/rq (admins only) and security headers."""
+"""The ASGI pieces around Reflex: /api/v1, /admin/rq (admins only), security headers, and the
+session cookie hashed before Reflex sees it."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from invoicehub.api.app import API_PREFIX, create_api
+from invoicehub.api.limits import BodySizeLimit
+from invoicehub.auth.browser import hash_session_cookies
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[
     [Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]
 ]
-MAX_BODY_BYTES = 1024 * 1024
 
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
@@ -42,7 +44,28 @@ def around(reflex_app: ASGIApp) -> ASGIApp:
     in a second CORS middleware (its top-level app already has one), which doubled `Vary:
     Origin` and cost every API request another middleware pass.
     """
-    return Starlette(routes=[*_routes(), Mount("", app=reflex_app)])
+    # Reflex's own HTTP paths (its /_upload too, which the app never uses) get the API's 413.
+    reflex = BodySizeLimit(hashed_session_cookie(reflex_app))
+    return Starlette(routes=[*_routes(), Mount("", app=reflex)])
+
+
+def hashed_session_cookie(app: ASGIApp) -> ASGIApp:
+    """Hand Reflex the session cookie's hash, never the cookie itself.
+
+    Reflex stores the websocket's request headers in its state in Redis; the hash stored there
+    is what the database holds too, and opens no session (every cookie that arrives is hashed).
+    """
+
+    async def wrapped(scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and scope.get("headers"):
+            scope = dict(scope)
+            scope["headers"] = [
+                (name, hash_session_cookies(value) if name.lower() == b"cookie" else value)
+                for name, value in scope["headers"]
+            ]
+        await app(scope, receive, send)
+
+    return wrapped
 
 
 def _api_mount() -> Mount:

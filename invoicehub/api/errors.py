@@ -12,19 +12,22 @@ for request bodies.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from invoicehub.activity import record_audit
+from invoicehub.activity import DENIAL_ACTION, record_audit
 from invoicehub.admin.feed import NotificationNotFound
 from invoicehub.api.deps import client_address
 from invoicehub.auth.tokens import Principal
@@ -35,9 +38,11 @@ from invoicehub.integrations.allegro.service import IntegrationNotFound
 
 log = logging.getLogger(__name__)
 
-DENIAL_ACTION = "api.denied"
 DENIAL_STATUSES = frozenset({403, 404})
 MAX_TARGET_ID = 64
+# A 422 quotes at most this much of what was sent (a 100 KB field is not echoed back).
+MAX_QUOTED_INPUT = 100
+MAX_ERROR_MESSAGE = 300
 
 
 class ErrorResponse(BaseModel):
@@ -119,6 +124,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     principal = getattr(request.state, "principal", None)
     if exc.status_code in DENIAL_STATUSES and isinstance(principal, Principal):
         await run_in_threadpool(_record_denial, request, principal, exc.status_code)
+    if exc.status_code == 422 and isinstance(exc.detail, list):
+        return JSONResponse(
+            {"detail": clip_errors(exc.detail)}, status_code=422, headers=exc.headers
+        )
     return await http_exception_handler(request, exc)
 
 
@@ -142,6 +151,45 @@ def domain_http_error(exc: Exception) -> StarletteHTTPException:
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     return await _http_error(request, domain_http_error(exc))
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": clip_errors(jsonable_encoder(exc.errors()))}, status_code=422)
+
+
+def clip_errors(errors: list[Any]) -> list[Any]:
+    """FastAPI's 422 entries with the quoted input, names and messages cut to a short excerpt."""
+    clipped = []
+    for error in errors:
+        if not isinstance(error, dict):
+            clipped.append(_excerpt(error))
+            continue
+        entry = dict(error)
+        if "input" in entry:
+            entry["input"] = _excerpt(entry["input"])
+        if isinstance(entry.get("loc"), list | tuple):
+            entry["loc"] = [_excerpt(part) for part in entry["loc"]]
+        if isinstance(entry.get("msg"), str):
+            entry["msg"] = _clip(entry["msg"], MAX_ERROR_MESSAGE)
+        if isinstance(entry.get("ctx"), dict):
+            entry["ctx"] = {k: _excerpt(v) for k, v in entry["ctx"].items()}
+        clipped.append(entry)
+    return clipped
+
+
+def _excerpt(value: Any) -> Any:
+    """Short values as they are; anything longer as the start of its JSON text."""
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    if len(text) <= MAX_QUOTED_INPUT:
+        return value
+    return _clip(text, MAX_QUOTED_INPUT)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 async def _unexpected_error(_: Request, __: Exception) -> JSONResponse:
@@ -204,5 +252,6 @@ def install_error_handlers(api: FastAPI) -> None:
     api.add_exception_handler(StarletteHTTPException, _http_error)
     for domain_error in DOMAIN_ERRORS:
         api.add_exception_handler(domain_error, _domain_error)
+    api.add_exception_handler(RequestValidationError, _validation_error)
     api.add_exception_handler(Exception, _unexpected_error)
     document_shared_errors(api)

@@ -1,4 +1,9 @@
-"""Refuse request bodies over 1 MB with 413 before any route reads them."""
+"""Refuse request bodies over 1 MB with 413 before any route reads them.
+
+The body is counted as it streams in, so a chunked body (no Content-Length) is refused the
+same way as a declared one; it is read whole here (at most 1 MB) and replayed to the app,
+because FastAPI turns any error raised while it reads the body into a 400.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ MAX_BODY_BYTES = 1024 * 1024
 _TOO_LARGE = b'{"detail":"request body too large (limit 1 MB)"}'
 
 Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
 
 
 class BodySizeLimit:
@@ -19,10 +25,7 @@ class BodySizeLimit:
         self.max_bytes = max_bytes
 
     async def __call__(
-        self,
-        scope: Message,
-        receive: Callable[[], Awaitable[Message]],
-        send: Callable[[Message], Awaitable[None]],
+        self, scope: Message, receive: Receive, send: Callable[[Message], Awaitable[None]]
     ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -31,25 +34,36 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _refuse(send)
             return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        try:
-            await self.app(scope, limited_receive, send)
-        except _BodyTooLarge:
+        buffered = await _read_body(receive, self.max_bytes)
+        if buffered is None:
             await _refuse(send)
+            return
+        await self.app(scope, _replay(buffered, receive), send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+async def _read_body(receive: Receive, max_bytes: int) -> list[Message] | None:
+    """Every body message of the request, or None as soon as they add up to over `max_bytes`."""
+    messages: list[Message] = []
+    received = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages  # the client went away: the app sees the disconnect
+        received += len(message.get("body", b""))
+        if received > max_bytes:
+            return None
+        if not message.get("more_body", False):
+            return messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
 
 
 async def _refuse(send: Callable[[Message], Awaitable[None]]) -> None:
@@ -60,6 +74,7 @@ async def _refuse(send: Callable[[Message], Awaitable[None]]) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(_TOO_LARGE)).encode()),
+                (b"connection", b"close"),
             ],
         }
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -13,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from invoicehub import ratelimit
+from invoicehub.auth.browser import session_token_hash
 from invoicehub.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from invoicehub.auth.tokens import Principal
 from invoicehub.models import Company, Role, Tenant, User, UserSession
@@ -97,7 +97,7 @@ def open_session(session: Session, user: User) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + SESSION_TTL
+            user_id=user.id, token_hash=session_token_hash(token), expires_at=utcnow() + SESSION_TTL
         )
     )
     session.flush()
@@ -105,11 +105,14 @@ def open_session(session: Session, user: User) -> str:
 
 
 def user_for_session(session: Session, token: str) -> User | None:
-    if not token:
+    return user_for_session_hash(session, session_token_hash(token)) if token else None
+
+
+def user_for_session_hash(session: Session, token_hash: str) -> User | None:
+    """The session's user from the token's hash: what Reflex handlers see of the cookie."""
+    if not token_hash:
         return None
-    row = session.exec(
-        select(UserSession).where(UserSession.token_hash == _token_hash(token))
-    ).first()
+    row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash)).first()
     if row is None or row.expires_at <= utcnow():
         return None
     user = session.get(User, row.user_id)
@@ -118,7 +121,7 @@ def user_for_session(session: Session, token: str) -> User | None:
 
 def close_session(session: Session, token: str) -> None:
     row = session.exec(
-        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+        select(UserSession).where(UserSession.token_hash == session_token_hash(token))
     ).first()
     if row is not None:
         session.delete(row)
@@ -169,7 +172,3 @@ def default_company_id(tenant_id: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -14,6 +14,7 @@ from invoicehub.components.listing import PagedListState
 from invoicehub.db import session_scope
 from invoicehub.domain.edits import EditRefused, RowNotFound
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 REFUSED = "Nothing was saved: please correct the marked fields."
 GONE = "This row does not exist any more."
@@ -65,6 +66,7 @@ class EditDialogState(rx.State, mixin=True):
             with session_scope() as session:
                 self.form, self.row_id = self._form_of(session, principal, row_id), row_id
         except RowNotFound:
+            record_denial(self, principal, row_id)
             self.form, self.row_id, self.error = {}, "", GONE
         self.open = True
         return None
@@ -101,6 +103,7 @@ class EditDialogState(rx.State, mixin=True):
         except EditRefused as exc:
             self.field_errors, self.error = dict(exc.errors), REFUSED
         except RowNotFound:
+            record_denial(self, principal, self.row_id)
             self.error = GONE
         else:
             self.field_errors, self.success = {}, "Saved."

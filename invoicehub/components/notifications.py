@@ -22,6 +22,7 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.db import session_scope
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 SHOWN = 10
 
@@ -106,8 +107,8 @@ class NotificationsState(rx.State):
         try:
             with session_scope() as session:
                 mark_notification_read(session, principal, notification_id)
-        except NotificationNotFound:
-            pass  # gone, or never this seller's: the list below is the truth
+        except NotificationNotFound:  # gone, or never this seller's: the list below is the truth
+            record_denial(self, principal, notification_id)
         self._read(principal)
 
     @rx.event

@@ -26,6 +26,7 @@ from invoicehub.domain.payments import payment_state, record_payment
 from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
 from invoicehub.models import Invoice, InvoiceKind
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 
 def _invoice_id(path: str) -> uuid.UUID | None:
@@ -153,6 +154,7 @@ class InvoiceFollowState(rx.State):
             with session_scope() as session:
                 invoice = self._find(session, principal)
                 if invoice is None:
+                    record_denial(self, principal, _invoice_id(self.router.url.path))
                     self.form_error = "This invoice does not exist."
                     return None
                 state = record_payment(

@@ -24,6 +24,7 @@ from invoicehub.domain.invoice_queries import (
 from invoicehub.domain.templates import template_code
 from invoicehub.models import Invoice, InvoiceLine
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 STATUSES = ("issued", "paid")
 SOURCES = ("allegro", "manual")
@@ -153,6 +154,7 @@ class InvoiceDetailState(rx.State):
             lines = get_invoice_lines(session, invoice.id) if invoice is not None else []
         self.not_found, self.loading = invoice is None, False
         if invoice is None:
+            record_denial(self, principal, _path_invoice_id(self.router.url.path))
             self.invoice, self.lines, self.rate_totals = {}, [], []
         else:
             self._show(invoice, lines)
@@ -201,6 +203,7 @@ class InvoiceDetailState(rx.State):
         with session_scope() as session:
             invoice = self._find(principal, session)
             if invoice is None:
+                record_denial(self, principal, _path_invoice_id(self.router.url.path))
                 self.error = "This invoice does not exist."
                 return None
             pdf = render_document_pdf(

@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from invoicehub import ratelimit
-from invoicehub.auth.accounts import authenticate, open_session, principal_of, user_for_session
+from invoicehub.auth.accounts import authenticate, principal_of, user_for_session_hash
 from invoicehub.auth.browser import (
     issue_login_ticket,
     safe_next_path,
@@ -19,6 +19,12 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.db import session_scope
 
 LOGIN_ERROR = "Invalid e-mail or password."
+# Logout is a same-site POST (a GET signs nobody out): submit a form, as a browser would.
+LOGOUT_SCRIPT = (
+    "const form = document.createElement('form');"
+    "form.method = 'post'; form.action = '/api/v1/auth/logout';"
+    "document.body.appendChild(form); form.submit();"
+)
 
 
 def navigate(url: str) -> EventSpec:
@@ -35,13 +41,17 @@ class AuthState(rx.State):
     login_error: str = ""
     login_busy: bool = False
 
+    def session_hash(self) -> str:
+        """The session cookie as the web process hands it to Reflex: the token's hash."""
+        return session_token_from_cookie_header(self.router.headers.cookie)
+
     def principal(self) -> Principal | None:
         """The signed-in principal, read from the HttpOnly session cookie and the database."""
-        token = session_token_from_cookie_header(self.router.headers.cookie)
-        if not token:
+        token_hash = self.session_hash()
+        if not token_hash:
             return None
         with session_scope() as session:
-            user = user_for_session(session, token)
+            user = user_for_session_hash(session, token_hash)
             if user is None:
                 return None
             self.user_name = user.name or user.email
@@ -94,17 +104,17 @@ class AuthState(rx.State):
                 if user is None:
                     self.login_error = LOGIN_ERROR
                     return None
-                token = open_session(session, user)
+                user_id = user.id
         except ratelimit.RateLimited as exc:
             self.login_error = f"Too many attempts. Try again in {exc.retry_after} s."
             return None
         self.login_error = ""
         next_path = safe_next_path(self.router.url.query_parameters.get("next"))
-        ticket = issue_login_ticket(token)
+        ticket = issue_login_ticket(user_id)
         return navigate(f"/api/v1/auth/session/{ticket}?{urlencode({'next': next_path})}")
 
     @rx.event
     def logout(self) -> EventSpec:
         self.user_name = self.user_email = ""
         self.is_admin = False
-        return navigate("/api/v1/auth/logout")
+        return rx.call_script(LOGOUT_SCRIPT)

@@ -8,6 +8,7 @@ job in an in-process RQ worker. Every secret met on the way is then searched in 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from rq import SimpleWorker
 from sqlmodel import Session
 
+from invoicehub.auth.browser import issue_login_ticket
 from invoicehub.integrations.allegro.connection.refresh import refresh_token_if_needed
 from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.jobs.queues import WORKER_QUEUES, get_queue
@@ -61,11 +63,20 @@ def test_no_secret_reaches_the_logs_across_login_oauth_refresh_and_sync(
     assert wrong.status_code == 401
     secrets["wrong password"] = PASSWORD + "x"
 
+    # The browser's sign-in after the Reflex handler. The ticket itself is in a URL (access
+    # logs see it) by design: it is spent by that very request, and dies within 30 s anyway.
+    ticket = issue_login_ticket(user.id)
+    opened = api.get(f"/auth/session/{ticket}", follow_redirects=False)
+    secrets["session cookie"] = opened.cookies["ih_session"]
+    site = {"Origin": "http://127.0.0.1:8000"}
+    assert api.post("/auth/logout", headers=site, follow_redirects=False).status_code == 303
+    api.cookies.clear()
+
     auth_url = api.get("/allegro/auth/authorize", headers=headers).json()["authUrl"]
     state = parse_qs(urlsplit(auth_url).query)["state"][0]
-    verifier = get_redis().get(f"oauth:state:{hashlib.sha256(state.encode()).hexdigest()}")
-    assert verifier is not None
-    secrets["pkce verifier"] = verifier.decode()
+    stored = get_redis().get(f"oauth:state:{hashlib.sha256(state.encode()).hexdigest()}")
+    assert stored is not None
+    secrets["pkce verifier"] = json.loads(stored)["v"]
     callback = approve(control, auth_url, "hygiene_seller")
     secrets["authorization code"] = callback["code"]
     connected = api.post("/allegro/auth/callback", json=callback, headers=headers)

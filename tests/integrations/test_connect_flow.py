@@ -1,4 +1,6 @@
-"""Connecting an Allegro account over real HTTP against the emulator (scorecard row 15)."""
+"""Connecting an Allegro account over real HTTP against the emulator (scorecard row 15).
+
+The browser flow starts from the Settings page's Connect handler, as a click would."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from invoicehub.auth.accounts import open_session
 from invoicehub.integrations.allegro.connection import oauth
 from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.models import AllegroIntegration, AuditEvent, Role
+from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.redis_conn import get_redis
 from tests.factories import bearer, make_user
+from tests.state.conftest import call, redirects_to, session_token, state_for
 from tests.support.allegro import approve, connect, create_seller, emulator_control
 
 
@@ -45,6 +48,10 @@ def test_authorize_url_points_at_allegro_with_pkce_and_state(
     assert query["response_type"] == ["code"] and query["code_challenge_method"] == ["S256"]
     assert query["redirect_uri"] == ["http://127.0.0.1:8000/api/v1/allegro/auth/callback"]
     assert len(query["state"][0]) > 40 and "code_verifier" not in url
+    assert query["scope"] == [
+        "allegro:api:profile:read allegro:api:orders:read allegro:api:orders:write "
+        "allegro:api:payments:read"
+    ]
 
 
 def test_connect_creates_an_active_integration_with_encrypted_tokens(
@@ -68,19 +75,81 @@ def test_connect_creates_an_active_integration_with_encrypted_tokens(
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "allegro.connect")).one()
 
 
-def test_browser_callback_uses_the_session_cookie_and_redirects_to_settings(
+def browser_auth_url(session: Session, user) -> tuple[str, str]:
+    """Sign `user` in and click Connect: the session cookie and the authUrl bound to it."""
+    cookie = session_token(session, user)
+    events = call(state_for(IntegrationsState, cookie, "/settings?tab=integrations"), "connect")
+    return cookie, redirects_to(events)
+
+
+def test_browser_callback_completes_in_the_session_that_clicked_connect(
     api: TestClient, session: Session, control
 ):
     user = make_user(session)
-    cookie = open_session(session, user)
-    session.commit()
-    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    cookie, auth_url = browser_auth_url(session, user)
     params = approve(control, auth_url, "seller_one")
     api.cookies.set("ih_session", cookie)
     response = api.get("/allegro/auth/callback", params=params, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/settings?tab=integrations&connected=")
     assert _count(session) == 1
+
+
+def test_a_callback_without_the_session_cookie_links_nothing(
+    api: TestClient, session: Session, control
+):
+    """A seller tricked into approving someone else's authUrl lands here without that session."""
+    user = make_user(session)
+    cookie, auth_url = browser_auth_url(session, user)
+    params = approve(control, auth_url, "seller_one")
+    response = api.get("/allegro/auth/callback", params=params, follow_redirects=False)
+    assert response.status_code == 400 and "text/html" in response.headers["content-type"]
+    assert "not started in this browser session" in response.text
+    assert "Allegro account not connected" in response.text
+    assert _count(session) == 0
+    api.cookies.set("ih_session", cookie)  # the state was spent by the refusal
+    again = api.get("/allegro/auth/callback", params=params, follow_redirects=False)
+    assert "already+used" in again.headers["location"] and _count(session) == 0
+
+
+def test_a_callback_in_another_browser_session_links_nothing(
+    api: TestClient, session: Session, control
+):
+    alice, mallory = make_user(session), make_user(session)
+    foreign_sessions = (
+        session_token(session, alice),
+        session_token(session, mallory),  # even the state's owner, in another browser
+        "forged-cookie-value",
+    )
+    for cookie in foreign_sessions:
+        _, auth_url = browser_auth_url(session, mallory)  # Mallory's link, approved by Alice
+        params = approve(control, auth_url, "seller_one")
+        api.cookies.set("ih_session", cookie)
+        response = api.get("/allegro/auth/callback", params=params, follow_redirects=False)
+        assert response.status_code == 400 and "not started in this browser" in response.text
+    api.cookies.clear()
+    _, auth_url = browser_auth_url(session, mallory)
+    params = approve(control, auth_url, "seller_one")
+    with_bearer = api.get(
+        "/allegro/auth/callback", params=params, headers=bearer(mallory), follow_redirects=False
+    )
+    assert with_bearer.status_code == 400  # a bearer token counts for nothing on the redirect
+    assert _count(session) == 0
+
+
+def test_an_api_clients_state_is_finished_by_post_never_by_the_redirect(
+    api: TestClient, session: Session, control
+):
+    user = make_user(session)
+    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
+    params = approve(control, auth_url, "seller_one")
+    api.cookies.set("ih_session", session_token(session, user))
+    redirected = api.get("/allegro/auth/callback", params=params, follow_redirects=False)
+    assert redirected.status_code == 400 and "started by an API client" in redirected.text
+    assert _count(session) == 0
+    api.cookies.clear()
+    finished = api.post("/allegro/auth/callback", json=params, headers=bearer(user))
+    assert finished.status_code == 200 and _count(session) == 1
 
 
 def test_forged_state_is_rejected_and_nothing_stored(api: TestClient, session: Session, control):
@@ -179,7 +248,8 @@ def test_an_account_bound_to_another_tenant_is_refused(api: TestClient, session:
     auth_url = api.get("/allegro/auth/authorize", headers=bearer(bob)).json()["authUrl"]
     params = approve(control, auth_url, "seller_one")
     response = api.post("/allegro/auth/callback", json=params, headers=bearer(bob))
-    assert response.status_code == 400 and "already connected" in response.json()["detail"]
+    assert response.status_code == 400 and response.json()["detail"] == oauth.ACCOUNT_UNAVAILABLE
+    assert "seller_one" not in response.text  # nothing about the account or the other company
     session.expire_all()
     assert session.exec(select(AllegroIntegration)).one().tenant_id == alice.tenant_id
 
@@ -227,29 +297,3 @@ def test_disconnect_wipes_tokens(api: TestClient, session: Session, control):
 def test_authorize_requires_a_signed_in_user(api: TestClient, control):
     assert api.get("/allegro/auth/authorize").status_code == 401
     assert isinstance(control, httpx.Client)
-
-
-def test_following_the_redirect_without_a_session_uses_the_states_owner(
-    api: TestClient, session: Session, control
-):
-    user = make_user(session)
-    auth_url = api.get("/allegro/auth/authorize", headers=bearer(user)).json()["authUrl"]
-    params = approve(control, auth_url, "seller_one")
-    response = api.get("/allegro/auth/callback", params=params, follow_redirects=False)
-    assert response.headers["location"].startswith("/settings?tab=integrations&connected=")
-    session.expire_all()
-    assert session.exec(select(AllegroIntegration)).one().tenant_id == user.tenant_id
-
-
-def test_following_the_redirect_as_another_signed_in_user_is_refused(
-    api: TestClient, session: Session, control
-):
-    alice, mallory = make_user(session), make_user(session)
-    auth_url = api.get("/allegro/auth/authorize", headers=bearer(alice)).json()["authUrl"]
-    params = approve(control, auth_url, "seller_one")
-    for headers in (bearer(mallory), {"Authorization": "Bearer forged.token.value"}):
-        response = api.get(
-            "/allegro/auth/callback", params=params, headers=headers, follow_redirects=False
-        )
-        assert "error=" in response.headers["location"]
-    assert _count(session) == 0

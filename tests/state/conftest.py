@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 import invoicehub.app  # noqa: F401  (registers every page state under the root state)
 from invoicehub.auth.accounts import open_session
-from invoicehub.auth.browser import SESSION_COOKIE
+from invoicehub.auth.browser import SESSION_COOKIE, hash_session_cookies
 from invoicehub.models import User
 
 S = TypeVar("S", bound=rx.State)
@@ -30,7 +30,8 @@ def state_for(cls: type[S], token: str | None = None, path: str = "/") -> S:
     """A fresh state tree for one browser tab at `path`, signed in with `token` (or anonymous)."""
     headers = {"origin": ORIGIN}
     if token:
-        headers["cookie"] = f"{SESSION_COOKIE}={token}"
+        # As the web process hands it to Reflex: the session cookie's hash, never the cookie.
+        headers["cookie"] = hash_session_cookies(f"{SESSION_COOKIE}={token}".encode()).decode()
     root = rx.State(_reflex_internal_init=True)
     root.router = RouterData.from_router_data(
         {"headers": headers, "pathname": path.split("?")[0], "asPath": path}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel
 
 from invoicehub.admin.overview import (
@@ -27,6 +27,7 @@ from invoicehub.api.errors import error_responses, validation_error_response
 from invoicehub.api.routes.allegro import (
     IntegrationOut,
     SettingsResponse,
+    SettingsUpdate,
     UpdateSettingsResponse,
     save_settings,
 )
@@ -182,15 +183,13 @@ def write_settings(
     request: Request,
     admin: AdminDep,
     session: SessionDep,
-    settings: Annotated[
-        dict[str, Any],
-        Body(embed=True, examples=[{"syncFrequencyMinutes": 30, "autoMarkAsPaid": True}]),
-    ],
+    body: SettingsUpdate,
 ) -> UpdateSettingsResponse:
     """Same validation as the seller's PUT; audited as `admin.allegro.settings.update`."""
     ip = client_address(request)
     return save_settings(
-        session, lambda: admin_update_settings(session, admin, integration_id, settings, ip=ip)
+        session,
+        lambda: admin_update_settings(session, admin, integration_id, body.settings, ip=ip),
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Body, HTTPException, Request, status
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +30,17 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 INVALID: dict[int | str, dict[str, Any]] = {
     422: {"description": "A setting has a wrong type or value, or is unknown; nothing was stored"}
 }
+
+
+class SettingsUpdate(BaseModel):
+    """The settings to change (others keep their values); each is checked by AllegroSettings."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"settings": {"syncFrequencyMinutes": 30}}]},
+    )
+
+    settings: dict[str, Any]
 
 
 class SettingsResponse(BaseModel):
@@ -89,13 +100,11 @@ def write_settings(
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
-    settings: dict[str, Any] = Body(
-        ..., embed=True, examples=[{"syncFrequencyMinutes": 30, "autoMarkAsPaid": True}]
-    ),
+    body: SettingsUpdate,
 ) -> UpdateSettingsResponse:
     ip = client_address(request)
     return save_settings(
-        session, lambda: update_settings(session, principal, integration_id, settings, ip=ip)
+        session, lambda: update_settings(session, principal, integration_id, body.settings, ip=ip)
     )
 
 

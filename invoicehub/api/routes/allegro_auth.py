@@ -1,24 +1,26 @@
 """Connecting and disconnecting Allegro accounts (the seed's auth endpoints, made safe).
 
 The seed's unauthenticated callback that trusted `tenantId`/`userId` from the body is replaced by
-a signed state bound to the signed-in user; such body fields are ignored.
+a signed state bound to the signed-in user (and, for the browser, to its session); such body
+fields are accepted for the seed's clients and ignored.
 """
 
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request, status
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session
+from pydantic.json_schema import SkipJsonSchema
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.auth.accounts import principal_of, user_for_session
-from invoicehub.auth.browser import session_token_from_cookie_header
-from invoicehub.auth.tokens import InvalidToken, Principal, decode_access_token
+from invoicehub.auth.browser import session_token_from_cookie_header, session_token_hash
 from invoicehub.integrations.allegro.connection.oauth import (
     ConnectError,
+    NotThisBrowser,
     complete_authorization,
     start_authorization,
 )
@@ -27,6 +29,7 @@ from invoicehub.integrations.allegro.service import integration_status
 
 router = APIRouter(prefix="/allegro", tags=["allegro"])
 SETTINGS_URL = "/settings"
+CANCELLED = "Allegro authorization was cancelled. No Allegro account was connected."
 
 
 class AuthorizeResponse(BaseModel):
@@ -34,10 +37,14 @@ class AuthorizeResponse(BaseModel):
 
 
 class CallbackRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # tenantId/userId from the seed are never trusted
+    model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=2048)
     state: str = Field(min_length=1, max_length=2048)
+    # The seed's clients send these; the state alone says who connects, so they are ignored
+    # (and not advertised).
+    tenantId: SkipJsonSchema[str | None] = Field(default=None, max_length=64)
+    userId: SkipJsonSchema[str | None] = Field(default=None, max_length=64)
 
 
 class CallbackResponse(BaseModel):
@@ -58,30 +65,34 @@ def authorize(principal: PrincipalDep) -> AuthorizeResponse:
     return AuthorizeResponse(authUrl=start_authorization(principal))
 
 
-@router.get("/auth/callback", include_in_schema=False)
+@router.get("/auth/callback", include_in_schema=False, response_model=None)
 def browser_callback(
     request: Request, session: SessionDep, code: str = "", state: str = "", error: str = ""
-) -> RedirectResponse:
+) -> Response:
     """Allegro redirects the browser here.
 
-    Who is connecting: the session cookie, else a bearer token; a redirect followed with neither
-    falls back to the user named by the signed, single-use state. Another user's identity is
-    always refused.
+    It completes only in the signed-in browser session that asked for the authUrl (the state is
+    bound to it). Any other caller, signed in or not, gets a page saying that nothing was
+    connected; a bearer token counts for nothing here (API clients POST).
     """
-    identified = _caller(request, session)
+    token = session_token_from_cookie_header(request.headers.get("cookie", ""))
+    user = user_for_session(session, token) if token else None
+    principal = principal_of(user) if user is not None else None
     if error:
-        return _back_to_settings(error="Allegro authorization was cancelled.")
+        return _refused_page(CANCELLED) if principal is None else _back_to_settings(error=CANCELLED)
     try:
         integration = complete_authorization(
             session,
             code,
             state,
-            identified,
+            principal,
             ip=client_address(request),
-            trust_state_owner=identified is None and not _claims_identity(request),
+            browser_session_hash=session_token_hash(token) if principal is not None else "",
         )
     except ConnectError as exc:
         session.rollback()
+        if principal is None or isinstance(exc, NotThisBrowser):
+            return _refused_page(str(exc))
         return _back_to_settings(error=str(exc))
     return _back_to_settings(connected=str(integration.id))
 
@@ -119,25 +130,19 @@ def deactivate_integration(
     return SuccessResponse(success=True)
 
 
-def _claims_identity(request: Request) -> bool:
-    cookie = session_token_from_cookie_header(request.headers.get("cookie", ""))
-    return bool(cookie or request.headers.get("authorization"))
-
-
-def _caller(request: Request, session: Session) -> Principal | None:
-    token = session_token_from_cookie_header(request.headers.get("cookie", ""))
-    user = user_for_session(session, token) if token else None
-    if user is not None:
-        return principal_of(user)
-    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and bearer:
-        try:
-            return decode_access_token(bearer)
-        except InvalidToken:
-            return None
-    return None
-
-
 def _back_to_settings(**params: str) -> RedirectResponse:
     query = urlencode({"tab": "integrations", **params})
     return RedirectResponse(f"{SETTINGS_URL}?{query}", status_code=303)
+
+
+def _refused_page(message: str) -> HTMLResponse:
+    """A page of its own: the settings page would send a signed-out browser to the login form,
+    losing the message."""
+    body = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Allegro account not connected</title></head>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
+<h1>Allegro account not connected</h1>
+<p id="refusal">{escape(message)}</p>
+<p><a href="{SETTINGS_URL}?tab=integrations">Go to Invoice-HUB settings</a></p>
+</body></html>"""
+    return HTMLResponse(body, status_code=400, headers={"Cache-Control": "no-store"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.auth.accounts import authenticate, principal_of
@@ -16,6 +16,8 @@ GENERIC_LOGIN_ERROR = "invalid e-mail or password"
 
 
 class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     email: str = Field(min_length=3, max_length=254, examples=["demo@invoicehub.local"])
     password: str = Field(min_length=1, max_length=256, examples=["demo-password"])
 

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, col, or_, select
 
 from invoicehub.models import STANDARD_TEMPLATE_ID, Company, InvoiceTemplate
@@ -36,6 +36,14 @@ class AllegroSettings(BaseModel):
     autoCorrections: bool = True
     # Attach each invoice's (and correction's) PDF to its Allegro order after issuing it.
     uploadInvoicesToAllegro: bool = True
+
+    @field_validator("syncFrequencyMinutes", "defaultVatRate", mode="before")
+    @classmethod
+    def _whole_numbers_only(cls, value: object) -> object:
+        # Strict mode still matches 15.0 to the literal 15 (they compare equal).
+        if isinstance(value, float):
+            raise ValueError("must be a whole number, not a decimal")
+        return value
 
     @property
     def vat_rate_code(self) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import reflex as rx
 from reflex.event import EventSpec
 
 from invoicehub.auth.tokens import Principal
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import FORBIDDEN, record_denial
 
 ADMIN_PATH = "/admin/allegro"
 
@@ -14,7 +17,12 @@ ADMIN_PATH = "/admin/allegro"
 async def admin_principal(state: rx.State) -> Principal | None:
     """The signed-in platform admin, or None for anyone else (who then changes nothing)."""
     principal = (await state.get_state(AuthState)).principal()
-    return principal if principal is not None and principal.is_admin else None
+    if principal is not None and not principal.is_admin:
+        # Called from the handler being refused: name it, not this helper.
+        handler = sys._getframe(1).f_code.co_name
+        record_denial(state, principal, status=FORBIDDEN, handler=handler)
+        return None
+    return principal
 
 
 async def refusal(state: rx.State) -> EventSpec:

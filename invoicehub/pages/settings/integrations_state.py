@@ -29,6 +29,7 @@ from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 LOGIN_PATH = "/login?next=/settings?tab=integrations"
 
@@ -137,6 +138,7 @@ class IntegrationsState(rx.State):
             try:
                 service.find_integration(session, principal, integration_id)
             except service.IntegrationNotFound:
+                record_denial(self, principal, integration_id)
                 self.banner_error = "That integration does not exist."
                 return None
             self.selected_integration = integration_id
@@ -186,6 +188,7 @@ class IntegrationsState(rx.State):
                     service.get_settings(session, principal, self.selected_integration)
                 )
         except service.IntegrationNotFound:
+            record_denial(self, principal, self.selected_integration)
             self.error = "That integration does not exist any more."
         finally:
             self.saving = False
@@ -196,7 +199,9 @@ class IntegrationsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        return rx.redirect(start_authorization(principal))
+        # Bound to this browser session: Allegro's redirect completes only here.
+        session_hash = (await self.get_state(AuthState)).session_hash()
+        return rx.redirect(start_authorization(principal, browser_session_hash=session_hash))
 
     @rx.event
     async def disconnect(self):
@@ -208,6 +213,7 @@ class IntegrationsState(rx.State):
             try:
                 lifecycle.disconnect(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
+                record_denial(self, principal, self.selected_integration)
                 self.banner_error = "That integration does not exist any more."
                 return None
             login = self.current.get("login", "")

@@ -31,6 +31,7 @@ from invoicehub.pages.settings.integrations_state import (
     on_selection_change,
 )
 from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
 
 POLL_SECONDS = 0.5
 MAX_WATCH_SECONDS = 15 * 60  # past this the panel stops polling; the run goes on in the worker
@@ -170,6 +171,7 @@ class SyncState(rx.State):
             self.sync_error = "This account cannot sync now: reconnect it first."
             return None
         except IntegrationNotFound:
+            record_denial(self, principal, integration_id)
             self.sync_error = "That integration does not exist."
             return None
         self.sync_loading = True

@@ -3,6 +3,12 @@
 The state names the user and tenant that started the flow and is signed with the server's secret;
 its PKCE verifier stays in Redis (never in the browser) and is deleted on first use, so a state
 can be redeemed once, within 10 minutes, and only by the user it was issued to.
+
+A state started in the browser is also bound to that browser's session (a hash of the session
+token's hash, kept in Redis beside the verifier): Allegro's redirect completes only in that same
+signed-in session. Otherwise a seller tricked into approving someone else's authUrl would link
+their Allegro account to the other person's company. A state started through the API carries no
+binding; its client finishes it with POST and its bearer token, never through the redirect.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from sqlmodel import Session, select
 
@@ -32,10 +39,38 @@ from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
 
 STATE_TTL_SECONDS = 600
+# Only what the product calls: /me (profile:read); order events, checkout forms, customer
+# returns and invoice lists (orders:read); invoice uploads to orders (orders:write); refunds
+# (payments:read). Without `scope` Allegro grants every scope the app is registered for.
+ALLEGRO_SCOPES = (
+    "allegro:api:profile:read",
+    "allegro:api:orders:read",
+    "allegro:api:orders:write",
+    "allegro:api:payments:read",
+)
 
 
 class ConnectError(Exception):
     """The connection was refused; the message is shown to the user."""
+
+
+class NotThisBrowser(ConnectError):
+    """Allegro's redirect reached another browser session than the one that asked for it."""
+
+
+FOREIGN_SESSION = (
+    "This Allegro authorization was not started in this browser session, so no Allegro account "
+    "was connected. To connect your account, sign in to Invoice-HUB in this browser and click "
+    "Connect on the Integrations tab of Settings. If someone sent you this link, ignore it."
+)
+STARTED_BY_API = (
+    "This Allegro authorization was started by an API client, so it was not completed here and "
+    "no Allegro account was connected. The client finishes it with POST "
+    "/api/v1/allegro/auth/callback (code and state) and its own bearer token."
+)
+ACCOUNT_UNAVAILABLE = (
+    "This Allegro account cannot be connected to your company. If it is yours, contact support."
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +89,12 @@ def auth_client() -> AllegroAuthClient:
     )
 
 
-def start_authorization(principal: Principal) -> str:
-    """Return the Allegro authorize URL for this user, with a fresh state and PKCE challenge."""
+def start_authorization(principal: Principal, *, browser_session_hash: str | None = None) -> str:
+    """Return the Allegro authorize URL for this user, with a fresh state and PKCE challenge.
+
+    `browser_session_hash` (the session token's hash, as Reflex sees the cookie) binds the state
+    to that browser session; without it (an API client) only POST can redeem the state.
+    """
     payload = {
         "n": secrets.token_urlsafe(16),
         "u": str(principal.user_id),
@@ -66,42 +105,49 @@ def start_authorization(principal: Principal) -> str:
     state = f"{body}.{_sign(body)}"
     verifier = secrets.token_urlsafe(64)[:96]
     challenge = _b64(hashlib.sha256(verifier.encode()).digest())
-    get_redis().set(_state_key(state), verifier, ex=STATE_TTL_SECONDS)
+    binding = _binding(browser_session_hash) if browser_session_hash else None
+    get_redis().set(
+        _state_key(state), json.dumps({"v": verifier, "b": binding}), ex=STATE_TTL_SECONDS
+    )
     with auth_client() as client:
         return client.build_authorize_url(
-            get_settings().allegro_redirect_uri, state=state, code_challenge=challenge
+            get_settings().allegro_redirect_uri,
+            state=state,
+            code_challenge=challenge,
+            scopes=ALLEGRO_SCOPES,
         )
 
 
 def redeem_state(
-    state: str, principal: Principal | None, *, trust_state_owner: bool = False
+    state: str, principal: Principal | None, *, browser_session_hash: str | None = None
 ) -> PendingAuthorization:
-    """Check signature, expiry, owner and single use; the state is spent even when refused.
+    """Check signature, expiry, owner, binding and single use.
 
-    `trust_state_owner` accepts a request that carries no identity at all (a redirect followed
-    without the session cookie): the signed, single-use state then names the user. A request
-    that carries another user's identity is always refused.
+    `browser_session_hash` is given for Allegro's redirect to the browser ("" without a valid
+    session): the state must have been issued to that very session, else it is spent and
+    refused. A state an API client started is left for that client's POST.
     """
     body, _, signature = (state or "").partition(".")
     # compare_digest refuses non-ASCII text (a TypeError): no state we issue contains any.
     if not body or not state.isascii() or not hmac.compare_digest(_sign(body), signature):
         raise ConnectError("The authorization request is not valid. Please connect again.")
-    verifier = get_redis().getdel(_state_key(state))
     try:
         payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except ValueError as exc:
         raise ConnectError("The authorization request is not valid. Please connect again.") from exc
-    if payload["e"] < time.time() or verifier is None:
+    redis, key = get_redis(), _state_key(state)
+    if browser_session_hash is not None:
+        _check_browser_binding(key, browser_session_hash)
+    stored = cast(bytes | None, redis.getdel(key))
+    if payload["e"] < time.time() or stored is None:
         raise ConnectError(
             "The authorization request has expired or was already used. Please connect again."
         )
     pending = PendingAuthorization(
         user_id=uuid.UUID(payload["u"]),
         tenant_id=uuid.UUID(payload["t"]),
-        code_verifier=verifier.decode() if isinstance(verifier, bytes) else str(verifier),
+        code_verifier=str(_stored_state(stored)["v"]),
     )
-    if principal is None and trust_state_owner:
-        return pending
     if (
         principal is None
         or principal.user_id != pending.user_id
@@ -118,10 +164,13 @@ def complete_authorization(
     principal: Principal | None,
     *,
     ip: str | None = None,
-    trust_state_owner: bool = False,
+    browser_session_hash: str | None = None,
 ) -> AllegroIntegration:
-    """Exchange the code, identify the Allegro account, create or update the integration."""
-    pending = redeem_state(state, principal, trust_state_owner=trust_state_owner)
+    """Exchange the code, identify the Allegro account, create or update the integration.
+
+    `browser_session_hash`: see `redeem_state` (given for Allegro's redirect to the browser).
+    """
+    pending = redeem_state(state, principal, browser_session_hash=browser_session_hash)
     owner = session.get(User, pending.user_id)
     if owner is None or not owner.is_active or owner.tenant_id != pending.tenant_id:
         raise ConnectError("The account that started this authorization no longer exists.")
@@ -146,11 +195,8 @@ def complete_authorization(
         .with_for_update()
     ).first()
     if integration is not None and integration.tenant_id != pending.tenant_id:
-        raise ConnectError(
-            f"The Allegro account {me.get('login', allegro_user_id)} is already connected to "
-            "another "
-            "Invoice-HUB company."
-        )
+        # Nothing about the other company, nor that the account uses Invoice-HUB at all.
+        raise ConnectError(ACCOUNT_UNAVAILABLE)
     if integration is not None and lifecycle.under_admin_hold(integration):
         raise ConnectError(ADMIN_HOLD)
     reconnect = integration is not None
@@ -172,6 +218,35 @@ def complete_authorization(
     lifecycle.connect(session, integration, reconnect=reconnect, principal=principal, ip=ip)
     session.commit()
     return integration
+
+
+def _check_browser_binding(key: str, browser_session_hash: str) -> None:
+    """Refuse a redirect that reached another browser session (spending the state), or that
+    carries a state an API client started (kept for that client's POST)."""
+    redis = get_redis()
+    stored = cast(bytes | None, redis.get(key))
+    if stored is None:
+        return  # expired or already used: said by the caller
+    binding = _stored_state(stored).get("b")
+    if binding is None:
+        raise NotThisBrowser(STARTED_BY_API)
+    if not browser_session_hash or not hmac.compare_digest(binding, _binding(browser_session_hash)):
+        redis.delete(key)
+        raise NotThisBrowser(FOREIGN_SESSION)
+
+
+def _stored_state(raw: bytes) -> dict[str, Any]:
+    """The verifier and binding kept for a state (a bare verifier: a state issued before
+    bindings existed, which only POST can redeem)."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    return value if isinstance(value, dict) else {"v": raw.decode(), "b": None}
+
+
+def _binding(browser_session_hash: str) -> str:
+    return hashlib.sha256(f"allegro-oauth:{browser_session_hash}".encode()).hexdigest()
 
 
 def _state_key(state: str) -> str:

@@ -1,0 +1,160 @@
+"""Bad request bodies (scorecard row 20): unknown keys and 15.0 for an integer refused with
+422, nothing stored; 413 for any body over 1 MB, chunked or not; a 422 never echoes a big input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from sqlmodel import Session
+from starlette.responses import PlainTextResponse
+
+from invoicehub.api.app import create_api
+from invoicehub.api.errors import MAX_QUOTED_INPUT
+from invoicehub.models import AllegroIntegration, Role
+from invoicehub.web import around
+from tests.factories import bearer, make_integration, make_user
+
+BIG = "A" * 100_000
+
+
+def _stored_settings(session: Session, integration: AllegroIntegration) -> dict:
+    session.expire_all()
+    row = session.get(AllegroIntegration, integration.id)
+    assert row is not None
+    return dict(row.settings or {})
+
+
+def test_every_request_body_model_refuses_unknown_fields():
+    models: dict[str, type] = {}
+    for context in iter_route_contexts(create_api().routes):
+        dependant = getattr(context.original_route, "dependant", None)
+        for param in dependant.body_params if dependant is not None else []:
+            model = param.field_info.annotation
+            assert isinstance(model, type) and issubclass(model, BaseModel), context.path
+            models[context.path] = model
+    assert len(models) >= 8  # login, callback, sync, payment, product, customer, 2 settings
+    lax = {
+        path: m.__name__ for path, m in models.items() if m.model_config.get("extra") != "forbid"
+    }
+    assert lax == {}
+
+
+def test_settings_refuse_an_unknown_top_level_key_and_store_nothing(
+    api: TestClient, session: Session
+):
+    seller, admin = make_user(session), make_user(session, role=Role.ADMIN)
+    integration = make_integration(session, seller)
+    before = _stored_settings(session, integration)
+    body = {"settings": {"syncFrequencyMinutes": 30}, "isActive": False}
+    for url, user in (
+        (f"/allegro/settings/{integration.id}", seller),
+        (f"/admin/allegro/settings/{integration.id}", admin),
+    ):
+        response = api.put(url, json=body, headers=bearer(user))
+        assert response.status_code == 422, url
+        assert response.json()["detail"][0]["type"] == "extra_forbidden"
+    assert _stored_settings(session, integration) == before
+
+
+def test_settings_refuse_a_decimal_for_an_integer_and_store_nothing(
+    api: TestClient, session: Session
+):
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+    url = f"/allegro/settings/{integration.id}"
+    for field in ("syncFrequencyMinutes", "defaultVatRate"):
+        response = api.put(
+            url,
+            json={"settings": {field: 15.0 if "sync" in field else 8.0}},
+            headers=bearer(seller),
+        )
+        assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == field
+    assert _stored_settings(session, integration) == {}
+    ok = api.put(url, json={"settings": {"syncFrequencyMinutes": 15}}, headers=bearer(seller))
+    assert ok.status_code == 200 and ok.json()["settings"]["syncFrequencyMinutes"] == 15
+
+
+def test_a_chunked_body_over_one_megabyte_is_413(api: TestClient, session: Session):
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the body is counted as it arrives
+        yield b'{"settings": {"x": "'
+        for _ in range(10 * 16):
+            yield b"A" * 65_536
+        yield b'"}}'
+
+    response = api.put(
+        f"/allegro/settings/{integration.id}",
+        content=chunks(),
+        headers={**bearer(seller), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "request body too large (limit 1 MB)"}
+    assert _stored_settings(session, integration) == {}
+
+
+def test_a_body_just_under_the_limit_still_reaches_the_route(api: TestClient, session: Session):
+    def chunks() -> Iterator[bytes]:
+        yield b'{"email": "'
+        yield b"a" * 1_000_000
+        yield b'", "password": "x"}'
+
+    response = api.post(
+        "/auth/login", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422  # the route's own answer: the e-mail is too long
+
+
+def test_a_422_quotes_only_a_short_excerpt_of_a_big_input(api: TestClient, session: Session):
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+    answers = [
+        api.post("/auth/login", json={"email": BIG, "password": "x"}),
+        api.post("/auth/login", json={"email": "a@b.pl", "password": "x", BIG: 1}),
+        api.put(
+            f"/allegro/settings/{integration.id}",
+            json={"settings": {BIG: True}},
+            headers=bearer(seller),
+        ),
+        api.put(
+            f"/allegro/settings/{integration.id}",
+            json={"settings": {"syncFrequencyMinutes": 30}, "extra": [BIG]},
+            headers=bearer(seller),
+        ),
+    ]
+    for response in answers:
+        assert response.status_code == 422
+        assert len(response.content) < 2_000, response.content[:300]
+        for error in response.json()["detail"]:
+            quoted = error.get("input", "")
+            assert not isinstance(quoted, str) or len(quoted) <= MAX_QUOTED_INPUT
+    assert answers[0].json()["detail"][0]["input"].startswith("AAAA")
+
+
+def test_a_big_body_to_reflexs_own_paths_is_413_too():
+    """/_upload and the rest of Reflex sit behind the same limit in the web process."""
+    reached: list[bytes] = []
+
+    async def reflex(scope: Any, receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        reached.append(body)
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b"A" * 65_536
+
+    with TestClient(around(reflex)) as web:  # type: ignore[arg-type]
+        assert web.post("/_upload", content=chunks()).status_code == 413
+        assert web.post("/_upload", content=b"small").text == "ok"
+    assert reached == [b"small"]
