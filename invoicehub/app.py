@@ -15,43 +15,57 @@ from invoicehub.pages.invoices import (
 from invoicehub.pages.login import login_page
 from invoicehub.pages.products import PRODUCTS_ON_LOAD, products_page
 from invoicehub.pages.settings import SETTINGS_ON_LOAD, settings_page
-from invoicehub.state.auth import AuthState
+from invoicehub.state.auth import AuthState, page_title
+from invoicehub.state.i18n import BRAND
 from invoicehub.web import around, security_headers
 
+# <html lang> and each page's <title> follow the user's language: `page_title` sets them on load.
 app = rx.App(
+    html_lang="pl",
+    stylesheets=["/focus.css"],
     theme=rx.theme(accent_color="indigo", radius="medium"),
     api_transformer=[around, security_headers],
 )
-app.add_page(
-    lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title="Invoice-HUB"
-)
+app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title=BRAND)
 app.add_page(
     login_page,
     route="/login",
-    title="Sign in · Invoice-HUB",
-    on_load=AuthState.redirect_if_signed_in,
+    title=BRAND,
+    on_load=[page_title("Sign in"), AuthState.redirect_if_signed_in],
 )
 app.add_page(
-    settings_page, route="/settings", title="Settings · Invoice-HUB", on_load=SETTINGS_ON_LOAD
+    settings_page,
+    route="/settings",
+    title=BRAND,
+    on_load=[page_title("Settings"), *SETTINGS_ON_LOAD],
 )
 app.add_page(
-    invoices_page, route="/invoices", title="Invoices · Invoice-HUB", on_load=INVOICES_ON_LOAD
+    invoices_page,
+    route="/invoices",
+    title=BRAND,
+    on_load=[page_title("Invoices"), *INVOICES_ON_LOAD],
 )
 app.add_page(
     invoice_detail_page,
     route="/invoices/[invoice_id]",
-    title="Invoice · Invoice-HUB",
-    on_load=INVOICE_DETAIL_ON_LOAD,
+    title=BRAND,
+    on_load=[page_title("Invoice"), *INVOICE_DETAIL_ON_LOAD],
 )
 app.add_page(
-    customers_page, route="/customers", title="Customers · Invoice-HUB", on_load=CUSTOMERS_ON_LOAD
+    customers_page,
+    route="/customers",
+    title=BRAND,
+    on_load=[page_title("Customers"), *CUSTOMERS_ON_LOAD],
 )
 app.add_page(
-    products_page, route="/products", title="Products · Invoice-HUB", on_load=PRODUCTS_ON_LOAD
+    products_page,
+    route="/products",
+    title=BRAND,
+    on_load=[page_title("Products"), *PRODUCTS_ON_LOAD],
 )
 app.add_page(
     admin_allegro_page,
     route="/admin/allegro",
-    title="Allegro admin · Invoice-HUB",
-    on_load=ADMIN_ALLEGRO_ON_LOAD,
+    title=BRAND,
+    on_load=[page_title("Allegro admin"), *ADMIN_ALLEGRO_ON_LOAD],
 )

@@ -24,6 +24,7 @@ def make_user(
     password: str = "correct-horse-battery",
     email: str | None = None,
     complete_company: bool = True,
+    language: str = "pl",
 ) -> User:
     """A user of a new tenant whose company has a NIP and, unless told, a complete address."""
     n = next(_counter)
@@ -36,6 +37,7 @@ def make_user(
         nip=VALID_NIPS[n % len(VALID_NIPS)],
         name=f"User {n}",
         address=SELLER_ADDRESS if complete_company else None,
+        language=language,
     )
     session.commit()
     return user

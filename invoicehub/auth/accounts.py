@@ -15,6 +15,7 @@ from invoicehub import ratelimit
 from invoicehub.auth.browser import session_token_hash
 from invoicehub.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from invoicehub.auth.tokens import Principal
+from invoicehub.i18n import LANGUAGES, N_
 from invoicehub.models import Company, Role, Tenant, User, UserSession
 from invoicehub.models.base import utcnow
 
@@ -39,6 +40,7 @@ def create_user(
     nip: str | None = None,
     name: str = "",
     address: Mapping[str, str] | None = None,
+    language: str = "pl",
 ) -> User:
     """Create a user; a new tenant name creates the tenant and its default company.
 
@@ -68,6 +70,7 @@ def create_user(
         name=name,
         password_hash=hash_password(password),
         role=role.value,
+        language=language,
     )
     session.add(user)
     session.flush()
@@ -75,7 +78,9 @@ def create_user(
 
 
 def principal_of(user: User) -> Principal:
-    return Principal(user_id=user.id, tenant_id=user.tenant_id, role=Role(user.role))
+    return Principal(
+        user_id=user.id, tenant_id=user.tenant_id, role=Role(user.role), language=user.language
+    )
 
 
 def authenticate(session: Session, email: str, password: str, address: str) -> User | None:
@@ -133,12 +138,25 @@ def update_profile(session: Session, user_id: uuid.UUID, *, name: str, email: st
         raise AccountError("user not found")
     email = email.strip()
     if "@" not in email or len(email) > 254:
-        raise AccountError("enter a valid e-mail address")
+        raise AccountError(N_("enter a valid e-mail address"))
     other = find_user_by_email(session, email)
     if other is not None and other.id != user.id:
-        raise AccountError("this e-mail address is already used by another account")
+        raise AccountError(N_("this e-mail address is already used by another account"))
     user.name = name.strip()[:200]
     user.email = email
+    user.updated_at = utcnow()
+    session.add(user)
+    return user
+
+
+def set_language(session: Session, user_id: uuid.UUID, language: str) -> User:
+    """The user's interface language; anything but a supported one is refused."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AccountError("user not found")
+    if language not in LANGUAGES:
+        raise AccountError("unsupported language")
+    user.language = language
     user.updated_at = utcnow()
     session.add(user)
     return user
@@ -147,7 +165,7 @@ def update_profile(session: Session, user_id: uuid.UUID, *, name: str, email: st
 def change_password(session: Session, user_id: uuid.UUID, current: str, new: str) -> None:
     user = session.get(User, user_id)
     if user is None or not verify_password(user.password_hash, current):
-        raise AccountError("the current password is not correct")
+        raise AccountError(N_("the current password is not correct"))
     if len(new) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the new password must have at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = hash_password(new)

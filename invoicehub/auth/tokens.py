@@ -25,6 +25,8 @@ class Principal:
     user_id: uuid.UUID
     tenant_id: uuid.UUID
     role: Role
+    # The interface language of the Reflex pages; the API answers in English regardless.
+    language: str = "pl"
 
     @property
     def is_admin(self) -> bool:

@@ -12,48 +12,62 @@ from typing import Any
 
 import reflex as rx
 
+from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro.preferences import SYNC_FREQUENCIES, AllegroSettings
+from invoicehub.state.i18n import tr
 
 REQUESTED_ONLY = "requested_only"
 SWITCHES = (
     (
         "autoGenerateInvoices",
-        "Generate invoices automatically",
-        "Issue an invoice for every paid order.",
+        N_("Generate invoices automatically"),
+        N_("Issue an invoice for every paid order."),
     ),
-    ("autoCreateCustomer", "Create customers from buyers", "Add each new buyer to Customers."),
-    ("autoCreateProduct", "Create products from offers", "Add each new offer to Products."),
-    ("autoMarkAsPaid", "Mark invoices as paid", "When Allegro reports the full payment."),
+    (
+        "autoCreateCustomer",
+        N_("Create customers from buyers"),
+        N_("Add each new buyer to Customers."),
+    ),
+    ("autoCreateProduct", N_("Create products from offers"), N_("Add each new offer to Products.")),
+    ("autoMarkAsPaid", N_("Mark invoices as paid"), N_("When Allegro reports the full payment.")),
     (
         "invoiceMode",
-        "Only when the buyer asks for an invoice",
-        "Otherwise every order is invoiced.",
+        N_("Only when the buyer asks for an invoice"),
+        N_("Otherwise every order is invoiced."),
     ),
-    ("includeShipping", "Invoice the shipping cost", "Adds delivery as its own line."),
+    ("includeShipping", N_("Invoice the shipping cost"), N_("Adds delivery as its own line.")),
     (
         "autoCorrections",
-        "Issue correction invoices",
-        "For cancellations, refunds and returns of invoiced orders.",
+        N_("Issue correction invoices"),
+        N_("For cancellations, refunds and returns of invoiced orders."),
     ),
     (
         "uploadInvoicesToAllegro",
-        "Attach invoices to Allegro orders",
-        "The buyer finds the PDF on the order page.",
+        N_("Attach invoices to Allegro orders"),
+        N_("The buyer finds the PDF on the order page."),
     ),
 )
 CHOICES = ("syncFrequencyMinutes", "defaultVatRate", "invoiceTemplateId")
 FLAG_KEYS = frozenset(key for key, _, _ in SWITCHES)
-VAT_RATE_OPTIONS = (("23", "23%"), ("8", "8%"), ("5", "5%"), ("0", "0%"), ("zw", "zw (exempt)"))
-
-
-def _frequency_label(minutes: int) -> str:
-    if minutes < 60:
-        return f"Every {minutes} minutes"
-    hours = minutes // 60
-    return "Every hour" if hours == 1 else ("Once a day" if hours == 24 else f"Every {hours} hours")
-
-
-FREQUENCY_OPTIONS = tuple((str(m), _frequency_label(m)) for m in SYNC_FREQUENCIES)
+VAT_RATE_OPTIONS = (
+    ("23", "23%"),
+    ("8", "8%"),
+    ("5", "5%"),
+    ("0", "0%"),
+    ("zw", N_("zw (exempt)")),
+)
+# One msgid per frequency: Polish counts need their own word forms ("2 godziny", "6 godzin").
+FREQUENCY_LABELS = {
+    5: N_("Every 5 minutes"),
+    15: N_("Every 15 minutes"),
+    30: N_("Every 30 minutes"),
+    60: N_("Every hour"),
+    120: N_("Every 2 hours"),
+    360: N_("Every 6 hours"),
+    720: N_("Every 12 hours"),
+    1440: N_("Once a day"),
+}
+FREQUENCY_OPTIONS = tuple((str(m), FREQUENCY_LABELS[m]) for m in SYNC_FREQUENCIES)
 
 
 def form_values(settings: AllegroSettings) -> dict[str, Any]:
@@ -88,12 +102,18 @@ def partial_from_form(values: dict[str, Any]) -> dict[str, Any]:
     return partial
 
 
-def refusal_message(errors: dict[str, str]) -> str:
+def refusal_message(errors: dict[str, str], language: str = "pl") -> str:
     """The banner for a refused save; errors of fields the form shows appear beside them."""
+    from invoicehub.i18n.validation import own_message
+
     others = [
-        f"{key}: {message}" for key, message in errors.items() if key not in (*FLAG_KEYS, *CHOICES)
+        own_message(language, message)
+        for key, message in errors.items()
+        if key not in (*FLAG_KEYS, *CHOICES)
     ]
-    return "Settings not saved: " + ("; ".join(others) if others else "check the marked fields.")
+    if not others:
+        return gettext(language, "Settings not saved: check the marked fields.")
+    return gettext(language, "Settings not saved: {reasons}", reasons=" ".join(others))
 
 
 def _error(errors: rx.Var, key: str) -> rx.Component:
@@ -103,7 +123,7 @@ def _error(errors: rx.Var, key: str) -> rx.Component:
 
 def _label(text: str, control_id: str) -> rx.Component:
     return rx.el.label(
-        text, html_for=control_id, class_name="rt-Text rt-r-size-2 rt-r-weight-medium"
+        tr(text), html_for=control_id, class_name="rt-Text rt-r-size-2 rt-r-weight-medium"
     )
 
 
@@ -120,7 +140,7 @@ def _switch(key: str, label: str, help_text: str, ctx: dict[str, Any]) -> rx.Com
         ),
         rx.flex(
             _label(label, control_id),
-            rx.text(help_text, size="1", color="gray"),
+            rx.text(tr(help_text), size="1", color="gray"),
             _error(ctx["errors"], key),
             direction="column",
         ),
@@ -149,7 +169,11 @@ def _select(key: str, label: str, items: rx.Component, ctx: dict[str, Any]) -> r
 
 
 def _options(pairs: tuple[tuple[str, str], ...]) -> list[rx.Component]:
-    return [rx.select.item(text, value=value) for value, text in pairs]
+    """Select items; texts with a letter are msgids ("23%" is shown as it is)."""
+    return [
+        rx.select.item(tr(text) if any(c.isalpha() for c in text) else text, value=value)
+        for value, text in pairs
+    ]
 
 
 def allegro_settings_form(
@@ -175,18 +199,18 @@ def allegro_settings_form(
         templates, lambda t: rx.select.item(t["name"].to(str), value=t["id"].to(str))
     )
     return rx.flex(
-        rx.heading("Automatic processing", size="3"),
+        rx.heading(tr("Automatic processing"), as_="h3", size="3"),
         rx.grid(
             *[_switch(key, label, help_text, ctx) for key, label, help_text in SWITCHES],
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",
         ),
-        rx.heading("Sync and invoices", size="3", margin_top="0.5em"),
+        rx.heading(tr("Sync and invoices"), as_="h3", size="3", margin_top="0.5em"),
         rx.grid(
-            _select("syncFrequencyMinutes", "Sync frequency", _options(FREQUENCY_OPTIONS), ctx),
-            _select("defaultVatRate", "Default VAT rate", _options(VAT_RATE_OPTIONS), ctx),
-            _select("invoiceTemplateId", "Invoice template", template_items, ctx),
+            _select("syncFrequencyMinutes", N_("Sync frequency"), _options(FREQUENCY_OPTIONS), ctx),
+            _select("defaultVatRate", N_("Default VAT rate"), _options(VAT_RATE_OPTIONS), ctx),
+            _select("invoiceTemplateId", N_("Invoice template"), template_items, ctx),
             columns=rx.breakpoints(initial="1", sm="3"),
             spacing="4",
             width="100%",

@@ -13,11 +13,21 @@ from invoicehub.components.layout import field, notice, page_loading
 from invoicehub.components.listing import PagedListState
 from invoicehub.db import session_scope
 from invoicehub.domain.edits import EditRefused, RowNotFound
+from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.validation import own_message, plain_errors
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
+from invoicehub.state.i18n import tr
 
-REFUSED = "Nothing was saved: please correct the marked fields."
-GONE = "This row does not exist any more."
+REFUSED = N_("Nothing was saved: please correct the marked fields.")
+GONE = N_("This row does not exist any more.")
+
+
+def refusal_messages(language: str, exc: EditRefused) -> dict[str, str]:
+    """Each refused field's sentence in the user's language (never pydantic's wording)."""
+    if exc.details:
+        return plain_errors(language, exc.details)
+    return {key: own_message(language, message) for key, message in exc.errors.items()}
 
 
 class EditDialogState(rx.State, mixin=True):
@@ -67,7 +77,7 @@ class EditDialogState(rx.State, mixin=True):
                 self.form, self.row_id = self._form_of(session, principal, row_id), row_id
         except RowNotFound:
             record_denial(self, principal, row_id)
-            self.form, self.row_id, self.error = {}, "", GONE
+            self.form, self.row_id, self.error = {}, "", gettext(principal.language, GONE)
         self.open = True
         return None
 
@@ -101,12 +111,13 @@ class EditDialogState(rx.State, mixin=True):
                 ip = self.router.session.client_ip
                 row = self._save(session, principal, self.row_id, dict(self.form), ip)
         except EditRefused as exc:
-            self.field_errors, self.error = dict(exc.errors), REFUSED
+            self.field_errors = refusal_messages(principal.language, exc)
+            self.error = gettext(principal.language, REFUSED)
         except RowNotFound:
             record_denial(self, principal, self.row_id)
-            self.error = GONE
+            self.error = gettext(principal.language, GONE)
         else:
-            self.field_errors, self.success = {}, "Saved."
+            self.field_errors, self.success = {}, gettext(principal.language, "Saved.")
             listing = await self.get_state(self._list_state())
             listing.items = [row if item["id"] == row["id"] else item for item in listing.items]
         finally:
@@ -116,10 +127,10 @@ class EditDialogState(rx.State, mixin=True):
 def edit_button(state: Any, row: Any) -> rx.Component:
     return rx.button(
         rx.icon("pencil", size=14),
-        "Edit",
+        tr("Edit"),
         size="1",
         variant="soft",
-        aria_label="Edit " + row["name"],
+        aria_label=tr("Edit {name}", name=row["name"]),
         on_click=state.open_for(row["id"]),
     )
 
@@ -139,13 +150,25 @@ def text_input(state: Any, key: str, label: str, prefix: str, **props: Any) -> r
 
 
 def choice_input(
-    state: Any, key: str, label: str, prefix: str, options: list[tuple[str, str]]
+    state: Any,
+    key: str,
+    label: str,
+    prefix: str,
+    options: list[tuple[str, str]],
+    *,
+    translate: bool = True,
 ) -> rx.Component:
+    """A select; option texts are msgids unless `translate` is off (VAT rates, codes)."""
     return field(
         label,
         rx.select.root(
             rx.select.trigger(id=f"{prefix}-{key}", width="100%"),
-            rx.select.content(*[rx.select.item(text, value=value) for value, text in options]),
+            rx.select.content(
+                *[
+                    rx.select.item(tr(text) if translate else text, value=value)
+                    for value, text in options
+                ]
+            ),
             value=state.form.get(key, ""),
             on_change=lambda value: state.set_field(key, value),
             disabled=state.saving,
@@ -156,7 +179,7 @@ def choice_input(
 
 def flag_input(state: Any, key: str, label: str, prefix: str) -> rx.Component:
     """A yes/no field; the form holds "true" or "false", which the edit model reads as a bool."""
-    return choice_input(state, key, label, prefix, [("false", "No"), ("true", "Yes")])
+    return choice_input(state, key, label, prefix, [("false", N_("No")), ("true", N_("Yes"))])
 
 
 def edit_dialog(
@@ -164,8 +187,8 @@ def edit_dialog(
 ) -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(title),
-            rx.dialog.description(help_text, size="2", color="gray"),
+            rx.dialog.title(tr(title)),
+            rx.dialog.description(tr(help_text), size="2", color="gray"),
             rx.flex(
                 notice(state.success, "green"),
                 notice(state.error, "red"),
@@ -176,9 +199,9 @@ def edit_dialog(
                     width="100%",
                 ),
                 rx.flex(
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                    rx.dialog.close(rx.button(tr("Close"), variant="soft", color_scheme="gray")),
                     rx.button(
-                        "Save",
+                        tr("Save"),
                         id=save_id,
                         on_click=state.save,
                         loading=state.saving,

@@ -1,7 +1,8 @@
 """Plain-text formats for the pages: dates in Polish time, money, counts and status words.
 
 States call these on the server and keep strings, so every page shows the same words and
-nothing the browser renders is markup.
+nothing the browser renders is markup. Dates read `05.03.2026`, amounts `1 234,56 zł` in
+both interface languages (see invoicehub.i18n.formats); words come from the catalogue.
 """
 
 from __future__ import annotations
@@ -9,69 +10,113 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from invoicehub.documents.formatting import WARSAW, money
+from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.formats import format_amount, format_day, format_moment
 from invoicehub.integrations.allegro.lifecycle import ADMIN_HOLD
+from invoicehub.models import SyncRun
 
-NEVER = "never"
-STATUS_LABELS = {
-    "active": "Active",
-    "needs_reauth": "Needs re-auth",
-    "disabled": "Disabled",
-    "disconnected": "Disconnected",
-}
-RUN_LABELS = {
-    "queued": "Queued",
-    "running": "Running",
-    "retrying": "Retrying",
-    "succeeded": "Done",
-    "failed": "Failed",
-}
-INVOICE_STATUS_LABELS = {"issued": "Issued", "paid": "Paid"}
-ORDER_STATE_LABELS = {
-    "pending": "Pending",
-    "invoiced": "Invoiced",
-    "skipped": "Skipped",
-    "needs_review": "Needs review",
-}
+# Returned as msgids: the pages show them through `tr_value`.
+NEVER = N_("never")
+NOT_PAID = N_("not paid")
+NOT_SCHEDULED = N_("not scheduled")
+# Stored values the pages show through `tr_value`: sources, the Allegro import's unit and its
+# payment methods (Polish words, as printed on the invoice; translated for English readers).
+STORED_WORDS = (
+    N_("allegro"),
+    N_("manual"),
+    N_("scheduled"),
+    N_("szt."),
+    N_("płatność online"),
+    N_("za pobraniem"),
+    N_("przelew"),
+    N_("mechanizm podzielonej płatności"),
+    N_("odroczony termin płatności"),
+)
 
 
 def when(value: datetime | None, empty: str = NEVER) -> str:
-    """`2025-11-28 10:15` in Warsaw time, or `empty`."""
+    """`28.11.2025 10:15` in Warsaw time, or `empty`."""
     if value is None:
         return empty
-    return value.astimezone(WARSAW).strftime("%Y-%m-%d %H:%M")
+    return format_moment(value)
 
 
 def day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(WARSAW).date()
-    return value.isoformat()
+    return format_day(value)
 
 
 def amount(value: Decimal | None, currency: str = "PLN") -> str:
-    return "" if value is None else f"{money(value)} {currency}"
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return "" if value is None else format_amount(value, currency)
 
 
 def status_problem(
-    status: str, error_count: int, last_error: str | None, admin_hold: bool = False
+    status: str,
+    error_count: int,
+    last_error: str | None,
+    admin_hold: bool = False,
+    language: str = "pl",
 ) -> str:
     """What is wrong with an integration, in plain words (empty when nothing is)."""
     if admin_hold:
-        return ADMIN_HOLD
+        return gettext(language, ADMIN_HOLD)
     if status == "needs_reauth":
-        return "Allegro no longer accepts the saved authorization. Reconnect to resume syncing."
+        return gettext(
+            language,
+            "Allegro no longer accepts the saved authorization. Reconnect to resume syncing.",
+        )
     if status == "disabled":
-        return "Syncing was stopped after repeated failures. Reconnect the account to start again."
+        return gettext(
+            language,
+            "Syncing was stopped after repeated failures. Reconnect the account to start again.",
+        )
     if status == "disconnected":
-        return "This Allegro account is disconnected. Reconnect it to sync orders again."
+        return gettext(
+            language, "This Allegro account is disconnected. Reconnect it to sync orders again."
+        )
     if error_count:
-        which = "The last sync" if error_count == 1 else f"The last {error_count} syncs"
-        reason = f": {last_error}" if last_error else "."
-        return f"{which} failed{reason}"
+        if last_error:
+            return gettext(
+                language,
+                "Failed syncs in a row: {count}. Last error: {error}",
+                count=error_count,
+                error=last_error,
+            )
+        return gettext(language, "Failed syncs in a row: {count}.", count=error_count)
     return ""
+
+
+def run_summary(run: SyncRun, language: str = "pl") -> str:
+    """Where a run is, in plain words ("label: count" forms: no plural rules needed)."""
+    if run.status == "queued":
+        return gettext(language, "Queued: waiting for a worker to pick it up…")
+    if run.status == "running":
+        return gettext(
+            language, "Running. Orders fetched so far: {orders}…", orders=run.orders_fetched
+        )
+    if run.status == "retrying":
+        return gettext(
+            language,
+            "Retrying after attempt {attempt} failed: {error}",
+            attempt=run.attempts,
+            error=run.error or gettext(language, "temporary error"),
+        )
+    if run.status == "failed":
+        return gettext(
+            language, "Failed: {error}", error=run.error or gettext(language, "unknown error")
+        )
+    done = gettext(
+        language,
+        "Done. Orders fetched: {orders}, invoices created: {invoices}, customers added: "
+        "{customers}, products added: {products}, skipped: {skipped}, to review: {review}.",
+        orders=run.orders_fetched,
+        invoices=run.invoices_created,
+        customers=run.customers_created,
+        products=run.products_created,
+        skipped=run.skipped,
+        review=run.needs_review,
+    )
+    if run.corrections_issued:
+        done += " " + gettext(
+            language, "Corrections issued: {count}.", count=run.corrections_issued
+        )
+    return done

@@ -5,21 +5,23 @@ from __future__ import annotations
 import reflex as rx
 
 from invoicehub.components.notifications import NotificationsState, notifications_bell
+from invoicehub.i18n import N_
 from invoicehub.state.auth import AuthState
+from invoicehub.state.i18n import tr
 
 NAV_LINKS = (
-    ("Invoices", "/invoices"),
-    ("Customers", "/customers"),
-    ("Products", "/products"),
-    ("Settings", "/settings"),
+    (N_("Invoices"), "/invoices"),
+    (N_("Customers"), "/customers"),
+    (N_("Products"), "/products"),
+    (N_("Settings"), "/settings"),
 )
-ADMIN_LINKS = (("Allegro admin", "/admin/allegro"), ("Queues", "/admin/rq/"))
+ADMIN_LINKS = ((N_("Allegro admin"), "/admin/allegro"), (N_("Queues"), "/admin/rq/"))
 
 
 def nav_link(label: str, href: str) -> rx.Component:
     # /admin/rq is mounted beside Reflex, not a Reflex page: the browser must load it itself.
     return rx.link(
-        label,
+        tr(label),
         href=href,
         size="2",
         weight="medium",
@@ -36,14 +38,14 @@ def user_menu() -> rx.Component:
                 rx.text(AuthState.user_name, max_width="12em", truncate=True),
                 variant="soft",
                 size="2",
-                aria_label="User menu",
+                aria_label=tr("User menu"),
             )
         ),
         rx.menu.content(
             rx.menu.item(AuthState.user_email, disabled=True),
             rx.menu.separator(),
-            rx.menu.item("Profile settings", on_click=rx.redirect("/settings?tab=profile")),
-            rx.menu.item("Sign out", color="red", on_click=AuthState.logout),
+            rx.menu.item(tr("Profile settings"), on_click=rx.redirect("/settings?tab=profile")),
+            rx.menu.item(tr("Sign out"), color="red", on_click=AuthState.logout),
         ),
     )
 
@@ -51,17 +53,23 @@ def user_menu() -> rx.Component:
 def navbar() -> rx.Component:
     return rx.flex(
         rx.link(
-            rx.heading("Invoice-HUB", size="5"), href="/settings", underline="none", color="inherit"
+            rx.text("Invoice-HUB", size="5", weight="bold"),
+            href="/settings",
+            underline="none",
+            color="inherit",
         ),
-        rx.flex(
-            *[nav_link(label, href) for label, href in NAV_LINKS],
-            rx.cond(
-                AuthState.is_admin,
-                rx.fragment(*[nav_link(label, href) for label, href in ADMIN_LINKS]),
+        rx.el.nav(
+            rx.flex(
+                *[nav_link(label, href) for label, href in NAV_LINKS],
+                rx.cond(
+                    AuthState.is_admin,
+                    rx.fragment(*[nav_link(label, href) for label, href in ADMIN_LINKS]),
+                ),
+                spacing="4",
+                wrap="wrap",
+                align="center",
             ),
-            spacing="4",
-            wrap="wrap",
-            align="center",
+            aria_label=tr("Main navigation"),
             flex="1",
         ),
         rx.cond(
@@ -70,7 +78,6 @@ def navbar() -> rx.Component:
             rx.box(notifications_bell(), on_mount=NotificationsState.load),
         ),
         user_menu(),
-        as_="nav",
         spacing="4",
         wrap="wrap",
         align="center",
@@ -82,12 +89,12 @@ def navbar() -> rx.Component:
 
 
 def page_shell(*children: rx.Component, title: str) -> rx.Component:
+    """The navbar and the page's <main> under its one h1 (`title` is a msgid)."""
     return rx.box(
-        navbar(),
-        rx.box(
-            rx.heading(title, size="6", margin_bottom="0.75em"),
+        rx.el.header(navbar()),
+        rx.el.main(
+            rx.heading(tr(title), as_="h1", size="6", margin_bottom="0.75em"),
             *children,
-            as_="main",
             width="100%",
             max_width="1100px",
             margin_x="auto",
@@ -114,13 +121,26 @@ def notice(message: rx.Var, color: str) -> rx.Component:
     )
 
 
-def field(label: str, control: rx.Component, error: rx.Var | str = "") -> rx.Component:
+def field(label: str | rx.Var, control: rx.Component, error: rx.Var | str = "") -> rx.Component:
+    """A labelled control; with an error the control is aria-invalid and described by it.
+
+    `label` is a msgid (or an already translated Var); `error` is a translated text.
+    """
+    control_id = control.id or ""
+    if isinstance(error, rx.Var):
+        control.custom_attrs["aria-invalid"] = rx.cond(error != "", "true", "false")
+        control.custom_attrs["aria-describedby"] = rx.cond(error != "", f"{control_id}-error", "")
     return rx.flex(
         rx.el.label(
-            label, html_for=control.id or "", class_name="rt-Text rt-r-size-2 rt-r-weight-medium"
+            tr(label) if isinstance(label, str) else label,
+            html_for=control_id,
+            class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
         ),
         control,
-        rx.cond(error != "", rx.text(error, color="red", size="1", role="alert")),
+        rx.cond(
+            error != "",
+            rx.text(error, color="red", size="1", role="alert", id=f"{control_id}-error"),
+        ),
         direction="column",
         spacing="1",
         width="100%",

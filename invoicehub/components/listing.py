@@ -12,6 +12,7 @@ from invoicehub.components.tables import empty_state, loading_state, scroll_tabl
 from invoicehub.db import session_scope
 from invoicehub.domain.paging import page_count
 from invoicehub.state.auth import AuthState
+from invoicehub.state.i18n import tr
 
 PAGE_SIZE = 20
 MAX_SEARCH = 100
@@ -21,11 +22,11 @@ def search_box(
     control_id: str, placeholder: str, value: rx.Var, on_change: EventType
 ) -> rx.Component:
     return rx.flex(
-        rx.el.label("Search", html_for=control_id, class_name="rt-Text rt-r-size-2"),
+        rx.el.label(tr("Search"), html_for=control_id, class_name="rt-Text rt-r-size-2"),
         rx.input(
             id=control_id,
             type="search",
-            placeholder=placeholder,
+            placeholder=tr(placeholder),
             value=value,
             on_change=on_change,
             debounce_timeout=300,
@@ -49,22 +50,24 @@ def searchable_list(
     search_id: str,
     placeholder: str,
     icon: str,
+    loading: str = "Loading…",
 ) -> rx.Component:
     """Search, a loading state, the table (or the empty state) and paging of a list state.
 
     The state provides `items`, `search`, `loading`, `page`, `page_count`, `total`,
-    `set_search`, `previous_page` and `next_page`.
+    `set_search`, `previous_page` and `next_page`. Texts are msgids; `noun` names the list
+    ("Customers") and `loading` is its loading text.
     """
     s = state
     return rx.flex(
         search_box(search_id, placeholder, s.search, s.set_search),  # type: ignore[attr-defined]
         rx.cond(
             s.loading,  # type: ignore[attr-defined]
-            loading_state(f"Loading {noun}…"),
+            loading_state(loading),
             rx.cond(
                 s.items.length() > 0,  # type: ignore[attr-defined]
                 rx.box(
-                    scroll_table(headers, rx.foreach(s.items, row), label=noun.capitalize()),  # type: ignore[attr-defined,arg-type]
+                    scroll_table(headers, rx.foreach(s.items, row), label=noun),  # type: ignore[attr-defined,arg-type]
                     pagination(
                         s.page,
                         s.page_count,

@@ -21,17 +21,19 @@ from invoicehub.admin.feed import (
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.db import session_scope
+from invoicehub.i18n.stored import translate_stored
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
+from invoicehub.state.i18n import tr
 
 SHOWN = 10
 
 
-def notification_view(item: NotificationItem) -> dict[str, str]:
+def notification_view(item: NotificationItem, language: str = "pl") -> dict[str, str]:
     return {
         "id": item.id,
-        "title": item.title,
-        "body": item.body,
+        "title": translate_stored(language, item.title),
+        "body": translate_stored(language, item.body),
         "kind": item.kind,
         "created": display.when(item.createdAt),
         "read": "true" if item.read else "",
@@ -43,7 +45,7 @@ def notification_row(item: Any, mark_read: Callable[[Any], Any]) -> rx.Component
     unread = item["read"] == ""
     return rx.flex(
         rx.flex(
-            rx.cond(unread, rx.badge("New", color_scheme="orange", variant="solid")),
+            rx.cond(unread, rx.badge(tr("New"), color_scheme="orange", variant="solid")),
             rx.text(item["title"], weight="medium", size="2"),
             spacing="2",
             align="center",
@@ -55,11 +57,11 @@ def notification_row(item: Any, mark_read: Callable[[Any], Any]) -> rx.Component
             rx.cond(
                 unread,
                 rx.button(
-                    "Mark read",
+                    tr("Mark read"),
                     size="1",
                     variant="ghost",
                     on_click=mark_read(item["id"]),
-                    aria_label="Mark read: " + item["title"],
+                    aria_label=tr("Mark read: {title}", title=item["title"]),
                 ),
             ),
             justify="between",
@@ -88,7 +90,7 @@ class NotificationsState(rx.State):
             return
         with session_scope() as session:
             items, _, self.unread = list_notifications(session, principal, page_size=SHOWN)
-        self.items = [notification_view(item) for item in items]
+        self.items = [notification_view(item, principal.language) for item in items]
 
     @rx.event
     async def load(self):
@@ -130,18 +132,18 @@ def notifications_bell() -> rx.Component:
                 rx.cond(s.unread > 0, rx.badge(s.unread.to_string(), color_scheme="orange")),
                 variant="soft",
                 size="2",
-                aria_label="Notifications",
+                aria_label=tr("Notifications"),
                 id="notifications-bell",
             )
         ),
         rx.popover.content(
             rx.flex(
                 rx.flex(
-                    rx.heading("Notifications", size="3"),
+                    rx.heading(tr("Notifications"), as_="h2", size="3"),
                     rx.cond(
                         s.unread > 0,
                         rx.button(
-                            "Mark all read", size="1", variant="soft", on_click=s.mark_all_read
+                            tr("Mark all read"), size="1", variant="soft", on_click=s.mark_all_read
                         ),
                     ),
                     justify="between",
@@ -156,7 +158,7 @@ def notifications_bell() -> rx.Component:
                         overflow_y="auto",
                     ),
                     rx.text(
-                        "Nothing yet. Problems with your Allegro accounts show up here.",
+                        tr("Nothing yet. Problems with your Allegro accounts show up here."),
                         size="2",
                         color="gray",
                     ),
@@ -165,7 +167,7 @@ def notifications_bell() -> rx.Component:
                 spacing="2",
             ),
             width="min(360px, 90vw)",
-            aria_label="Notifications",
+            aria_label=tr("Notifications"),
         ),
         on_open_change=s.opened,
     )

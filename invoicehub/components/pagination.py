@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventType
 
+from invoicehub.state.i18n import tr
+
 
 def pagination(
     page: rx.Var,
@@ -15,16 +17,13 @@ def pagination(
     *,
     noun: str = "items",
 ) -> rx.Component:
-    """ "23 invoices · page 1 of 2" and the two buttons (disabled at either end)."""
-    one = noun.removesuffix("s")
+    """ "Total: 23 · page 1 of 2" and the two buttons (disabled at either end).
+
+    `noun` names the list for assistive technology (a msgid).
+    """
     return rx.flex(
         rx.text(
-            total.to_string(),
-            rx.cond(total == 1, f" {one}", f" {noun}"),
-            " · page ",
-            page.to_string(),
-            " of ",
-            page_count.to_string(),
+            tr("Total: {total} · page {page} of {pages}", total=total, page=page, pages=page_count),
             size="2",
             color="gray",
             aria_live="polite",
@@ -32,21 +31,21 @@ def pagination(
         rx.flex(
             rx.button(
                 rx.icon("chevron-left", size=16),
-                "Previous",
+                tr("Previous"),
                 variant="soft",
                 size="2",
                 disabled=page <= 1,
                 on_click=on_previous,
-                aria_label="Previous page",
+                aria_label=tr("Previous page"),
             ),
             rx.button(
-                "Next",
+                tr("Next"),
                 rx.icon("chevron-right", size=16),
                 variant="soft",
                 size="2",
                 disabled=page >= page_count,
                 on_click=on_next,
-                aria_label="Next page",
+                aria_label=tr("Next page"),
             ),
             spacing="2",
         ),
@@ -56,4 +55,6 @@ def pagination(
         spacing="2",
         width="100%",
         margin_top="0.75em",
+        role="navigation",
+        aria_label=tr(noun),
     )

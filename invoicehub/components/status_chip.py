@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.i18n import N_
+from invoicehub.state.i18n import tr, tr_value
+
 INTEGRATION_CHIPS = (
-    ("active", "Active", "green"),
-    ("needs_reauth", "Needs re-auth", "orange"),
-    ("disabled", "Disabled", "red"),
-    ("disconnected", "Disconnected", "gray"),
+    ("active", N_("Active"), "green"),
+    ("needs_reauth", N_("Needs re-auth"), "orange"),
+    ("disabled", N_("Disabled"), "red"),
+    ("disconnected", N_("Disconnected"), "gray"),
 )
 RUN_CHIPS = (
-    ("queued", "Queued", "gray"),
-    ("running", "Running", "blue"),
-    ("retrying", "Retrying", "orange"),
-    ("succeeded", "Done", "green"),
-    ("failed", "Failed", "red"),
+    ("queued", N_("Queued"), "gray"),
+    ("running", N_("Running"), "blue"),
+    ("retrying", N_("Retrying"), "orange"),
+    ("succeeded", N_("Done"), "green"),
+    ("failed", N_("Failed"), "red"),
 )
-INVOICE_CHIPS = (("issued", "Issued", "blue"), ("paid", "Paid", "green"))
+INVOICE_CHIPS = (("issued", N_("Issued"), "blue"), ("paid", N_("Paid"), "green"))
 ORDER_CHIPS = (
-    ("pending", "Pending", "gray"),
-    ("invoiced", "Invoiced", "green"),
-    ("skipped", "Skipped", "gray"),
-    ("needs_review", "Needs review", "orange"),
+    ("pending", N_("Pending"), "gray"),
+    ("invoiced", N_("Invoiced"), "green"),
+    ("skipped", N_("Skipped"), "gray"),
+    ("needs_review", N_("Needs review"), "orange"),
 )
 
 
@@ -30,10 +33,10 @@ def _chip(value: rx.Var, chips: tuple[tuple[str, str, str], ...], **props) -> rx
     return rx.match(
         value,
         *[
-            (key, rx.badge(label, color_scheme=color, variant="soft", **props))
+            (key, rx.badge(tr(label), color_scheme=color, variant="soft", **props))
             for key, label, color in chips
         ],
-        rx.badge(value, color_scheme="gray", variant="soft", **props),
+        rx.badge(tr_value(value), color_scheme="gray", variant="soft", **props),
     )
 
 

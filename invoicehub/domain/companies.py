@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
 from invoicehub.domain.vat_rules import ExemptionKind, exemption_kind_of
+from invoicehub.i18n import N_
 from invoicehub.models import DEFAULT_SERIES_PATTERN, Company
 from invoicehub.models.accounts import DEFAULT_CORRECTION_SERIES
 from invoicehub.models.base import utcnow
@@ -53,7 +54,7 @@ class CompanyInput(BaseModel):
     @classmethod
     def _postal(cls, value: str) -> str:
         if value and not _POSTAL_CODE.match(value):
-            raise ValueError("postal code must look like 00-950")
+            raise ValueError(N_("postal code must look like 00-950"))
         return value
 
     @field_validator("bank_account")
@@ -63,21 +64,23 @@ class CompanyInput(BaseModel):
         if not digits:
             return ""
         if not digits.isdigit() or len(digits) != 26:
-            raise ValueError("bank account must have 26 digits (NRB)")
+            raise ValueError(N_("bank account must have 26 digits (NRB)"))
         if int(digits[2:] + "2521" + digits[:2]) % 97 != 1:  # IBAN check digits, PL = 25 21
-            raise ValueError("bank account check digits do not match")
+            raise ValueError(N_("bank account check digits do not match"))
         return digits
 
     @field_validator("invoice_series", "correction_series")
     @classmethod
     def _series(cls, value: str) -> str:
         if "{N}" not in value:
-            raise ValueError("invoice series must contain {N} (the running number)")
+            raise ValueError(N_("invoice series must contain {N} (the running number)"))
         if "{MM}" in value and "{YYYY}" not in value:
-            raise ValueError("a monthly series ({MM}) must also contain {YYYY}, or numbers repeat")
+            raise ValueError(
+                N_("a monthly series ({MM}) must also contain {YYYY}, or numbers repeat")
+            )
         leftover = SERIES_TOKENS.sub("", value)
         if "{" in leftover or "}" in leftover:
-            raise ValueError("invoice series may use only {YYYY}, {MM} and {N}")
+            raise ValueError(N_("invoice series may use only {YYYY}, {MM} and {N}"))
         return value
 
     @field_validator("vat_exemption_kind")
@@ -85,8 +88,10 @@ class CompanyInput(BaseModel):
     def _kind(cls, value: str) -> str:
         if value.upper() not in ("", *EXEMPTION_KINDS):
             raise ValueError(
-                "the exemption basis comes from A (the Polish VAT act), B (the VAT directive) "
-                "or C (another legal basis)"
+                N_(
+                    "the exemption basis comes from A (the Polish VAT act), B (the VAT "
+                    "directive) or C (another legal basis)"
+                )
             )
         return value.upper()
 

@@ -31,6 +31,7 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.domain.edits import EditModel, apply_edit, find_for_edit
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
 from invoicehub.domain.rows import remember_tenant_rows, table_of
+from invoicehub.i18n import N_
 from invoicehub.models import Customer, CustomerKind
 
 _customers = table_of(Customer)
@@ -216,7 +217,7 @@ class CustomerEdit(EditModel):
     @classmethod
     def _name(cls, value: str) -> str:
         if not value:
-            raise ValueError("name is required")
+            raise ValueError(N_("name is required"))
         return value
 
     @field_validator("nip")
@@ -235,21 +236,21 @@ class CustomerEdit(EditModel):
     @classmethod
     def _email(cls, value: str) -> str:
         if value and not _EMAIL.match(value):
-            raise ValueError("e-mail must look like name@example.com")
+            raise ValueError(N_("e-mail must look like name@example.com"))
         return value
 
     @field_validator("country_code")
     @classmethod
     def _country(cls, value: str) -> str:
         if not _COUNTRY.match(value.upper()):
-            raise ValueError("country code must be two letters, like PL")
+            raise ValueError(N_("country code must be two letters, like PL"))
         return value.upper()
 
     @field_validator("postal_code")
     @classmethod
     def _postal_code(cls, value: str, info: ValidationInfo) -> str:
         if value and info.data.get("country_code") == "PL" and not _POSTAL_CODE_PL.match(value):
-            raise ValueError("a Polish postal code looks like 00-950")
+            raise ValueError(N_("a Polish postal code looks like 00-950"))
         return value
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, select
 
 from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
+from invoicehub.i18n import N_
 from invoicehub.models.base import utcnow
 
 E = TypeVar("E", bound=BaseModel)
@@ -25,8 +26,10 @@ R = TypeVar("R", bound=SQLModel)
 class EditRefused(ValueError):
     """Refused input: `errors` maps each offending field to a message; nothing was stored."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], details: list[Any] | None = None) -> None:
         self.errors = errors
+        # The validation errors as pydantic gave them, for pages that word them for a seller.
+        self.details = details or []
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 
@@ -43,7 +46,7 @@ class EditModel(BaseModel):
     @classmethod
     def _no_nul(cls, value: object) -> object:
         if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain a NUL character")
+            raise ValueError(N_("must not contain a NUL character"))
         return value
 
 
@@ -62,7 +65,8 @@ def parse_edit(model: type[E], values: Mapping[str, Any]) -> E:
                     "Value error, "
                 )
                 for err in exc.errors()
-            }
+            },
+            list(exc.errors()),
         ) from exc
 
 

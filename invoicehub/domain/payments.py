@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from invoicehub.domain.invoice_drafts import InvoiceAlreadyPaid, InvoiceError, InvoiceNotFound
+from invoicehub.i18n import N_
 from invoicehub.models import Invoice, InvoiceKind, InvoicePayment, InvoiceStatus
 
 ZERO = Decimal("0.00")
@@ -141,7 +142,9 @@ def _locked(session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> In
     if invoice is None:
         raise InvoiceNotFound(invoice_id)
     if invoice.kind == InvoiceKind.CORRECTION:
-        raise InvoiceError("payments are recorded on the corrected invoice, not on a correction")
+        raise InvoiceError(
+            N_("payments are recorded on the corrected invoice, not on a correction")
+        )
     if invoice.status == InvoiceStatus.PAID:
         raise InvoiceAlreadyPaid(invoice.number)
     return invoice
@@ -149,10 +152,10 @@ def _locked(session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> In
 
 def _check(amount: Decimal, paid_at: datetime, method: str) -> None:
     if not amount.is_finite() or amount <= 0 or amount != round(amount, 2):
-        raise InvoiceError("the amount must be positive, with at most 2 decimals")
+        raise InvoiceError(N_("the amount must be positive, with at most 2 decimals"))
     if amount > MAX_AMOUNT:
-        raise InvoiceError("the amount is too large")
+        raise InvoiceError(N_("the amount is too large"))
     if paid_at.tzinfo is None:
         raise InvoiceError("paid_at must be timezone-aware")
     if not method.strip() or len(method) > 40:
-        raise InvoiceError("payment method must have 1 to 40 characters")
+        raise InvoiceError(N_("payment method must have 1 to 40 characters"))

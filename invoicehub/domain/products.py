@@ -32,6 +32,7 @@ from invoicehub.domain.edits import EditModel, apply_edit, find_for_edit
 from invoicehub.domain.paging import like_pattern, page_bounds
 from invoicehub.domain.rows import remember_tenant_rows
 from invoicehub.domain.taxes import DEFAULT_VAT_RATE, RATE_FRACTIONS, to_grosz
+from invoicehub.i18n import N_
 from invoicehub.models import VAT_RATES, Product
 
 _LIMITS = {"name": 300, "sku": 100, "unit": 16, "external_id": 100}
@@ -170,13 +171,13 @@ class ProductEdit(EditModel):
         except ArithmeticError:
             price = Decimal("NaN")
         if not price.is_finite():
-            raise ValueError("gross price must be an amount like 49.99")
+            raise ValueError(N_("gross price must be an amount like 49.99"))
         if price < 0:
-            raise ValueError("gross price cannot be negative")
+            raise ValueError(N_("gross price cannot be negative"))
         if price > MAX_PRICE:  # before quantize, which cannot hold a larger number
             raise ValueError(f"gross price must not exceed {MAX_PRICE}")
         if price != price.quantize(GROSZ, rounding=ROUND_DOWN):
-            raise ValueError("gross price has at most 2 decimal places")
+            raise ValueError(N_("gross price has at most 2 decimal places"))
         return price.quantize(GROSZ)
 
 

@@ -38,6 +38,8 @@ class User(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     password_hash: str = Field(max_length=255)
     role: str = Field(default=Role.USER.value, max_length=16)
+    # The interface language the user chose ("pl" or "en"); invoices and PDFs stay Polish.
+    language: str = Field(default="pl", max_length=5, sa_column_kwargs={"server_default": "pl"})
     is_active: bool = Field(default=True)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()

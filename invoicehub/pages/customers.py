@@ -7,29 +7,31 @@ import reflex as rx
 from invoicehub.components.catalog_dialogs import edit_button, edit_dialog, text_input
 from invoicehub.components.layout import page_shell
 from invoicehub.components.listing import searchable_list
+from invoicehub.i18n import N_
 from invoicehub.pages.customers_state import CustomerEditState, CustomersState, customer_row
+from invoicehub.state.i18n import tr_value
 
 __all__ = ["CUSTOMERS_ON_LOAD", "CustomersState", "customer_row", "customers_page"]
 PREFIX = "customer"
 LABELS = (
-    ("name", "Name"),
-    ("nip", "NIP"),
-    ("email", "E-mail"),
-    ("street", "Street"),
-    ("postal_code", "Postal code"),
-    ("city", "City"),
-    ("country_code", "Country code"),
+    ("name", N_("Name")),
+    ("nip", N_("NIP")),
+    ("email", N_("E-mail")),
+    ("street", N_("Street")),
+    ("postal_code", N_("Postal code")),
+    ("city", N_("City")),
+    ("country_code", N_("Country code")),
 )
 
 
 def _row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["name"], weight="medium")),
-        rx.table.cell(row["kind"]),
+        rx.table.cell(tr_value(row["kind"])),
         rx.table.cell(row["nip"], white_space="nowrap"),
         rx.table.cell(row["email"]),
         rx.table.cell(row["place"]),
-        rx.table.cell(row["source"]),
+        rx.table.cell(tr_value(row["source"])),
         rx.table.cell(edit_button(CustomerEditState, row)),
     )
 
@@ -38,8 +40,8 @@ def customer_dialog() -> rx.Component:
     s = CustomerEditState
     return edit_dialog(
         s,
-        title="Edit customer",
-        help_text=(
+        title=N_("Edit customer"),
+        help_text=N_(
             "Invoices keep the buyer details they were issued with: saving here never changes "
             "an issued invoice. Allegro syncs keep what you save; a NIP makes the customer a "
             "company."
@@ -53,17 +55,28 @@ def customers_page() -> rx.Component:
     return page_shell(
         searchable_list(
             state=CustomersState,
-            noun="customers",
-            headers=["Name", "Type", "NIP", "E-mail", "City", "Source", "Actions"],
+            noun=N_("Customers"),
+            headers=[
+                N_("Name"),
+                N_("Type"),
+                N_("NIP"),
+                N_("E-mail"),
+                N_("City"),
+                N_("Source"),
+                N_("Actions"),
+            ],
             row=_row,
-            empty_title="No customers found",
-            empty_text="Buyers are added when you invoice them or when Allegro orders are synced.",
+            empty_title=N_("No customers found"),
+            empty_text=N_(
+                "Buyers are added when you invoice them or when Allegro orders are synced."
+            ),
             search_id="customer-search",
-            placeholder="Name, NIP, e-mail or city",
+            placeholder=N_("Name, NIP, e-mail or city"),
             icon="users",
+            loading=N_("Loading customers…"),
         ),
         customer_dialog(),
-        title="Customers",
+        title=N_("Customers"),
     )
 
 

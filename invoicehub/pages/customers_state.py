@@ -11,6 +11,7 @@ from invoicehub.components.listing import PAGE_SIZE, PagedListState
 from invoicehub.domain.customer_queries import list_customers
 from invoicehub.domain.customers import CustomerEdit, update_customer
 from invoicehub.domain.edits import find_for_edit, parse_edit
+from invoicehub.i18n import N_
 from invoicehub.models import Customer
 
 FIELDS = ("name", "nip", "email", "street", "postal_code", "city", "country_code")
@@ -21,7 +22,7 @@ def customer_row(customer: Customer) -> dict[str, str]:
     return {
         "id": str(customer.id),
         "name": customer.name,
-        "kind": "Company" if customer.kind == "company" else "Person",
+        "kind": N_("Company") if customer.kind == "company" else N_("Person"),
         "nip": customer.nip or "",
         "email": customer.email,
         "place": place,

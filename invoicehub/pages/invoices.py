@@ -8,16 +8,19 @@ from invoicehub.components.layout import notice, page_shell
 from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import invoice_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
+from invoicehub.i18n import N_
+from invoicehub.i18n.formats import DAY_INPUT_HINT
 from invoicehub.pages.invoices_follow import allegro_section, links_section, payments_section
 from invoicehub.pages.invoices_follow_state import InvoiceFollowState
 from invoicehub.pages.invoices_state import ALL, InvoiceDetailState, InvoicesState
+from invoicehub.state.i18n import tr, tr_value
 
 List = InvoicesState
 Detail = InvoiceDetailState
 
 
 def _label(text: str, control_id: str) -> rx.Component:
-    return rx.el.label(text, html_for=control_id, class_name="rt-Text rt-r-size-2")
+    return rx.el.label(tr(text), html_for=control_id, class_name="rt-Text rt-r-size-2")
 
 
 def _filter_select(label: str, control_id: str, value, on_change, options) -> rx.Component:
@@ -25,7 +28,7 @@ def _filter_select(label: str, control_id: str, value, on_change, options) -> rx
         _label(label, control_id),
         rx.select.root(
             rx.select.trigger(id=control_id, min_width="9em"),
-            rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
+            rx.select.content(*[rx.select.item(tr(text), value=key) for key, text in options]),
             value=value,
             on_change=on_change,
         ),
@@ -37,7 +40,18 @@ def _filter_select(label: str, control_id: str, value, on_change, options) -> rx
 def _date_input(label: str, control_id: str, value, on_change) -> rx.Component:
     return rx.flex(
         _label(label, control_id),
-        rx.input(id=control_id, type="date", value=value, on_change=on_change),
+        # Text, not type="date": the browser's picker shows mm/dd/yyyy in an English Chromium.
+        rx.input(
+            id=control_id,
+            value=value,
+            on_change=on_change,
+            placeholder=DAY_INPUT_HINT,
+            input_mode="numeric",
+            max_length=10,
+            debounce_timeout=500,
+            width="9em",
+            custom_attrs={"aria-invalid": rx.cond(List.error != "", "true", "false")},
+        ),
         direction="column",
         spacing="1",
     )
@@ -46,10 +60,10 @@ def _date_input(label: str, control_id: str, value, on_change) -> rx.Component:
 def filters() -> rx.Component:
     return rx.flex(
         rx.flex(
-            _label("Search", "invoice-search"),
+            _label(N_("Search"), "invoice-search"),
             rx.input(
                 id="invoice-search",
-                placeholder="Number, buyer or NIP",
+                placeholder=tr("Number, buyer or NIP"),
                 value=List.search,
                 on_change=List.set_search,
                 debounce_timeout=300,
@@ -61,22 +75,22 @@ def filters() -> rx.Component:
             min_width="12em",
         ),
         _filter_select(
-            "Status",
+            N_("Status"),
             "invoice-status",
             List.status,
             List.set_status,
-            ((ALL, "All statuses"), ("issued", "Issued"), ("paid", "Paid")),
+            ((ALL, N_("All statuses")), ("issued", N_("Issued")), ("paid", N_("Paid"))),
         ),
         _filter_select(
-            "Source",
+            N_("Source"),
             "invoice-source",
             List.source,
             List.set_source,
-            ((ALL, "All sources"), ("allegro", "Allegro"), ("manual", "Manual")),
+            ((ALL, N_("All sources")), ("allegro", N_("Allegro")), ("manual", N_("Manual"))),
         ),
-        _date_input("Issued from", "invoice-from", List.date_from, List.set_date_from),
-        _date_input("Issued to", "invoice-to", List.date_to, List.set_date_to),
-        rx.button("Clear", variant="soft", color_scheme="gray", on_click=List.clear_filters),
+        _date_input(N_("Issued from"), "invoice-from", List.date_from, List.set_date_from),
+        _date_input(N_("Issued to"), "invoice-to", List.date_to, List.set_date_to),
+        rx.button(tr("Clear"), variant="soft", color_scheme="gray", on_click=List.clear_filters),
         spacing="3",
         wrap="wrap",
         align="end",
@@ -91,7 +105,7 @@ def _invoice_row(row) -> rx.Component:
         rx.table.cell(row["issue_date"], white_space="nowrap"),
         rx.table.cell(row["gross"], white_space="nowrap", text_align="right"),
         rx.table.cell(invoice_chip(row["status"])),
-        rx.table.cell(row["source"]),
+        rx.table.cell(tr_value(row["source"])),
     )
 
 
@@ -102,14 +116,21 @@ def invoices_page() -> rx.Component:
             notice(List.error, "red"),
             rx.cond(
                 List.loading,
-                loading_state("Loading invoices…"),
+                loading_state(N_("Loading invoices…")),
                 rx.cond(
                     List.items.length() > 0,
                     rx.box(
                         scroll_table(
-                            ["Number", "Buyer", "Issued", "Gross", "Status", "Source"],
+                            [
+                                N_("Number"),
+                                N_("Buyer"),
+                                N_("Issued"),
+                                N_("Gross"),
+                                N_("Status"),
+                                N_("Source"),
+                            ],
                             rx.foreach(List.items, _invoice_row),
-                            label="Invoices",
+                            label=N_("Invoices"),
                         ),
                         pagination(
                             List.page,
@@ -117,12 +138,14 @@ def invoices_page() -> rx.Component:
                             List.total,
                             List.previous_page,
                             List.next_page,
-                            noun="invoices",
+                            noun=N_("Invoices"),
                         ),
                     ),
                     empty_state(
-                        "No invoices found",
-                        "Invoices appear here when you issue them or Allegro orders are synced.",
+                        N_("No invoices found"),
+                        N_(
+                            "Invoices appear here when you issue them or Allegro orders are synced."
+                        ),
                         "file-text",
                     ),
                 ),
@@ -130,15 +153,15 @@ def invoices_page() -> rx.Component:
             direction="column",
             spacing="4",
         ),
-        title="Invoices",
+        title=N_("Invoices"),
     )
 
 
 def _party(title: str, party) -> rx.Component:
     return rx.card(
-        rx.text(title, size="1", color="gray", weight="medium"),
+        rx.text(tr(title), size="1", color="gray", weight="medium"),
         rx.text(party["name"], weight="bold", id=f"{title.lower()}-name"),
-        rx.cond(party["nip"] != "", rx.text("NIP " + party["nip"], size="2")),
+        rx.cond(party["nip"] != "", rx.text(tr("NIP {nip}", nip=party["nip"]), size="2")),
         rx.text(party["street"], size="2"),
         rx.text(party["city"], size="2"),
         flex="1",
@@ -149,7 +172,9 @@ def _party(title: str, party) -> rx.Component:
 
 def _fact(label: str, value) -> rx.Component:
     return rx.flex(
-        rx.text(label, size="1", color="gray"), rx.text(value, size="2"), direction="column"
+        rx.text(tr(label), size="1", color="gray"),
+        rx.text(tr_value(value), size="2"),
+        direction="column",
     )
 
 
@@ -181,12 +206,12 @@ def invoice_detail() -> rx.Component:
     invoice = Detail.invoice
     return rx.flex(
         rx.flex(
-            rx.heading(invoice["number"], size="5", id="invoice-number"),
+            rx.heading(invoice["number"], as_="h2", size="5", id="invoice-number"),
             invoice_chip(invoice["status"]),
             rx.spacer(),
             rx.button(
                 rx.icon("download", size=16),
-                "Download PDF",
+                tr("Download PDF"),
                 id="download-pdf",
                 on_click=Detail.download_pdf,
             ),
@@ -197,32 +222,44 @@ def invoice_detail() -> rx.Component:
         notice(Detail.error, "red"),
         links_section(),
         rx.flex(
-            _fact("Issued", invoice["issue_date"]),
-            _fact("Sale date", invoice["sale_date"]),
-            _fact("Due", invoice["due_date"]),
-            _fact("Payment", invoice["payment_method"]),
-            _fact("Paid", invoice["paid_at"]),
-            _fact("Source", invoice["source"]),
-            rx.cond(invoice["order"] != "", _fact("Allegro order", invoice["order"])),
+            _fact(N_("Issued"), invoice["issue_date"]),
+            _fact(N_("Sale date"), invoice["sale_date"]),
+            _fact(N_("Due"), invoice["due_date"]),
+            _fact(N_("Payment"), invoice["payment_method"]),
+            _fact(N_("Paid"), invoice["paid_at"]),
+            _fact(N_("Source"), invoice["source"]),
+            rx.cond(invoice["order"] != "", _fact(N_("Allegro order"), invoice["order"])),
             spacing="5",
             wrap="wrap",
         ),
         rx.flex(
-            _party("Seller", Detail.seller), _party("Buyer", Detail.buyer), spacing="3", wrap="wrap"
+            _party(N_("Seller"), Detail.seller),
+            _party(N_("Buyer"), Detail.buyer),
+            spacing="3",
+            wrap="wrap",
         ),
         scroll_table(
-            ["#", "Item", "Quantity", "Unit gross", "VAT", "Net", "VAT amount", "Gross"],
+            [
+                "#",
+                N_("Item"),
+                N_("Quantity"),
+                N_("Unit gross"),
+                N_("VAT"),
+                N_("Net"),
+                N_("VAT amount"),
+                N_("Gross"),
+            ],
             rx.foreach(Detail.lines, _line_row),
             min_width="760px",
-            label="Invoice lines",
+            label=N_("Invoice lines"),
         ),
-        rx.heading("Totals per VAT rate", size="3"),
+        rx.heading(tr("Totals per VAT rate"), as_="h3", size="3"),
         scroll_table(
-            ["Rate", "Net", "VAT", "Gross"],
+            [N_("Rate"), N_("Net"), N_("VAT"), N_("Gross")],
             rx.fragment(
                 rx.foreach(Detail.rate_totals, _total_row),
                 rx.table.row(
-                    rx.table.row_header_cell("Total"),
+                    rx.table.row_header_cell(tr("Total")),
                     rx.table.cell(invoice["net"], text_align="right"),
                     rx.table.cell(invoice["vat"], text_align="right"),
                     rx.table.cell(
@@ -233,7 +270,7 @@ def invoice_detail() -> rx.Component:
                 ),
             ),
             min_width="420px",
-            label="Totals per VAT rate",
+            label=N_("Totals per VAT rate"),
         ),
         payments_section(),
         allegro_section(),
@@ -245,25 +282,27 @@ def invoice_detail() -> rx.Component:
 def invoice_detail_page() -> rx.Component:
     return page_shell(
         rx.link(
-            rx.flex(rx.icon("arrow-left", size=14), "All invoices", align="center", spacing="1"),
+            rx.flex(
+                rx.icon("arrow-left", size=14), tr("All invoices"), align="center", spacing="1"
+            ),
             href="/invoices",
             size="2",
             width="fit-content",
         ),
         rx.cond(
             Detail.loading,
-            loading_state("Loading the invoice…"),
+            loading_state(N_("Loading the invoice…")),
             rx.cond(
                 Detail.not_found,
                 empty_state(
-                    "Invoice not found",
-                    "It does not exist or belongs to another company.",
+                    N_("Invoice not found"),
+                    N_("It does not exist or belongs to another company."),
                     "file-x",
                 ),
                 invoice_detail(),
             ),
         ),
-        title="Invoice",
+        title=N_("Invoice"),
     )
 
 

@@ -7,20 +7,23 @@ import reflex as rx
 
 from invoicehub.components.layout import notice
 from invoicehub.components.tables import scroll_table
+from invoicehub.i18n import N_
+from invoicehub.i18n.formats import DAY_INPUT_HINT
 from invoicehub.pages.invoices_follow_state import InvoiceFollowState
+from invoicehub.state.i18n import tr, tr_value
 
 Follow = InvoiceFollowState
 UPLOAD_LABELS = {
-    "pending": "Queued",
-    "metadata_created": "Uploading",
-    "uploaded": "Attached",
-    "failed": "Failed",
+    "pending": N_("Queued"),
+    "metadata_created": N_("Uploading"),
+    "uploaded": N_("Attached"),
+    "failed": N_("Failed"),
 }
 
 
 def _field(label: str, control_id: str, control: rx.Component) -> rx.Component:
     return rx.flex(
-        rx.el.label(label, html_for=control_id, class_name="rt-Text rt-r-size-2"),
+        rx.el.label(tr(label), html_for=control_id, class_name="rt-Text rt-r-size-2"),
         control,
         direction="column",
         spacing="1",
@@ -30,35 +33,36 @@ def _field(label: str, control_id: str, control: rx.Component) -> rx.Component:
 def _payment_form() -> rx.Component:
     return rx.flex(
         _field(
-            "Amount",
+            N_("Amount"),
             "payment-amount",
             rx.input(
                 id="payment-amount",
                 value=Follow.amount,
                 on_change=Follow.set_amount,
-                placeholder="123.45",
+                placeholder="123,45",
                 input_mode="decimal",
             ),
         ),
         _field(
-            "Paid on",
+            N_("Paid on"),
             "payment-date",
             rx.input(
                 id="payment-date",
-                type="date",
+                placeholder=DAY_INPUT_HINT,
+                max_length=10,
                 value=Follow.paid_on,
                 on_change=Follow.set_paid_on,
             ),
         ),
         _field(
-            "Method",
+            N_("Method"),
             "payment-method",
             rx.input(id="payment-method", value=Follow.method, on_change=Follow.set_method),
         ),
         notice(Follow.form_error, "red"),
         rx.flex(
-            rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-            rx.button("Save", id="save-payment", on_click=Follow.save_payment),
+            rx.dialog.close(rx.button(tr("Cancel"), variant="soft", color_scheme="gray")),
+            rx.button(tr("Save"), id="save-payment", on_click=Follow.save_payment),
             spacing="3",
             justify="end",
         ),
@@ -72,15 +76,17 @@ def payment_dialog() -> rx.Component:
         rx.dialog.trigger(
             rx.button(
                 rx.icon("banknote", size=16),
-                "Record payment",
+                tr("Record payment"),
                 id="record-payment",
                 variant="soft",
                 on_click=Follow.open_dialog,
             )
         ),
         rx.dialog.content(
-            rx.dialog.title("Record payment"),
-            rx.dialog.description(rx.text("Outstanding: ", Follow.outstanding), size="2"),
+            rx.dialog.title(tr("Record payment")),
+            rx.dialog.description(
+                rx.text(tr("Outstanding: {amount}", amount=Follow.outstanding)), size="2"
+            ),
             _payment_form(),
         ),
         open=Follow.dialog_open,
@@ -91,7 +97,7 @@ def payment_dialog() -> rx.Component:
 def _payment_row(payment) -> rx.Component:
     return rx.table.row(
         rx.table.cell(payment["paid_at"]),
-        rx.table.cell(payment["method"]),
+        rx.table.cell(tr_value(payment["method"])),
         rx.table.cell(payment["amount"], text_align="right"),
     )
 
@@ -101,8 +107,15 @@ def payments_section() -> rx.Component:
         Follow.kind == "invoice",
         rx.flex(
             rx.flex(
-                rx.heading("Payments", size="3"),
-                rx.text("Paid ", Follow.paid, " · outstanding ", Follow.outstanding, size="2"),
+                rx.heading(tr("Payments"), as_="h3", size="3"),
+                rx.text(
+                    tr(
+                        "Paid {paid} · outstanding {outstanding}",
+                        paid=Follow.paid,
+                        outstanding=Follow.outstanding,
+                    ),
+                    size="2",
+                ),
                 rx.spacer(),
                 rx.cond(Follow.can_pay, payment_dialog()),
                 align="center",
@@ -112,10 +125,10 @@ def payments_section() -> rx.Component:
             rx.cond(
                 Follow.payments.length() > 0,  # type: ignore[attr-defined]
                 scroll_table(
-                    ["Paid on", "Method", "Amount"],
+                    [N_("Paid on"), N_("Method"), N_("Amount")],
                     rx.foreach(Follow.payments, _payment_row),
                     min_width="420px",
-                    label="Payments",
+                    label=N_("Payments"),
                 ),
             ),
             direction="column",
@@ -129,9 +142,13 @@ def allegro_section() -> rx.Component:
     return rx.cond(
         upload.contains("status"),  # type: ignore[attr-defined]
         rx.flex(
-            rx.text("On the Allegro order: ", size="2"),
+            rx.text(tr("On the Allegro order:"), size="2"),
             rx.badge(
-                rx.match(upload["status"], *UPLOAD_LABELS.items(), upload["status"]),
+                rx.match(
+                    upload["status"],
+                    *[(key, tr(label)) for key, label in UPLOAD_LABELS.items()],
+                    upload["status"],
+                ),
                 id="allegro-upload-status",
             ),
             rx.text(upload["uploaded_at"], size="2", color="gray"),
@@ -139,7 +156,7 @@ def allegro_section() -> rx.Component:
             rx.cond(
                 upload["status"] != "uploaded",
                 rx.button(
-                    "Retry",
+                    tr("Retry"),
                     id="retry-upload",
                     size="1",
                     variant="soft",
@@ -156,7 +173,9 @@ def allegro_section() -> rx.Component:
 def _correction_link(item) -> rx.Component:
     return rx.flex(
         rx.link(item["number"], href="/invoices/" + item["id"]),
-        rx.text(item["issue_date"], " · ", item["gross"], " · ", item["reason"], size="2"),
+        rx.text(
+            item["issue_date"], " · ", item["gross"], " · ", tr_value(item["reason"]), size="2"
+        ),
         spacing="2",
         wrap="wrap",
     )
@@ -169,13 +188,19 @@ def links_section() -> rx.Component:
             corrected.contains("id"),  # type: ignore[attr-defined]
             rx.callout(
                 rx.flex(
-                    rx.text("Faktura korygująca to invoice "),
+                    rx.text(tr("Correction invoice to invoice")),
                     rx.link(
                         corrected["number"],
                         href="/invoices/" + corrected["id"],
                         id="corrected-invoice",
                     ),
-                    rx.text(" of ", corrected["issue_date"], ". Reason: ", corrected["reason"]),
+                    rx.text(
+                        tr(
+                            "of {date}. Reason: {reason}",
+                            date=corrected["issue_date"],
+                            reason=tr_value(corrected["reason"]),
+                        )
+                    ),
                     wrap="wrap",
                     spacing="1",
                 ),
@@ -185,7 +210,7 @@ def links_section() -> rx.Component:
         rx.cond(
             Follow.corrections.length() > 0,  # type: ignore[attr-defined]
             rx.flex(
-                rx.heading("Corrections", size="3"),
+                rx.heading(tr("Corrections"), as_="h3", size="3"),
                 rx.foreach(Follow.corrections, _correction_link),
                 direction="column",
                 spacing="1",

@@ -23,6 +23,9 @@ from invoicehub.domain.correction_issue import corrections_of
 from invoicehub.domain.invoice_drafts import InvoiceError
 from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.domain.payments import payment_state, record_payment
+from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.formats import format_day, parse_day
+from invoicehub.i18n.validation import own_message
 from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
 from invoicehub.models import Invoice, InvoiceKind
 from invoicehub.state.auth import AuthState
@@ -121,7 +124,7 @@ class InvoiceFollowState(rx.State):
     @rx.event
     def open_dialog(self):
         self.dialog_open, self.form_error = True, ""
-        self.paid_on = datetime.now(UTC).date().isoformat()
+        self.paid_on = format_day(datetime.now(UTC))
 
     @rx.event
     def set_dialog_open(self, value: bool):
@@ -146,16 +149,21 @@ class InvoiceFollowState(rx.State):
             return rx.redirect("/login")
         try:
             amount = Decimal(self.amount)
-            paid_at = datetime.fromisoformat(self.paid_on).replace(hour=12, tzinfo=UTC)
+            paid_on = parse_day(self.paid_on)
+            if paid_on is None:
+                raise ValueError(self.paid_on)
+            paid_at = datetime(paid_on.year, paid_on.month, paid_on.day, 12, tzinfo=UTC)
         except (InvalidOperation, ValueError):
-            self.form_error = "Enter an amount like 123.45 and a date."
+            self.form_error = gettext(
+                principal.language, "Enter an amount like 123,45 and a date like 05.03.2026."
+            )
             return None
         try:
             with session_scope() as session:
                 invoice = self._find(session, principal)
                 if invoice is None:
                     record_denial(self, principal, _invoice_id(self.router.url.path))
-                    self.form_error = "This invoice does not exist."
+                    self.form_error = gettext(principal.language, "This invoice does not exist.")
                     return None
                 state = record_payment(
                     session, principal.tenant_id, invoice.id, amount, paid_at, self.method
@@ -170,9 +178,10 @@ class InvoiceFollowState(rx.State):
                 )
                 self._show(session, principal, state.invoice)
         except InvoiceError as exc:
-            self.form_error = str(exc)
+            self.form_error = own_message(principal.language, str(exc))
             return None
-        self.dialog_open, self.amount, self.message = False, "", "Payment recorded."
+        self.dialog_open, self.amount = False, ""
+        self.message = gettext(principal.language, "Payment recorded.")
         from invoicehub.pages.invoices_state import InvoiceDetailState
 
         return InvoiceDetailState.load
@@ -193,5 +202,7 @@ class InvoiceFollowState(rx.State):
                     target_type="invoice",
                     target_id=invoice.id,
                 )
-        self.message = "Upload queued." if queued else "Nothing to upload."
+        self.message = gettext(
+            principal.language, N_("Upload queued.") if queued else N_("Nothing to upload.")
+        )
         return InvoiceFollowState.load

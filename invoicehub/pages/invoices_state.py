@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 
 import reflex as rx
 from sqlmodel import Session
@@ -22,6 +21,8 @@ from invoicehub.domain.invoice_queries import (
     totals_of,
 )
 from invoicehub.domain.templates import template_code
+from invoicehub.i18n import gettext
+from invoicehub.i18n.formats import parse_day
 from invoicehub.models import Invoice, InvoiceLine
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
@@ -43,10 +44,6 @@ def invoice_row(invoice: Invoice) -> dict[str, str]:
     }
 
 
-def _parse_day(value: str) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 class InvoicesState(PagedListState, rx.State):
     status: str = ALL
     source: str = ALL
@@ -56,9 +53,9 @@ class InvoicesState(PagedListState, rx.State):
 
     def _fetch(self, session: Session, principal: Principal) -> tuple[list[dict[str, str]], int]:
         try:
-            date_from, date_to = _parse_day(self.date_from), _parse_day(self.date_to)
+            date_from, date_to = parse_day(self.date_from), parse_day(self.date_to)
         except ValueError:
-            self.error = "Enter dates as YYYY-MM-DD."
+            self.error = gettext(principal.language, "Enter dates as dd.mm.yyyy, e.g. 05.03.2026.")
             return self.items, self.total
         self.error = ""
         items, total = list_invoices(
@@ -166,7 +163,7 @@ class InvoiceDetailState(rx.State):
             "sale_date": display.day(invoice.sale_date),
             "due_date": display.day(invoice.due_date),
             "payment_method": invoice.payment_method,
-            "paid_at": display.when(invoice.paid_at, "not paid"),
+            "paid_at": display.when(invoice.paid_at, display.NOT_PAID),
             "net": display.amount(invoice.total_net, currency),
             "vat": display.amount(invoice.total_vat, currency),
             "order": invoice.external_order_id or "",
@@ -204,7 +201,7 @@ class InvoiceDetailState(rx.State):
             invoice = self._find(principal, session)
             if invoice is None:
                 record_denial(self, principal, _path_invoice_id(self.router.url.path))
-                self.error = "This invoice does not exist."
+                self.error = gettext(principal.language, "This invoice does not exist.")
                 return None
             pdf = render_document_pdf(
                 invoice,

@@ -14,8 +14,10 @@ from invoicehub.components.catalog_dialogs import (
 from invoicehub.components.layout import page_shell
 from invoicehub.components.listing import searchable_list
 from invoicehub.documents.formatting import rate
+from invoicehub.i18n import N_
 from invoicehub.models import VAT_RATES
 from invoicehub.pages.products_state import ProductEditState, ProductsState, product_row
+from invoicehub.state.i18n import tr_value
 
 __all__ = ["PRODUCTS_ON_LOAD", "ProductsState", "product_row", "products_page"]
 PREFIX = "product"
@@ -25,10 +27,10 @@ def _row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["name"], weight="medium")),
         rx.table.cell(row["sku"], white_space="nowrap"),
-        rx.table.cell(row["unit"]),
+        rx.table.cell(tr_value(row["unit"])),
         rx.table.cell(row["rate"]),
         rx.table.cell(row["price"], white_space="nowrap", text_align="right"),
-        rx.table.cell(row["source"]),
+        rx.table.cell(tr_value(row["source"])),
         rx.table.cell(edit_button(ProductEditState, row)),
     )
 
@@ -37,19 +39,26 @@ def product_dialog() -> rx.Component:
     s = ProductEditState
     return edit_dialog(
         s,
-        title="Edit product",
-        help_text=(
+        title=N_("Edit product"),
+        help_text=N_(
             "Allegro syncs keep what you save here: the VAT rate is used for order lines that "
             "carry none, and the name, unit and price stay as you set them. Issued invoices "
             "do not change."
         ),
         fields=[
-            text_input(s, "name", "Name", PREFIX),
-            text_input(s, "sku", "SKU", PREFIX),
-            text_input(s, "unit", "Unit", PREFIX),
-            choice_input(s, "vat_rate", "VAT rate", PREFIX, [(r, rate(r)) for r in VAT_RATES]),
-            text_input(s, "gross_price", "Gross price (PLN)", PREFIX, input_mode="decimal"),
-            flag_input(s, "annex15", "Annex 15 good (split payment above 15,000 PLN)", PREFIX),
+            text_input(s, "name", N_("Name"), PREFIX),
+            text_input(s, "sku", N_("SKU"), PREFIX),
+            text_input(s, "unit", N_("Unit"), PREFIX),
+            choice_input(
+                s,
+                "vat_rate",
+                N_("VAT rate"),
+                PREFIX,
+                [(r, rate(r)) for r in VAT_RATES],
+                translate=False,
+            ),
+            text_input(s, "gross_price", N_("Gross price (PLN)"), PREFIX, input_mode="decimal"),
+            flag_input(s, "annex15", N_("Annex 15 good (split payment above 15,000 PLN)"), PREFIX),
         ],
         save_id="save-product",
     )
@@ -59,17 +68,26 @@ def products_page() -> rx.Component:
     return page_shell(
         searchable_list(
             state=ProductsState,
-            noun="products",
-            headers=["Name", "SKU", "Unit", "VAT", "Gross price", "Source", "Actions"],
+            noun=N_("Products"),
+            headers=[
+                N_("Name"),
+                N_("SKU"),
+                N_("Unit"),
+                N_("VAT"),
+                N_("Gross price"),
+                N_("Source"),
+                N_("Actions"),
+            ],
             row=_row,
-            empty_title="No products found",
-            empty_text="Products are added when you invoice them or Allegro offers are synced.",
+            empty_title=N_("No products found"),
+            empty_text=N_("Products are added when you invoice them or Allegro offers are synced."),
             search_id="product-search",
-            placeholder="Name or SKU",
+            placeholder=N_("Name or SKU"),
             icon="package",
+            loading=N_("Loading products…"),
         ),
         product_dialog(),
-        title="Products",
+        title=N_("Products"),
     )
 
 

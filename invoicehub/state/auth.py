@@ -17,8 +17,10 @@ from invoicehub.auth.browser import (
 )
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import session_scope
+from invoicehub.i18n import N_, gettext, has_message
+from invoicehub.state.i18n import I18nState
 
-LOGIN_ERROR = "Invalid e-mail or password."
+LOGIN_ERROR = N_("Invalid e-mail or password.")
 # Logout is a same-site POST (a GET signs nobody out): submit a form, as a browser would.
 LOGOUT_SCRIPT = (
     "const form = document.createElement('form');"
@@ -64,6 +66,14 @@ class AuthState(rx.State):
         return rx.redirect(f"/login?next={self.router.url.path or '/settings'}")
 
     @rx.event
+    async def open_page(self, title_msgid: str) -> EventSpec:
+        """On load: the signed-in user's language (read again: another tab may have changed
+        it), then `<html lang>` and the translated `<title>` of the page."""
+        i18n = await self.get_state(I18nState)
+        principal = self.principal()
+        return i18n.use_language(principal.language if principal else i18n.lang, title_msgid)
+
+    @rx.event
     def require_login(self) -> EventSpec | None:
         if self.principal() is None:
             return self._login_redirect()
@@ -78,21 +88,28 @@ class AuthState(rx.State):
             return rx.redirect("/settings")
         return None
 
+    async def _language(self) -> str:
+        """The language the signed-out pages are shown in (the last one chosen in this tab)."""
+        return (await self.get_state(I18nState)).lang
+
     @rx.event
-    def redirect_if_signed_in(self) -> EventSpec | None:
+    async def redirect_if_signed_in(self) -> EventSpec | None:
         self.login_error = ""
         if self.router.url.query_parameters.get("error") == "expired":
-            self.login_error = "The sign-in took too long. Please try again."
+            self.login_error = gettext(
+                await self._language(), "The sign-in took too long. Please try again."
+            )
         if self.principal() is not None:
             return rx.redirect("/settings")
         return None
 
     @rx.event
-    def login(self, form_data: dict[str, str]) -> EventSpec | None:
+    async def login(self, form_data: dict[str, str]) -> EventSpec | None:
         email = (form_data.get("email") or "").strip()
         password = form_data.get("password") or ""
+        language = await self._language()
         if not email or not password:
-            self.login_error = "Enter your e-mail and password."
+            self.login_error = gettext(language, "Enter your e-mail and password.")
             return None
         address = (
             self.router.headers.raw_headers.get("x-forwarded-for", "")
@@ -102,11 +119,13 @@ class AuthState(rx.State):
             with session_scope() as session:
                 user = authenticate(session, email, password, address or "unknown")
                 if user is None:
-                    self.login_error = LOGIN_ERROR
+                    self.login_error = gettext(language, LOGIN_ERROR)
                     return None
                 user_id = user.id
         except ratelimit.RateLimited as exc:
-            self.login_error = f"Too many attempts. Try again in {exc.retry_after} s."
+            self.login_error = gettext(
+                language, "Too many attempts. Try again in {seconds} s.", seconds=exc.retry_after
+            )
             return None
         self.login_error = ""
         next_path = safe_next_path(self.router.url.query_parameters.get("next"))
@@ -118,3 +137,11 @@ class AuthState(rx.State):
         self.user_name = self.user_email = ""
         self.is_admin = False
         return rx.call_script(LOGOUT_SCRIPT)
+
+
+def page_title(title_msgid: str) -> EventSpec:
+    """The first on_load event of every page: its language and its title (a msgid)."""
+    if not has_message(title_msgid):
+        msg = f"message {title_msgid!r} is missing from a catalogue"
+        raise KeyError(msg)
+    return AuthState.open_page(title_msgid)

@@ -76,8 +76,9 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in from /login, which is in Polish until the user's own language is known."""
     page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#sign-in").click()
     page.wait_for_url("**/settings**")

@@ -21,7 +21,7 @@ expect.set_options(timeout=15_000)
 
 
 def test_seller_edits_a_product_rate_and_an_invalid_nip_is_refused(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     draft = ProductDraft(
         name="Kubek", vat_rate="23", gross_price=Decimal("49.99"), source="allegro", external_id="1"
     )
@@ -54,7 +54,7 @@ def test_seller_edits_a_product_rate_and_an_invalid_nip_is_refused(page: Page, s
     dialog.get_by_label("NIP").fill("1234567890")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog.get_by_role("alert")).to_have_text(
-        "invalid NIP 1234567890: the checksum does not match"
+        "This NIP is not valid: its check digit does not match."
     )
     expect(dialog.get_by_text(REFUSED)).to_be_visible()
     screenshot(page, "customer-edit-invalid-nip")

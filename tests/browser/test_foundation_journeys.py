@@ -15,16 +15,16 @@ PASSWORD = "correct-horse-battery"
 def test_anonymous_visitor_is_sent_to_login(page: Page):
     page.goto("/settings")
     page.wait_for_url("**/login**")
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Zaloguj się")).to_be_visible()
 
 
 def test_wrong_password_shows_one_generic_message(page: Page, session: Session):
-    user = make_user(session)
+    user = make_user(session, language="en")
     page.goto("/login")
     page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill("wrong-password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Invalid e-mail or password.")).to_be_visible()
+    page.get_by_label("Hasło").fill("wrong-password")
+    page.get_by_role("button", name="Zaloguj się").click()
+    expect(page.get_by_text("Nieprawidłowy e-mail lub hasło.")).to_be_visible()
 
 
 class HeldEventSocket:
@@ -63,24 +63,24 @@ class HeldEventSocket:
 
 def test_sign_in_waits_until_the_page_has_loaded(page: Page, session: Session):
     """A sign-in sent before the page's on_load ran would have its error cleared by it."""
-    user = make_user(session)
+    user = make_user(session, language="en")
     socket = HeldEventSocket()
     page.route_web_socket("**/_event/**", socket.attach)
     page.goto("/login")
     page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill("wrong-password")
+    page.get_by_label("Hasło").fill("wrong-password")
     socket.wait_for_answers(page)
-    sign_in = page.get_by_role("button", name="Sign in")
+    sign_in = page.get_by_role("button", name="Zaloguj się")
     expect(sign_in).to_be_disabled()
 
     socket.release()
     expect(sign_in).to_be_enabled()
     sign_in.click()
-    expect(page.get_by_text("Invalid e-mail or password.")).to_be_visible()
+    expect(page.get_by_text("Nieprawidłowy e-mail lub hasło.")).to_be_visible()
 
 
 def test_user_edits_company_and_an_invalid_nip_is_refused(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     stored_nip = session.exec(select(Company).where(Company.tenant_id == user.tenant_id)).one().nip
     sign_in(page, user.email, PASSWORD)
     page.get_by_role("tab", name="Company").click()
@@ -92,7 +92,11 @@ def test_user_edits_company_and_an_invalid_nip_is_refused(page: Page, session: S
 
     page.locator("#company-nip").fill("5252674797")
     page.get_by_role("button", name="Save company").click()
-    expect(page.get_by_text("invalid NIP 5252674797: the checksum does not match")).to_be_visible()
+    expect(page.locator("#company-nip-error")).to_have_text(
+        "This NIP is not valid: its check digit does not match."
+    )
+    expect(page.locator("#company-nip")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#company-nip")).to_have_attribute("aria-describedby", "company-nip-error")
     screenshot(page, "company-invalid-nip-1280")
 
     session.expire_all()
@@ -107,7 +111,7 @@ def test_user_edits_company_and_an_invalid_nip_is_refused(page: Page, session: S
 
 
 def test_signed_in_user_can_sign_out(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     sign_in(page, user.email, PASSWORD)
     page.get_by_role("button", name="User menu").click()
     page.get_by_role("menuitem", name="Sign out").click()
@@ -117,7 +121,7 @@ def test_signed_in_user_can_sign_out(page: Page, session: Session):
 
 
 def test_settings_page_fits_a_375px_screen(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, user.email, PASSWORD)
     page.get_by_role("tab", name="Company").click()
@@ -129,7 +133,7 @@ def test_settings_page_fits_a_375px_screen(page: Page, session: Session):
 def test_an_incomplete_company_shows_invoicing_blocked_until_its_address_is_saved(
     page: Page, session: Session
 ):
-    user = make_user(session, complete_company=False)
+    user = make_user(session, language="en", complete_company=False)
     sign_in(page, user.email, PASSWORD)
     page.goto("/settings?tab=integrations")
     expect(page.locator("#company-incomplete-warning")).to_contain_text("street")

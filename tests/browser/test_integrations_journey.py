@@ -143,7 +143,7 @@ def measure_saves(page: Page) -> list[float]:
 def test_seller_connects_changes_settings_syncs_and_opens_invoices(
     page: Page, session: Session, emulator_url: str, worker: subprocess.Popen[bytes]
 ):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     login = new_seller(emulator_url, orders=6)
     post_order_with_markup(emulator_url, login)
     dialogs: list[str] = []
@@ -197,12 +197,12 @@ def test_seller_connects_changes_settings_syncs_and_opens_invoices(
     page.get_by_role("button", name="Manual sync").click()
     progress = page.locator("#sync-progress")
     expect(progress).to_contain_text(re.compile("Queued|Running|Done"))
-    expect(progress).to_contain_text("Done:", timeout=90_000)
+    expect(progress).to_contain_text("Done.", timeout=90_000)
     run = session.exec(select(SyncRun)).one()
     invoices = session.exec(select(Invoice).where(Invoice.tenant_id == user.tenant_id)).all()
     assert run.status == "succeeded" and run.invoices_created == len(invoices) > 0
-    expect(progress).to_contain_text(f"{run.orders_fetched} orders fetched")
-    expect(progress).to_contain_text(f"{run.invoices_created} invoices created")
+    expect(progress).to_contain_text(f"Orders fetched: {run.orders_fetched}")
+    expect(progress).to_contain_text(f"invoices created: {run.invoices_created}")
     expect(page.locator("#integration-last-sync")).not_to_have_text("never")
     screenshot(page, "integrations-synced-1280")
 
@@ -234,7 +234,7 @@ def test_seller_connects_changes_settings_syncs_and_opens_invoices(
 def test_refused_setting_is_shown_beside_the_field_and_the_stored_value_kept(
     page: Page, session: Session
 ):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     integration = make_integration(session, user, settings={"syncFrequencyMinutes": 30})
     own = InvoiceTemplate(tenant_id=user.tenant_id, code="standard", name="Mój szablon")
     session.add(own)
@@ -249,7 +249,7 @@ def test_refused_setting_is_shown_beside_the_field_and_the_stored_value_kept(
     session.delete(own)
     session.commit()
     page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_text(f"unknown invoice template {own.id}")).to_be_visible()
+    expect(page.get_by_text("Choose one of your invoice templates.")).to_be_visible()
     expect(page.get_by_text("Settings not saved: check the marked fields.")).to_be_visible()
     expect(page.locator("#allegro-invoiceTemplateId")).to_have_text("Standard")
     expect(page.get_by_label("Mark invoices as paid")).not_to_be_checked()
@@ -263,7 +263,7 @@ def test_refused_setting_is_shown_beside_the_field_and_the_stored_value_kept(
 
 
 def test_oauth_error_from_the_callback_is_shown_as_text(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     sign_in(page, user.email, PASSWORD)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -275,7 +275,7 @@ def test_oauth_error_from_the_callback_is_shown_as_text(page: Page, session: Ses
 def test_needs_reauth_integration_offers_reconnect_and_disconnect_asks_first(
     page: Page, session: Session
 ):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     integration = make_integration(session, user)
     integration.status, integration.sync_error_count = "needs_reauth", 0
     session.add(integration)

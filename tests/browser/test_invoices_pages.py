@@ -43,7 +43,7 @@ def no_horizontal_scroll(page: Page) -> bool:
 
 
 def test_invoice_list_searches_filters_and_pages(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     sign_in(page, user.email, PASSWORD)
     page.goto("/invoices")
     expect(page.get_by_text("No invoices found")).to_be_visible()
@@ -60,17 +60,17 @@ def test_invoice_list_searches_filters_and_pages(page: Page, session: Session):
     session.commit()
 
     page.reload()
-    expect(page.get_by_text("23 invoices · page 1 of 2")).to_be_visible()
+    expect(page.get_by_text("Total: 23 · page 1 of 2")).to_be_visible()
     expect(rows(page, "Invoices")).to_have_count(20)
     page.get_by_role("button", name="Next page").click()
-    expect(page.get_by_text("23 invoices · page 2 of 2")).to_be_visible()
+    expect(page.get_by_text("Total: 23 · page 2 of 2")).to_be_visible()
     expect(rows(page, "Invoices")).to_have_count(3)
 
     page.get_by_label("Search").fill("Kupiec 07")
     expect(rows(page, "Invoices")).to_have_count(1)
     expect(rows(page, "Invoices")).to_contain_text(issued[7].number)
     page.get_by_label("Search").fill("")
-    expect(page.get_by_text("23 invoices")).to_be_visible()
+    expect(page.get_by_text("Total: 23 · page 1 of 2")).to_be_visible()
 
     choose(page, "invoice-status", "Paid")
     expect(rows(page, "Invoices")).to_have_count(1)
@@ -80,11 +80,11 @@ def test_invoice_list_searches_filters_and_pages(page: Page, session: Session):
     expect(page.get_by_text("No invoices found")).to_be_visible()
     choose(page, "invoice-source", "All sources")
 
-    page.get_by_label("Issued to").fill("2026-02-01")
+    page.get_by_label("Issued to").fill("01.02.2026")
     expect(rows(page, "Invoices")).to_have_count(1)
     expect(rows(page, "Invoices")).to_contain_text(old.number)
     page.get_by_role("button", name="Clear").click()
-    expect(page.get_by_text("23 invoices · page 1 of 2")).to_be_visible()
+    expect(page.get_by_text("Total: 23 · page 1 of 2")).to_be_visible()
     screenshot(page, "invoices-1280")
 
     page.set_viewport_size({"width": 375, "height": 800})
@@ -95,7 +95,7 @@ def test_invoice_list_searches_filters_and_pages(page: Page, session: Session):
 def test_invoice_detail_shows_lines_totals_per_rate_buyer_and_downloads_the_pdf(
     page: Page, session: Session
 ):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     company = company_of(session, user)
     invoice: Invoice = issue_invoice(
         session,
@@ -113,12 +113,12 @@ def test_invoice_detail_shows_lines_totals_per_rate_buyer_and_downloads_the_pdf(
     lines = rows(page, "Invoice lines")
     expect(lines).to_have_count(2)
     expect(lines.nth(0)).to_contain_text("Kubek ceramiczny")
-    expect(lines.nth(0)).to_contain_text("99,98 PLN")
+    expect(lines.nth(0)).to_contain_text("99,98\xa0zł")
     totals = rows(page, "Totals per VAT rate")
     expect(totals).to_have_count(3)  # 23%, 5% and the total
     expect(totals.nth(0)).to_contain_text("23%")
     expect(totals.nth(1)).to_contain_text("5%")
-    expect(page.locator("#invoice-gross")).to_have_text("129,98 PLN")
+    expect(page.locator("#invoice-gross")).to_have_text("129,98\xa0zł")
     assert invoice.total_gross == Decimal("129.98")
 
     with page.expect_download() as download_info:
@@ -137,8 +137,8 @@ def test_invoice_detail_shows_lines_totals_per_rate_buyer_and_downloads_the_pdf(
 
 
 def test_another_tenants_invoice_is_not_found(page: Page, session: Session):
-    other = issue_invoice(session, company_of(session, make_user(session)))
-    user = make_user(session, password=PASSWORD)
+    other = issue_invoice(session, company_of(session, make_user(session, language="en")))
+    user = make_user(session, language="en", password=PASSWORD)
     sign_in(page, user.email, PASSWORD)
     page.goto(f"/invoices/{other.id}")
     expect(page.get_by_text("Invoice not found")).to_be_visible()
@@ -146,7 +146,7 @@ def test_another_tenants_invoice_is_not_found(page: Page, session: Session):
 
 
 def test_buyer_markup_is_shown_literally_and_never_runs(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     company = company_of(session, user)
     invoice = issue_invoice(session, company, buyer=buyer(name=XSS, nip=None, city=XSS))
     upsert_customer(session, user.tenant_id, CustomerDraft(name=XSS, city="Opole"))
@@ -165,7 +165,7 @@ def test_buyer_markup_is_shown_literally_and_never_runs(page: Page, session: Ses
 
 
 def test_customers_and_products_search_page_and_show_empty_states(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     for n in range(25):
         upsert_customer(
             session, user.tenant_id, CustomerDraft(name=f"Klient {n:02d}", city="Poznań")
@@ -179,7 +179,7 @@ def test_customers_and_products_search_page_and_show_empty_states(page: Page, se
     sign_in(page, user.email, PASSWORD)
 
     page.get_by_role("link", name="Customers").click()
-    expect(page.get_by_text("25 customers · page 1 of 2")).to_be_visible()
+    expect(page.get_by_text("Total: 25 · page 1 of 2")).to_be_visible()
     expect(rows(page, "Customers")).to_have_count(20)
     page.get_by_role("button", name="Next page").click()
     expect(rows(page, "Customers")).to_have_count(5)
@@ -192,7 +192,7 @@ def test_customers_and_products_search_page_and_show_empty_states(page: Page, se
     page.get_by_role("link", name="Products").click()
     expect(rows(page, "Products")).to_have_count(1)
     expect(rows(page, "Products")).to_contain_text("KUB-1")
-    expect(rows(page, "Products")).to_contain_text("49,99 PLN")
+    expect(rows(page, "Products")).to_contain_text("49,99\xa0zł")
     page.get_by_label("Search").fill("herbata")
     expect(page.get_by_text("No products found")).to_be_visible()
 

@@ -14,8 +14,8 @@ PASSWORD = "correct-horse-battery"
 
 
 def test_a_seller_reads_their_notifications_from_the_bell(page: Page, session: Session):
-    seller = make_user(session, password=PASSWORD)
-    other = make_user(session)
+    seller = make_user(session, language="en", password=PASSWORD)
+    other = make_user(session, language="en")
     for title, tenant_id, audience in (
         ("Allegro account shop_one needs to be connected again", seller.tenant_id, Audience.USER),
         ("Allegro account shop_one disabled after 5 failed syncs", seller.tenant_id, Audience.USER),

@@ -46,7 +46,7 @@ def redis_contents(redis: Redis) -> Iterator[tuple[bytes, bytes]]:
 
 
 def test_redis_holds_no_session_cookie_after_sign_in_and_page_loads(page: Page, session: Session):
-    user = make_user(session, password=PASSWORD)
+    user = make_user(session, language="en", password=PASSWORD)
     sign_in(page, user.email, PASSWORD)
     for path in PAGES:
         page.goto(path)
@@ -68,7 +68,7 @@ def test_a_callback_opened_in_a_browser_without_that_session_links_nothing(
     page: Page, session: Session, emulator_url: str
 ):
     """Mallory's authUrl, approved by a seller whose browser is not Mallory's session."""
-    mallory = make_user(session)
+    mallory = make_user(session, language="en")
     login = f"sklep_{uuid.uuid4().hex[:8]}"
     with httpx.Client(base_url=emulator_url, timeout=30) as control:
         control.post("/__emulator/sellers", json={"login": login}).raise_for_status()
@@ -76,7 +76,7 @@ def test_a_callback_opened_in_a_browser_without_that_session_links_nothing(
             principal_of(mallory), browser_session_hash=session_token_hash("mallorys-cookie")
         )
         params = approve(control, auth_url, login)
-    victim = make_user(session, password=PASSWORD)
+    victim = make_user(session, language="en", password=PASSWORD)
     sign_in(page, victim.email, PASSWORD)
     response = page.goto(f"/api/v1/allegro/auth/callback?{urlencode(params)}")
     assert response is not None and response.status == 400

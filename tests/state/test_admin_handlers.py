@@ -23,7 +23,7 @@ def _admin_notification(session: Session) -> Notification:
 
 
 def test_seller_calling_admin_handlers_changes_nothing(session: Session):
-    seller = make_user(session)
+    seller = make_user(session, language="en")
     integration = make_integration(session, seller)
     note = _admin_notification(session)
     token = session_token(session, seller)
@@ -55,7 +55,7 @@ def test_seller_calling_admin_handlers_changes_nothing(session: Session):
 
 
 def test_anonymous_caller_is_sent_to_login_and_changes_nothing(session: Session):
-    seller = make_user(session)
+    seller = make_user(session, language="en")
     integration = make_integration(session, seller)
     table = state_for(AdminAllegroState, None, PATH)
     assert redirects_to(call(table, "set_enabled", str(integration.id), False)).startswith("/login")
@@ -64,8 +64,8 @@ def test_anonymous_caller_is_sent_to_login_and_changes_nothing(session: Session)
 
 
 def test_admin_summary_matches_the_database_and_actions_apply(session: Session):
-    admin = make_user(session, role=Role.ADMIN)
-    seller = make_user(session)
+    admin = make_user(session, language="en", role=Role.ADMIN)
+    seller = make_user(session, language="en")
     first = make_integration(session, seller)
     second = make_integration(session, seller)
     second.sync_error_count = 2
@@ -94,9 +94,9 @@ def test_admin_summary_matches_the_database_and_actions_apply(session: Session):
 
 
 def test_admin_dialog_refuses_an_invalid_value_and_keeps_the_stored_one(session: Session):
-    admin = make_user(session, role=Role.ADMIN)
+    admin = make_user(session, language="en", role=Role.ADMIN)
     integration = make_integration(
-        session, make_user(session), settings={"syncFrequencyMinutes": 30}
+        session, make_user(session, language="en"), settings={"syncFrequencyMinutes": 30}
     )
     dialog = state_for(AdminSettingsState, session_token(session, admin), PATH)
     call(dialog, "open_for", str(integration.id))

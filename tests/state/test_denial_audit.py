@@ -23,7 +23,7 @@ def _denials(session: Session, user: User) -> list[AuditEvent]:
 
 
 def test_another_tenants_integration_id_is_refused_and_audited(session: Session):
-    alice, bob = make_user(session), make_user(session)
+    alice, bob = make_user(session, language="en"), make_user(session, language="en")
     foreign = make_integration(session, alice)
     tab = state_for(IntegrationsState, session_token(session, bob), "/settings?tab=integrations")
     call(tab, "select_integration", str(foreign.id))
@@ -39,7 +39,7 @@ def test_another_tenants_integration_id_is_refused_and_audited(session: Session)
 
 
 def test_a_seller_calling_an_admin_handler_is_refused_and_audited(session: Session):
-    seller = make_user(session)
+    seller = make_user(session, language="en")
     integration = make_integration(session, seller)
     admin_page = state_for(AdminAllegroState, session_token(session, seller), "/admin/allegro")
     call(admin_page, "set_enabled", str(integration.id), False)
@@ -51,7 +51,7 @@ def test_a_seller_calling_an_admin_handler_is_refused_and_audited(session: Sessi
 
 
 def test_foreign_catalog_and_invoice_ids_are_audited_like_missing_ones(session: Session):
-    bob = make_user(session)
+    bob = make_user(session, language="en")
     token = session_token(session, bob)
     missing = str(uuid.uuid4())
     call(state_for(ProductEditState, token, "/products"), "open_for", missing)
@@ -62,7 +62,7 @@ def test_foreign_catalog_and_invoice_ids_are_audited_like_missing_ones(session: 
 
 def test_an_anonymous_caller_leaves_no_denial_row(session: Session):
     """Nobody to attribute it to: the caller is sent to the login page instead."""
-    foreign = make_integration(session, make_user(session))
+    foreign = make_integration(session, make_user(session, language="en"))
     call(state_for(IntegrationsState, None, "/settings"), "select_integration", str(foreign.id))
     session.expire_all()
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "api.denied")).all() == []

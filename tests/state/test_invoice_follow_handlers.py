@@ -28,7 +28,7 @@ def _audits(action: str) -> int:
 
 
 def test_record_payment_dialog_adds_partial_payments_until_paid(session: Session):
-    owner = make_user(session)
+    owner = make_user(session, language="en")
     invoice = _invoice(session, owner)
     page = state_for(InvoiceFollowState, session_token(session, owner), f"/invoices/{invoice.id}")
     call(page, "load")
@@ -48,9 +48,11 @@ def test_record_payment_dialog_adds_partial_payments_until_paid(session: Session
 
 
 def test_another_tenant_cannot_record_a_payment(session: Session):
-    invoice = _invoice(session, make_user(session))
+    invoice = _invoice(session, make_user(session, language="en"))
     intruder = state_for(
-        InvoiceFollowState, session_token(session, make_user(session)), f"/invoices/{invoice.id}"
+        InvoiceFollowState,
+        session_token(session, make_user(session, language="en")),
+        f"/invoices/{invoice.id}",
     )
     call(intruder, "set_amount", "1.00")
     call(intruder, "set_paid_on", "2026-12-01")
@@ -62,7 +64,7 @@ def test_another_tenant_cannot_record_a_payment(session: Session):
 
 
 def test_retry_on_a_manual_invoice_has_nothing_to_upload(session: Session):
-    owner = make_user(session)
+    owner = make_user(session, language="en")
     invoice = _invoice(session, owner)
     page = state_for(InvoiceFollowState, session_token(session, owner), f"/invoices/{invoice.id}")
     call(page, "retry_upload")

@@ -25,10 +25,10 @@ def _invoice(session: Session, user: User, **buyer_fields: str):
 
 
 def test_invoice_list_filters_and_pages_within_the_tenant(session: Session):
-    seller = make_user(session)
+    seller = make_user(session, language="en")
     for n in range(23):
         _invoice(session, seller, name=f"Kupujący {n:02d}")
-    _invoice(session, make_user(session), name="Obcy klient")
+    _invoice(session, make_user(session, language="en"), name="Obcy klient")
     page = state_for(InvoicesState, session_token(session, seller), "/invoices")
     call(page, "load")
     assert page.total == 23 and len(page.items) == 20 and page.page_count == 2
@@ -45,13 +45,13 @@ def test_invoice_list_filters_and_pages_within_the_tenant(session: Session):
     call(page, "set_date_from", "2099-01-01")
     assert page.total == 0
     call(page, "set_date_from", "not-a-date")
-    assert page.error == "Enter dates as YYYY-MM-DD."
+    assert page.error == "Enter dates as dd.mm.yyyy, e.g. 05.03.2026."
 
 
 def test_invoice_detail_of_another_tenant_is_not_found_and_its_pdf_is_refused(session: Session):
-    owner = make_user(session)
+    owner = make_user(session, language="en")
     invoice = _invoice(session, owner, name="<img src=x onerror=alert(1)>")
-    intruder = session_token(session, make_user(session))
+    intruder = session_token(session, make_user(session, language="en"))
     detail = state_for(InvoiceDetailState, intruder, f"/invoices/{invoice.id}")
     call(detail, "load")
     assert detail.not_found and detail.invoice == {}
@@ -66,14 +66,14 @@ def test_invoice_detail_of_another_tenant_is_not_found_and_its_pdf_is_refused(se
 
 
 def test_anonymous_invoice_detail_redirects_to_login(session: Session):
-    invoice = _invoice(session, make_user(session))
+    invoice = _invoice(session, make_user(session, language="en"))
     detail = state_for(InvoiceDetailState, None, f"/invoices/{invoice.id}")
     assert redirects_to(call(detail, "load")).startswith("/login")
     assert redirects_to(call(detail, "download_pdf")).startswith("/login")
 
 
 def test_customer_and_product_lists_are_tenant_scoped(session: Session):
-    seller = make_user(session)
+    seller = make_user(session, language="en")
     upsert_customer(session, seller.tenant_id, CustomerDraft(name="Mój Klient", city="Kraków"))
     upsert_product(
         session, seller.tenant_id, ProductDraft(name="Kubek", sku="K-1", gross_price=Decimal("10"))
@@ -85,9 +85,11 @@ def test_customer_and_product_lists_are_tenant_scoped(session: Session):
     assert [row["name"] for row in customers.items] == ["Mój Klient"]
     products = state_for(ProductsState, token, "/products")
     call(products, "load")
-    assert [(row["sku"], row["price"]) for row in products.items] == [("K-1", "10,00 PLN")]
+    assert [(row["sku"], row["price"]) for row in products.items] == [("K-1", "10,00\xa0zł")]
 
-    other = state_for(CustomersState, session_token(session, make_user(session)), "/customers")
+    other = state_for(
+        CustomersState, session_token(session, make_user(session, language="en")), "/customers"
+    )
     call(other, "load")
     assert other.items == [] and other.total == 0 and not other.loading
     call(customers, "set_search", "zzz-no-match")

@@ -24,13 +24,15 @@ from sqlmodel import Session
 
 from invoicehub.activity import notify, record_audit
 from invoicehub.auth.tokens import Principal
+from invoicehub.i18n import N_
 from invoicehub.integrations.allegro.service import find_integration, lock_integration
 from invoicehub.models import AllegroIntegration, Audience, IntegrationStatus
 from invoicehub.models.base import utcnow
 
 MAX_CONSECUTIVE_FAILURES = 5
 SYNCABLE = frozenset({IntegrationStatus.ACTIVE})
-ADMIN_HOLD = (
+# A msgid: the pages show it in the reader's language.
+ADMIN_HOLD = N_(
     "A platform administrator has disabled syncing for this Allegro account. "
     "Contact support to have it enabled again."
 )

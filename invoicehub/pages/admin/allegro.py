@@ -8,36 +8,38 @@ from invoicehub.components.layout import notice, page_shell
 from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import status_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
+from invoicehub.i18n import N_
 from invoicehub.pages.admin.panels import AdminPanelsState, notifications_panel, queues_panel
 from invoicehub.pages.admin.settings_dialog import AdminSettingsState, settings_dialog
 from invoicehub.pages.admin.state import ALL, SORTS, AdminAllegroState
 from invoicehub.state.auth import AuthState
+from invoicehub.state.i18n import tr, tr_value
 
 S = AdminAllegroState
 STATUS_OPTIONS = (
-    (ALL, "All statuses"),
-    ("active", "Active"),
-    ("needs_reauth", "Needs re-auth"),
-    ("disabled", "Disabled"),
-    ("disconnected", "Disconnected"),
-    ("errors", "With errors"),
+    (ALL, N_("All statuses")),
+    ("active", N_("Active")),
+    ("needs_reauth", N_("Needs re-auth")),
+    ("disabled", N_("Disabled")),
+    ("disconnected", N_("Disconnected")),
+    ("errors", N_("With errors")),
 )
 
 
 def summary_card(label: str, value: rx.Var, card_id: str, size: str = "7") -> rx.Component:
     return rx.card(
-        rx.text(label, size="2", color="gray"),
-        rx.text(value, size=size, weight="bold", id=card_id),
+        rx.text(tr(label), size="2", color="gray"),
+        rx.text(tr_value(value), size=size, weight="bold", id=card_id),
         width="100%",
     )
 
 
 def summary_cards() -> rx.Component:
     return rx.grid(
-        summary_card("Integrations", S.summary["total"], "summary-total"),
-        summary_card("Active", S.summary["active"], "summary-active"),
-        summary_card("With errors", S.summary["errors"], "summary-errors"),
-        summary_card("Last sync", S.summary["last_sync"], "summary-last-sync", size="4"),
+        summary_card(N_("Integrations"), S.summary["total"], "summary-total"),
+        summary_card(N_("Active"), S.summary["active"], "summary-active"),
+        summary_card(N_("With errors"), S.summary["errors"], "summary-errors"),
+        summary_card(N_("Last sync"), S.summary["last_sync"], "summary-last-sync", size="4"),
         columns=rx.breakpoints(initial="2", md="4"),
         spacing="3",
         width="100%",
@@ -46,10 +48,10 @@ def summary_cards() -> rx.Component:
 
 def _select(label: str, control_id: str, value, on_change, options) -> rx.Component:
     return rx.flex(
-        rx.el.label(label, html_for=control_id, class_name="rt-Text rt-r-size-2"),
+        rx.el.label(tr(label), html_for=control_id, class_name="rt-Text rt-r-size-2"),
         rx.select.root(
             rx.select.trigger(id=control_id, min_width="11em"),
-            rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
+            rx.select.content(*[rx.select.item(tr(text), value=key) for key, text in options]),
             value=value,
             on_change=on_change,
         ),
@@ -61,11 +63,11 @@ def _select(label: str, control_id: str, value, on_change, options) -> rx.Compon
 def filters() -> rx.Component:
     return rx.flex(
         rx.flex(
-            rx.el.label("Search", html_for="admin-search", class_name="rt-Text rt-r-size-2"),
+            rx.el.label(tr("Search"), html_for="admin-search", class_name="rt-Text rt-r-size-2"),
             rx.input(
                 id="admin-search",
                 type="search",
-                placeholder="Allegro login, e-mail or company",
+                placeholder=tr("Allegro login, e-mail or company"),
                 value=S.search,
                 on_change=S.set_search,
                 debounce_timeout=300,
@@ -76,8 +78,8 @@ def filters() -> rx.Component:
             flex="1",
             min_width="14em",
         ),
-        _select("Status", "admin-status", S.status_filter, S.set_status_filter, STATUS_OPTIONS),
-        _select("Sort by", "admin-sort", S.sort, S.set_sort, SORTS),
+        _select(N_("Status"), "admin-status", S.status_filter, S.set_status_filter, STATUS_OPTIONS),
+        _select(N_("Sort by"), "admin-sort", S.sort, S.set_sort, SORTS),
         spacing="3",
         wrap="wrap",
         align="end",
@@ -86,14 +88,15 @@ def filters() -> rx.Component:
 
 
 def _switch(row, *, enable: bool) -> rx.Component:
-    label = "Enable" if enable else "Disable"
     return rx.button(
-        label,
+        tr("Enable") if enable else tr("Disable"),
         size="1",
         color_scheme="green" if enable else "red",
         variant="soft",
         on_click=S.set_enabled(row["id"], enable),
-        aria_label=f"{label} " + row["login"],
+        aria_label=tr(
+            N_("Enable {login}") if enable else N_("Disable {login}"), login=row["login"]
+        ),
     )
 
 
@@ -101,19 +104,19 @@ def _actions(row) -> rx.Component:
     login = row["login"]
     return rx.flex(
         rx.button(
-            "Settings",
+            tr("Settings"),
             size="1",
             variant="soft",
             on_click=AdminSettingsState.open_for(row["id"]),
-            aria_label="Settings of " + login,
+            aria_label=tr("Settings of {login}", login=login),
         ),
         rx.button(
-            "Sync",
+            tr("Sync now"),
             size="1",
             variant="soft",
             on_click=S.sync_integration(row["id"]),
             disabled=row["status"] != "active",
-            aria_label="Sync " + login,
+            aria_label=tr("Sync {login}", login=login),
         ),
         # An admin's hold is lifted by Enable even when the seller has disconnected meanwhile.
         rx.cond(
@@ -132,9 +135,12 @@ def _row(row) -> rx.Component:
         rx.table.cell(rx.text(row["login"], size="2", weight="medium")),
         rx.table.cell(
             status_chip(row["status"]),
-            rx.cond(row["admin_hold"] != "", rx.text(row["admin_hold"], size="1", color="gray")),
+            rx.cond(
+                row["admin_hold"] != "",
+                rx.text(tr_value(row["admin_hold"]), size="1", color="gray"),
+            ),
         ),
-        rx.table.cell(row["last_sync"], white_space="nowrap"),
+        rx.table.cell(tr_value(row["last_sync"]), white_space="nowrap"),
         rx.table.cell(
             rx.text(row["error_count"], size="2"),
             rx.cond(
@@ -149,27 +155,27 @@ def _row(row) -> rx.Component:
 def integrations_table() -> rx.Component:
     return rx.card(
         rx.flex(
-            rx.heading("Integrations", size="4"),
+            rx.heading(tr("Integrations"), as_="h2", size="4"),
             filters(),
             rx.cond(
                 S.loading,
-                loading_state("Loading integrations…"),
+                loading_state(N_("Loading integrations…")),
                 rx.cond(
                     S.rows.length() > 0,
                     rx.box(
                         scroll_table(
                             [
-                                "User",
-                                "Company",
-                                "Allegro login",
-                                "Status",
-                                "Last sync",
-                                "Errors",
-                                "Actions",
+                                N_("User"),
+                                N_("Company"),
+                                N_("Allegro login"),
+                                N_("Status"),
+                                N_("Last sync"),
+                                N_("Errors"),
+                                N_("Actions"),
                             ],
                             rx.foreach(S.rows, _row),
                             min_width="900px",
-                            label="Integrations",
+                            label=N_("Integrations"),
                         ),
                         pagination(
                             S.page,
@@ -177,10 +183,13 @@ def integrations_table() -> rx.Component:
                             S.total,
                             S.previous_page,
                             S.next_page,
-                            noun="integrations",
+                            noun=N_("Integrations"),
                         ),
                     ),
-                    empty_state("No integrations match", "Change the search or the status filter."),
+                    empty_state(
+                        N_("No integrations match"),
+                        N_("Change the search or the status filter."),
+                    ),
                 ),
             ),
             direction="column",
@@ -194,10 +203,12 @@ def admin_allegro_page() -> rx.Component:
     return page_shell(
         rx.flex(
             rx.flex(
-                rx.text("Every seller's Allegro connection, across all companies.", color="gray"),
+                rx.text(
+                    tr("Every seller's Allegro connection, across all companies."), color="gray"
+                ),
                 rx.button(
                     rx.icon("refresh-cw", size=16),
-                    "Refresh",
+                    tr("Refresh"),
                     variant="soft",
                     on_click=[S.refresh, AdminPanelsState.load],
                 ),
@@ -222,7 +233,7 @@ def admin_allegro_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        title="Allegro integrations",
+        title=N_("Allegro integrations"),
     )
 
 

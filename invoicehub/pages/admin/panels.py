@@ -12,8 +12,10 @@ from invoicehub.admin.overview import (
 )
 from invoicehub.components.notifications import notification_row, notification_view
 from invoicehub.db import session_scope
+from invoicehub.i18n import N_, gettext
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.redis_conn import get_redis
+from invoicehub.state.i18n import tr
 
 NOTIFICATIONS_SHOWN = 8
 
@@ -26,6 +28,7 @@ class AdminPanelsState(rx.State):
     failed_jobs: int = 0
     queued_jobs: int = 0
     queue_error: str = ""
+    _language: str = "pl"
 
     async def _reload(self):
         admin = await admin_principal(self)
@@ -35,7 +38,8 @@ class AdminPanelsState(rx.State):
             items, _, self.unread = list_notifications(
                 session, admin, page=1, page_size=NOTIFICATIONS_SHOWN
             )
-        self.notifications = [notification_view(n) for n in items]
+        self._language = admin.language
+        self.notifications = [notification_view(n, admin.language) for n in items]
         self._read_queues()
         return None
 
@@ -43,7 +47,9 @@ class AdminPanelsState(rx.State):
         try:
             overview = queue_overview(get_redis())
         except Exception as exc:  # the dashboard must render even when Redis is down
-            self.queue_error = f"Queues unavailable: {type(exc).__name__}"
+            self.queue_error = gettext(
+                self._language, "Queues unavailable: {reason}", reason=type(exc).__name__
+            )
             return
         self.queue_error = ""
         self.queues = [
@@ -81,9 +87,9 @@ def notifications_panel() -> rx.Component:
     return rx.card(
         rx.flex(
             rx.flex(
-                rx.heading("Notifications", size="3"),
+                rx.heading(tr("Notifications"), as_="h2", size="3"),
                 rx.badge(
-                    AdminPanelsState.unread.to_string() + " unread",
+                    tr("Unread: {count}", count=AdminPanelsState.unread),
                     color_scheme=rx.cond(AdminPanelsState.unread > 0, "orange", "gray"),
                     id="unread-count",
                 ),
@@ -99,7 +105,7 @@ def notifications_panel() -> rx.Component:
                     ),
                     direction="column",
                 ),
-                rx.text("No notifications.", size="2", color="gray"),
+                rx.text(tr("No notifications."), size="2", color="gray"),
             ),
             direction="column",
             spacing="2",
@@ -123,8 +129,10 @@ def queues_panel() -> rx.Component:
     return rx.card(
         rx.flex(
             rx.flex(
-                rx.heading("Job queues", size="3"),
-                rx.link("Open queue dashboard", href="/admin/rq/", reload_document=True, size="2"),
+                rx.heading(tr("Job queues"), as_="h2", size="3"),
+                rx.link(
+                    tr("Open queue dashboard"), href="/admin/rq/", reload_document=True, size="2"
+                ),
                 justify="between",
                 align="center",
                 wrap="wrap",
@@ -135,12 +143,12 @@ def queues_panel() -> rx.Component:
                 rx.text(s.queue_error, color="red", size="2"),
                 rx.flex(
                     rx.text(
-                        s.queued_jobs.to_string()
-                        + " waiting · "
-                        + s.failed_jobs.to_string()
-                        + " failed · "
-                        + s.workers.to_string()
-                        + " workers",
+                        tr(
+                            "Waiting: {queued} · failed: {failed} · workers: {workers}",
+                            queued=s.queued_jobs,
+                            failed=s.failed_jobs,
+                            workers=s.workers,
+                        ),
                         size="2",
                         weight="medium",
                         id="queue-glance",
@@ -150,13 +158,13 @@ def queues_panel() -> rx.Component:
                             rx.table.header(
                                 rx.table.row(
                                     *[
-                                        rx.table.column_header_cell(h)
+                                        rx.table.column_header_cell(tr(h))
                                         for h in (
-                                            "Queue",
-                                            "Waiting",
-                                            "Running",
-                                            "Scheduled",
-                                            "Failed",
+                                            N_("Queue"),
+                                            N_("Waiting"),
+                                            N_("Running"),
+                                            N_("Scheduled"),
+                                            N_("Failed jobs"),
                                         )
                                     ]
                                 )

@@ -18,10 +18,13 @@ from invoicehub.components.allegro_settings_form import (
 from invoicehub.components.layout import notice
 from invoicehub.db import session_scope
 from invoicehub.domain.templates import list_templates
+from invoicehub.i18n import gettext
+from invoicehub.i18n.validation import own_message
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.integrations.allegro.service import IntegrationNotFound, find_integration
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.pages.admin.state import AdminAllegroState
+from invoicehub.state.i18n import tr
 
 
 class AdminSettingsState(rx.State):
@@ -53,7 +56,7 @@ class AdminSettingsState(rx.State):
                 self.title = integration.login_label
         except IntegrationNotFound:
             admin_state = await self.get_state(AdminAllegroState)
-            admin_state.error = "That integration does not exist."
+            admin_state.error = gettext(admin.language, "That integration does not exist.")
             return None
         self.integration_id, self.open = integration_id, True
         return None
@@ -99,13 +102,16 @@ class AdminSettingsState(rx.State):
                     session, admin, self.integration_id, partial_from_form(self.settings)
                 )
             self.settings, self.field_errors = form_values(saved), {}
-            self.success = "Settings saved."
+            self.success = gettext(admin.language, "Settings saved.")
         except SettingsError as exc:
-            self.field_errors, self.error = dict(exc.errors), refusal_message(exc.errors)
+            self.field_errors = {
+                key: own_message(admin.language, text) for key, text in exc.errors.items()
+            }
+            self.error = refusal_message(exc.errors, admin.language)
             with session_scope() as session:
                 self.settings = form_values(admin_get_settings(session, admin, self.integration_id))
         except IntegrationNotFound:
-            self.error = "That integration does not exist any more."
+            self.error = gettext(admin.language, "That integration does not exist any more.")
         finally:
             self.saving = False
 
@@ -114,9 +120,9 @@ def settings_dialog() -> rx.Component:
     s = AdminSettingsState
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Settings of " + s.title),
+            rx.dialog.title(tr("Settings of {login}", login=s.title)),
             rx.dialog.description(
-                "Changes apply to the seller's integration at once and are audited.",
+                tr("Changes apply to the seller's integration at once and are audited."),
                 size="2",
                 color="gray",
             ),
@@ -133,9 +139,9 @@ def settings_dialog() -> rx.Component:
                     disabled=s.saving,
                 ),
                 rx.flex(
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                    rx.dialog.close(rx.button(tr("Close"), variant="soft", color_scheme="gray")),
                     rx.button(
-                        "Save settings",
+                        tr("Save settings"),
                         id="admin-save-settings",
                         on_click=s.save,
                         loading=s.saving,

@@ -13,6 +13,7 @@ from invoicehub.admin.overview import (
 from invoicehub.components import display
 from invoicehub.db import session_scope
 from invoicehub.domain.paging import page_count
+from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
@@ -23,13 +24,15 @@ PAGE_SIZE = 25
 ALL = "all"
 STATUS_FILTERS = ("active", "needs_reauth", "disabled", "disconnected", "errors")
 SORTS = (
-    ("-lastSyncAt", "Last sync, newest first"),
-    ("lastSyncAt", "Last sync, oldest first"),
-    ("-syncErrorCount", "Most failed syncs"),
-    ("allegroLogin", "Allegro login A-Z"),
-    ("status", "Status"),
-    ("-createdAt", "Newest connections"),
+    ("-lastSyncAt", N_("Last sync, newest first")),
+    ("lastSyncAt", N_("Last sync, oldest first")),
+    ("-syncErrorCount", N_("Most failed syncs")),
+    ("allegroLogin", N_("Allegro login A-Z")),
+    ("status", N_("Status")),
+    ("-createdAt", N_("Newest connections")),
 )
+# Run statuses as the "Sync queued for …" message names them.
+RUN_STATUS_WORDS = (N_("queued"), N_("running"), N_("retrying"), N_("succeeded"), N_("failed"))
 SORT_KEYS = tuple(key for key, _ in SORTS)
 
 
@@ -43,7 +46,7 @@ def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
         "last_sync": display.when(row.lastSyncAt),
         "error_count": str(row.syncErrorCount),
         "last_error": row.lastSyncError or "",
-        "admin_hold": "by an admin" if row.adminDisabledAt is not None else "",
+        "admin_hold": N_("by an admin") if row.adminDisabledAt is not None else "",
     }
 
 
@@ -135,15 +138,20 @@ class AdminAllegroState(rx.State):
                 run = runs.request_sync(
                     session, admin, integration_id, trigger="admin", enforce_rate_limit=False
                 )
-                self.message = f"Sync {run.status} for {self._login_of(integration_id)}."
-        except lifecycle.SyncNotAllowed as exc:
-            self.error = f"Cannot sync: {exc}."
+                self.message = gettext(
+                    admin.language,
+                    "Sync {status} for {login}.",
+                    status=gettext(admin.language, run.status),
+                    login=self._login_of(integration_id),
+                )
+        except runs.SyncNotAllowed as exc:
+            self.error = gettext(admin.language, "Cannot sync: {reason}.", reason=exc)
         except IntegrationNotFound:
-            self.error = "That integration does not exist."
+            self.error = gettext(admin.language, "That integration does not exist.")
         return await self._reload(summary=True) or AdminPanelsState.load
 
     def _login_of(self, integration_id: str) -> str:
-        return next((r["login"] for r in self.rows if r["id"] == integration_id), "the integration")
+        return next((r["login"] for r in self.rows if r["id"] == integration_id), "")
 
     @rx.event
     async def set_enabled(self, integration_id: str, enabled: bool):
@@ -155,9 +163,13 @@ class AdminAllegroState(rx.State):
             with session_scope() as session:
                 integration = lifecycle.set_enabled(session, admin, integration_id, bool(enabled))
                 login = integration.login_label
-            self.message = f"{login} {'enabled' if enabled else 'disabled'}."
+            self.message = gettext(
+                admin.language,
+                N_("{login} enabled.") if enabled else N_("{login} disabled."),
+                login=login,
+            )
         except runs.SyncNotAllowed as exc:
-            self.error = f"Cannot enable: {exc}."
+            self.error = gettext(admin.language, "Cannot enable: {reason}.", reason=exc)
         except IntegrationNotFound:
-            self.error = "That integration does not exist."
+            self.error = gettext(admin.language, "That integration does not exist.")
         return await self._reload(summary=True) or AdminPanelsState.load

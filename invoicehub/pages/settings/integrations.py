@@ -8,16 +8,18 @@ from invoicehub.components.allegro_settings_form import allegro_settings_form
 from invoicehub.components.layout import notice, page_loading
 from invoicehub.components.status_chip import status_chip
 from invoicehub.components.tables import empty_state, loading_state
+from invoicehub.i18n import N_
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState, sync_panel
+from invoicehub.state.i18n import tr, tr_value
 
 State = IntegrationsState
 
 
 def _fact(label: str, value: rx.Var | rx.Component, test_id: str) -> rx.Component:
     return rx.flex(
-        rx.text(label, size="1", color="gray"),
-        rx.text(value, size="2", weight="medium", id=test_id)
+        rx.text(tr(label), size="1", color="gray"),
+        rx.text(tr_value(value), size="2", weight="medium", id=test_id)
         if isinstance(value, rx.Var)
         else value,
         direction="column",
@@ -29,7 +31,7 @@ def _fact(label: str, value: rx.Var | rx.Component, test_id: str) -> rx.Componen
 def account_selector() -> rx.Component:
     return rx.flex(
         rx.el.label(
-            "Allegro account", html_for="integration-select", class_name="rt-Text rt-r-size-2"
+            tr("Allegro account"), html_for="integration-select", class_name="rt-Text rt-r-size-2"
         ),
         rx.select.root(
             rx.select.trigger(id="integration-select", min_width="14em"),
@@ -50,20 +52,24 @@ def account_selector() -> rx.Component:
 def disconnect_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(
-            rx.button("Disconnect", color_scheme="red", variant="soft", id="disconnect"),
+            rx.button(tr("Disconnect"), color_scheme="red", variant="soft", id="disconnect"),
         ),
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Disconnect this Allegro account?"),
+            rx.alert_dialog.title(tr("Disconnect this Allegro account?")),
             rx.alert_dialog.description(
-                "Invoice-HUB forgets the authorization of ",
-                rx.text.strong(State.current["login"]),
-                " and stops syncing its orders. Invoices already issued stay.",
+                tr(
+                    "Invoice-HUB forgets the authorization of {login} and stops syncing its "
+                    "orders. Invoices already issued stay.",
+                    login=State.current["login"],
+                ),
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(tr("Cancel"), variant="soft", color_scheme="gray")
+                ),
                 rx.alert_dialog.action(
                     rx.button(
-                        "Disconnect",
+                        tr("Disconnect"),
                         color_scheme="red",
                         id="confirm-disconnect",
                         on_click=State.disconnect,
@@ -88,7 +94,7 @@ def connection_card() -> rx.Component:
                         (status != "active") & (State.current["admin_hold"] == ""),
                         rx.button(
                             rx.icon("plug", size=16),
-                            "Reconnect",
+                            tr("Reconnect"),
                             id="reconnect",
                             on_click=State.connect,
                         ),
@@ -96,7 +102,7 @@ def connection_card() -> rx.Component:
                     rx.cond(status != "disconnected", disconnect_dialog()),
                     rx.button(
                         rx.icon("plus", size=16),
-                        "Connect another account",
+                        tr("Connect another account"),
                         variant="soft",
                         on_click=State.connect,
                     ),
@@ -110,14 +116,16 @@ def connection_card() -> rx.Component:
             ),
             rx.flex(
                 _fact(
-                    "Status",
+                    N_("Status"),
                     status_chip(status, id="integration-status"),
                     "integration-status-fact",
                 ),
-                _fact("Allegro login", State.current["login"], "integration-login"),
-                _fact("Last sync", State.current["last_sync"], "integration-last-sync"),
-                _fact("Next sync", State.current["next_sync"], "integration-next-sync"),
-                _fact("Failed syncs in a row", State.current["error_count"], "integration-errors"),
+                _fact(N_("Allegro login"), State.current["login"], "integration-login"),
+                _fact(N_("Last sync"), State.current["last_sync"], "integration-last-sync"),
+                _fact(N_("Next sync"), State.current["next_sync"], "integration-next-sync"),
+                _fact(
+                    N_("Failed syncs in a row"), State.current["error_count"], "integration-errors"
+                ),
                 spacing="5",
                 wrap="wrap",
             ),
@@ -134,7 +142,7 @@ def connection_card() -> rx.Component:
 def settings_card() -> rx.Component:
     return rx.card(
         rx.flex(
-            rx.heading("Settings", size="4"),
+            rx.heading(tr("Settings"), as_="h2", size="4"),
             allegro_settings_form(
                 values=State.settings,
                 errors=State.field_errors,
@@ -148,7 +156,7 @@ def settings_card() -> rx.Component:
             notice(State.error, "red"),
             rx.flex(
                 rx.button(
-                    "Save settings",
+                    tr("Save settings"),
                     id="save-settings",
                     on_click=State.save_settings,
                     loading=State.saving,
@@ -165,14 +173,17 @@ def settings_card() -> rx.Component:
 def no_integration() -> rx.Component:
     return rx.card(
         empty_state(
-            "No Allegro account connected",
-            "Connect your Allegro seller account to turn paid orders into invoices automatically.",
+            N_("No Allegro account connected"),
+            N_(
+                "Connect your Allegro seller account to turn paid orders into invoices "
+                "automatically."
+            ),
             "store",
         ),
         rx.flex(
             rx.button(
                 rx.icon("plug", size=16),
-                "Connect Allegro account",
+                tr("Connect Allegro account"),
                 id="connect-allegro",
                 on_click=State.connect,
             ),
@@ -187,11 +198,18 @@ def company_incomplete_warning() -> rx.Component:
         State.company_missing.length() > 0,
         rx.callout(
             rx.text(
-                "Your company data is incomplete (missing: ",
-                State.company_missing.join(", "),
-                "). Orders from Allegro will wait for review and no invoice is issued until ",
-                rx.link("the Company tab", href="/settings?tab=company", id="complete-company"),
-                " is complete.",
+                tr(
+                    "Your company data is incomplete (missing: {fields}). Orders from Allegro "
+                    "will wait for review and no invoice is issued until the company data is "
+                    "complete.",
+                    fields=State.company_missing.map(lambda name: tr_value(name)).join(", "),
+                ),
+                " ",
+                rx.link(
+                    tr("Complete it on the Company tab."),
+                    href="/settings?tab=company",
+                    id="complete-company",
+                ),
             ),
             icon="triangle_alert",
             color_scheme="orange",
@@ -208,7 +226,7 @@ def integrations_tab() -> rx.Component:
         company_incomplete_warning(),
         rx.cond(
             State.loading,
-            loading_state("Loading your Allegro accounts…"),
+            loading_state(N_("Loading your Allegro accounts…")),
             rx.cond(
                 State.integrations.length() > 0,
                 rx.flex(

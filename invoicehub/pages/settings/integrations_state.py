@@ -24,6 +24,8 @@ from invoicehub.components.allegro_settings_form import (
 from invoicehub.db import session_scope
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
+from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.validation import own_message
 from invoicehub.integrations.allegro import lifecycle, service
 from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
@@ -32,15 +34,18 @@ from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
 
 LOGIN_PATH = "/login?next=/settings?tab=integrations"
+GONE = N_("That integration does not exist any more.")
 
 
-def integration_row(integration: AllegroIntegration) -> dict[str, str]:
+def integration_row(integration: AllegroIntegration, language: str = "pl") -> dict[str, str]:
     return {
         "id": str(integration.id),
-        "login": integration.allegro_login or integration.allegro_user_id or "Allegro account",
+        "login": integration.allegro_login
+        or integration.allegro_user_id
+        or gettext(language, "Allegro account"),
         "status": integration.status,
         "last_sync": display.when(integration.last_sync_at),
-        "next_sync": display.when(integration.next_sync_at, "not scheduled"),
+        "next_sync": display.when(integration.next_sync_at, display.NOT_SCHEDULED),
         "error_count": str(integration.sync_error_count),
         "admin_hold": "yes" if integration.admin_disabled_at is not None else "",
         "problem": display.status_problem(
@@ -48,6 +53,7 @@ def integration_row(integration: AllegroIntegration) -> dict[str, str]:
             integration.sync_error_count,
             integration.last_sync_error,
             admin_hold=integration.admin_disabled_at is not None,
+            language=language,
         ),
     }
 
@@ -80,7 +86,7 @@ class IntegrationsState(rx.State):
     def _read_rows(self, session: Session, principal: Principal) -> None:
         """Reload the list and keep a valid selection."""
         rows = service.list_integrations(session, principal)
-        self.integrations = [integration_row(i) for i in rows]
+        self.integrations = [integration_row(i, principal.language) for i in rows]
         ids = [row["id"] for row in self.integrations]
         if self.selected_integration not in ids:
             self.selected_integration = ids[0] if ids else ""
@@ -104,7 +110,9 @@ class IntegrationsState(rx.State):
         if principal is None:
             return rx.redirect(LOGIN_PATH)
         params = self.router.url.query_parameters
-        self.banner_error = params.get("error", "")[:300]
+        self.banner_error = own_message(principal.language, params.get("error", "")[:300])
+        if not params.get("error"):
+            self.banner_error = ""
         self.banner = self.error = self.success = ""
         connected = params.get("connected", "")
         if connected:
@@ -115,7 +123,11 @@ class IntegrationsState(rx.State):
             self.company_missing = missing_seller_fields(company) if company else ["company"]
         self.loading = False
         if connected and self.selected_integration == connected:
-            self.banner = f"Allegro account {self.current.get('login', '')} connected."
+            self.banner = gettext(
+                principal.language,
+                "Allegro account {login} connected.",
+                login=self.current.get("login", ""),
+            )
         return _refresh_sync()
 
     @rx.event
@@ -139,7 +151,7 @@ class IntegrationsState(rx.State):
                 service.find_integration(session, principal, integration_id)
             except service.IntegrationNotFound:
                 record_denial(self, principal, integration_id)
-                self.banner_error = "That integration does not exist."
+                self.banner_error = gettext(principal.language, "That integration does not exist.")
                 return None
             self.selected_integration = integration_id
             self._read(session, principal)
@@ -179,17 +191,19 @@ class IntegrationsState(rx.State):
                     session, principal, self.selected_integration, partial_from_form(self.settings)
                 )
             self.settings, self.field_errors = form_values(saved), {}
-            self.success = "Settings saved."
+            self.success = gettext(principal.language, "Settings saved.")
         except SettingsError as exc:
-            self.field_errors = dict(exc.errors)
-            self.error = refusal_message(exc.errors)
+            self.field_errors = {
+                key: own_message(principal.language, text) for key, text in exc.errors.items()
+            }
+            self.error = refusal_message(exc.errors, principal.language)
             with session_scope() as session:
                 self.settings = form_values(
                     service.get_settings(session, principal, self.selected_integration)
                 )
         except service.IntegrationNotFound:
             record_denial(self, principal, self.selected_integration)
-            self.error = "That integration does not exist any more."
+            self.error = gettext(principal.language, GONE)
         finally:
             self.saving = False
 
@@ -214,11 +228,15 @@ class IntegrationsState(rx.State):
                 lifecycle.disconnect(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
                 record_denial(self, principal, self.selected_integration)
-                self.banner_error = "That integration does not exist any more."
+                self.banner_error = gettext(principal.language, GONE)
                 return None
             login = self.current.get("login", "")
             self._read(session, principal)
-        self.banner = f"Allegro account {login} disconnected. No more orders will be synced."
+        self.banner = gettext(
+            principal.language,
+            "Allegro account {login} disconnected. No more orders will be synced.",
+            login=login,
+        )
         return _refresh_sync()
 
 

@@ -21,6 +21,8 @@ from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
 from invoicehub.domain.paging import page_count
+from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
@@ -32,6 +34,7 @@ from invoicehub.pages.settings.integrations_state import (
 )
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
+from invoicehub.state.i18n import tr, tr_value
 
 POLL_SECONDS = 0.5
 MAX_WATCH_SECONDS = 15 * 60  # past this the panel stops polling; the run goes on in the worker
@@ -39,38 +42,14 @@ RECENT_RUNS = 8
 REVIEW_PAGE_SIZE = 20
 
 
-def run_summary(run: SyncRun) -> str:
-    """Where a run is, in plain words."""
-    if run.status == "queued":
-        return "Queued: waiting for a worker to pick it up…"
-    if run.status == "running":
-        return f"Running: {display.plural(run.orders_fetched, 'order', 'orders')} fetched so far…"
-    if run.status == "retrying":
-        return f"Retrying after attempt {run.attempts} failed: {run.error or 'temporary error'}"
-    if run.status == "failed":
-        return f"Failed: {run.error or 'unknown error'}"
-    return (
-        f"Done: {display.plural(run.orders_fetched, 'order', 'orders')} fetched, "
-        f"{display.plural(run.invoices_created, 'invoice', 'invoices')} created, "
-        f"{display.plural(run.customers_created, 'customer', 'customers')} and "
-        f"{display.plural(run.products_created, 'product', 'products')} added, "
-        f"{run.skipped} skipped, {run.needs_review} to review."
-        + (
-            f" {display.plural(run.corrections_issued, 'correction', 'corrections')} issued."
-            if run.corrections_issued
-            else ""
-        )
-    )
-
-
-def run_row(run: SyncRun) -> dict[str, str]:
+def run_row(run: SyncRun, language: str = "pl") -> dict[str, str]:
     return {
         "id": str(run.id),
         "integration_id": str(run.integration_id),
         "status": run.status,
         "trigger": run.trigger,
         "queued": display.when(run.queued_at),
-        "summary": run_summary(run),
+        "summary": display.run_summary(run, language),
         "invoices": str(run.invoices_created),
     }
 
@@ -96,12 +75,14 @@ class SyncState(rx.State):
     def _read(self, session: Session, principal: Principal, integration_id: str) -> SyncRun | None:
         """Reload runs and orders to review; the newest run when it is still active."""
         recent = runs.list_sync_runs(session, principal, integration_id, RECENT_RUNS)
-        self.runs = [run_row(r) for r in recent]
+        self.runs = [run_row(r, principal.language) for r in recent]
         entries, self.review_total = self._review_page(session, principal, integration_id)
         self.review = [
             {
                 "order": e.checkout_form_id,
-                "reason": e.reason or "No reason recorded.",
+                "reason": translate_stored(
+                    principal.language, e.reason or N_("No reason recorded.")
+                ),
                 "invoice_id": str(e.invoice_id) if e.invoice_id else "",
                 "updated": display.when(e.updated_at),
             }
@@ -150,7 +131,7 @@ class SyncState(rx.State):
                 self.run = {}  # keep the finished run's result in view, but not another account's
             self.sync_loading = False
             return None
-        self.run, self.sync_loading = run_row(active), True
+        self.run, self.sync_loading = run_row(active, principal.language), True
         return SyncState.watch_run
 
     @rx.event
@@ -162,17 +143,23 @@ class SyncState(rx.State):
         try:
             with session_scope() as session:
                 run = runs.request_sync(session, principal, integration_id, trigger="manual")
-                self.run = run_row(run)
+                self.run = run_row(run, principal.language)
         except ratelimit.RateLimited as exc:
             wait = exc.retry_after
-            self.sync_error = f"A manual sync ran less than a minute ago. Try again in {wait} s."
+            self.sync_error = gettext(
+                principal.language,
+                "A manual sync ran less than a minute ago. Try again in {seconds} s.",
+                seconds=wait,
+            )
             return None
         except runs.SyncNotAllowed:
-            self.sync_error = "This account cannot sync now: reconnect it first."
+            self.sync_error = gettext(
+                principal.language, "This account cannot sync now: reconnect it first."
+            )
             return None
         except IntegrationNotFound:
             record_denial(self, principal, integration_id)
-            self.sync_error = "That integration does not exist."
+            self.sync_error = gettext(principal.language, "That integration does not exist.")
             return None
         self.sync_loading = True
         return SyncState.watch_run
@@ -211,7 +198,7 @@ on_selection_change(SyncState.refresh)
 def _read_run(principal: Principal, run_id: str) -> dict[str, str] | None:
     try:
         with session_scope() as session:
-            return run_row(runs.get_sync_run(session, principal, run_id))
+            return run_row(runs.get_sync_run(session, principal, run_id), principal.language)
     except runs.RunNotFound:
         return None
 
@@ -236,7 +223,7 @@ def sync_progress() -> rx.Component:
 def _run_row(row: Any) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["queued"], white_space="nowrap"),
-        rx.table.cell(row["trigger"]),
+        rx.table.cell(tr_value(row["trigger"])),
         rx.table.cell(run_chip(row["status"])),
         rx.table.cell(rx.text(row["summary"], size="2")),
     )
@@ -250,8 +237,8 @@ def _review_row(row: Any) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 row["invoice_id"] != "",
-                rx.link("Open invoice", href="/invoices/" + row["invoice_id"]),
-                rx.text("No invoice", size="2", color="gray"),
+                rx.link(tr("Open invoice"), href="/invoices/" + row["invoice_id"]),
+                rx.text(tr("No invoice"), size="2", color="gray"),
             )
         ),
     )
@@ -261,10 +248,10 @@ def sync_panel() -> rx.Component:
     return rx.card(
         rx.flex(
             rx.flex(
-                rx.heading("Sync", size="4"),
+                rx.heading(tr("Sync"), as_="h2", size="4"),
                 rx.button(
                     rx.icon("refresh-cw", size=16),
-                    "Manual sync",
+                    tr("Manual sync"),
                     id="manual-sync",
                     on_click=SyncState.start_sync,
                     loading=SyncState.sync_loading,
@@ -278,24 +265,26 @@ def sync_panel() -> rx.Component:
             ),
             notice(SyncState.sync_error, "red"),
             sync_progress(),
-            rx.heading("Recent syncs", size="3"),
+            rx.heading(tr("Recent syncs"), as_="h3", size="3"),
             rx.cond(
                 SyncState.runs.length() > 0,
                 scroll_table(
-                    ["Started", "Trigger", "Status", "Result"],
+                    [N_("Started"), N_("Trigger"), N_("Status"), N_("Result")],
                     rx.foreach(SyncState.runs, _run_row),
-                    label="Recent syncs",
+                    label=N_("Recent syncs"),
                 ),
-                empty_state("No syncs yet", "Run a manual sync or wait for the schedule."),
+                empty_state(N_("No syncs yet"), N_("Run a manual sync or wait for the schedule.")),
             ),
-            rx.heading("Orders to review (" + SyncState.review_total.to_string() + ")", size="3"),
+            rx.heading(
+                tr("Orders to review ({count})", count=SyncState.review_total), as_="h3", size="3"
+            ),
             rx.cond(
                 SyncState.review.length() > 0,
                 rx.box(
                     scroll_table(
-                        ["Order", "Reason", "Updated", "Invoice"],
+                        [N_("Order"), N_("Reason"), N_("Updated"), N_("Invoice")],
                         rx.foreach(SyncState.review, _review_row),
-                        label="Orders to review",
+                        label=N_("Orders to review"),
                     ),
                     rx.cond(
                         SyncState.review_pages > 1,
@@ -305,20 +294,24 @@ def sync_panel() -> rx.Component:
                             SyncState.review_total,
                             SyncState.review_previous,
                             SyncState.review_next,
-                            noun="orders",
+                            noun=N_("Orders to review"),
                         ),
                     ),
                     width="100%",
                 ),
                 empty_state(
-                    "Nothing to review", "Orders that cannot be invoiced show up here.", "check"
+                    N_("Nothing to review"),
+                    N_("Orders that cannot be invoiced show up here."),
+                    "check",
                 ),
             ),
             rx.cond(
                 SyncState.review_total > 0,
                 rx.text(
-                    "Fix the cause (for example the company details or the default VAT rate), "
-                    "then run a manual sync: it tries these orders again.",
+                    tr(
+                        "Fix the cause (for example the company details or the default VAT "
+                        "rate), then run a manual sync: it tries these orders again."
+                    ),
                     size="2",
                     color="gray",
                 ),

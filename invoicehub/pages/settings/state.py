@@ -5,13 +5,22 @@ from __future__ import annotations
 import reflex as rx
 from pydantic import ValidationError
 
-from invoicehub.auth.accounts import AccountError, change_password, default_company, update_profile
+from invoicehub.auth.accounts import (
+    AccountError,
+    change_password,
+    default_company,
+    set_language,
+    update_profile,
+)
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import session_scope
 from invoicehub.domain.companies import CompanyInput, update_company
 from invoicehub.domain.seller_data import missing_seller_fields
+from invoicehub.i18n import gettext
+from invoicehub.i18n.validation import own_message, plain_errors
 from invoicehub.models import User
 from invoicehub.state.auth import AuthState
+from invoicehub.state.i18n import I18nState
 
 TABS = ("profile", "company", "integrations")
 COMPANY_FIELDS = (
@@ -38,6 +47,8 @@ class SettingsState(rx.State):
     profile_email: str = ""
     profile_message: str = ""
     profile_error: str = ""
+    profile_language: str = "pl"
+    language_message: str = ""
     password_message: str = ""
     password_error: str = ""
     company: dict[str, str] = {}
@@ -64,9 +75,11 @@ class SettingsState(rx.State):
             user = session.get(User, principal.user_id)
             if user is not None:
                 self.profile_name, self.profile_email = user.name, user.email
+                self.profile_language = user.language
             self._fill_company(default_company(session, principal.tenant_id))
         self.company_errors = {}
         self.company_message = self.profile_message = self.password_message = ""
+        self.language_message = ""
         return None
 
     def _fill_company(self, company) -> None:
@@ -106,10 +119,35 @@ class SettingsState(rx.State):
                 )
                 self.profile_name, self.profile_email = user.name, user.email
         except AccountError as exc:
-            self.profile_error = str(exc)
+            self.profile_error = own_message(principal.language, str(exc))
             return None
-        self.profile_message = "Profile saved."
+        self.profile_message = gettext(principal.language, "Profile saved.")
         return None
+
+    @rx.event
+    async def save_language(self, language: str):
+        """Save the user's interface language and switch every text of the open page to it."""
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        try:
+            with session_scope() as session:
+                self.profile_language = set_language(session, principal.user_id, language).language
+        except AccountError:
+            return None
+        self.language_message = gettext(self.profile_language, "Language saved.")
+        # Texts the server wrote (integration problems, sync results, notifications) are read
+        # again in the new language; other pages read theirs when they load.
+        from invoicehub.components.notifications import NotificationsState
+        from invoicehub.pages.settings.integrations_state import IntegrationsState
+        from invoicehub.pages.settings.integrations_sync import SyncState
+
+        return [
+            (await self.get_state(I18nState)).use_language(self.profile_language),
+            IntegrationsState.refresh_status,
+            SyncState.refresh,
+            NotificationsState.load,
+        ]
 
     @rx.event
     async def save_password(self, form_data: dict[str, str]):
@@ -119,7 +157,7 @@ class SettingsState(rx.State):
         self.password_message = ""
         self.password_error = ""
         if form_data.get("new_password") != form_data.get("confirm_password"):
-            self.password_error = "The new passwords do not match."  # noqa: S105 (a message)
+            self.password_error = gettext(principal.language, "The new passwords do not match.")
             return None
         try:
             with session_scope() as session:
@@ -130,9 +168,9 @@ class SettingsState(rx.State):
                     form_data.get("new_password", ""),
                 )
         except AccountError as exc:
-            self.password_error = str(exc)
+            self.password_error = own_message(principal.language, str(exc))
             return None
-        self.password_message = "Password changed."  # noqa: S105
+        self.password_message = gettext(principal.language, "Password changed.")
         return rx.set_value("current_password", "")
 
     @rx.event
@@ -150,18 +188,17 @@ class SettingsState(rx.State):
                 **{key: self.company.get(key) == "true" for key in COMPANY_FLAGS},
             )
         except ValidationError as exc:
-            self.company_errors = {
-                str(err["loc"][0]): str(err["msg"]).removeprefix("Value error, ")
-                for err in exc.errors()
-            }
+            self.company_errors = plain_errors(principal.language, exc.errors())
             self.company_saving = False
             return
         with session_scope() as session:
             company = default_company(session, principal.tenant_id)
             if company is None:
-                self.company_errors = {"name": "No company found for your account."}
+                self.company_errors = {
+                    "name": gettext(principal.language, "No company found for your account.")
+                }
             else:
                 self._fill_company(update_company(session, principal.tenant_id, company.id, data))
                 self.company_errors = {}
-                self.company_message = "Company saved."
+                self.company_message = gettext(principal.language, "Company saved.")
         self.company_saving = False

@@ -1,0 +1,71 @@
+"""Texts stored in English before anyone knew the reader's language: notifications, reasons.
+
+Notifications are written once, in English, by jobs that serve a whole tenant (and the API
+returns them as stored). The pages translate them when shown: a stored text that is a catalogue
+msgid is translated as it is, and one rendered from a known template ("Allegro account {login}
+needs to be connected again") is matched back to its template, its values kept. Anything else
+(an error Allegro sent) is shown as stored.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from invoicehub.i18n import N_, catalog, gettext, normalize_language
+
+# The templates the notification writers render (integrations/allegro/connection/refresh.py,
+# runs/outcomes.py, runs/requests.py and domain/seller_data.py), placeholders as they fill them.
+TEMPLATES = (
+    N_("Allegro account {login} needs to be connected again"),
+    N_("1 order from {login} set aside for review"),
+    N_("{count} orders from {login} set aside for review"),
+    N_("Allegro account {login} disabled after {count} failed syncs"),
+    N_("Allegro sync failed for {login}; retried on schedule"),
+    N_("Allegro account {login} enabled again by the platform administrator"),
+    N_("Allegro account {login} disabled by the platform administrator"),
+    N_("Invoicing is blocked until the company data is complete"),
+    # An order held for review (domain/seller_data.py's SellerDataIncomplete).
+    N_("company data incomplete: {fields}"),
+    N_(
+        "Settings → Integrations lists them with the reason. Fix the cause, then run a manual "
+        "sync: it tries them again."
+    ),
+    N_(
+        "Missing: {fields}. Complete them on Settings → Company, then run a manual sync: "
+        "the orders waiting for review are invoiced."
+    ),
+)
+# Values that are themselves words of the catalogue, comma-separated (missing field names).
+WORD_LISTS = frozenset({"fields"})
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(template)
+    regex = "".join(
+        f"(?P<{part}>.+?)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
+    )
+    return re.compile(regex, re.DOTALL)
+
+
+def translate_stored(language: str, text: str) -> str:
+    """A stored English text in `language` (unchanged when no template or msgid matches)."""
+    language = normalize_language(language)
+    if not text:
+        return text
+    if text in catalog(language):
+        return gettext(language, text)
+    for template in TEMPLATES:
+        match = _pattern(template).fullmatch(text)
+        if match is None:
+            continue
+        values = {
+            name: ", ".join(gettext(language, word) for word in value.split(", "))
+            if name in WORD_LISTS
+            else value
+            for name, value in match.groupdict().items()
+        }
+        return gettext(language, template, **values)
+    return text
