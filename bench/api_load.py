@@ -11,8 +11,13 @@ The per-user API limit (ratelimit.API_PER_USER, 1200 a minute) stays on: one use
 500 requests a second. The load is spread over enough `bench-N@` sellers of the demo tenant
 (created in the database, signed in through POST /api/v1/auth/login, their budget windows reset
 at the start of each run) that no user exceeds its budget; `--users 1` shows the limit at work
-(429s are counted, never retried). The last line is `rps=<x> p50_ms=<y> p99_ms=<z>` over the
-successful requests.
+(429s are counted, never retried).
+
+The floor: in the same run, the same client loads a bare ASGI app (bench/floor_app.py) that
+answers the same two JSON bodies from memory, served by granian with the web process's
+interface and worker count (GRANIAN_WORKERS, default 2 as `make run` starts the web). The last
+line is `rps=<x> p50_ms=<y> p99_ms=<z> floor_rps=<f> floor_ratio=<x/f>` over the successful
+requests. Targets on 2 cores at 8 in flight: floor_ratio >= 0.3, p99 < 20 ms.
 
 `--concurrency` (default 8) is the number of requests in flight. On the 2-core machine 8 already
 saturate the two web workers; more in flight raise latency by queueing (p50 is about
@@ -23,12 +28,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
+import os
 import secrets
+import socket
+import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 import httpx
@@ -37,6 +49,7 @@ DEMO_EMAIL = "demo@invoicehub.local"
 BENCH_EMAIL = "bench-{n}@invoicehub.local"
 USER_BUDGET = 1100  # requests per user and minute, under ratelimit.API_PER_USER (1200)
 ENDPOINTS = ("/api/v1/allegro/settings/{id}", "/api/v1/allegro/status/{id}")
+BENCH_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -49,7 +62,8 @@ class Results:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000", help="web process base URL")
+    default_url = os.environ.get("INVOICEHUB_WEB_URL", "http://127.0.0.1:8000")
+    parser.add_argument("--url", default=default_url, help="web process base URL")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
     parser.add_argument("--max-requests", type=int, default=20_000, help="stop after this many")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
@@ -167,7 +181,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
-def report(results: Results, elapsed: float) -> int:
+def report(results: Results, elapsed: float) -> tuple[float, list[float], bool]:
+    """Print the per-endpoint lines; (rps, latencies of the 200s, every request answered 200)."""
     every = [v for values in results.latencies_ms.values() for v in values]
     for path, values in results.latencies_ms.items():
         print(
@@ -177,8 +192,39 @@ def report(results: Results, elapsed: float) -> int:
     print(f"statuses {dict(results.statuses)}  transport errors {dict(results.errors)}")
     print(f"{results.sent} requests in {elapsed:.1f} s, {len(every)} answered 200")
     rps = len(every) / elapsed if elapsed else 0.0
-    print(f"rps={rps:.0f} p50_ms={percentile(every, 0.5):.1f} p99_ms={percentile(every, 0.99):.1f}")
-    return 0 if every and len(every) == results.sent else 1
+    return rps, every, bool(every) and len(every) == results.sent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def floor_server(bodies: dict[str, str]) -> Iterator[str]:
+    """bench/floor_app.py under granian, as many workers as the web process; yields its URL."""
+    port = free_port()
+    env = {**os.environ, "BENCH_FLOOR_BODIES": json.dumps(bodies), "PYTHONPATH": str(BENCH_DIR)}
+    workers = os.environ.get("GRANIAN_WORKERS", "2")
+    command = [sys.executable, "-m", "granian", "--interface", "asgi", "--workers", workers]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen([*command, "floor_app:app"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the floor app did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,7 +247,21 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.concurrency} in flight, {args.duration:.0f} s or {args.max_requests} requests"
     )
     results, elapsed = asyncio.run(load(args.url, tokens, integration_id, args))
-    return report(results, elapsed)
+    rps, every, all_ok = report(results, elapsed)
+    with httpx.Client(base_url=args.url, timeout=30) as client:
+        auth = {"Authorization": f"Bearer {tokens[0]}"}
+        paths = [path.format(id=integration_id) for path in ENDPOINTS]
+        bodies = {path: client.get(path, headers=auth).text for path in paths}
+    with floor_server(bodies) as floor_url:
+        print(f"floor: bare ASGI app at {floor_url}, same client and load")
+        floor_results, floor_elapsed = asyncio.run(load(floor_url, tokens, integration_id, args))
+        floor_rps, _, _ = report(floor_results, floor_elapsed)
+    ratio = rps / floor_rps if floor_rps else 0.0
+    print(
+        f"rps={rps:.0f} p50_ms={percentile(every, 0.5):.1f} p99_ms={percentile(every, 0.99):.1f} "
+        f"floor_rps={floor_rps:.0f} floor_ratio={ratio:.2f}"
+    )
+    return 0 if all_ok else 1
 
 
 if __name__ == "__main__":

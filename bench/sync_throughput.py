@@ -221,7 +221,9 @@ def _run_worker() -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "worker.main", "worker", "--burst"],
+        # The sync queue only: invoicing queues one PDF upload to Allegro per invoice on
+        # `default`, which is not the sync and would keep a burst worker busy for long after it.
+        [sys.executable, "-m", "worker.main", "worker", "--burst", "--queues", "sync"],
         cwd=ROOT,
         env=env,
         check=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.front import InvoiceHubApp
 from invoicehub.pages.admin import ADMIN_ALLEGRO_ON_LOAD, admin_allegro_page
 from invoicehub.pages.customers import CUSTOMERS_ON_LOAD, customers_page
 from invoicehub.pages.invoices import (
@@ -20,7 +21,7 @@ from invoicehub.state.i18n import BRAND
 from invoicehub.web import around, security_headers
 
 # <html lang> and each page's <title> follow the user's language: `page_title` sets them on load.
-app = rx.App(
+app = InvoiceHubApp(
     html_lang="pl",
     stylesheets=["/focus.css"],
     theme=rx.theme(accent_color="indigo", radius="medium"),

@@ -68,7 +68,7 @@ def hashed_session_cookie(app: ASGIApp) -> ASGIApp:
     return wrapped
 
 
-def _api_mount() -> Mount:
+def api_mount() -> Mount:
     """/api/v1 for every path under it: Starlette's mount pattern (`.*`) stops at a newline, so
     a path with `%0A` in an id went to Reflex and got its plain-text 404 instead of the API's
     JSON answer."""
@@ -79,7 +79,7 @@ def _api_mount() -> Mount:
 
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = [
-        _api_mount(),
+        api_mount(),
         Route("/admin/rq", lambda _: RedirectResponse("/admin/rq/", status_code=308)),
     ]
     try:

@@ -116,12 +116,17 @@ def _filters(
         where.append(col(Invoice.issue_date) <= date_to)
     if search and search.strip():
         pattern = like_pattern(search.strip())
-        buyer = col(Invoice.buyer)  # JSONB
         where.append(
             sa.or_(
                 col(Invoice.number).ilike(pattern),
-                buyer["name"].astext.ilike(pattern),
-                buyer["nip"].astext.ilike(pattern),
+                _buyer_field("name").ilike(pattern),
+                _buyer_field("nip").ilike(pattern),
             )
         )
     return where
+
+
+def _buyer_field(key: str) -> sa.ColumnElement[str]:
+    """`buyer ->> 'key'` with the key as a literal, as the trigram indexes spell it (a bound
+    parameter for the key would not match their expression in a generic plan)."""
+    return col(Invoice.buyer).op("->>", return_type=sa.Text)(sa.literal_column(f"'{key}'"))

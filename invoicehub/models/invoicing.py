@@ -144,7 +144,30 @@ class Invoice(SQLModel, table=True):
             unique=True,
             postgresql_where=sa.text("external_order_id IS NOT NULL"),
         ),
-        sa.Index("ix_invoices_tenant_issue_date", "tenant_id", "issue_date"),
+        # The list's order per tenant, and trigram indexes for its ILIKE search (migration 0016).
+        sa.Index(
+            "ix_invoices_tenant_listing",
+            "tenant_id",
+            sa.text("issue_date DESC"),
+            sa.text("created_at DESC"),
+            "id",
+        ),
+        sa.Index(
+            "ix_invoices_number_trgm",
+            "number",
+            postgresql_using="gin",
+            postgresql_ops={"number": "gin_trgm_ops"},
+        ),
+        sa.Index(
+            "ix_invoices_buyer_name_trgm",
+            sa.text("(buyer ->> 'name') gin_trgm_ops"),
+            postgresql_using="gin",
+        ),
+        sa.Index(
+            "ix_invoices_buyer_nip_trgm",
+            sa.text("(buyer ->> 'nip') gin_trgm_ops"),
+            postgresql_using="gin",
+        ),
         # Exactly one correction per source event (a refund, a return, a cancellation).
         sa.Index(
             "ux_invoices_correction_event",

@@ -6,7 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from invoicehub.models import STANDARD_TEMPLATE_ID, AllegroIntegration, AuditEvent, Company
+from invoicehub.models import (
+    STANDARD_TEMPLATE_ID,
+    AllegroIntegration,
+    AuditEvent,
+    Company,
+    Role,
+)
 from tests.factories import bearer, make_integration, make_user
 
 
@@ -114,6 +120,21 @@ def test_another_tenants_integration_is_404_everywhere(api: TestClient, session:
         assert response.status_code == 404, (method, path)
     session.expire_all()
     assert session.get(AllegroIntegration, integration.id).status == "active"
+
+
+def test_cached_settings_and_status_are_still_404_for_another_tenant(
+    api: TestClient, session: Session, owner
+):
+    user, integration = owner
+    paths = [f"/allegro/settings/{integration.id}", f"/allegro/status/{integration.id}"]
+    for path in paths:  # the owner's reads fill the Redis cache
+        assert api.get(path, headers=bearer(user)).status_code == 200
+    stranger = make_user(session)
+    for path in paths:
+        assert api.get(path, headers=bearer(stranger)).status_code == 404, path
+    admin = make_user(session, role=Role.ADMIN)
+    for path in paths:
+        assert api.get(path, headers=bearer(admin)).status_code == 200, path
 
 
 def test_status_never_shows_tokens_and_is_cached_until_a_change(

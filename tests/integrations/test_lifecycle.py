@@ -97,15 +97,16 @@ def test_the_cached_status_is_dropped_when_a_change_commits_not_before(session):
     seller = make_user(session)
     principal = principal_of(seller)
     integration = make_integration(session, seller)
-    key = f"allegro:status:{integration.id}"
+    keys = [f"allegro:status:{integration.id}", f"allegro:settings:{integration.id}"]
     assert service.cached_status(session, principal, integration.id)["status"] == "active"
-    assert get_redis().exists(key)
+    service.cached_settings_json(session, principal, integration.id)
+    assert get_redis().exists(*keys) == 2
     integration.status = IntegrationStatus.DISABLED.value
     session.add(integration)
     session.flush()
-    assert get_redis().exists(key)  # flushed, not committed: readers still see the old row
+    assert get_redis().exists(*keys) == 2  # flushed, not committed: readers see the old row
     session.commit()
-    assert not get_redis().exists(key)
+    assert get_redis().exists(*keys) == 0
     assert service.cached_status(session, principal, integration.id)["isActive"] is False
 
 
@@ -132,7 +133,7 @@ def test_migration_0013_keeps_switched_off_rows_off_and_derives_is_active_back()
     engine = sa.create_engine(services.recreate_database(MIGRATION_DB))
     rows = {"on": ("active", True), "off": ("active", False), "reauth": ("needs_reauth", True)}
     try:
-        _migrate(engine, "0012")
+        _migrate(engine, "0016")
         with engine.begin() as conn:
             tenant, user = uuid.uuid4(), uuid.uuid4()
             conn.execute(sa.text("INSERT INTO tenants (id, name) VALUES (:t, 't')"), {"t": tenant})
@@ -161,7 +162,7 @@ def test_migration_0013_keeps_switched_off_rows_off_and_derives_is_active_back()
             columns = sa.inspect(conn).get_columns("allegro_integrations")
         assert statuses == {"on": "active", "off": "disabled", "reauth": "needs_reauth"}
         assert "is_active" not in {c["name"] for c in columns}
-        _migrate(engine, "0012", down=True)
+        _migrate(engine, "0016", down=True)
         with engine.connect() as conn:
             flags = dict(
                 conn.execute(

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from invoicehub.api.deps import PrincipalDep, ReadSessionDep, SessionDep, client_address
+from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import read_session
 from invoicehub.integrations.allegro.preferences import AllegroSettings, SettingsError
 from invoicehub.integrations.allegro.service import (
+    cached_settings_json,
     cached_status,
-    get_settings,
     integration_status,
     list_integrations,
+    settings_json_from_cache_async,
     status_from_cache_async,
     update_settings,
 )
@@ -84,10 +86,17 @@ def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationLis
 
 
 @router.get("/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND)
-def read_settings(
-    integration_id: str, principal: PrincipalDep, session: ReadSessionDep
-) -> SettingsResponse:
-    return SettingsResponse(settings=get_settings(session, principal, integration_id))
+async def read_settings(integration_id: str, principal: PrincipalDep) -> Response:
+    # Async and cached like the status: a hit is one Redis GET and the stored JSON as it is.
+    body = await settings_json_from_cache_async(principal, integration_id)
+    if body is None:
+        body = await run_in_threadpool(_load_settings, principal, integration_id)
+    return Response(body, media_type="application/json")
+
+
+def _load_settings(principal: Principal, integration_id: str) -> bytes:
+    with read_session() as session:
+        return cached_settings_json(session, principal, integration_id)
 
 
 @router.put(
@@ -109,12 +118,13 @@ def write_settings(
 
 
 @router.get("/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND)
-async def read_status(integration_id: str, principal: PrincipalDep) -> IntegrationOut:
-    # Async: a cache hit is one Redis GET, with no thread hop and no database connection.
+async def read_status(integration_id: str, principal: PrincipalDep) -> Response:
+    # Async: a cache hit is one Redis GET, with no thread hop and no database connection; the
+    # cached JSON is IntegrationOut's own shape (integration_status), sent as it is.
     cached = await status_from_cache_async(principal, integration_id)
     if cached is None:
         cached = await run_in_threadpool(_load_status, principal, integration_id)
-    return IntegrationOut(**cached)
+    return Response(json.dumps(cached), media_type="application/json")
 
 
 def _load_status(principal: Principal, integration_id: str) -> dict[str, Any]:

@@ -204,9 +204,49 @@ def _status_key(integration_id: uuid.UUID | str) -> str:
     return f"allegro:status:{integration_id}"
 
 
-# The cached status goes stale when a transaction that changed an integration row commits: the
-# ids are noted at every flush and their cache entries dropped once, after the commit. A
-# rollback keeps the notes (an extra invalidation is harmless; a missed one is not).
+def _settings_key(integration_id: uuid.UUID | str) -> str:
+    return f"allegro:settings:{integration_id}"
+
+
+def cached_settings_json(
+    session: Session, principal: Principal, integration_id: uuid.UUID | str
+) -> bytes:
+    """The API's settings answer (`{"settings": ...}` as JSON), cached like the status.
+
+    What it depends on changes only through `update_settings` (which drops the cache) and the
+    tenant's default company, which exists before the tenant has any integration.
+    """
+    query = select(
+        AllegroIntegration.tenant_id,
+        AllegroIntegration.settings,
+        default_company_id(AllegroIntegration.tenant_id),
+    ).where(*_owned_by(principal, integration_id))
+    row = session.exec(query).first()
+    if row is None:
+        raise IntegrationNotFound("integration not found")
+    tenant_id, stored, company_id = row
+    body = json.dumps({"settings": with_defaults(stored, company_id).model_dump(mode="json")})
+    entry = json.dumps({"tenantId": str(tenant_id), "body": body})
+    get_redis().set(_settings_key(integration_id), entry, ex=STATUS_CACHE_TTL_SECONDS)
+    return body.encode()
+
+
+async def settings_json_from_cache_async(
+    principal: Principal, integration_id: uuid.UUID | str
+) -> bytes | None:
+    """The cached settings answer, if any (no database); a foreign one raises NotFound."""
+    raw = cast(bytes | None, await get_async_redis().get(_settings_key(integration_id)))
+    if raw is None:
+        return None
+    entry: dict[str, str] = json.loads(raw)
+    if principal.is_admin or entry["tenantId"] == str(principal.tenant_id):
+        return entry["body"].encode()
+    raise IntegrationNotFound("integration not found")
+
+
+# The cached status and settings go stale when a transaction that changed an integration row
+# commits: the ids are noted at every flush and both cache entries dropped once, after the
+# commit. A rollback keeps the notes (an extra invalidation is harmless; a missed one is not).
 _CHANGED = "invoicehub.allegro.changed_integrations"
 
 
@@ -227,8 +267,9 @@ def _drop_changed_statuses(session: OrmSession) -> None:
     if not changed:
         return
     try:
-        get_redis().delete(*(_status_key(integration_id) for integration_id in changed))
-    except RedisError:  # the commit stands; the entry expires within STATUS_CACHE_TTL_SECONDS
+        keys = [key(iid) for iid in changed for key in (_status_key, _settings_key)]
+        get_redis().delete(*keys)
+    except RedisError:  # the commit stands; the entries expire within STATUS_CACHE_TTL_SECONDS
         logger.warning("could not drop the cached status of %d integrations", len(changed))
 
 
