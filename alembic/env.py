@@ -20,7 +20,7 @@ target_metadata = SQLModel.metadata
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=get_settings().database_url,
+        url=get_settings().migration_database_url,
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
@@ -37,7 +37,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     section = config.get_section(config.config_ini_section, {})
-    section["sqlalchemy.url"] = get_settings().database_url
+    section["sqlalchemy.url"] = get_settings().migration_database_url
     engine = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.connection import reconnecting_wrap
 from invoicehub.front import InvoiceHubApp
 from invoicehub.pages.admin import ADMIN_ALLEGRO_ON_LOAD, admin_allegro_page
 from invoicehub.pages.customers import CUSTOMERS_ON_LOAD, customers_page
@@ -26,6 +27,7 @@ app = InvoiceHubApp(
     stylesheets=["/focus.css"],
     theme=rx.theme(accent_color="indigo", radius="medium"),
     api_transformer=[around, security_headers],
+    extra_app_wraps={(4, "Reconnecting"): reconnecting_wrap},
 )
 app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title=BRAND)
 app.add_page(

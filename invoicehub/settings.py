@@ -46,7 +46,8 @@ def _env_list(name: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str
+    database_url: str  # the app's role: DML only, owns nothing (web, workers, CLI)
+    migration_database_url: str  # the tables' owner: Alembic only
     redis_url: str
     web_url: str
     emulator_url: str
@@ -86,6 +87,26 @@ def _read_secret_file(path: Path) -> str | None:
         return None
 
 
+# `make run`'s roles: the owner runs the migrations, the app role may only read and write rows
+# (it cannot TRUNCATE, ALTER or drop the immutability triggers).
+DEFAULT_DATABASE_URL = (
+    "postgresql+psycopg://invoicehub_app:invoicehub_app@127.0.0.1:5433/invoicehub"
+)
+DEFAULT_MIGRATION_DATABASE_URL = (
+    "postgresql+psycopg://invoicehub:invoicehub@127.0.0.1:5433/invoicehub"
+)
+
+
+def _database_urls() -> tuple[str, str]:
+    """(app URL, migration URL). A setup that names only INVOICEHUB_DATABASE_URL runs the
+    migrations with it too (one role); with neither set, `make run`'s two roles."""
+    app_url = os.environ.get("INVOICEHUB_DATABASE_URL")
+    migration_url = os.environ.get("INVOICEHUB_MIGRATION_DATABASE_URL")
+    if app_url:
+        return app_url, migration_url or app_url
+    return DEFAULT_DATABASE_URL, migration_url or DEFAULT_MIGRATION_DATABASE_URL
+
+
 def load_settings() -> Settings:
     data_dir = Path(_env("INVOICEHUB_DATA_DIR", str(PROJECT_ROOT / ".data")))
     web_url = _env("INVOICEHUB_WEB_URL", "http://127.0.0.1:8000")
@@ -96,11 +117,10 @@ def load_settings() -> Settings:
     jwt_secret = (
         _env("INVOICEHUB_JWT_SECRET", "") or _read_secret_file(data_dir / "jwt-secret") or ""
     )
+    database_url, migration_database_url = _database_urls()
     return Settings(
-        database_url=_env(
-            "INVOICEHUB_DATABASE_URL",
-            "postgresql+psycopg://invoicehub:invoicehub@127.0.0.1:5433/invoicehub",
-        ),
+        database_url=database_url,
+        migration_database_url=migration_database_url,
         redis_url=_env("INVOICEHUB_REDIS_URL", "redis://127.0.0.1:6380/0"),
         web_url=web_url,
         emulator_url=_env("INVOICEHUB_EMULATOR_URL", "http://127.0.0.1:8300"),

@@ -10,7 +10,7 @@ bash scripts/stop.sh --keep-services >/dev/null 2>&1 || true
 
 echo "==> starting PostgreSQL (127.0.0.1:5433) and Redis (127.0.0.1:6380)"
 bash scripts/services.sh start "$DATA" 5433 6380
-echo "==> applying migrations"
+echo "==> applying migrations (as the tables' owner; the processes below log in as invoicehub_app)"
 invoicehub db upgrade
 
 start() {  # name, command...

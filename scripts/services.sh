@@ -36,8 +36,12 @@ start() {
     as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
       -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_EXTRA_OPTS:-}" start >/dev/null
   fi
+  # Two roles: `invoicehub` owns the tables and runs the migrations; the web and the workers log
+  # in as `invoicehub_app`, which may only read and write rows (see migration 0010).
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='invoicehub'" | grep -q 1 \
     || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE invoicehub LOGIN CREATEDB PASSWORD 'invoicehub'"
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='invoicehub_app'" | grep -q 1 \
+    || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE invoicehub_app LOGIN PASSWORD 'invoicehub_app'"
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='invoicehub'" | grep -q 1 \
     || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE invoicehub OWNER invoicehub"
 

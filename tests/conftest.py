@@ -11,13 +11,19 @@ from tests.support import services
 
 # Point the application at the test services before anything reads the settings.
 services.start_services()
-TEST_DATABASE_URL = services.recreate_database()
+# Migrations run as the tables' owner, the code under test as the app role (as in production).
+TEST_MIGRATION_DATABASE_URL = services.recreate_database()
+TEST_DATABASE_URL = services.app_url()
+os.environ["INVOICEHUB_MIGRATION_DATABASE_URL"] = TEST_MIGRATION_DATABASE_URL
 os.environ["INVOICEHUB_DATABASE_URL"] = TEST_DATABASE_URL
 REDIS_DB = services.claim_redis_db()
 os.environ["INVOICEHUB_REDIS_URL"] = services.redis_url(REDIS_DB)
 os.environ.setdefault("INVOICEHUB_JWT_SECRET", "test-jwt-secret-not-for-production-0123456789")
 os.environ.setdefault("INVOICEHUB_TOKEN_KEYS", "k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
 
+from functools import lru_cache  # noqa: E402
+
+from sqlalchemy import Engine, create_engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from invoicehub.db import get_engine  # noqa: E402
@@ -55,11 +61,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     services.release_redis_db(REDIS_DB)
 
 
+@lru_cache(maxsize=1)
+def _cleaner() -> Engine:
+    """A superuser in replica mode: the ledger's triggers refuse TRUNCATE to everyone else."""
+    return create_engine(
+        services.superuser_dsn().replace("postgresql://", "postgresql+psycopg://", 1),
+        connect_args={"options": "-c session_replication_role=replica"},
+        pool_size=1,
+        pool_pre_ping=True,
+    )
+
+
 def truncate_all() -> None:
     import invoicehub.models  # noqa: F401
 
     tables = [t.name for t in SQLModel.metadata.sorted_tables if t.name not in KEEP_TABLES]
-    with get_engine().begin() as conn:
+    with _cleaner().begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         conn.exec_driver_sql(BUILT_IN_TEMPLATES_SQL)  # TRUNCATE ... CASCADE took the built-ins too
 

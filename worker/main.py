@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from invoicehub.jobs.worker import run_scheduler, run_worker
+    from invoicehub.redis_conn import use_worker_timeouts
+
+    use_worker_timeouts()
 
     if args.command == "worker":
         return run_worker(

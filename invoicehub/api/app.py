@@ -13,6 +13,7 @@ from swagger_ui_bundle import swagger_ui_path
 from invoicehub import ratelimit
 from invoicehub.api.errors import install_error_handlers
 from invoicehub.api.limits import BodySizeLimit
+from invoicehub.api.unavailable import install_unavailable_handlers
 
 API_PREFIX = "/api/v1"
 # Router modules, each exposing `router`; a module that does not exist yet is skipped.
@@ -45,6 +46,7 @@ def create_api() -> FastAPI:
     )
     api.add_middleware(BodySizeLimit)
     install_error_handlers(api)
+    install_unavailable_handlers(api)
     for name in ROUTER_MODULES:
         try:
             module = importlib.import_module(f"invoicehub.api.routes.{name}")

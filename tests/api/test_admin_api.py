@@ -16,6 +16,7 @@ from invoicehub.models import AllegroIntegration, AuditEvent, IntegrationStatus,
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis
 from tests.factories import bearer, make_integration, make_user
+from tests.support.services import analyze
 
 
 @pytest.fixture
@@ -285,7 +286,7 @@ PERF_TENANTS = 2_000
 def _seed_many_integrations(session: Session) -> None:
     import uuid
 
-    from sqlalchemy import insert, text
+    from sqlalchemy import insert
 
     from invoicehub.models import Tenant, User
 
@@ -317,7 +318,7 @@ def _seed_many_integrations(session: Session) -> None:
     session.execute(insert(User), users)
     session.execute(insert(AllegroIntegration), integrations)
     session.commit()
-    session.execute(text("ANALYZE tenants, users, allegro_integrations"))
+    analyze("tenants", "users", "allegro_integrations")
 
 
 PERF_QUERIES = [

@@ -18,6 +18,7 @@ from invoicehub.models.base import utcnow
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_integrations_journey import choose, record_timing
 from tests.factories import make_integration, make_user
+from tests.support.services import analyze
 
 PASSWORD = "correct-horse-battery"
 # The machine may be shared with other test runs: give the UI time before calling it broken.
@@ -178,8 +179,7 @@ def test_admin_dashboard_first_render_with_10000_integrations(page: Page, sessio
     session.commit()
     # A live database has planner statistics; right after a bulk insert into a table the test
     # run truncated, it has none and may pick plans no production table would get.
-    session.connection().exec_driver_sql("ANALYZE allegro_integrations, users, tenants")
-    session.commit()
+    analyze("allegro_integrations", "users", "tenants")
     assert session.scalar(text("SELECT count(*) FROM allegro_integrations")) == BULK
     sign_in(page, admin.email, PASSWORD)  # the app's scripts are cached, as for a returning admin
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +19,7 @@ from invoicehub.integrations.allegro.connection.refresh import (
 from invoicehub.integrations.allegro.connection.tokens import decrypt_token
 from invoicehub.models import AllegroIntegration, Notification
 from invoicehub.models.base import utcnow
+from invoicehub.redis_conn import get_redis
 from tests.factories import make_user
 from tests.support.allegro import connect, create_seller, emulator_control
 
@@ -103,3 +107,34 @@ def test_a_revoked_account_needs_reauth_and_notifies_seller_and_admin(
     with pytest.raises(ReauthRequired):  # no second refresh attempt, no second notification
         refresh_token_if_needed(integration_id)
     assert len(session.exec(select(Notification)).all()) == 2
+
+
+class _RedisWithoutLocks:
+    """Redis as after it lost the refresh lock's key: every `lock` is granted at once."""
+
+    def __init__(self, redis: Any) -> None:
+        self._redis = redis
+
+    def lock(self, *_: Any, **__: Any) -> contextlib.nullcontext[None]:
+        return contextlib.nullcontext()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._redis, name)
+
+
+def test_ten_workers_refresh_once_even_when_redis_loses_the_refresh_lock(
+    api: TestClient, session: Session, control, monkeypatch: pytest.MonkeyPatch
+):
+    """Scorecard 4 without its fast path: the row lock and token_version alone decide."""
+    integration_id = connect(api, control, make_user(session), "seller_one")
+    version_before = _expire_soon(session, integration_id).token_version
+    module = sys.modules[refresh_token_if_needed.__module__]
+    monkeypatch.setattr(module, "get_redis", lambda: _RedisWithoutLocks(get_redis()))
+    control.delete("/__emulator/stats")
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        tokens = list(pool.map(lambda _: refresh_token_if_needed(integration_id), range(10)))
+    assert _refresh_calls(control) == 1
+    session.expire_all()
+    after = session.get(AllegroIntegration, integration_id)
+    assert after.status == "active" and after.token_version == version_before + 1
+    assert set(tokens) == {decrypt_token(after.access_token, integration_id)}

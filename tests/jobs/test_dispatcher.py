@@ -27,6 +27,7 @@ from invoicehub.models import AllegroIntegration, SyncRun
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis
 from tests.factories import make_user
+from tests.support.services import analyze
 from tests.sync.helpers import connect_seller, drain, run_of
 
 
@@ -128,7 +129,8 @@ def test_ten_thousand_due_integrations_are_queued_in_one_quick_tick_from_the_ind
             ),
             {"tenant": user.tenant_id, "user": user.id},
         )
-        conn.execute(sa.text("ANALYZE allegro_integrations"))
+    analyze("allegro_integrations")
+    with get_engine().begin() as conn:
         plan = conn.execute(
             sa.text(f"EXPLAIN {_CLAIM_DUE.text}"), {"limit": 1000, "default_minutes": 60}
         ).scalars()

@@ -140,9 +140,15 @@ def test_sync_survives_a_postgresql_immediate_stop_without_numbering_gaps(sessio
         str(redis_port),
     ]
     subprocess.run(services, check=True, env={"PG_EXTRA_OPTS": "-c fsync=off", "PATH": _path()})
-    database_url = f"postgresql+psycopg://invoicehub:invoicehub@127.0.0.1:{pg_port}/invoicehub"
+    # The workers log in as the app role, the migrations as the owner (both made by services.sh).
+    owner_url = f"postgresql+psycopg://invoicehub:invoicehub@127.0.0.1:{pg_port}/invoicehub"
+    app_url = owner_url.replace("invoicehub:invoicehub@", "invoicehub_app:invoicehub_app@")
     try:
-        with pointed_at(database_url=database_url, redis_url=f"redis://127.0.0.1:{redis_port}/0"):
+        with pointed_at(
+            database_url=app_url,
+            migration_url=owner_url,
+            redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        ):
             _migrate()
             seller = connect_seller(
                 session_for_private(), control, "pg_restart", orders=ORDERS, seed=41

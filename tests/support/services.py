@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import psycopg
+from sqlalchemy import Engine, NullPool, create_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DATA_DIR = ROOT / ".data" / "test"
@@ -46,7 +47,21 @@ def recreate_database(name: str = TEST_DB) -> str:
         )
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}" OWNER invoicehub')
+    return owner_url(name)
+
+
+def owner_url(name: str = TEST_DB) -> str:
+    """The tables' owner (scripts/services.sh creates it): migrations and test set-up DDL."""
     return f"postgresql+psycopg://invoicehub:invoicehub@127.0.0.1:{PG_PORT}/{name}"
+
+
+def app_url(name: str = TEST_DB) -> str:
+    """The role the web and the workers use: rows only, owns nothing (migration 0010)."""
+    return f"postgresql+psycopg://invoicehub_app:invoicehub_app@127.0.0.1:{PG_PORT}/{name}"
+
+
+def superuser_dsn(name: str = TEST_DB) -> str:
+    return f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}"
 
 
 def redis_url(db: int = 0) -> str:
@@ -98,3 +113,17 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def owner_engine() -> Engine:
+    """An engine as the tables' owner, for set-up the app role may not do (DDL in a test)."""
+    return create_engine(owner_url(), poolclass=NullPool)
+
+
+def analyze(*tables: str) -> None:
+    """Planner statistics for freshly loaded tables: ANALYZE is the owner's (the app role's is
+    skipped with a warning), and it sees committed rows only."""
+    with owner_engine().connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            f"ANALYZE {', '.join(tables)}"
+        )

@@ -230,12 +230,21 @@ def kill_tree(pid: int) -> None:
 
 
 @contextmanager
-def pointed_at(*, database_url: str | None = None, redis_url: str | None = None) -> Iterator[None]:
+def pointed_at(
+    *,
+    database_url: str | None = None,
+    migration_url: str | None = None,
+    redis_url: str | None = None,
+) -> Iterator[None]:
     """Point this process (and the workers it starts) at other PostgreSQL/Redis, then back."""
     from invoicehub.db import reset_engine
     from invoicehub.redis_conn import reset_redis
 
-    names = {"INVOICEHUB_DATABASE_URL": database_url, "INVOICEHUB_REDIS_URL": redis_url}
+    names = {
+        "INVOICEHUB_DATABASE_URL": database_url,
+        "INVOICEHUB_MIGRATION_DATABASE_URL": migration_url,
+        "INVOICEHUB_REDIS_URL": redis_url,
+    }
     saved = {name: os.environ.get(name) for name in names}
 
     def apply(values: dict[str, str | None]) -> None:

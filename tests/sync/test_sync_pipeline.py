@@ -26,6 +26,7 @@ from invoicehub.models import (
     Product,
 )
 from invoicehub.redis_conn import get_redis
+from tests.support.services import owner_engine
 from tests.sync.helpers import (
     connect_seller,
     drain,
@@ -432,7 +433,7 @@ def test_an_order_whose_ledger_row_the_database_refuses_still_gets_a_row_held_fo
 @contextmanager
 def _refusing_trigger(table: str, condition: str) -> Iterator[None]:
     """A BEFORE INSERT trigger raising PostgreSQL's own "character not in repertoire" error."""
-    with get_engine().begin() as conn:
+    with owner_engine().begin() as conn:  # DDL: the app role owns no table
         conn.execute(
             sa.text(
                 f"""
@@ -451,6 +452,6 @@ def _refusing_trigger(table: str, condition: str) -> Iterator[None]:
     try:
         yield
     finally:
-        with get_engine().begin() as conn:
+        with owner_engine().begin() as conn:
             conn.execute(sa.text(f"DROP TRIGGER test_refuse ON {table}"))
             conn.execute(sa.text("DROP FUNCTION test_refuse()"))

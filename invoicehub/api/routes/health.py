@@ -1,11 +1,16 @@
 """GET /health: is the web process able to serve, and are workers and the scheduler alive?
+GET /health/live: is this process answering at all (no I/O).
 
-No authentication (load balancers and `make run` poll it) and no details beyond up/down:
-error messages could carry hosts or credentials.
+No authentication (load balancers and `make run` poll them) and no details beyond up/down:
+error messages could carry hosts or credentials. The deep check is computed by one request at a
+time and cached for HEALTH_CACHE_SECONDS, so polling it harder does not load PostgreSQL or Redis;
+under a stalled Redis it answers within about the request-path socket timeout.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from enum import StrEnum
 from typing import Literal
 
@@ -16,15 +21,14 @@ from redis.exceptions import RedisError
 from rq import Worker
 from sqlalchemy.exc import SQLAlchemyError
 
+from invoicehub.api.unavailable import RETRY_AFTER_SECONDS
 from invoicehub.db import get_engine
+from invoicehub.liveness import scheduler_dispatching
 from invoicehub.redis_conn import get_redis
 
 router = APIRouter(tags=["health"])
 
-# rq-scheduler's `rqscheduler` keeps `rq:scheduler_instance:<name>` alive with a TTL of its
-# interval + 10 s and adds a `death` field when it stops cleanly.
-SCHEDULER_INSTANCE_PATTERN = "rq:scheduler_instance:*"
-SCHEDULER_SCAN_COUNT = 1000
+HEALTH_CACHE_SECONDS = 5.0
 
 
 class Liveness(StrEnum):
@@ -75,13 +79,11 @@ def worker_up(redis: Redis) -> bool:
 
 
 def scheduler_up(redis: Redis) -> bool:
+    """The scheduler is alive while its dispatcher ticks (not while its instance key lives)."""
     try:
-        for key in redis.scan_iter(match=SCHEDULER_INSTANCE_PATTERN, count=SCHEDULER_SCAN_COUNT):
-            if not redis.hexists(key, "death"):
-                return True
+        return scheduler_dispatching(redis)
     except (RedisError, OSError):
         return False
-    return False
 
 
 def _state(up: bool) -> Liveness:
@@ -104,13 +106,59 @@ def _state(up: bool) -> Liveness:
     },
 )
 def health(response: Response) -> HealthResponse:
+    result = _cached_health()
+    if result.status == "down":
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return result
+
+
+class LiveResponse(BaseModel):
+    status: Literal["ok"]
+
+
+@router.get("/health/live", response_model=LiveResponse)
+async def health_live() -> LiveResponse:
+    """The process answers: no database, no Redis (a restart decision, not a readiness one)."""
+    return LiveResponse(status="ok")
+
+
+_lock = threading.Lock()
+_cached: tuple[float, HealthResponse] | None = None
+
+
+def _cached_health() -> HealthResponse:
+    """At most one deep check at a time, reused for HEALTH_CACHE_SECONDS; while one runs, the
+    other requests answer the last result instead of queueing behind it."""
+    global _cached
+    cached = _cached
+    if cached is not None and time.monotonic() - cached[0] < HEALTH_CACHE_SECONDS:
+        return cached[1]
+    if not _lock.acquire(blocking=cached is None):
+        assert cached is not None
+        return cached[1]
+    try:
+        if _cached is not None and time.monotonic() - _cached[0] < HEALTH_CACHE_SECONDS:
+            return _cached[1]
+        result = check_health()
+        _cached = (time.monotonic(), result)
+        return result
+    finally:
+        _lock.release()
+
+
+def reset_health_cache() -> None:
+    global _cached
+    _cached = None
+
+
+def check_health() -> HealthResponse:
     redis = get_redis()
     database, cache = database_up(), redis_up(redis)
     worker = cache and worker_up(redis)
     scheduler = cache and scheduler_up(redis)
     if not (database and cache):
         overall: Literal["ok", "degraded", "down"] = "down"
-        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     else:
         overall = "ok" if worker and scheduler else "degraded"
     return HealthResponse(

@@ -28,6 +28,7 @@ from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.jobs.enqueue import RunRef, enqueue_after_commit, enqueue_sync_runs
 from invoicehub.jobs.locks import held_lock_keys, lock_key
 from invoicehub.jobs.queues import sync_job_id
+from invoicehub.liveness import record_dispatch_tick
 from invoicehub.models import SyncRun
 from invoicehub.models.allegro import SCHEDULED_TRIGGER
 from invoicehub.redis_conn import get_redis
@@ -84,6 +85,7 @@ _INSERT_RUNS = sa.text(
 
 def dispatch_due_syncs() -> dict[str, int]:
     """The scheduled job: queue every due sync, then recover orphaned runs."""
+    record_dispatch_tick(get_redis())  # the scheduler's liveness (see invoicehub/liveness.py)
     queued = due = 0
     while True:
         claimed, created = queue_due_batch(DISPATCH_BATCH)
