@@ -6,7 +6,7 @@ The column only ever repeated the status: false exactly when the status is `disa
 index is rebuilt on the status alone.
 
 Revision ID: 0013
-Revises: 0016
+Revises: 0010
 Create Date: 2026-12-02 08:10:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0016"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -133,7 +133,7 @@ def test_migration_0013_keeps_switched_off_rows_off_and_derives_is_active_back()
     engine = sa.create_engine(services.recreate_database(MIGRATION_DB))
     rows = {"on": ("active", True), "off": ("active", False), "reauth": ("needs_reauth", True)}
     try:
-        _migrate(engine, "0016")
+        _migrate(engine, "0010")
         with engine.begin() as conn:
             tenant, user = uuid.uuid4(), uuid.uuid4()
             conn.execute(sa.text("INSERT INTO tenants (id, name) VALUES (:t, 't')"), {"t": tenant})
@@ -162,7 +162,7 @@ def test_migration_0013_keeps_switched_off_rows_off_and_derives_is_active_back()
             columns = sa.inspect(conn).get_columns("allegro_integrations")
         assert statuses == {"on": "active", "off": "disabled", "reauth": "needs_reauth"}
         assert "is_active" not in {c["name"] for c in columns}
-        _migrate(engine, "0016", down=True)
+        _migrate(engine, "0010", down=True)
         with engine.connect() as conn:
             flags = dict(
                 conn.execute(
