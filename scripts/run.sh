@@ -38,7 +38,7 @@ if [ -f worker/main.py ]; then
   start scheduler python -m worker.main scheduler
 fi
 echo "==> building and starting the web app (Reflex prod, one port)"
-GRANIAN_WORKERS="${GRANIAN_WORKERS:-2}" start web reflex run --env prod --single-port --backend-port 8000 --backend-host 127.0.0.1 --loglevel warning
+start web reflex run --env prod --single-port --backend-port 8000 --backend-host 127.0.0.1 --loglevel warning
 wait_http http://127.0.0.1:8000/api/v1/health 240 || wait_http http://127.0.0.1:8000/ping 5
 
 cat <<MSG

@@ -13,8 +13,7 @@ from decimal import Decimal
 from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.formats import format_amount, format_day, format_moment
-from invoicehub.integrations.allegro.connection.admin_hold import ADMIN_REASON_PREFIX
-from invoicehub.integrations.allegro.connection.oauth import ADMIN_HOLD
+from invoicehub.integrations.allegro.lifecycle import ADMIN_HOLD, ADMIN_REASON_PREFIX
 from invoicehub.models import SyncRun
 
 # Returned as msgids: the pages show them through `tr_value`.

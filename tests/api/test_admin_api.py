@@ -163,7 +163,6 @@ def test_summary_counts_active_errors_and_last_sync(api: TestClient, admin, sell
     _, bob, rows = sellers
     disconnected = make_integration(session, bob)
     disconnected.status = IntegrationStatus.DISCONNECTED.value
-    disconnected.is_active = False
     session.add(disconnected)
     session.commit()
     body = api.get("/admin/allegro/summary", headers=bearer(admin)).json()

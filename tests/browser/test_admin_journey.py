@@ -28,18 +28,17 @@ BULK = 10_000
 FIRST_RENDER_TARGET_S = 1.5
 SUMMARY_SQL = """
 SELECT count(*),
-       count(*) FILTER (WHERE status = 'active' AND is_active),
+       count(*) FILTER (WHERE status = 'active'),
        count(*) FILTER (WHERE sync_error_count > 0 OR status IN ('needs_reauth', 'disabled')),
        max(last_sync_at)
 FROM allegro_integrations
 """
 BULK_SQL = """
 INSERT INTO allegro_integrations
-  (id, tenant_id, user_id, allegro_user_id, allegro_login, status, is_active,
+  (id, tenant_id, user_id, allegro_user_id, allegro_login, status,
    last_sync_at, sync_error_count, last_sync_error, next_sync_at)
 SELECT gen_random_uuid(), u.tenant_id, u.id, 'bulk-' || g, 'bulk_seller_' || lpad(g::text, 5, '0'),
        CASE WHEN g % 50 = 0 THEN 'needs_reauth' WHEN g % 97 = 0 THEN 'disabled' ELSE 'active' END,
-       g % 97 <> 0,
        CASE WHEN g % 10 = 0 THEN NULL ELSE now() - make_interval(mins => g) END,
        CASE WHEN g % 33 = 0 THEN 1 + g % 4 ELSE 0 END,
        CASE WHEN g % 33 = 0 THEN 'Allegro answered 503 Service Unavailable' END,
@@ -78,7 +77,7 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     paused = make_integration(session, make_user(session, language="en"))
     healthy.last_sync_at = utcnow() - timedelta(minutes=5)
     failing.sync_error_count, failing.last_sync_error = 2, "Allegro answered 503 twice"
-    paused.status, paused.is_active = "disabled", False
+    paused.status = "disabled"
     session.add_all([healthy, failing, paused])
     notify(session, kind="sync.failed", title="Sync of a seller failed", audience=Audience.ADMIN)
     session.commit()

@@ -36,7 +36,6 @@ def _due(session: Session, integration_id: uuid.UUID, *, status: str = "active")
     assert integration is not None
     integration.next_sync_at = utcnow() - timedelta(minutes=1)
     integration.status = status
-    integration.is_active = status == "active"
     session.add(integration)
     session.commit()
 
@@ -121,9 +120,9 @@ def test_ten_thousand_due_integrations_are_queued_in_one_quick_tick_from_the_ind
             sa.text(
                 """
                 INSERT INTO allegro_integrations (id, tenant_id, user_id, allegro_user_id,
-                    is_active, sync_error_count, created_at, updated_at, status, next_sync_at,
+                    sync_error_count, created_at, updated_at, status, next_sync_at,
                     token_version)
-                SELECT gen_random_uuid(), :tenant, :user, 'bulk-' || g, true, 0, now(), now(),
+                SELECT gen_random_uuid(), :tenant, :user, 'bulk-' || g, 0, now(), now(),
                        'active', now() - interval '2 minutes', 0
                   FROM generate_series(1, 10000) AS g
                 """

@@ -269,7 +269,7 @@ def test_a_job_delivered_twice_does_not_run_while_the_first_holds_the_lock(sessi
 def test_a_run_of_an_integration_disabled_meanwhile_fails_and_leaves_it_disabled(session, seller):
     run = start_run(session, seller)
     integration = integration_of(session, seller)
-    integration.status, integration.is_active = "disabled", False
+    integration.status = "disabled"
     session.add(integration)
     session.commit()
     drain()

@@ -10,7 +10,7 @@ import reflex as rx
 
 from invoicehub.components import ux_texts as t
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro.runs import requests as runs
+from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.pages.admin.panels import AdminPanelsState
@@ -55,7 +55,7 @@ class AdminDisableState(rx.State):
         admin_state = await self.get_state(AdminAllegroState)
         try:
             with session_scope() as session:
-                integration = runs.set_integration_enabled(
+                integration = lifecycle.set_enabled(
                     session, admin, self.integration_id, False, reason=self.reason
                 )
                 login = integration.login_label

@@ -27,7 +27,7 @@ from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.validation import own_message
-from invoicehub.integrations.allegro import service
+from invoicehub.integrations.allegro import lifecycle, service
 from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
@@ -258,7 +258,7 @@ class IntegrationsState(rx.State):
         self.banner_error = self.banner = ""
         with session_scope() as session:
             try:
-                service.deactivate(session, principal, self.selected_integration)
+                lifecycle.disconnect(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
                 record_denial(self, principal, self.selected_integration)
                 self.banner_error = gettext(principal.language, GONE)

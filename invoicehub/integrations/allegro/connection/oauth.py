@@ -26,9 +26,8 @@ from typing import Any, cast
 
 from sqlmodel import Session, select
 
-from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
-from invoicehub.i18n import N_
+from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.connection.oauth_client import AllegroAuthClient
 from invoicehub.integrations.allegro.connection.reconnect import (
@@ -38,8 +37,8 @@ from invoicehub.integrations.allegro.connection.reconnect import (
 )
 from invoicehub.integrations.allegro.connection.tokens import store_tokens
 from invoicehub.integrations.allegro.errors import AllegroError
-from invoicehub.integrations.allegro.service import invalidate_status_cache
-from invoicehub.models import AllegroIntegration, IntegrationStatus, User
+from invoicehub.integrations.allegro.lifecycle import ADMIN_HOLD
+from invoicehub.models import AllegroIntegration, User
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
@@ -53,10 +52,6 @@ ALLEGRO_SCOPES = (
     "allegro:api:orders:read",
     "allegro:api:orders:write",
     "allegro:api:payments:read",
-)
-ADMIN_HOLD = N_(
-    "A platform administrator has disabled syncing for this Allegro account. "
-    "Contact support to have it enabled again."
 )
 
 
@@ -224,11 +219,10 @@ def complete_authorization(
     if integration is not None and integration.tenant_id != pending.tenant_id:
         # Nothing about the other company, nor that the account uses Invoice-HUB at all.
         raise ConnectError(ACCOUNT_UNAVAILABLE)
-    if integration is not None and integration.admin_disabled_at is not None:
+    if integration is not None and lifecycle.under_admin_hold(integration):
         raise ConnectError(ADMIN_HOLD)
-    action = "allegro.reconnect"
+    reconnect = integration is not None
     if integration is None:
-        action = "allegro.connect"
         integration = AllegroIntegration(
             tenant_id=pending.tenant_id, user_id=pending.user_id, allegro_user_id=allegro_user_id
         )
@@ -243,26 +237,8 @@ def complete_authorization(
     )
     integration.token_expires_at = now + timedelta(seconds=int(tokens.expires_in))
     integration.allegro_login = str(me.get("login") or "")[:100]
-    integration.status = IntegrationStatus.ACTIVE.value
-    integration.is_active = True
-    integration.sync_error_count = 0
-    integration.last_sync_error = None
-    integration.token_version += 1
-    integration.next_sync_at = now
-    integration.updated_at = now
-    session.add(integration)
-    record_audit(
-        session,
-        action,
-        tenant_id=pending.tenant_id,
-        principal=principal,
-        target_type="allegro_integration",
-        target_id=integration.id,
-        after={"allegroUserId": allegro_user_id, "allegroLogin": integration.allegro_login},
-        ip=ip,
-    )
+    lifecycle.connect(session, integration, reconnect=reconnect, principal=principal, ip=ip)
     session.commit()
-    invalidate_status_cache(integration.id)
     return integration
 
 
