@@ -31,11 +31,11 @@ from bench.sync_throughput import scratch_environment  # noqa: E402
 _FILL = sa.text(
     """
     INSERT INTO allegro_integrations (id, tenant_id, user_id, allegro_user_id, allegro_login,
-                                      is_active, status, sync_error_count, last_sync_error,
+                                      status, sync_error_count, last_sync_error,
                                       last_sync_at, next_sync_at, token_version, created_at,
                                       updated_at)
     SELECT gen_random_uuid(), x.tenant_id, x.user_id, 'bench-' || n, 'seller_' || n,
-           s.status = 'active', s.status, CASE WHEN n % 17 = 0 THEN 2 ELSE 0 END,
+           s.status, CASE WHEN n % 17 = 0 THEN 2 ELSE 0 END,
            CASE WHEN n % 17 = 0 THEN 'TransientError: 503 from Allegro' END,
            now() - make_interval(mins => n % 1440), now() + make_interval(mins => n % 60), 0,
            now() - make_interval(days => n % 365), now()

@@ -138,9 +138,9 @@ def measure_dispatch(due: int) -> str:
         session.execute(
             sa.text(
                 "INSERT INTO allegro_integrations (id, tenant_id, user_id, allegro_user_id,"
-                " allegro_login, is_active, status, sync_error_count, token_version,"
+                " allegro_login, status, sync_error_count, token_version,"
                 " next_sync_at, created_at, updated_at)"
-                " SELECT gen_random_uuid(), :tenant, :user, 'due-' || n, 'due_' || n, true,"
+                " SELECT gen_random_uuid(), :tenant, :user, 'due-' || n, 'due_' || n,"
                 " 'active', 0, 0, now() - interval '1 minute', now(), now()"
                 " FROM generate_series(1, :due) AS n"
             ),

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from invoicehub.auth.system import is_system
 from invoicehub.auth.tokens import Principal
 from invoicehub.models import Audience, AuditEvent, Notification
 
@@ -27,10 +28,11 @@ def record_audit(
     after: dict[str, Any] | None = None,
     ip: str | None = None,
 ) -> None:
+    person = None if is_system(principal) else principal
     session.add(
         AuditEvent(
-            tenant_id=tenant_id or (principal.tenant_id if principal else None),
-            user_id=principal.user_id if principal else None,
+            tenant_id=tenant_id or (person.tenant_id if person else None),
+            user_id=person.user_id if person else None,
             action=action,
             target_type=target_type,
             target_id=str(target_id),

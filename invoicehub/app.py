@@ -15,6 +15,7 @@ from invoicehub.pages.invoices import (
     invoices_page,
 )
 from invoicehub.pages.login import login_page
+from invoicehub.pages.not_found import not_found_page
 from invoicehub.pages.products import PRODUCTS_ON_LOAD, products_page
 from invoicehub.pages.settings import SETTINGS_ON_LOAD, settings_page
 from invoicehub.state.auth import AuthState, page_title
@@ -72,3 +73,4 @@ app.add_page(
     title=BRAND,
     on_load=[page_title("Allegro admin"), *ADMIN_ALLEGRO_ON_LOAD],
 )
+app.add_page(not_found_page, route="404", title="Nie znaleziono · Invoice-HUB")

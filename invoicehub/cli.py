@@ -61,7 +61,7 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from invoicehub.integrations.allegro.runs.cli import run_sync_command  # type: ignore[import-not-found]
+    from invoicehub.integrations.allegro.runs.cli import run_sync_command
 
     return int(run_sync_command(args.integration_id, wait=args.wait, reconcile=args.reconcile))
 

@@ -9,7 +9,9 @@ from this site (Origin or Referer): SameSite=Lax still sends the cookie on a top
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
+from html import escape
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
@@ -19,6 +21,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse
 
 from invoicehub.auth.accounts import user_for_session
 from invoicehub.auth.browser import is_same_site, session_token_from_cookie_header
+from invoicehub.components.ux_texts import BACK_TO_APP
 from invoicehub.db import get_engine
 from invoicehub.models import Role
 from invoicehub.settings import get_settings
@@ -88,6 +91,24 @@ class AdminOnly:
         await response(scope, receive, send)
 
 
+BACK_LINK = (
+    '<nav class="container" aria-label="Invoice-HUB"><a id="back-to-app" href="/admin/allegro">'
+    f"{escape(BACK_TO_APP)}</a></nav>"
+)
+_BODY_TAG = re.compile(r"<body[^>]*>", re.IGNORECASE)
+
+
+def add_back_link(response: Any) -> Any:
+    """Put a link back to the app at the top of every dashboard page (rq-dashboard has none)."""
+    if response.mimetype != "text/html" or response.direct_passthrough:
+        return response
+    html = response.get_data(as_text=True)
+    found = _BODY_TAG.search(html)
+    if found is not None:
+        response.set_data(html[: found.end()] + BACK_LINK + html[found.end() :])
+    return response
+
+
 def create_rq_dashboard() -> ASGIApp:
     """rq-dashboard's Flask app on our Redis, behind the admin guard (mount it at /admin/rq)."""
     from rq_dashboard.cli import make_flask_app
@@ -96,4 +117,5 @@ def create_rq_dashboard() -> ASGIApp:
     flask_app = make_flask_app(config=None, username=None, password=None, url_prefix="")
     flask_app.config["RQ_DASHBOARD_REDIS_URL"] = get_settings().redis_url
     setup_rq_connection(flask_app)
+    flask_app.after_request(add_back_link)
     return AdminOnly(WSGIMiddleware(flask_app))  # type: ignore[arg-type]

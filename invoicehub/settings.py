@@ -63,6 +63,8 @@ class Settings:
     allowed_origins: list[str]
     demo_password: str = field(repr=False)
     data_dir: Path = PROJECT_ROOT / ".data"
+    # The KSeF emulator (a company whose KSeF environment is "emulator" sends there).
+    ksef_emulator_url: str = "http://127.0.0.1:8310"
 
     @property
     def allegro_oauth_url(self) -> str:
@@ -138,6 +140,7 @@ def load_settings() -> Settings:
         allowed_origins=_env_list("INVOICEHUB_ALLOWED_ORIGINS") or [web_url],
         demo_password=_env("INVOICEHUB_DEMO_PASSWORD", "demo-password"),
         data_dir=data_dir,
+        ksef_emulator_url=_env("INVOICEHUB_KSEF_EMULATOR_URL", "http://127.0.0.1:8310"),
     )
 
 

@@ -26,6 +26,9 @@ wait_http() {  # url, seconds
 echo "==> starting the Allegro emulator (127.0.0.1:8300)"
 start emulator python -m invoicehub.emulator --host 127.0.0.1 --port 8300
 wait_http http://127.0.0.1:8300/__emulator/health 30
+echo "==> starting the KSeF 2.0 emulator (127.0.0.1:8310)"
+start ksef-emulator python -m invoicehub.emulator.ksef --host 127.0.0.1 --port 8310
+wait_http http://127.0.0.1:8310/__emulator/health 30
 echo "==> seeding demo data"
 invoicehub demo seed
 if [ -f worker/main.py ]; then
@@ -35,7 +38,7 @@ if [ -f worker/main.py ]; then
   start scheduler python -m worker.main scheduler
 fi
 echo "==> building and starting the web app (Reflex prod, one port)"
-GRANIAN_WORKERS="${GRANIAN_WORKERS:-2}" start web reflex run --env prod --single-port --backend-port 8000 --backend-host 127.0.0.1 --loglevel warning
+start web reflex run --env prod --single-port --backend-port 8000 --backend-host 127.0.0.1 --loglevel warning
 wait_http http://127.0.0.1:8000/api/v1/health 240 || wait_http http://127.0.0.1:8000/ping 5
 
 cat <<MSG
@@ -45,6 +48,7 @@ cat <<MSG
     API docs       http://127.0.0.1:8000/api/v1/docs
     Admin          http://127.0.0.1:8000/admin/allegro   and queues /admin/rq/
     Allegro (emu)  http://127.0.0.1:8300/  (demo seller login: demo_seller)
+    KSeF (emu)     http://127.0.0.1:8310/v2  (the demo company sends its invoices there)
     Demo logins    demo@invoicehub.local / ${INVOICEHUB_DEMO_PASSWORD:-demo-password}   (seller)
                    admin@invoicehub.local / ${INVOICEHUB_DEMO_PASSWORD:-demo-password}  (platform admin)
     Logs           .data/logs/        Stop: Ctrl-C or make stop

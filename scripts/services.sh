@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # Start or stop PostgreSQL and Redis with data under a project folder.
-# Usage: services.sh start|stop DATA_DIR PG_PORT REDIS_PORT
+# Usage: services.sh start|stop DATA_DIR PG_PORT REDIS_PORT, or services.sh pgdata DATA_DIR
 set -euo pipefail
-ACTION="$1"; DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; PG_PORT="$3"; REDIS_PORT="$4"
+ACTION="$1"; DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; PG_PORT="${3:-}"; REDIS_PORT="${4:-}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-PGDATA="$DIR/pg"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# As root the server runs as the postgres user, who must reach its data folder. A clone under
+# /root (mode 700) is out of its reach: the cluster then lives in the postgres user's home, one
+# folder per data directory, instead of opening /root to other users.
+pg_data_dir() {
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$DIR" 2>/dev/null; then
+    echo "$DIR/pg"
+  else
+    echo "$(getent passwd postgres | cut -d: -f6)/invoicehub/$(printf %s "$DIR" | sha256sum | cut -c1-16)/pg"
+  fi
+}
+PGDATA="$(pg_data_dir)"
 
 start() {
   mkdir -p "$DIR"
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     mkdir -p "$PGDATA"
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGDATA" && chmod 700 "$PGDATA"
-    chmod o+x "$DIR" "$(dirname "$DIR")" 2>/dev/null || true
+    if [ "$(id -u)" -eq 0 ]; then
+      chown postgres:postgres "$PGDATA" "$(dirname "$PGDATA")" && chmod 700 "$PGDATA"
+    fi
     as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
   if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
@@ -46,5 +58,7 @@ stop() {
   [ -s "$PGDATA/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
+
+pgdata() { echo "$PGDATA"; }
 
 "$ACTION"

@@ -58,7 +58,6 @@ ROW_COLUMNS = tuple(
         "allegro_user_id",
         "allegro_login",
         "status",
-        "is_active",
         "token_expires_at",
         "last_sync_at",
         "next_sync_at",
@@ -196,7 +195,7 @@ def _admin_row(row: Any) -> AdminIntegrationRow:
         allegroUserId=row["allegro_user_id"],
         allegroLogin=row["allegro_login"],
         status=row["status"],
-        isActive=row["is_active"],
+        isActive=row["status"] not in IntegrationStatus.inactive(),
         tokenExpiresAt=row["token_expires_at"],
         lastSyncAt=row["last_sync_at"],
         nextSyncAt=row["next_sync_at"],
@@ -212,15 +211,12 @@ def integration_summary(session: Session) -> IntegrationSummary:
     """The admin dashboard's cards, over every tenant, in one query.
 
     - total: every integration row, disconnected ones included;
-    - active: status `active` and `is_active` (the ones the scheduler syncs);
+    - active: status `active` (the ones the scheduler syncs);
     - errors: `sync_error_count > 0` (the last run(s) failed after all retries) OR status
       `needs_reauth` or `disabled`; a seller's own `disconnected` is not an error;
     - lastSyncAt: the most recent successful sync of any integration (None if none ever synced).
     """
-    active = sa.and_(
-        col(AllegroIntegration.status) == IntegrationStatus.ACTIVE.value,
-        col(AllegroIntegration.is_active).is_(True),
-    )
+    active = col(AllegroIntegration.status) == IntegrationStatus.ACTIVE.value
     query = select(
         func.count(),
         func.count().filter(active),

@@ -23,6 +23,8 @@ ROUTER_MODULES = (
     "invoices",
     "invoice_payments",
     "invoice_allegro",
+    "invoice_ksef",
+    "company",
     "customers",
     "products",
     "allegro_auth",

@@ -1,10 +1,13 @@
 """Uniform error bodies (`{"detail": ...}`), their OpenAPI docs, and the audit row for denials.
 
-Wired by `install_error_handlers(api)` in `create_api()`. A 403 or 404 answered to a signed-in
-caller is recorded as `api.denied` (ARCHITECTURE §8: a foreign id answers 404, so every probe of
-another tenant's ids leaves a trace), in its own transaction so a rolled-back request keeps it.
-It also documents, on every operation, the errors that come from shared layers rather than from
-the route: 401 and 429 from the bearer dependency, 400 and 413 for request bodies.
+Wired by `install_error_handlers(api)` in `create_api()`. Domain errors (an integration, run or
+notification the caller cannot see, a transition the integration cannot make, a foreign tenant
+id) are mapped to HTTP here, once, by DOMAIN_ERRORS: routes let them propagate. A 403 or 404
+answered to a signed-in caller is recorded as `api.denied` (ARCHITECTURE §8: a foreign id answers
+404, so every probe of another tenant's ids leaves a trace), in its own transaction so a
+rolled-back request keeps it. It also documents, on every operation, the errors that come from
+shared layers rather than from the route: 401 and 429 from the bearer dependency, 400 and 413
+for request bodies.
 """
 
 from __future__ import annotations
@@ -25,9 +28,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from invoicehub.activity import DENIAL_ACTION, record_audit
+from invoicehub.admin.feed import NotificationNotFound
 from invoicehub.api.deps import client_address
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import get_engine
+from invoicehub.integrations.allegro.lifecycle import TransitionRefused
+from invoicehub.integrations.allegro.runs.requests import ForeignReference, RunNotFound
+from invoicehub.integrations.allegro.service import IntegrationNotFound
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +129,28 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             {"detail": clip_errors(exc.detail)}, status_code=422, headers=exc.headers
         )
     return await http_exception_handler(request, exc)
+
+
+# Domain error -> (status, detail); a None detail answers the exception's own message.
+DOMAIN_ERRORS: dict[type[Exception], tuple[int, str | None]] = {
+    IntegrationNotFound: (404, "integration not found"),
+    RunNotFound: (404, "sync run not found"),
+    NotificationNotFound: (404, "notification not found"),
+    TransitionRefused: (409, None),  # SyncNotAllowed among them
+    ForeignReference: (403, None),
+}
+
+
+def domain_http_error(exc: Exception) -> StarletteHTTPException:
+    for cls in type(exc).__mro__:
+        if cls in DOMAIN_ERRORS:
+            code, detail = DOMAIN_ERRORS[cls]
+            return StarletteHTTPException(code, detail or str(exc))
+    raise TypeError(f"{type(exc).__name__} is not a mapped domain error") from exc
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    return await _http_error(request, domain_http_error(exc))
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -221,6 +250,8 @@ def document_shared_errors(api: FastAPI) -> None:
 
 def install_error_handlers(api: FastAPI) -> None:
     api.add_exception_handler(StarletteHTTPException, _http_error)
+    for domain_error in DOMAIN_ERRORS:
+        api.add_exception_handler(domain_error, _domain_error)
     api.add_exception_handler(RequestValidationError, _validation_error)
     api.add_exception_handler(Exception, _unexpected_error)
     document_shared_errors(api)

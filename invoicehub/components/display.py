@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.formats import format_amount, format_day, format_moment
-from invoicehub.integrations.allegro.connection.oauth import ADMIN_HOLD
+from invoicehub.integrations.allegro.lifecycle import ADMIN_HOLD, ADMIN_REASON_PREFIX
 from invoicehub.models import SyncRun
 
 # Returned as msgids: the pages show them through `tr_value`.
@@ -54,11 +55,13 @@ def status_problem(
     error_count: int,
     last_error: str | None,
     admin_hold: bool = False,
+    admin_reason: str | None = None,
     language: str = "pl",
 ) -> str:
     """What is wrong with an integration, in plain words (empty when nothing is)."""
     if admin_hold:
-        return gettext(language, ADMIN_HOLD)
+        hold = gettext(language, ADMIN_HOLD)
+        return f"{hold} {ADMIN_REASON_PREFIX}{admin_reason}" if admin_reason else hold
     if status == "needs_reauth":
         return gettext(
             language,
@@ -74,14 +77,15 @@ def status_problem(
             language, "This Allegro account is disconnected. Reconnect it to sync orders again."
         )
     if error_count:
-        if last_error:
-            return gettext(
-                language,
-                "Failed syncs in a row: {count}. Last error: {error}",
-                count=error_count,
-                error=last_error,
-            )
-        return gettext(language, "Failed syncs in a row: {count}.", count=error_count)
+        if not last_error:
+            return gettext(language, "Failed syncs in a row: {count}.", count=error_count)
+        # The seller's words for the failure (domain/plain_errors.py), never the raw error.
+        return gettext(
+            language,
+            "Failed syncs in a row: {count}. Last error: {error}",
+            count=error_count,
+            error=plain_failure(last_error),
+        )
     return ""
 
 
@@ -98,12 +102,10 @@ def run_summary(run: SyncRun, language: str = "pl") -> str:
             language,
             "Retrying after attempt {attempt} failed: {error}",
             attempt=run.attempts,
-            error=run.error or gettext(language, "temporary error"),
+            error=plain_failure(run.error),  # the seller's words, not the stored detail
         )
     if run.status == "failed":
-        return gettext(
-            language, "Failed: {error}", error=run.error or gettext(language, "unknown error")
-        )
+        return gettext(language, "Failed: {error}", error=plain_failure(run.error))
     done = gettext(
         language,
         "Done. Orders fetched: {orders}, invoices created: {invoices}, customers added: "

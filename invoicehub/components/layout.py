@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components import ux_texts as t
 from invoicehub.components.notifications import NotificationsState, notifications_bell
 from invoicehub.i18n import N_
 from invoicehub.state.auth import AuthState
@@ -30,19 +31,68 @@ def nav_link(label: str, href: str) -> rx.Component:
     )
 
 
+def _menu_link(label: str, href: str) -> rx.Component:
+    # /admin/rq is not a Reflex page: the browser must load it itself.
+    go = (
+        rx.call_script(f"window.location.assign('{href}')")
+        if href.startswith("/admin/rq")
+        else rx.redirect(href)
+    )
+    return rx.menu.item(tr(label), on_click=go)
+
+
+def phone_menu() -> rx.Component:
+    """Below 768 px the links fold into one menu button instead of wrapping into rows."""
+    return rx.box(
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.icon("menu", size=18),
+                    variant="soft",
+                    size="2",
+                    aria_label=t.MENU,
+                    id="phone-menu",
+                )
+            ),
+            rx.menu.content(
+                *[_menu_link(label, href) for label, href in NAV_LINKS],
+                rx.cond(
+                    AuthState.is_admin,
+                    rx.fragment(*[_menu_link(label, href) for label, href in ADMIN_LINKS]),
+                ),
+            ),
+        ),
+        display=rx.breakpoints(initial="block", sm="none"),
+    )
+
+
 def user_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
                 rx.icon("user", size=16),
-                rx.text(AuthState.user_name, max_width="12em", truncate=True),
+                rx.text(
+                    AuthState.user_name,
+                    max_width="12em",
+                    truncate=True,
+                    id="navbar-user-name",
+                    # On a phone the name is the menu's first line: the bar keeps its width.
+                    display=rx.breakpoints(initial="none", sm="block"),
+                ),
                 variant="soft",
                 size="2",
                 aria_label=tr("User menu"),
             )
         ),
         rx.menu.content(
-            rx.menu.item(AuthState.user_email, disabled=True),
+            rx.menu.item(
+                rx.text(AuthState.user_name, truncate=True, max_width="16em"),
+                disabled=True,
+                display=rx.breakpoints(initial="flex", sm="none"),
+            ),
+            rx.menu.item(
+                rx.text(AuthState.user_email, truncate=True, max_width="16em"), disabled=True
+            ),
             rx.menu.separator(),
             rx.menu.item(tr("Profile settings"), on_click=rx.redirect("/settings?tab=profile")),
             rx.menu.item(tr("Sign out"), color="red", on_click=AuthState.logout),
@@ -53,7 +103,12 @@ def user_menu() -> rx.Component:
 def navbar() -> rx.Component:
     return rx.flex(
         rx.link(
-            rx.text("Invoice-HUB", size="5", weight="bold"),
+            rx.text(
+                "Invoice-HUB",
+                size=rx.breakpoints(initial="4", sm="5"),
+                weight="bold",
+                white_space="nowrap",
+            ),
             href="/settings",
             underline="none",
             color="inherit",
@@ -71,15 +126,18 @@ def navbar() -> rx.Component:
             ),
             aria_label=tr("Main navigation"),
             flex="1",
+            display=rx.breakpoints(initial="none", sm="flex"),
         ),
+        rx.box(flex="1", display=rx.breakpoints(initial="block", sm="none")),
+        phone_menu(),
         rx.cond(
             AuthState.is_admin,
             rx.fragment(),  # the admin reads the admin feed on the dashboard
             rx.box(notifications_bell(), on_mount=NotificationsState.load),
         ),
         user_menu(),
-        spacing="4",
-        wrap="wrap",
+        spacing=rx.breakpoints(initial="2", sm="4"),
+        wrap="nowrap",
         align="center",
         padding_x="1em",
         padding_y="0.75em",

@@ -7,6 +7,7 @@ from reflex.event import EventSpec, EventType
 from sqlmodel import Session
 
 from invoicehub.auth.tokens import Principal
+from invoicehub.components.cards import WIDE_ONLY, phone_cards
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.db import session_scope
@@ -51,6 +52,7 @@ def searchable_list(
     placeholder: str,
     icon: str,
     loading: str = "Loading…",
+    card: object | None = None,
 ) -> rx.Component:
     """Search, a loading state, the table (or the empty state) and paging of a list state.
 
@@ -67,7 +69,13 @@ def searchable_list(
             rx.cond(
                 s.items.length() > 0,  # type: ignore[attr-defined]
                 rx.box(
-                    scroll_table(headers, rx.foreach(s.items, row), label=noun),  # type: ignore[attr-defined,arg-type]
+                    rx.box(
+                        scroll_table(headers, rx.foreach(s.items, row), label=noun),  # type: ignore[attr-defined,arg-type]
+                        display=WIDE_ONLY if card is not None else "block",
+                    ),
+                    phone_cards(s.items, card, noun)  # type: ignore[attr-defined]
+                    if card is not None
+                    else rx.fragment(),
                     pagination(
                         s.page,
                         s.page_count,

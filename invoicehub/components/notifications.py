@@ -21,6 +21,7 @@ from invoicehub.admin.feed import (
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.db import session_scope
+from invoicehub.domain.plain_errors import plain_text
 from invoicehub.i18n.stored import translate_stored
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
@@ -38,6 +39,10 @@ def notification_view(item: NotificationItem, language: str = "pl") -> dict[str,
         "created": display.when(item.createdAt),
         "read": "true" if item.read else "",
     }
+
+
+def seller_view(view: dict[str, str]) -> dict[str, str]:
+    return {**view, "title": plain_text(view["title"]), "body": plain_text(view["body"])}
 
 
 def notification_row(item: Any, mark_read: Callable[[Any], Any]) -> rx.Component:
@@ -90,7 +95,8 @@ class NotificationsState(rx.State):
             return
         with session_scope() as session:
             items, _, self.unread = list_notifications(session, principal, page_size=SHOWN)
-        self.items = [notification_view(item, principal.language) for item in items]
+        # Sellers read plain words; the admin feed keeps the technical text.
+        self.items = [seller_view(notification_view(item, principal.language)) for item in items]
 
     @rx.event
     async def load(self):

@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from invoicehub.documents import formatting as fmt
+from invoicehub.documents.ksef_mark import KsefMark, ksef_block
 from invoicehub.documents.pdf import (
     LAYOUTS,
     LINE_HEADERS,
@@ -36,18 +37,25 @@ TITLE = "Faktura korygująca"
 
 
 def render_document_pdf(
-    invoice: Invoice, lines: Sequence[InvoiceLine], template_code: str
+    invoice: Invoice,
+    lines: Sequence[InvoiceLine],
+    template_code: str,
+    ksef: KsefMark | None = None,
 ) -> bytes:
-    """The PDF of an invoice or of a correction, whichever `invoice` is."""
+    """The PDF of an invoice or of a correction, whichever `invoice` is (with its KSeF number
+    and QR code when `ksef` is given)."""
     if invoice.kind == InvoiceKind.CORRECTION:
-        return render_correction_pdf(invoice, lines, template_code)
+        return render_correction_pdf(invoice, lines, template_code, ksef)
     from invoicehub.documents.pdf import render_invoice_pdf
 
-    return render_invoice_pdf(invoice, lines, template_code)
+    return render_invoice_pdf(invoice, lines, template_code, ksef)
 
 
 def render_correction_pdf(
-    correction: Invoice, lines: Sequence[InvoiceLine], template_code: str
+    correction: Invoice,
+    lines: Sequence[InvoiceLine],
+    template_code: str,
+    ksef: KsefMark | None = None,
 ) -> bytes:
     register_fonts()
     layout = LAYOUTS.get(template_code, LAYOUTS[STANDARD_CODE])
@@ -63,7 +71,7 @@ def render_correction_pdf(
         author=str(correction.seller.get("name", "")),
         creator="Invoice-HUB",
     )
-    doc.build(_CorrectionStory(correction, lines, layout, doc.width).flowables())
+    doc.build(_CorrectionStory(correction, lines, layout, doc.width, ksef).flowables())
     return buffer.getvalue()
 
 
@@ -89,6 +97,8 @@ class _CorrectionStory(_Story):
             self.differences_table(data.get("differences", [])),
             gap,
             *self.settlement(),
+            gap,
+            *ksef_block(self.ksef, self.text, self.bold),
         ]
 
     def header(self) -> list[Flowable]:

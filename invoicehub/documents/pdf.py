@@ -28,6 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from invoicehub.documents import formatting as fmt
+from invoicehub.documents.ksef_mark import KsefMark, ksef_block
 from invoicehub.documents.words import amount_in_words
 from invoicehub.domain.invoice_queries import totals_of
 from invoicehub.domain.taxes import EXEMPT
@@ -87,8 +88,14 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
 
 
-def render_invoice_pdf(invoice: Invoice, lines: Sequence[InvoiceLine], template_code: str) -> bytes:
-    """The invoice as PDF bytes; an unknown template code renders with the standard layout."""
+def render_invoice_pdf(
+    invoice: Invoice,
+    lines: Sequence[InvoiceLine],
+    template_code: str,
+    ksef: KsefMark | None = None,
+) -> bytes:
+    """The invoice as PDF bytes; an unknown template code renders with the standard layout.
+    `ksef` adds the KSeF number and QR code KOD I."""
     register_fonts()
     layout = LAYOUTS.get(template_code, LAYOUTS[STANDARD_CODE])
     buffer = io.BytesIO()
@@ -103,7 +110,7 @@ def render_invoice_pdf(invoice: Invoice, lines: Sequence[InvoiceLine], template_
         author=str(invoice.seller.get("name", "")),
         creator="Invoice-HUB",
     )
-    doc.build(_Story(invoice, lines, layout, doc.width).flowables())
+    doc.build(_Story(invoice, lines, layout, doc.width, ksef).flowables())
     return buffer.getvalue()
 
 
@@ -111,9 +118,15 @@ class _Story:
     """Builds the flowables of one invoice in one layout."""
 
     def __init__(
-        self, invoice: Invoice, lines: Sequence[InvoiceLine], layout: Layout, width: float
+        self,
+        invoice: Invoice,
+        lines: Sequence[InvoiceLine],
+        layout: Layout,
+        width: float,
+        ksef: KsefMark | None = None,
     ) -> None:
         self.invoice, self.lines, self.layout, self.width = invoice, lines, layout, width
+        self.ksef = ksef
         size = layout.font_size
         self.text = ParagraphStyle("text", fontName=FONT, fontSize=size, leading=size * 1.3)
         self.bold = ParagraphStyle("bold", parent=self.text, fontName=FONT_BOLD)
@@ -137,6 +150,8 @@ class _Story:
             *self.exemption(),
             gap,
             *self.payment(),
+            gap,
+            *ksef_block(self.ksef, self.text, self.bold),
         ]
 
     def header(self) -> list[Flowable]:

@@ -33,6 +33,7 @@ from invoicehub.domain.corrections import (
     lines_after,
 )
 from invoicehub.domain.invoice_drafts import InvoiceNotFound
+from invoicehub.domain.ksef_state import accepted_ksef_number
 from invoicehub.models import Company, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from invoicehub.models.accounts import DEFAULT_CORRECTION_SERIES
 from invoicehub.models.base import utcnow
@@ -223,8 +224,9 @@ def _correction_data(
 
 
 def _ksef_number(original: Invoice) -> str | None:
-    """The corrected invoice's KSeF number when KSeF sending (another module) stored one."""
-    return getattr(original, "ksef_number", None)
+    """The corrected invoice's KSeF number, once KSeF accepted it (its KSeF submission)."""
+    session = Session.object_session(original)
+    return accepted_ksef_number(session, original.id) if session is not None else None
 
 
 def _line_rows(correction_id: uuid.UUID, after: list[CorrectionLine]) -> list[InvoiceLine]:

@@ -68,6 +68,7 @@ def list_invoices(
     page: int = 1,
     page_size: int = 20,
     kind: str | None = None,
+    extra: Sequence[sa.ColumnElement[bool]] = (),
 ) -> tuple[list[Invoice], int]:
     """One page of invoices, newest first, and the total matching the filters.
 
@@ -79,6 +80,7 @@ def list_invoices(
     )
     if kind is not None:  # 'invoice' | 'correction'
         where.append(col(Invoice.kind) == kind)
+    where.extend(extra)  # e.g. the KSeF status (integrations/ksef/submissions.ksef_status_filter)
     limit, offset = page_bounds(page, page_size)
     total = session.exec(select(sa.func.count()).select_from(Invoice).where(*where)).one()
     stmt = (

@@ -14,6 +14,7 @@ from invoicehub.emulator import (
     routes_control,
     routes_invoices,
     routes_oauth,
+    routes_order_page,
     routes_orders,
     routes_refunds,
 )
@@ -67,6 +68,7 @@ def create_app(state: EmulatorState | None = None) -> Starlette:
             *routes_invoices.routes,
             *routes_refunds.routes,
             *routes_control.routes,
+            *routes_order_page.routes,
         ],
         exception_handlers={HTTPException: _http_error, Exception: _http_error},
     )

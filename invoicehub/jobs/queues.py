@@ -10,7 +10,10 @@ from invoicehub.redis_conn import get_redis
 
 SYNC_QUEUE = "sync"
 DEFAULT_QUEUE = "default"
-WORKER_QUEUES = (SYNC_QUEUE, DEFAULT_QUEUE)
+KSEF_QUEUE = "ksef"  # sending invoices to KSeF (integrations/ksef/ksef_queue.py)
+# After a sync issued invoices: queue them for KSeF (jobs/after_sync.py enqueues it by path).
+KSEF_AFTER_SYNC_FUNC = "invoicehub.integrations.ksef.jobs.queue_after_sync_run"
+WORKER_QUEUES = (SYNC_QUEUE, DEFAULT_QUEUE, KSEF_QUEUE)
 
 # The seed's retry schedule: seconds before each of the six retries of a failed sync.
 RETRY_INTERVALS = (1, 60, 300, 900, 3600, 14400)

@@ -23,7 +23,12 @@ from rq.executions import Execution
 from rq.job import Job
 
 from invoicehub.jobs.enqueue import FANOUT_JOB_FUNC
-from invoicehub.jobs.queues import MOVED_JOB_FUNCS, SYNC_JOB_FUNC, WORKER_QUEUES
+from invoicehub.jobs.queues import (
+    KSEF_AFTER_SYNC_FUNC,
+    MOVED_JOB_FUNCS,
+    SYNC_JOB_FUNC,
+    WORKER_QUEUES,
+)
 from invoicehub.jobs.schedule import DISPATCHER_FUNC, get_scheduler, register_dispatcher
 from invoicehub.jobs.upload_queue import UPLOAD_JOB_FUNC, UPLOADS_JOB_FUNC
 from invoicehub.redis_conn import get_redis
@@ -37,6 +42,7 @@ PRELOADED_JOB_FUNCS = (
     UPLOADS_JOB_FUNC,
     FANOUT_JOB_FUNC,
     DISPATCHER_FUNC,
+    KSEF_AFTER_SYNC_FUNC,  # the KSeF sending jobs' module (run_send lives there too)
 )
 
 

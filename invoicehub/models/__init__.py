@@ -37,6 +37,7 @@ from invoicehub.models.invoicing import (
     InvoiceTemplate,
     Product,
 )
+from invoicehub.models.ksef import KsefConnection, KsefStatus, KsefSubmission
 
 __all__ = [
     "COMPACT_TEMPLATE_ID",
@@ -60,6 +61,9 @@ __all__ = [
     "InvoicePayment",
     "InvoiceStatus",
     "InvoiceTemplate",
+    "KsefConnection",
+    "KsefStatus",
+    "KsefSubmission",
     "Notification",
     "OrderState",
     "Product",

@@ -19,6 +19,11 @@ class IntegrationStatus(StrEnum):
     DISABLED = "disabled"
     DISCONNECTED = "disconnected"
 
+    @classmethod
+    def inactive(cls) -> frozenset[IntegrationStatus]:
+        """Statuses the seed's `is_active` is false in: switched off, not just failing."""
+        return frozenset({cls.DISABLED, cls.DISCONNECTED})
+
 
 class OrderState(StrEnum):
     PENDING = "pending"
@@ -51,7 +56,7 @@ class AllegroIntegration(SQLModel, table=True):
         sa.Index(
             "ix_allegro_integrations_due",
             "next_sync_at",
-            postgresql_where=sa.text("status = 'active' AND is_active"),
+            postgresql_where=sa.text("status = 'active'"),
         ),
     )
 
@@ -62,7 +67,6 @@ class AllegroIntegration(SQLModel, table=True):
     access_token: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     refresh_token: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     token_expires_at: datetime | None = timestamp_field(nullable=True)
-    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     last_sync_at: datetime | None = timestamp_field(nullable=True)
     sync_error_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     last_sync_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
@@ -77,8 +81,14 @@ class AllegroIntegration(SQLModel, table=True):
     token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Set while a platform admin keeps the integration disabled: reconnecting cannot lift it.
     admin_disabled_at: datetime | None = timestamp_field(nullable=True)
+    admin_disabled_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     # The last listing of recent orders compared with the ledger (the daily reconciliation).
     reconciled_at: datetime | None = timestamp_field(nullable=True)
+
+    @property
+    def is_active(self) -> bool:
+        """The seed's flag, derived from the status (migration 0013 dropped the column)."""
+        return self.status not in IntegrationStatus.inactive()
 
     @property
     def login_label(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.cards import list_card
 from invoicehub.components.catalog_dialogs import edit_button, edit_dialog, text_input
 from invoicehub.components.layout import page_shell
 from invoicehub.components.listing import searchable_list
@@ -33,6 +34,16 @@ def _row(row) -> rx.Component:
         rx.table.cell(row["place"]),
         rx.table.cell(tr_value(row["source"])),
         rx.table.cell(edit_button(CustomerEditState, row)),
+    )
+
+
+def _card(row) -> rx.Component:
+    return list_card(
+        row["name"],
+        row["nip"],
+        row["email"],
+        row["place"],
+        action=edit_button(CustomerEditState, row),
     )
 
 
@@ -66,6 +77,7 @@ def customers_page() -> rx.Component:
                 N_("Actions"),
             ],
             row=_row,
+            card=_card,
             empty_title=N_("No customers found"),
             empty_text=N_(
                 "Buyers are added when you invoice them or when Allegro orders are synced."

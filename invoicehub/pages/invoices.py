@@ -10,8 +10,11 @@ from invoicehub.components.status_chip import invoice_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.i18n import N_
 from invoicehub.i18n.formats import DAY_INPUT_HINT
+from invoicehub.pages.invoices_cards import WIDE_ONLY, invoice_cards
 from invoicehub.pages.invoices_follow import allegro_section, links_section, payments_section
 from invoicehub.pages.invoices_follow_state import InvoiceFollowState
+from invoicehub.pages.invoices_ksef import KSEF_FILTER, ksef_badge, ksef_section
+from invoicehub.pages.invoices_ksef_state import InvoiceKsefState
 from invoicehub.pages.invoices_state import ALL, InvoiceDetailState, InvoicesState
 from invoicehub.state.i18n import tr, tr_value
 
@@ -88,6 +91,9 @@ def filters() -> rx.Component:
             List.set_source,
             ((ALL, N_("All sources")), ("allegro", N_("Allegro")), ("manual", N_("Manual"))),
         ),
+        _filter_select(
+            N_("KSeF"), "invoice-ksef", List.ksef_status, List.set_ksef_status, KSEF_FILTER
+        ),
         _date_input(N_("Issued from"), "invoice-from", List.date_from, List.set_date_from),
         _date_input(N_("Issued to"), "invoice-to", List.date_to, List.set_date_to),
         rx.button(tr("Clear"), variant="soft", color_scheme="gray", on_click=List.clear_filters),
@@ -106,6 +112,7 @@ def _invoice_row(row) -> rx.Component:
         rx.table.cell(row["gross"], white_space="nowrap", text_align="right"),
         rx.table.cell(invoice_chip(row["status"])),
         rx.table.cell(tr_value(row["source"])),
+        rx.table.cell(ksef_badge(row["ksef"], row["ksef_label"])),
     )
 
 
@@ -120,18 +127,23 @@ def invoices_page() -> rx.Component:
                 rx.cond(
                     List.items.length() > 0,
                     rx.box(
-                        scroll_table(
-                            [
-                                N_("Number"),
-                                N_("Buyer"),
-                                N_("Issued"),
-                                N_("Gross"),
-                                N_("Status"),
-                                N_("Source"),
-                            ],
-                            rx.foreach(List.items, _invoice_row),
-                            label=N_("Invoices"),
+                        rx.box(
+                            scroll_table(
+                                [
+                                    N_("Number"),
+                                    N_("Buyer"),
+                                    N_("Issued"),
+                                    N_("Gross"),
+                                    N_("Status"),
+                                    N_("Source"),
+                                    N_("KSeF"),
+                                ],
+                                rx.foreach(List.items, _invoice_row),
+                                label=N_("Invoices"),
+                            ),
+                            display=WIDE_ONLY,
                         ),
+                        invoice_cards(List.items),
                         pagination(
                             List.page,
                             List.page_count,
@@ -272,6 +284,7 @@ def invoice_detail() -> rx.Component:
             min_width="420px",
             label=N_("Totals per VAT rate"),
         ),
+        ksef_section(),
         payments_section(),
         allegro_section(),
         direction="column",
@@ -307,4 +320,4 @@ def invoice_detail_page() -> rx.Component:
 
 
 INVOICES_ON_LOAD = [InvoicesState.load]
-INVOICE_DETAIL_ON_LOAD = [InvoiceDetailState.load, InvoiceFollowState.load]
+INVOICE_DETAIL_ON_LOAD = [InvoiceDetailState.load, InvoiceFollowState.load, InvoiceKsefState.load]

@@ -23,6 +23,7 @@ from invoicehub.domain.correction_issue import corrections_of
 from invoicehub.domain.invoice_drafts import InvoiceError
 from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.domain.payments import payment_state, record_payment
+from invoicehub.domain.plain_errors import plain_text
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.formats import format_day, parse_day
 from invoicehub.i18n.validation import own_message
@@ -115,7 +116,7 @@ class InvoiceFollowState(rx.State):
                 "status": upload.status,
                 "allegro_id": upload.allegro_invoice_id or "",
                 "uploaded_at": display.when(upload.uploaded_at, ""),
-                "error": upload.error or "",
+                "error": plain_text(upload.error),
             }
             if upload
             else {}

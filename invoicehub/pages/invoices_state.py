@@ -6,11 +6,12 @@ import re
 import uuid
 
 import reflex as rx
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.components.listing import PAGE_SIZE, PagedListState
+from invoicehub.components.listing import MAX_SEARCH, PAGE_SIZE, PagedListState
 from invoicehub.db import session_scope
 from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import quantity, rate
@@ -23,7 +24,10 @@ from invoicehub.domain.invoice_queries import (
 from invoicehub.domain.templates import template_code
 from invoicehub.i18n import gettext
 from invoicehub.i18n.formats import parse_day
-from invoicehub.models import Invoice, InvoiceLine
+from invoicehub.integrations.ksef.qr import ksef_mark
+from invoicehub.integrations.ksef.submissions import ksef_status_filter, statuses_of
+from invoicehub.models import Invoice, InvoiceLine, KsefStatus
+from invoicehub.pages.invoices_ksef_state import STATUS_LABELS
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
 
@@ -44,8 +48,18 @@ def invoice_row(invoice: Invoice) -> dict[str, str]:
     }
 
 
+def ksef_row(row: dict[str, str], status: str | None) -> dict[str, str]:
+    status = status or KsefStatus.NOT_SENT.value
+    return {**row, "ksef": status, "ksef_label": STATUS_LABELS.get(status, status)}
+
+
+def ksef_filter(value: str) -> list[sa.ColumnElement[bool]]:
+    return [ksef_status_filter(KsefStatus(value))] if value in STATUS_LABELS else []
+
+
 class InvoicesState(PagedListState, rx.State):
     status: str = ALL
+    ksef_status: str = ALL
     source: str = ALL
     date_from: str = ""
     date_to: str = ""
@@ -68,34 +82,75 @@ class InvoicesState(PagedListState, rx.State):
             search=self.search or None,
             page=self.page,
             page_size=PAGE_SIZE,
+            extra=ksef_filter(self.ksef_status),
         )
-        return [invoice_row(i) for i in items], total
+        statuses = statuses_of(session, [i.id for i in items])
+        return [ksef_row(invoice_row(i), statuses.get(i.id)) for i in items], total
+
+    @rx.event
+    async def set_ksef_status(self, value: str):
+        self.ksef_status, self.page = (value if value in STATUS_LABELS else ALL), 1
+        return await self._reload()
+
+    # The page lives in the URL (?page=N), so Back from an invoice returns to the same page.
+    @rx.event
+    async def load(self):
+        raw = self.router.url.query_parameters.get("page", "1")
+        self.page = max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
+        refused = await self._reload()
+        if refused is None and self.page > self.page_count:
+            self.page = self.page_count
+            refused = await self._reload()
+        return refused or self._remember_page()
+
+    @rx.event
+    async def previous_page(self):
+        self.page = max(1, self.page - 1)
+        return await self._reload() or self._remember_page()
+
+    @rx.event
+    async def next_page(self):
+        self.page = min(self.page_count, self.page + 1)
+        return await self._reload() or self._remember_page()
+
+    async def _reload_first_page(self):
+        self.page = 1
+        return await self._reload() or self._remember_page()
+
+    def _remember_page(self):
+        url = "/invoices" if self.page == 1 else f"/invoices?page={self.page}"
+        return rx.call_script(f"history.replaceState(history.state, '', '{url}')")
+
+    @rx.event
+    async def set_search(self, value: str):
+        self.search = value.strip()[:MAX_SEARCH]
+        return await self._reload_first_page()
 
     @rx.event
     async def set_status(self, value: str):
-        self.status, self.page = (value if value in STATUSES else ALL), 1
-        return await self._reload()
+        self.status = value if value in STATUSES else ALL
+        return await self._reload_first_page()
 
     @rx.event
     async def set_source(self, value: str):
-        self.source, self.page = (value if value in SOURCES else ALL), 1
-        return await self._reload()
+        self.source = value if value in SOURCES else ALL
+        return await self._reload_first_page()
 
     @rx.event
     async def set_date_from(self, value: str):
-        self.date_from, self.page = value[:10], 1
-        return await self._reload()
+        self.date_from = value[:10]
+        return await self._reload_first_page()
 
     @rx.event
     async def set_date_to(self, value: str):
-        self.date_to, self.page = value[:10], 1
-        return await self._reload()
+        self.date_to = value[:10]
+        return await self._reload_first_page()
 
     @rx.event
     async def clear_filters(self):
         self.search, self.status, self.source, self.date_from, self.date_to = "", ALL, ALL, "", ""
-        self.page = 1
-        return await self._reload()
+        self.ksef_status = ALL
+        return await self._reload_first_page()
 
 
 def _path_invoice_id(path: str) -> uuid.UUID | None:
@@ -207,6 +262,7 @@ class InvoiceDetailState(rx.State):
                 invoice,
                 get_invoice_lines(session, invoice.id),
                 template_code(session, invoice.template_id),
+                ksef_mark(session, invoice),
             )
         filename = re.sub(r"[^A-Za-z0-9._-]+", "-", invoice.number).strip("-") or "invoice"
         return rx.download(data=pdf, filename=f"{filename}.pdf", mime_type="application/pdf")

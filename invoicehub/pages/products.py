@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.cards import list_card
 from invoicehub.components.catalog_dialogs import (
     choice_input,
     edit_button,
@@ -32,6 +33,15 @@ def _row(row) -> rx.Component:
         rx.table.cell(row["price"], white_space="nowrap", text_align="right"),
         rx.table.cell(tr_value(row["source"])),
         rx.table.cell(edit_button(ProductEditState, row)),
+    )
+
+
+def _card(row) -> rx.Component:
+    return list_card(
+        row["name"],
+        row["price"] + " · VAT " + row["rate"],
+        row["sku"],
+        action=edit_button(ProductEditState, row),
     )
 
 
@@ -79,6 +89,7 @@ def products_page() -> rx.Component:
                 N_("Actions"),
             ],
             row=_row,
+            card=_card,
             empty_title=N_("No products found"),
             empty_text=N_("Products are added when you invoice them or Allegro offers are synced."),
             search_id="product-search",

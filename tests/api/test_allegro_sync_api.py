@@ -116,7 +116,7 @@ def test_unknown_body_fields_are_refused(api, seller):
 
 def test_disabled_integration_cannot_be_synced(api, session, seller):
     integration = session.get(AllegroIntegration, seller.integration_id)
-    integration.status, integration.is_active = "disabled", False
+    integration.status = "disabled"
     session.add(integration)
     session.commit()
     response = trigger(api, seller)

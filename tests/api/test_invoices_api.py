@@ -92,6 +92,7 @@ def test_list_gives_items_and_total_with_money_as_strings(client: TestClient, se
         "source": {"type": "manual", "integrationId": None, "externalOrderId": None},
         "kind": "invoice",
         "correctsInvoiceId": None,
+        "ksefStatus": "not_sent",
     }
 
 
@@ -109,6 +110,8 @@ def test_list_gives_items_and_total_with_money_as_strings(client: TestClient, se
         ({"search": "nowak"}, [2]),
         ({"search": "FV/2026/11/1"}, [1]),
         ({"search": "7740001454"}, [1, 0]),
+        ({"ksefStatus": "not_sent"}, [2, 1, 0]),
+        ({"ksefStatus": "accepted"}, []),
     ],
 )
 def test_list_filters(client: TestClient, seller, query, expected):

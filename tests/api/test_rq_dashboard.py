@@ -87,3 +87,12 @@ def test_state_changing_requests_must_come_from_this_site(web: TestClient, sessi
     assert requeue.status_code == 403
     referred = web.get("/admin/rq/requeue/default", headers={**cookie, "Referer": f"{ORIGIN}/x"})
     assert referred.status_code == 200
+
+
+def test_dashboard_pages_link_back_to_the_app(web: TestClient, session: Session):
+    admin = make_user(session, role=Role.ADMIN)
+    page = web.get("/admin/rq/", headers=browser_session(session, admin))
+    assert page.status_code == 200
+    assert re.search(r'<body[^>]*><nav[^>]*><a id="back-to-app" href="/admin/allegro">', page.text)
+    css = web.get("/admin/rq/static/css/main.css", headers=browser_session(session, admin))
+    assert "back-to-app" not in css.text

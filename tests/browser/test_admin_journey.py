@@ -3,6 +3,7 @@ dialog, syncs, enable/disable, notifications, the queues; sellers cannot get in.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -27,18 +28,17 @@ BULK = 10_000
 FIRST_RENDER_TARGET_S = 1.5
 SUMMARY_SQL = """
 SELECT count(*),
-       count(*) FILTER (WHERE status = 'active' AND is_active),
+       count(*) FILTER (WHERE status = 'active'),
        count(*) FILTER (WHERE sync_error_count > 0 OR status IN ('needs_reauth', 'disabled')),
        max(last_sync_at)
 FROM allegro_integrations
 """
 BULK_SQL = """
 INSERT INTO allegro_integrations
-  (id, tenant_id, user_id, allegro_user_id, allegro_login, status, is_active,
+  (id, tenant_id, user_id, allegro_user_id, allegro_login, status,
    last_sync_at, sync_error_count, last_sync_error, next_sync_at)
 SELECT gen_random_uuid(), u.tenant_id, u.id, 'bulk-' || g, 'bulk_seller_' || lpad(g::text, 5, '0'),
        CASE WHEN g % 50 = 0 THEN 'needs_reauth' WHEN g % 97 = 0 THEN 'disabled' ELSE 'active' END,
-       g % 97 <> 0,
        CASE WHEN g % 10 = 0 THEN NULL ELSE now() - make_interval(mins => g) END,
        CASE WHEN g % 33 = 0 THEN 1 + g % 4 ELSE 0 END,
        CASE WHEN g % 33 = 0 THEN 'Allegro answered 503 Service Unavailable' END,
@@ -77,7 +77,7 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     paused = make_integration(session, make_user(session, language="en"))
     healthy.last_sync_at = utcnow() - timedelta(minutes=5)
     failing.sync_error_count, failing.last_sync_error = 2, "Allegro answered 503 twice"
-    paused.status, paused.is_active = "disabled", False
+    paused.status = "disabled"
     session.add_all([healthy, failing, paused])
     notify(session, kind="sync.failed", title="Sync of a seller failed", audience=Audience.ADMIN)
     session.commit()
@@ -125,13 +125,26 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     expect(page.get_by_text(f"{paused.allegro_login} enabled.")).to_be_visible()
     session.expire_all()
     assert session.get(AllegroIntegration, paused.id).status == "active"  # type: ignore[union-attr]
+    # Issue 13: the table fits 1280 px (no sideways scroll) with every action visible.
+    table_box = page.get_by_role("region", name="Integrations")
+    assert table_box.evaluate("box => box.scrollWidth - box.clientWidth") <= 0
+    for button in page.get_by_role("button", name=f"Disable {healthy.allegro_login}").all():
+        expect(button).to_be_in_viewport()
+    # Disable asks first, with a reason the seller will read.
     page.get_by_role("button", name=f"Disable {paused.allegro_login}").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Wyłącz").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Podaj powód")
+    dialog.get_by_label("Powód (widoczny dla sprzedawcy)").fill("Podejrzane zamówienia")
+    dialog.get_by_role("button", name="Wyłącz").click()
     expect(page.get_by_text(f"{paused.allegro_login} disabled.")).to_be_visible()
+    screenshot(page, "admin-disabled-with-reason-1280")
     paused_row = integrations_rows(page).filter(has_text=paused.allegro_login or "")
     expect(paused_row).to_contain_text("by an admin")
     session.expire_all()
     held = session.get(AllegroIntegration, paused.id)
     assert held is not None and held.status == "disabled" and held.admin_disabled_at is not None
+    assert held.admin_disabled_reason == "Podejrzane zamówienia"
     expect_summary_equals_database(page, session)
 
     # Notifications: unread count, mark read.
@@ -159,6 +172,9 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     page.wait_for_url("**/admin/rq/**")
     expect(page.locator("body")).to_contain_text("sync")
     screenshot(page, "admin-rq-dashboard-1280")
+    page.locator("#back-to-app").click()
+    page.wait_for_url(re.compile(r"/admin/allegro/?$"))
+    expect(integrations_rows(page)).to_have_count(3)
 
 
 def test_seller_cannot_reach_the_admin_pages(page: Page, session: Session):

@@ -38,7 +38,6 @@ def _due(session: Session, integration_id: uuid.UUID, *, status: str = "active")
     assert integration is not None
     integration.next_sync_at = utcnow() - timedelta(minutes=1)
     integration.status = status
-    integration.is_active = status == "active"
     session.add(integration)
     session.commit()
 
@@ -123,9 +122,9 @@ def _bulk_due(session: Session, count: int) -> None:
             sa.text(
                 """
                 INSERT INTO allegro_integrations (id, tenant_id, user_id, allegro_user_id,
-                    is_active, sync_error_count, created_at, updated_at, status, next_sync_at,
+                    sync_error_count, created_at, updated_at, status, next_sync_at,
                     token_version)
-                SELECT gen_random_uuid(), :tenant, :user, 'bulk-' || g, true, 0, now(), now(),
+                SELECT gen_random_uuid(), :tenant, :user, 'bulk-' || g, 0, now(), now(),
                        'active', now() - interval '2 minutes', 0
                   FROM generate_series(1, :count) AS g
                 """

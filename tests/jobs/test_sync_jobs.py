@@ -13,6 +13,7 @@ from rq.results import Result
 from sqlmodel import Session, select
 
 from invoicehub.db import get_engine
+from invoicehub.domain.plain_errors import PLAIN_ERRORS, FailureKind
 from invoicehub.integrations.allegro.runs.jobs import run_sync
 from invoicehub.integrations.allegro.runs.requests import SyncNotAllowed, request_sync
 from invoicehub.integrations.allegro.sync import pipeline as sync
@@ -156,8 +157,26 @@ def test_refused_refresh_token_sets_needs_reauth_without_retry(session, control,
     assert run.status == "failed" and run.error.startswith("re-authorisation needed")
     assert scheduled_delays() == {}
     integration = integration_of(session, seller)
-    assert integration.status == "needs_reauth" and integration.sync_error_count == 0
+    # Issue 13: the refused run is a failed sync, so "failed syncs in a row" is 1, not 0.
+    assert integration.status == "needs_reauth" and integration.sync_error_count == 1
     assert len(admin_notifications(session, "allegro.needs_reauth")) == 1
+
+
+def test_revoked_token_tells_the_seller_in_plain_words_and_the_admin_in_detail(
+    session, control, seller
+):
+    control.post(f"/__emulator/sellers/{seller.login}/revoke").raise_for_status()
+    start_run(session, seller)
+    drain(promote_scheduled=False)
+    (admin,) = admin_notifications(session, "allegro.needs_reauth")
+    (own,) = session.exec(
+        select(Notification).where(
+            Notification.audience == "user", Notification.kind == "allegro.needs_reauth"
+        )
+    ).all()
+    assert "AuthError" in admin.body and "401" in admin.body
+    assert own.body == PLAIN_ERRORS[FailureKind.AUTH_REVOKED].text
+    assert integration_of(session, seller).sync_error_count == 1
 
 
 def test_revoked_access_token_sets_needs_reauth_without_retry(session, control, seller):
@@ -250,7 +269,7 @@ def test_a_job_delivered_twice_does_not_run_while_the_first_holds_the_lock(sessi
 def test_a_run_of_an_integration_disabled_meanwhile_fails_and_leaves_it_disabled(session, seller):
     run = start_run(session, seller)
     integration = integration_of(session, seller)
-    integration.status, integration.is_active = "disabled", False
+    integration.status = "disabled"
     session.add(integration)
     session.commit()
     drain()

@@ -196,7 +196,13 @@ def _migrate() -> None:
 
 def _pg_ctl(data_dir: Path, *args: str) -> None:
     pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    command = [str(pg_bin / "pg_ctl"), "-D", str(data_dir / "pg"), "-w", *args]
+    pg_data = subprocess.run(
+        [str(ROOT / "scripts/services.sh"), "pgdata", str(data_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    command = [str(pg_bin / "pg_ctl"), "-D", pg_data, "-w", *args]
     subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True)
 
 

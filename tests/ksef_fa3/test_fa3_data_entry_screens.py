@@ -25,7 +25,7 @@ def test_company_tab_saves_the_exemption_kind_and_cash_accounting(session: Sessi
     call(tab, "set_company_field", "vat_exemption_kind", "B")
     call(tab, "set_company_field", "cash_accounting", "true")
     call(tab, "save_company")
-    assert tab.company_errors == {} and tab.company_message == "Company saved."
+    assert tab.company_errors == {} and tab.company_message == "Zapisano dane firmy."
     session.expire_all()
     company = default_company(session, user.tenant_id)
     assert company is not None
@@ -62,7 +62,7 @@ def test_product_dialog_edits_the_annex15_flag(session: Session):
     assert dialog.form["annex15"] == "false"
     call(dialog, "set_field", "annex15", "true")
     call(dialog, "save")
-    assert dialog.error == "" and dialog.success == "Saved."
+    assert dialog.error == "" and dialog.success == "Zapisano."
     session.expire_all()
     assert session.get(Product, product.id).annex15 is True  # type: ignore[union-attr]
 

@@ -6,10 +6,20 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from invoicehub.activity import notify
-from invoicehub.models import AllegroIntegration, Audience, Notification, Role, SyncRun
+from invoicehub.models import (
+    AllegroIntegration,
+    Audience,
+    AuditEvent,
+    Notification,
+    Role,
+    SyncRun,
+)
+from invoicehub.pages.admin.auto_refresh import AdminAutoRefreshState
+from invoicehub.pages.admin.disable_dialog import AdminDisableState
 from invoicehub.pages.admin.panels import AdminPanelsState
 from invoicehub.pages.admin.settings_dialog import AdminSettingsState
 from invoicehub.pages.admin.state import AdminAllegroState
+from invoicehub.pages.settings.integrations_state import integration_row
 from tests.factories import make_integration, make_user
 from tests.state.conftest import call, redirects_to, session_token, state_for
 
@@ -78,7 +88,11 @@ def test_admin_summary_matches_the_database_and_actions_apply(session: Session):
     assert table.summary["errors"] == "1"
     assert {row["id"] for row in table.rows} == {str(first.id), str(second.id)}
 
-    call(table, "set_enabled", str(first.id), False)
+    disable = state_for(AdminDisableState, session_token(session, admin), PATH)
+    call(disable, "open_for", str(first.id), "first")
+    call(disable, "set_reason", "Suspected abuse of the API")
+    call(disable, "confirm")
+    call(table, "refresh")
     assert table.summary["active"] == "1" and table.error == ""
     session.expire_all()
     assert session.get(AllegroIntegration, first.id).status == "disabled"  # type: ignore[union-attr]
@@ -114,3 +128,53 @@ def test_admin_dialog_refuses_an_invalid_value_and_keeps_the_stored_one(session:
     assert dialog.success == "Settings saved." and dialog.field_errors == {}
     session.expire_all()
     assert session.get(AllegroIntegration, integration.id).settings["autoMarkAsPaid"] is True  # type: ignore[index,union-attr]
+
+
+def test_disable_asks_for_a_reason_which_is_audited_and_shown_to_the_seller(session: Session):
+    admin = make_user(session, role=Role.ADMIN)
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+    disable = state_for(AdminDisableState, session_token(session, admin), PATH)
+    call(disable, "open_for", str(integration.id), "shop")
+    assert disable.open
+    call(disable, "confirm")  # no reason yet: refused, nothing changes
+    assert disable.error and disable.open
+    session.expire_all()
+    assert session.get(AllegroIntegration, integration.id).status == "active"  # type: ignore[union-attr]
+
+    call(disable, "set_reason", "Unpaid platform invoice")
+    call(disable, "confirm")
+    assert not disable.open
+    session.expire_all()
+    stored = session.get(AllegroIntegration, integration.id)
+    assert stored.status == "disabled"  # type: ignore[union-attr]
+    assert stored.admin_disabled_reason == "Unpaid platform invoice"  # type: ignore[union-attr]
+    audit = session.exec(select(AuditEvent).where(AuditEvent.action == "admin.allegro.disable"))
+    assert audit.one().after["reason"] == "Unpaid platform invoice"
+    told = session.exec(
+        select(Notification).where(Notification.kind == "allegro.disabled_by_admin")
+    ).one()
+    assert "Unpaid platform invoice" in told.body
+    row = integration_row(stored)  # type: ignore[arg-type]
+    assert "Unpaid platform invoice" in row["problem"]
+
+
+def test_seller_cannot_disable_through_the_dialog_handlers(session: Session):
+    seller = make_user(session)
+    integration = make_integration(session, seller)
+    token = session_token(session, seller)
+    disable = state_for(AdminDisableState, token, PATH)
+    assert redirects_to(call(disable, "open_for", str(integration.id), "x")) == "/settings"
+    disable.integration_id, disable.reason = str(integration.id), "forged"
+    assert redirects_to(call(disable, "confirm")) == "/settings"
+    session.expire_all()
+    assert session.get(AllegroIntegration, integration.id).status == "active"  # type: ignore[union-attr]
+
+
+def test_dashboard_auto_refresh_starts_for_admins_only(session: Session):
+    admin = make_user(session, role=Role.ADMIN)
+    refresher = state_for(AdminAutoRefreshState, session_token(session, admin), PATH)
+    (started,) = call(refresher, "start")
+    assert started.fn.__name__ == "run" and refresher._generation
+    seller = state_for(AdminAutoRefreshState, session_token(session, make_user(session)), PATH)
+    assert call(seller, "start") == [] and seller._generation == ""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 from sqlmodel import Session, select
 
+from invoicehub.components import display
+from invoicehub.integrations.allegro.runs.review import allegro_order_url
 from invoicehub.models import AllegroIntegration, AllegroOrder, SyncRun
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState
@@ -132,6 +137,11 @@ def test_sync_panel_lists_orders_to_review_with_their_reasons(session: Session):
             allegro_status="READY_FOR_PROCESSING",
             state="needs_review",
             reason="invalid NIP 1234567890: the checksum does not match",
+            raw={
+                "buyer": {"login": "kupujacy_1", "firstName": "Anna", "lastName": "Nowak"},
+                "summary": {"totalToPay": {"amount": "123.45", "currency": "PLN"}},
+                "lineItems": [{"boughtAt": "2026-11-30T10:15:00Z"}],
+            },
         )
     )
     session.add(
@@ -152,7 +162,11 @@ def test_sync_panel_lists_orders_to_review_with_their_reasons(session: Session):
     assert sync.review == [
         {
             "order": "form-review-1",
+            "buyer": "Anna Nowak",
+            "amount": display.amount(Decimal("123.45"), "PLN"),
+            "date": display.when(datetime(2026, 11, 30, 10, 15, tzinfo=UTC), ""),
             "reason": "invalid NIP 1234567890: the checksum does not match",
+            "url": allegro_order_url("form-review-1"),
             "invoice_id": "",
             "updated": sync.review[0]["updated"],
         }

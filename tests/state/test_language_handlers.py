@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from invoicehub.domain.plain_errors import PLAIN_ERRORS, FailureKind
 from invoicehub.models import User
 from invoicehub.pages.settings.state import SettingsState
 from invoicehub.state.auth import AuthState
@@ -92,5 +93,9 @@ def test_notifications_the_sync_writes_in_english_read_polish_in_the_bell(sessio
             "a potem uruchom ręczną synchronizację: zamówienia czekające na sprawdzenie "
             "zostaną zafakturowane.",
         ),
-        (f"Konto Allegro {login} trzeba połączyć ponownie", "invalid_token"),
+        # Issue 13: the seller reads the plain sentence, never the raw "invalid_token".
+        (
+            f"Konto Allegro {login} trzeba połączyć ponownie",
+            PLAIN_ERRORS[FailureKind.AUTH_REVOKED].text,
+        ),
     }

@@ -28,7 +28,8 @@ def _env(port: int) -> dict[str, str]:
             "REFLEX_USE_SYSTEM_BUN": "1",
             "REFLEX_DIR": str(ROOT / ".data/reflex"),
             "REFLEX_TELEMETRY_ENABLED": "false",
-            "NPM_CONFIG_REGISTRY": "https://registry.npmjs.org",
+            # The same number of web workers as `make run` (scripts/env.sh decides it).
+            "GRANIAN_WORKERS": env.get("GRANIAN_WORKERS") or _run_web_workers(),
             "INVOICEHUB_WEB_URL": f"http://127.0.0.1:{port}",
             "PYTHONUNBUFFERED": "1",
             # Tests build into their own folder so a running `make run` keeps its .web.
@@ -36,6 +37,17 @@ def _env(port: int) -> dict[str, str]:
         }
     )
     return env
+
+
+def _run_web_workers() -> str:
+    """GRANIAN_WORKERS as scripts/env.sh sets it for `make run`."""
+    script = f'source "{ROOT / "scripts/env.sh"}" && printf %s "$GRANIAN_WORKERS"'
+    workers = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, check=True, env={}
+    ).stdout
+    if not workers.isdigit():
+        raise RuntimeError(f"scripts/env.sh sets GRANIAN_WORKERS to {workers!r}")
+    return workers
 
 
 @contextmanager

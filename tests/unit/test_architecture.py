@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rq.utils import import_attribute
 
-from invoicehub.jobs.queues import MOVED_JOB_FUNCS, SYNC_JOB_FUNC
+from invoicehub.jobs.queues import KSEF_AFTER_SYNC_FUNC, MOVED_JOB_FUNCS, SYNC_JOB_FUNC
 from invoicehub.jobs.schedule import DISPATCHER_FUNC
 from invoicehub.jobs.upload_queue import UPLOAD_JOB_FUNC
 
@@ -225,7 +225,14 @@ def test_no_module_is_longer_than_the_limit():
 
 
 @pytest.mark.parametrize(
-    "func_name", [SYNC_JOB_FUNC, UPLOAD_JOB_FUNC, DISPATCHER_FUNC, *MOVED_JOB_FUNCS.values()]
+    "func_name",
+    [
+        SYNC_JOB_FUNC,
+        UPLOAD_JOB_FUNC,
+        DISPATCHER_FUNC,
+        KSEF_AFTER_SYNC_FUNC,
+        *MOVED_JOB_FUNCS.values(),
+    ],
 )
 def test_job_functions_named_to_rq_exist(func_name):
     assert callable(import_attribute(func_name))

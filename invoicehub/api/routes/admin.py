@@ -31,12 +31,9 @@ from invoicehub.api.routes.allegro import (
     UpdateSettingsResponse,
     save_settings,
 )
-from invoicehub.integrations.allegro.runs.requests import (
-    SyncNotAllowed,
-    request_sync,
-    set_integration_enabled,
-)
-from invoicehub.integrations.allegro.service import IntegrationNotFound, integration_status
+from invoicehub.integrations.allegro.lifecycle import set_enabled
+from invoicehub.integrations.allegro.runs.requests import request_sync
+from invoicehub.integrations.allegro.service import integration_status
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 ADMIN_SYNC_TRIGGER = "admin"
@@ -165,10 +162,7 @@ def summary(_: AdminDep, session: SessionDep) -> IntegrationSummary:
 )
 def read_settings(integration_id: str, admin: AdminDep, session: SessionDep) -> SettingsResponse:
     """Any tenant's integration settings, in the seller endpoint's shape."""
-    try:
-        return SettingsResponse(settings=admin_get_settings(session, admin, integration_id))
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    return SettingsResponse(settings=admin_get_settings(session, admin, integration_id))
 
 
 @router.put(
@@ -228,28 +222,16 @@ def sync_integration(
     integration_id: str, request: Request, admin: AdminDep, session: SessionDep
 ) -> SyncAccepted:
     """Queue a sync of any tenant's integration (or return the run already queued); audited."""
-    try:
-        run = request_sync(
-            session, admin, integration_id, trigger=ADMIN_SYNC_TRIGGER, ip=client_address(request)
-        )
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
-    except SyncNotAllowed as exc:
-        raise _conflict(exc) from exc
+    run = request_sync(
+        session, admin, integration_id, trigger=ADMIN_SYNC_TRIGGER, ip=client_address(request)
+    )
     return SyncAccepted(runId=str(run.id), status=run.status)
 
 
 def _set_enabled(
     integration_id: str, enabled: bool, request: Request, admin: AdminDep, session: SessionDep
 ) -> IntegrationChanged:
-    try:
-        integration = set_integration_enabled(
-            session, admin, integration_id, enabled, ip=client_address(request)
-        )
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
-    except SyncNotAllowed as exc:
-        raise _conflict(exc) from exc
+    integration = set_enabled(session, admin, integration_id, enabled, ip=client_address(request))
     return IntegrationChanged(
         success=True, integration=IntegrationOut(**integration_status(integration))
     )

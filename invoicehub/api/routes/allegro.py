@@ -16,7 +16,6 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.db import read_session
 from invoicehub.integrations.allegro.preferences import AllegroSettings, SettingsError
 from invoicehub.integrations.allegro.service import (
-    IntegrationNotFound,
     cached_settings_json,
     cached_status,
     integration_status,
@@ -89,12 +88,9 @@ def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationLis
 @router.get("/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND)
 async def read_settings(integration_id: str, principal: PrincipalDep) -> Response:
     # Async and cached like the status: a hit is one Redis GET and the stored JSON as it is.
-    try:
-        body = await settings_json_from_cache_async(principal, integration_id)
-        if body is None:
-            body = await run_in_threadpool(_load_settings, principal, integration_id)
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    body = await settings_json_from_cache_async(principal, integration_id)
+    if body is None:
+        body = await run_in_threadpool(_load_settings, principal, integration_id)
     return Response(body, media_type="application/json")
 
 
@@ -125,12 +121,9 @@ def write_settings(
 async def read_status(integration_id: str, principal: PrincipalDep) -> Response:
     # Async: a cache hit is one Redis GET, with no thread hop and no database connection; the
     # cached JSON is IntegrationOut's own shape (integration_status), sent as it is.
-    try:
-        cached = await status_from_cache_async(principal, integration_id)
-        if cached is None:
-            cached = await run_in_threadpool(_load_status, principal, integration_id)
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    cached = await status_from_cache_async(principal, integration_id)
+    if cached is None:
+        cached = await run_in_threadpool(_load_status, principal, integration_id)
     return Response(json.dumps(cached), media_type="application/json")
 
 
@@ -143,8 +136,6 @@ def save_settings(session: Session, save: Callable[[], AllegroSettings]) -> Upda
     """Run a settings update; 404 for an unknown id, 422 naming refused fields (nothing kept)."""
     try:
         merged = save()
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
     except SettingsError as exc:
         session.rollback()
         raise HTTPException(

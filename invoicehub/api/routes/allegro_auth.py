@@ -24,11 +24,8 @@ from invoicehub.integrations.allegro.connection.oauth import (
     complete_authorization,
     start_authorization,
 )
-from invoicehub.integrations.allegro.service import (
-    IntegrationNotFound,
-    deactivate,
-    integration_status,
-)
+from invoicehub.integrations.allegro.lifecycle import disconnect
+from invoicehub.integrations.allegro.service import integration_status
 
 router = APIRouter(prefix="/allegro", tags=["allegro"])
 SETTINGS_URL = "/settings"
@@ -129,10 +126,7 @@ def api_callback(
 def deactivate_integration(
     integration_id: str, request: Request, principal: PrincipalDep, session: SessionDep
 ) -> SuccessResponse:
-    try:
-        deactivate(session, principal, integration_id, ip=client_address(request))
-    except IntegrationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "integration not found") from exc
+    disconnect(session, principal, integration_id, ip=client_address(request))
     return SuccessResponse(success=True)
 
 

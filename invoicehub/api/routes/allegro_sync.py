@@ -14,9 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.integrations.allegro.runs.requests import (
-    ForeignReference,
     RunNotFound,
-    SyncNotAllowed,
     check_caller_references,
     get_sync_run,
     list_ledger,
@@ -127,12 +125,8 @@ def trigger_sync(
             session, principal, company_id=body.companyId, tenant_id=body.tenantId
         )
         run = request_sync(session, principal, body.integrationId, ip=client_address(request))
-    except ForeignReference as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
     except (IntegrationNotFound, RunNotFound) as exc:
         raise _not_found("integration or company") from exc
-    except SyncNotAllowed as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     return SyncAccepted(runId=str(run.id), integrationId=str(run.integration_id), status=run.status)
 
 
@@ -151,23 +145,15 @@ def trigger_reconciliation(
     """Queue a sync that also lists the last 7 days of Allegro orders and brings into the
     ledger any the event journal missed (the daily reconciliation, now). Joins a run already
     queued; the same one-a-minute limit as a manual sync."""
-    try:
-        run = request_sync(
-            session, principal, integration_id, ip=client_address(request), reconcile=True
-        )
-    except IntegrationNotFound as exc:
-        raise _not_found("integration") from exc
-    except SyncNotAllowed as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    run = request_sync(
+        session, principal, integration_id, ip=client_address(request), reconcile=True
+    )
     return SyncAccepted(runId=str(run.id), integrationId=str(run.integration_id), status=run.status)
 
 
 @router.get("/sync-runs/{run_id}", response_model=SyncRunOut, responses=NOT_FOUND)
 def read_sync_run(run_id: str, principal: PrincipalDep, session: SessionDep) -> SyncRunOut:
-    try:
-        return SyncRunOut(**run_view(get_sync_run(session, principal, run_id)))
-    except RunNotFound as exc:
-        raise _not_found("sync run") from exc
+    return SyncRunOut(**run_view(get_sync_run(session, principal, run_id)))
 
 
 @router.get("/sync-runs", response_model=SyncRunList, responses=NOT_FOUND)
@@ -178,10 +164,7 @@ def read_sync_runs(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SyncRunList:
     """The integration's most recent runs, newest first."""
-    try:
-        runs = list_sync_runs(session, principal, integration_id, limit)
-    except IntegrationNotFound as exc:
-        raise _not_found("integration") from exc
+    runs = list_sync_runs(session, principal, integration_id, limit)
     items = [SyncRunOut(**run_view(run)) for run in runs]
     return SyncRunList(items=items, total=len(items))
 
@@ -196,10 +179,7 @@ def read_orders(
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 20,
 ) -> LedgerPage:
     """The integration's orders as the sync recorded them, newest change first."""
-    try:
-        entries, total = list_ledger(
-            session, principal, integration_id, state.value if state else None, page, page_size
-        )
-    except IntegrationNotFound as exc:
-        raise _not_found("integration") from exc
+    entries, total = list_ledger(
+        session, principal, integration_id, state.value if state else None, page, page_size
+    )
     return LedgerPage(items=[LedgerOrderOut.of(entry) for entry in entries], total=total)

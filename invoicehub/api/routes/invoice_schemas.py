@@ -9,13 +9,36 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from invoicehub.models import InvoiceKind, InvoiceStatus, UploadStatus
+from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus
 
 
 class InvoiceSource(BaseModel):
     type: str
     integrationId: uuid.UUID | None
     externalOrderId: str | None
+
+
+class KsefOut(BaseModel):
+    status: KsefStatus = Field(
+        description="not_sent | queued | sent | accepted | rejected | offline"
+    )
+    ksefNumber: str | None
+    acquisitionDate: datetime | None
+    errorCode: str | None = Field(description="KSeF's status code of a rejection (or fa3)")
+    errorDescription: str | None = Field(description="Why, in plain Polish")
+    offline: bool = Field(description="KSeF was unreachable: sent (or to be sent) offline")
+
+
+def ksef_out(view: Any) -> KsefOut:
+    """From integrations.ksef.submissions.KsefView."""
+    return KsefOut(
+        status=KsefStatus(view.status),
+        ksefNumber=view.ksef_number,
+        acquisitionDate=view.acquisition_date,
+        errorCode=view.error_code,
+        errorDescription=view.error_description,
+        offline=view.offline,
+    )
 
 
 class InvoiceSummary(BaseModel):
@@ -35,6 +58,7 @@ class InvoiceSummary(BaseModel):
     source: InvoiceSource
     kind: InvoiceKind = InvoiceKind.INVOICE
     correctsInvoiceId: uuid.UUID | None = None
+    ksefStatus: KsefStatus = KsefStatus.NOT_SENT
 
 
 class InvoicePage(BaseModel):
@@ -116,6 +140,7 @@ class InvoiceDetail(BaseModel):
     allegro: AllegroUploadOut | None = Field(
         default=None, description="The PDF on the Allegro order (Allegro invoices only)"
     )
+    ksef: KsefOut | None = Field(default=None, description="The invoice in KSeF")
 
 
 class InvoiceRef(BaseModel):

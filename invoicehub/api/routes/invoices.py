@@ -29,15 +29,24 @@ from invoicehub.api.routes.invoice_schemas import (
     InvoiceTotals,
     VatRateTotal,
     correction_out,
+    ksef_out,
 )
 from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import pdf_filename
 from invoicehub.domain.correction_issue import corrections_of
 from invoicehub.domain.invoices import get_invoice, get_invoice_lines, list_invoices, totals_of
+from invoicehub.domain.ksef_state import accepted_ksef_number
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.sync.invoice_uploads import upload_of
-from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from invoicehub.integrations.ksef.qr import ksef_mark
+from invoicehub.integrations.ksef.submissions import (
+    ksef_status_filter,
+    statuses_of,
+    submission_of,
+    view_of,
+)
+from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, KsefStatus
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 
@@ -74,6 +83,9 @@ def list_tenant_invoices(
     kind: Annotated[
         InvoiceKind | None, Query(description="invoice or correction (faktura korygująca)")
     ] = None,
+    ksef_status: Annotated[
+        KsefStatus | None, Query(alias="ksefStatus", description="the invoice's KSeF status")
+    ] = None,
 ) -> InvoicePage:
     """The tenant's invoices (and corrections), newest issue date first."""
     items, total = list_invoices(
@@ -89,8 +101,10 @@ def list_tenant_invoices(
         page=page,
         page_size=page_size,
         kind=kind.value if kind else None,
+        extra=[ksef_status_filter(ksef_status)] if ksef_status else (),
     )
-    summaries = [_summary(invoice) for invoice in items]
+    statuses = statuses_of(session, [invoice.id for invoice in items])
+    summaries = [_summary(invoice, statuses.get(invoice.id)) for invoice in items]
     return InvoicePage(items=summaries, total=total, page=page, pageSize=page_size)
 
 
@@ -116,7 +130,8 @@ def download_invoice_pdf(
 ) -> Response:
     invoice = _owned(session, principal.tenant_id, invoice_id)
     lines = get_invoice_lines(session, invoice.id)
-    pdf = render_document_pdf(invoice, lines, template_code(session, invoice.template_id))
+    template = template_code(session, invoice.template_id)
+    pdf = render_document_pdf(invoice, lines, template, ksef_mark(session, invoice))
     return Response(
         content=pdf,
         media_type="application/pdf",
@@ -143,7 +158,7 @@ def _source(invoice: Invoice) -> InvoiceSource:
     )
 
 
-def _summary(invoice: Invoice) -> InvoiceSummary:
+def _summary(invoice: Invoice, ksef_status: str | None = None) -> InvoiceSummary:
     return InvoiceSummary(
         id=invoice.id,
         number=invoice.number,
@@ -161,6 +176,7 @@ def _summary(invoice: Invoice) -> InvoiceSummary:
         source=_source(invoice),
         kind=InvoiceKind(invoice.kind),
         correctsInvoiceId=invoice.corrects_invoice_id,
+        ksefStatus=KsefStatus(ksef_status or KsefStatus.NOT_SENT.value),
     )
 
 
@@ -225,12 +241,12 @@ def _line_out(line: InvoiceLine) -> InvoiceLineOut:
     )
 
 
-def _ref(invoice: Invoice) -> InvoiceRef:
+def _ref(session: Session, invoice: Invoice) -> InvoiceRef:
     return InvoiceRef(
         id=invoice.id,
         number=invoice.number,
         issueDate=invoice.issue_date,
-        ksefNumber=getattr(invoice, "ksef_number", None),
+        ksefNumber=accepted_ksef_number(session, invoice.id),
         totalGross=_money(invoice.total_gross),
     )
 
@@ -242,10 +258,13 @@ def _with_follow_up(
     detail.kind = InvoiceKind(invoice.kind)
     if invoice.corrects_invoice_id is not None:
         original = get_invoice(session, tenant_id, invoice.corrects_invoice_id)
-        detail.correctsInvoice = _ref(original) if original else None
+        detail.correctsInvoice = _ref(session, original) if original else None
         detail.correction = correction_out(invoice.correction or {})
     else:
-        detail.corrections = [_ref(c) for c in corrections_of(session, tenant_id, invoice.id)]
+        detail.corrections = [
+            _ref(session, c) for c in corrections_of(session, tenant_id, invoice.id)
+        ]
+    detail.ksef = ksef_out(view_of(submission_of(session, tenant_id, invoice.id)))
     if invoice.source == "allegro":
         upload = upload_of(session, tenant_id, invoice.id)
         detail.allegro = AllegroUploadOut(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from invoicehub.admin.feed import mark_all_notifications_read
 from invoicehub.admin.overview import (
     MAX_PAGE_SIZE,
     NotificationItem,
-    NotificationNotFound,
     list_notifications,
     mark_notification_read,
 )
@@ -104,10 +103,7 @@ def read_notification(
     notification_id: str, principal: PrincipalDep, session: SessionDep
 ) -> MarkReadResponse:
     """Mark one notification read (repeating it changes nothing)."""
-    try:
-        item = mark_notification_read(session, principal, notification_id)
-    except NotificationNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "notification not found") from exc
+    item = mark_notification_read(session, principal, notification_id)
     _, _, unread = list_notifications(session, principal, page=1, page_size=1)
     return MarkReadResponse(success=True, notification=item, unread=unread)
 

@@ -7,10 +7,14 @@ foreign integration id behaves exactly like a missing one (the API answers 404).
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import timedelta
 from typing import Any, cast
 
+from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from invoicehub.activity import record_audit
@@ -21,10 +25,11 @@ from invoicehub.integrations.allegro.preferences import (
     merge_settings,
     with_defaults,
 )
-from invoicehub.models import AllegroIntegration, IntegrationStatus
+from invoicehub.models import AllegroIntegration
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_async_redis, get_redis
 
+logger = logging.getLogger(__name__)
 STATUS_CACHE_TTL_SECONDS = 300
 
 
@@ -134,7 +139,6 @@ def update_settings(
         ip=ip,
     )
     session.commit()
-    invalidate_status_cache(integration.id)
     return merged
 
 
@@ -240,39 +244,33 @@ async def settings_json_from_cache_async(
     raise IntegrationNotFound("integration not found")
 
 
-def invalidate_status_cache(integration_id: uuid.UUID | str) -> None:
-    """Drop the cached status and settings (after any change to the row, once committed)."""
-    get_redis().delete(_status_key(integration_id), _settings_key(integration_id))
+# The cached status and settings go stale when a transaction that changed an integration row
+# commits: the ids are noted at every flush and both cache entries dropped once, after the
+# commit. A rollback keeps the notes (an extra invalidation is harmless; a missed one is not).
+_CHANGED = "invoicehub.allegro.changed_integrations"
 
 
-def deactivate(
-    session: Session,
-    principal: Principal,
-    integration_id: uuid.UUID | str,
-    *,
-    ip: str | None = None,
-) -> None:
-    """Disconnect: tokens wiped, status `disconnected`, no more syncs."""
-    integration = find_integration(session, principal, integration_id, for_update=True)
-    integration.access_token = integration.refresh_token = None
-    integration.token_expires_at = None
-    integration.is_active = False
-    integration.status = IntegrationStatus.DISCONNECTED.value
-    integration.next_sync_at = None
-    integration.token_version += 1
-    integration.updated_at = utcnow()
-    session.add(integration)
-    record_audit(
-        session,
-        "allegro.disconnect",
-        principal=principal,
-        tenant_id=integration.tenant_id,
-        target_type="allegro_integration",
-        target_id=integration.id,
-        ip=ip,
-    )
-    session.commit()
-    invalidate_status_cache(integration.id)
+@event.listens_for(OrmSession, "after_flush")
+def _note_changed_integrations(session: OrmSession, _flush_context: Any) -> None:
+    changed = [
+        obj.id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, AllegroIntegration)
+    ]
+    if changed:
+        session.info.setdefault(_CHANGED, set()).update(changed)
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _drop_changed_statuses(session: OrmSession) -> None:
+    changed = session.info.pop(_CHANGED, None)
+    if not changed:
+        return
+    try:
+        keys = [key(iid) for iid in changed for key in (_status_key, _settings_key)]
+        get_redis().delete(*keys)
+    except RedisError:  # the commit stands; the entries expire within STATUS_CACHE_TTL_SECONDS
+        logger.warning("could not drop the cached status of %d integrations", len(changed))
 
 
 def _iso(value: Any) -> str | None:

@@ -17,11 +17,6 @@ _API = {
     KsefEnvironment.DEMO: "https://api-demo.ksef.mf.gov.pl/v2",
     KsefEnvironment.PRODUCTION: "https://api.ksef.mf.gov.pl/v2",
 }
-_QR = {
-    KsefEnvironment.TEST: "https://qr-test.ksef.mf.gov.pl",
-    KsefEnvironment.DEMO: "https://qr-demo.ksef.mf.gov.pl",
-    KsefEnvironment.PRODUCTION: "https://qr.ksef.mf.gov.pl",
-}
 
 
 def api_base_url(env: KsefEnvironment | str, emulator_url: str) -> str:
@@ -30,11 +25,3 @@ def api_base_url(env: KsefEnvironment | str, emulator_url: str) -> str:
     if env is KsefEnvironment.EMULATOR:
         return f"{emulator_url.rstrip('/')}/v2"
     return _API[env]
-
-
-def qr_base_url(env: KsefEnvironment | str, emulator_url: str) -> str:
-    """The verification host of KOD I; the link is `{base}/invoice/{nip}/{DD-MM-YYYY}/{hash}`."""
-    env = KsefEnvironment(env)
-    if env is KsefEnvironment.EMULATOR:
-        return f"{emulator_url.rstrip('/')}/qr"
-    return _QR[env]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components import ux_texts as t
 from invoicehub.components.layout import notice, page_shell
 from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import status_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.i18n import N_
+from invoicehub.pages.admin.auto_refresh import REFRESH_SECONDS, AdminAutoRefreshState
+from invoicehub.pages.admin.disable_dialog import AdminDisableState, disable_dialog
 from invoicehub.pages.admin.panels import AdminPanelsState, notifications_panel, queues_panel
 from invoicehub.pages.admin.settings_dialog import AdminSettingsState, settings_dialog
 from invoicehub.pages.admin.state import ALL, SORTS, AdminAllegroState
@@ -93,7 +96,10 @@ def _switch(row, *, enable: bool) -> rx.Component:
         size="1",
         color_scheme="green" if enable else "red",
         variant="soft",
-        on_click=S.set_enabled(row["id"], enable),
+        # Disabling asks first, with a reason for the seller (disable_dialog.py).
+        on_click=S.set_enabled(row["id"], True)
+        if enable
+        else AdminDisableState.open_for(row["id"], row["login"]),
         aria_label=tr(
             N_("Enable {login}") if enable else N_("Disable {login}"), login=row["login"]
         ),
@@ -128,11 +134,19 @@ def _actions(row) -> rx.Component:
     )
 
 
+def _short(value, **props) -> rx.Component:
+    return rx.text(value, size="2", truncate=True, title=value, **props)
+
+
 def _row(row) -> rx.Component:
+    # Seller (e-mail and company) share a column and long texts truncate, so the table fits
+    # 1280 px with every action visible (issue 13, item 9).
     return rx.table.row(
-        rx.table.cell(rx.text(row["user"], size="2")),
-        rx.table.cell(rx.text(row["tenant"], size="2")),
-        rx.table.cell(rx.text(row["login"], size="2", weight="medium")),
+        rx.table.cell(
+            _short(row["user"], max_width="14em"),
+            _short(row["tenant"], color="gray", max_width="14em"),
+        ),
+        rx.table.cell(_short(row["login"], weight="medium", max_width="11em")),
         rx.table.cell(
             status_chip(row["status"]),
             rx.cond(
@@ -145,7 +159,14 @@ def _row(row) -> rx.Component:
             rx.text(row["error_count"], size="2"),
             rx.cond(
                 row["last_error"] != "",
-                rx.text(row["last_error"], size="1", color="gray", max_width="16em", truncate=True),
+                rx.text(
+                    row["last_error"],
+                    size="1",
+                    color="gray",
+                    max_width="10em",
+                    truncate=True,
+                    title=row["last_error"],
+                ),
             ),
         ),
         rx.table.cell(_actions(row)),
@@ -165,8 +186,7 @@ def integrations_table() -> rx.Component:
                     rx.box(
                         scroll_table(
                             [
-                                N_("User"),
-                                N_("Company"),
+                                N_("Seller"),
                                 N_("Allegro login"),
                                 N_("Status"),
                                 N_("Last sync"),
@@ -174,7 +194,7 @@ def integrations_table() -> rx.Component:
                                 N_("Actions"),
                             ],
                             rx.foreach(S.rows, _row),
-                            min_width="900px",
+                            min_width="0",
                             label=N_("Integrations"),
                         ),
                         pagination(
@@ -204,7 +224,11 @@ def admin_allegro_page() -> rx.Component:
         rx.flex(
             rx.flex(
                 rx.text(
-                    tr("Every seller's Allegro connection, across all companies."), color="gray"
+                    tr("Every seller's Allegro connection, across all companies."),
+                    " " + t.AUTO_REFRESH.format(seconds=REFRESH_SECONDS),
+                    color="gray",
+                    data_refreshed=AdminAutoRefreshState.refreshed,
+                    id="admin-intro",
                 ),
                 rx.button(
                     rx.icon("refresh-cw", size=16),
@@ -229,6 +253,7 @@ def admin_allegro_page() -> rx.Component:
                 width="100%",
             ),
             settings_dialog(),
+            disable_dialog(),
             direction="column",
             spacing="4",
             width="100%",
@@ -237,4 +262,9 @@ def admin_allegro_page() -> rx.Component:
     )
 
 
-ADMIN_ALLEGRO_ON_LOAD = [AuthState.require_admin, AdminAllegroState.load, AdminPanelsState.load]
+ADMIN_ALLEGRO_ON_LOAD = [
+    AuthState.require_admin,
+    AdminAllegroState.load,
+    AdminPanelsState.load,
+    AdminAutoRefreshState.start,
+]

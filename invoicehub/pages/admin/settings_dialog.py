@@ -53,7 +53,7 @@ class AdminSettingsState(rx.State):
                     {"id": str(t.id), "name": t.name}
                     for t in list_templates(session, integration.tenant_id)
                 ]
-                self.title = integration.allegro_login or integration.allegro_user_id or ""
+                self.title = integration.login_label
         except IntegrationNotFound:
             admin_state = await self.get_state(AdminAllegroState)
             admin_state.error = gettext(admin.language, "That integration does not exist.")

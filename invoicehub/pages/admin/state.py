@@ -14,6 +14,7 @@ from invoicehub.components import display
 from invoicehub.db import session_scope
 from invoicehub.domain.paging import page_count
 from invoicehub.i18n import N_, gettext
+from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.admin.access import admin_principal, refusal
@@ -158,12 +159,13 @@ class AdminAllegroState(rx.State):
         if admin is None:
             return await refusal(self)
         self.message = self.error = ""
+        if not enabled:  # a disable needs a reason for the seller: AdminDisableState.confirm
+            self.error = "Disable asks for a reason: use the Disable button."
+            return None
         try:
             with session_scope() as session:
-                integration = runs.set_integration_enabled(
-                    session, admin, integration_id, bool(enabled)
-                )
-                login = integration.allegro_login or integration.allegro_user_id
+                integration = lifecycle.set_enabled(session, admin, integration_id, bool(enabled))
+                login = integration.login_label
             self.message = gettext(
                 admin.language,
                 N_("{login} enabled.") if enabled else N_("{login} disabled."),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components import ux_texts as t
 from invoicehub.components.allegro_settings_form import allegro_settings_form
 from invoicehub.components.layout import notice, page_loading
 from invoicehub.components.status_chip import status_chip
 from invoicehub.components.tables import empty_state, loading_state
 from invoicehub.i18n import N_
+from invoicehub.pages.settings.integrations_review import review_panel
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.pages.settings.integrations_sync import SyncState, sync_panel
 from invoicehub.state.i18n import tr, tr_value
@@ -96,7 +98,7 @@ def connection_card() -> rx.Component:
                             rx.icon("plug", size=16),
                             tr("Reconnect"),
                             id="reconnect",
-                            on_click=State.connect,
+                            on_click=State.reconnect,
                         ),
                     ),
                     rx.cond(status != "disconnected", disconnect_dialog()),
@@ -143,6 +145,13 @@ def settings_card() -> rx.Component:
     return rx.card(
         rx.flex(
             rx.heading(tr("Settings"), as_="h2", size="4"),
+            rx.text(
+                t.SETTINGS_BELONG_TO,
+                rx.text.strong(State.current["login"]),
+                size="2",
+                color="gray",
+                id="settings-account",
+            ),
             allegro_settings_form(
                 values=State.settings,
                 errors=State.field_errors,
@@ -233,6 +242,7 @@ def integrations_tab() -> rx.Component:
                     connection_card(),
                     settings_card(),
                     sync_panel(),
+                    review_panel(),
                     direction="column",
                     spacing="4",
                 ),

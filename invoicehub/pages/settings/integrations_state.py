@@ -22,18 +22,21 @@ from invoicehub.components.allegro_settings_form import (
     refusal_message,
 )
 from invoicehub.db import session_scope
+from invoicehub.domain.plain_errors import plain_text
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.validation import own_message
-from invoicehub.integrations.allegro import service
+from invoicehub.integrations.allegro import lifecycle, service
 from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
+from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
 
 LOGIN_PATH = "/login?next=/settings?tab=integrations"
+CLEAN_URL_SCRIPT = "history.replaceState(history.state, '', '/settings?tab=integrations')"
 GONE = N_("That integration does not exist any more.")
 
 
@@ -53,6 +56,7 @@ def integration_row(integration: AllegroIntegration, language: str = "pl") -> di
             integration.sync_error_count,
             integration.last_sync_error,
             admin_hold=integration.admin_disabled_at is not None,
+            admin_reason=integration.admin_disabled_reason,
             language=language,
         ),
     }
@@ -72,6 +76,7 @@ class IntegrationsState(rx.State):
     banner_error: str = ""
     # The seller company's missing art. 106e data: synced orders would wait for review.
     company_missing: list[str] = []
+    settings_dirty: bool = False  # the settings form has edits not saved yet
 
     @rx.var
     def current(self) -> dict[str, str]:
@@ -97,7 +102,7 @@ class IntegrationsState(rx.State):
         self.templates = [
             {"id": str(t.id), "name": t.name} for t in list_templates(session, principal.tenant_id)
         ]
-        self.field_errors = {}
+        self.field_errors, self.settings_dirty = {}, False
         self.settings = (
             form_values(service.get_settings(session, principal, self.selected_integration))
             if self.selected_integration
@@ -110,7 +115,9 @@ class IntegrationsState(rx.State):
         if principal is None:
             return rx.redirect(LOGIN_PATH)
         params = self.router.url.query_parameters
-        self.banner_error = own_message(principal.language, params.get("error", "")[:300])
+        self.banner_error = plain_text(
+            own_message(principal.language, params.get("error", "")[:300])
+        )
         if not params.get("error"):
             self.banner_error = ""
         self.banner = self.error = self.success = ""
@@ -128,6 +135,9 @@ class IntegrationsState(rx.State):
                 "Allegro account {login} connected.",
                 login=self.current.get("login", ""),
             )
+        if connected or "error" in params:
+            # The message is shown once: a reload or a shared link must not announce it again.
+            return [*_refresh_sync(), rx.call_script(CLEAN_URL_SCRIPT)]
         return _refresh_sync()
 
     @rx.event
@@ -164,7 +174,7 @@ class IntegrationsState(rx.State):
         if key in FLAG_KEYS:
             self.settings[key] = checked
             self.field_errors.pop(key, None)
-            self.success = ""
+            self.success, self.settings_dirty = "", True
         return None
 
     @rx.event
@@ -174,7 +184,7 @@ class IntegrationsState(rx.State):
         if key in CHOICES:
             self.settings[key] = value
             self.field_errors.pop(key, None)
-            self.success = ""
+            self.success, self.settings_dirty = "", True
         return None
 
     @rx.event
@@ -192,6 +202,8 @@ class IntegrationsState(rx.State):
                 )
             self.settings, self.field_errors = form_values(saved), {}
             self.success = gettext(principal.language, "Settings saved.")
+            self.settings_dirty = False
+            yield SetupState.load  # "save the settings" may be the step just done
         except SettingsError as exc:
             self.field_errors = {
                 key: own_message(principal.language, text) for key, text in exc.errors.items()
@@ -218,6 +230,27 @@ class IntegrationsState(rx.State):
         return rx.redirect(start_authorization(principal, browser_session_hash=session_hash))
 
     @rx.event
+    async def reconnect(self):
+        """Like connect, but only the selected integration's Allegro account is accepted back."""
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect(LOGIN_PATH)
+        with session_scope() as session:
+            try:
+                integration = service.find_integration(
+                    session, principal, self.selected_integration
+                )
+            except service.IntegrationNotFound:
+                self.banner_error = "That integration does not exist any more."
+                return None
+        session_hash = (await self.get_state(AuthState)).session_hash()
+        return rx.redirect(
+            start_authorization(
+                principal, browser_session_hash=session_hash, reconnect=str(integration.id)
+            )
+        )
+
+    @rx.event
     async def disconnect(self):
         principal = await self._principal()
         if principal is None:
@@ -225,7 +258,7 @@ class IntegrationsState(rx.State):
         self.banner_error = self.banner = ""
         with session_scope() as session:
             try:
-                service.deactivate(session, principal, self.selected_integration)
+                lifecycle.disconnect(session, principal, self.selected_integration)
             except service.IntegrationNotFound:
                 record_denial(self, principal, self.selected_integration)
                 self.banner_error = gettext(principal.language, GONE)

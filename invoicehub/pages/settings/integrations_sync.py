@@ -15,23 +15,32 @@ from sqlmodel import Session
 from invoicehub import ratelimit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
+from invoicehub.components.cards import WIDE_ONLY
 from invoicehub.components.layout import notice
-from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
+from invoicehub.domain.order_reasons import describe_skips
 from invoicehub.domain.paging import page_count
+from invoicehub.domain.plain_errors import plain_text
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.allegro.runs import requests as runs
+from invoicehub.integrations.allegro.runs.review import (
+    ReviewOrder,
+    allegro_order_url,
+    list_review,
+    skipped_by_reason,
+)
 from invoicehub.integrations.allegro.service import IntegrationNotFound
-from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
-from invoicehub.models import OrderState, SyncRun
+from invoicehub.models import SyncRun
+from invoicehub.pages.settings.integrations_cards import run_cards
 from invoicehub.pages.settings.integrations_state import (
     LOGIN_PATH,
     IntegrationsState,
     on_selection_change,
 )
+from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
 from invoicehub.state.i18n import tr, tr_value
@@ -42,14 +51,28 @@ RECENT_RUNS = 8
 REVIEW_PAGE_SIZE = 20
 
 
-def run_row(run: SyncRun, language: str = "pl") -> dict[str, str]:
+def review_row(order: ReviewOrder, language: str = "pl") -> dict[str, str]:
+    reason = plain_text(order.reason) if order.reason else N_("No reason recorded.")
+    return {
+        "order": order.checkout_form_id,
+        "buyer": order.buyer,
+        "amount": display.amount(order.amount, order.currency),
+        "date": display.when(order.ordered_at, ""),
+        "reason": translate_stored(language, reason),
+        "url": allegro_order_url(order.checkout_form_id),
+        "invoice_id": str(order.invoice_id) if order.invoice_id else "",
+        "updated": display.when(order.updated_at),
+    }
+
+
+def run_row(run: SyncRun, language: str = "pl", skips: str = "") -> dict[str, str]:
     return {
         "id": str(run.id),
         "integration_id": str(run.integration_id),
         "status": run.status,
         "trigger": run.trigger,
         "queued": display.when(run.queued_at),
-        "summary": display.run_summary(run, language),
+        "summary": display.run_summary(run, language) + (f" {skips}" if skips else ""),
         "invoices": str(run.invoices_created),
     }
 
@@ -75,33 +98,27 @@ class SyncState(rx.State):
     def _read(self, session: Session, principal: Principal, integration_id: str) -> SyncRun | None:
         """Reload runs and orders to review; the newest run when it is still active."""
         recent = runs.list_sync_runs(session, principal, integration_id, RECENT_RUNS)
-        self.runs = [run_row(r, principal.language) for r in recent]
-        entries, self.review_total = self._review_page(session, principal, integration_id)
-        self.review = [
-            {
-                "order": e.checkout_form_id,
-                "reason": translate_stored(
-                    principal.language, e.reason or N_("No reason recorded.")
-                ),
-                "invoice_id": str(e.invoice_id) if e.invoice_id else "",
-                "updated": display.when(e.updated_at),
-            }
-            for e in entries
+        self.runs = [
+            run_row(r, principal.language, describe_skips(skipped_by_reason(session, r)))
+            for r in recent
         ]
+        entries, self.review_total = self._review_page(session, principal, integration_id)
+        self.review = [review_row(e, principal.language) for e in entries]
+        if self.runs and self.run.get("id") == self.runs[0]["id"]:
+            self.run = self.runs[0]  # the finished run's summary, with its skips explained
         return recent[0] if recent and not runs.is_terminal(recent[0].status) else None
 
     def _review_page(
         self, session: Session, principal: Principal, integration_id: str
-    ) -> tuple[list[LedgerEntry], int]:
+    ) -> tuple[list[ReviewOrder], int]:
         """The page of orders to review; the last page when the list shrank under it."""
-        held = OrderState.NEEDS_REVIEW.value
-        entries, total = runs.list_ledger(
-            session, principal, integration_id, held, self.review_page, REVIEW_PAGE_SIZE
+        entries, total = list_review(
+            session, principal, integration_id, self.review_page, REVIEW_PAGE_SIZE
         )
         if not entries and self.review_page > 1:
             self.review_page = page_count(total, REVIEW_PAGE_SIZE)
-            entries, total = runs.list_ledger(
-                session, principal, integration_id, held, self.review_page, REVIEW_PAGE_SIZE
+            entries, total = list_review(
+                session, principal, integration_id, self.review_page, REVIEW_PAGE_SIZE
             )
         return entries, total
 
@@ -186,7 +203,7 @@ class SyncState(rx.State):
                 self.run = row
                 if runs.is_terminal(row["status"]):
                     self.sync_loading, self._watching = False, ""
-                    return [SyncState.refresh, IntegrationsState.refresh_status]
+                    return [SyncState.refresh, IntegrationsState.refresh_status, SetupState.load]
             await asyncio.sleep(POLL_SECONDS)
         async with self:
             self.sync_loading, self._watching = False, ""
@@ -229,21 +246,6 @@ def _run_row(row: Any) -> rx.Component:
     )
 
 
-def _review_row(row: Any) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(row["order"], size="2", font_family="monospace")),
-        rx.table.cell(rx.text(row["reason"], size="2")),
-        rx.table.cell(row["updated"], white_space="nowrap"),
-        rx.table.cell(
-            rx.cond(
-                row["invoice_id"] != "",
-                rx.link(tr("Open invoice"), href="/invoices/" + row["invoice_id"]),
-                rx.text(tr("No invoice"), size="2", color="gray"),
-            )
-        ),
-    )
-
-
 def sync_panel() -> rx.Component:
     return rx.card(
         rx.flex(
@@ -268,53 +270,19 @@ def sync_panel() -> rx.Component:
             rx.heading(tr("Recent syncs"), as_="h3", size="3"),
             rx.cond(
                 SyncState.runs.length() > 0,
-                scroll_table(
-                    [N_("Started"), N_("Trigger"), N_("Status"), N_("Result")],
-                    rx.foreach(SyncState.runs, _run_row),
-                    label=N_("Recent syncs"),
-                ),
-                empty_state(N_("No syncs yet"), N_("Run a manual sync or wait for the schedule.")),
-            ),
-            rx.heading(
-                tr("Orders to review ({count})", count=SyncState.review_total), as_="h3", size="3"
-            ),
-            rx.cond(
-                SyncState.review.length() > 0,
                 rx.box(
-                    scroll_table(
-                        [N_("Order"), N_("Reason"), N_("Updated"), N_("Invoice")],
-                        rx.foreach(SyncState.review, _review_row),
-                        label=N_("Orders to review"),
-                    ),
-                    rx.cond(
-                        SyncState.review_pages > 1,
-                        pagination(
-                            SyncState.review_page,
-                            SyncState.review_pages,
-                            SyncState.review_total,
-                            SyncState.review_previous,
-                            SyncState.review_next,
-                            noun=N_("Orders to review"),
+                    rx.box(
+                        scroll_table(
+                            [N_("Started"), N_("Trigger"), N_("Status"), N_("Result")],
+                            rx.foreach(SyncState.runs, _run_row),
+                            label=N_("Recent syncs"),
                         ),
+                        display=WIDE_ONLY,
                     ),
+                    run_cards(SyncState.runs),
                     width="100%",
                 ),
-                empty_state(
-                    N_("Nothing to review"),
-                    N_("Orders that cannot be invoiced show up here."),
-                    "check",
-                ),
-            ),
-            rx.cond(
-                SyncState.review_total > 0,
-                rx.text(
-                    tr(
-                        "Fix the cause (for example the company details or the default VAT "
-                        "rate), then run a manual sync: it tries these orders again."
-                    ),
-                    size="2",
-                    color="gray",
-                ),
+                empty_state(N_("No syncs yet"), N_("Run a manual sync or wait for the schedule.")),
             ),
             direction="column",
             spacing="3",

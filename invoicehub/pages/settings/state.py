@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 from pydantic import ValidationError
 
@@ -13,12 +15,15 @@ from invoicehub.auth.accounts import (
     update_profile,
 )
 from invoicehub.auth.tokens import Principal
+from invoicehub.components import ux_texts as t
 from invoicehub.db import session_scope
 from invoicehub.domain.companies import CompanyInput, update_company
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.i18n import gettext
 from invoicehub.i18n.validation import own_message, plain_errors
 from invoicehub.models import User
+from invoicehub.pages.settings.integrations_state import IntegrationsState
+from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
 from invoicehub.state.i18n import I18nState
 
@@ -41,7 +46,7 @@ COMPANY_FLAGS = ("cash_accounting",)
 
 
 class SettingsState(rx.State):
-    tab: str = "profile"
+    tab: str = ""  # "" until load has read ?tab=: no tab is shown before the requested one
     loading: bool = False
     profile_name: str = ""
     profile_email: str = ""
@@ -57,6 +62,8 @@ class SettingsState(rx.State):
     company_saving: bool = False
     # What art. 106e still needs from the stored company: invoicing is blocked while non-empty.
     company_missing: list[str] = []
+    company_dirty: bool = False  # the Company form has edits not saved yet
+    _pending_tab: str = ""
 
     async def _principal(self) -> Principal | None:
         auth = await self.get_state(AuthState)
@@ -71,16 +78,24 @@ class SettingsState(rx.State):
         requested = self.router.url.query_parameters.get("tab")
         if requested is not None:
             self.tab = requested if requested in TABS else "profile"
+        elif not self.tab:
+            self.tab = "profile"
         with session_scope() as session:
             user = session.get(User, principal.user_id)
             if user is not None:
                 self.profile_name, self.profile_email = user.name, user.email
                 self.profile_language = user.language
             self._fill_company(default_company(session, principal.tenant_id))
-        self.company_errors = {}
-        self.company_message = self.profile_message = self.password_message = ""
-        self.language_message = ""
+        self.company_errors, self.company_dirty = {}, False
+        self._clear_messages()
         return None
+
+    def _clear_messages(self) -> None:
+        """An earlier action's outcome goes when a new action starts."""
+        self.profile_message = self.profile_error = ""
+        self.password_message = self.password_error = ""
+        self.company_message = ""
+        self.language_message = ""
 
     def _fill_company(self, company) -> None:
         if company is None:
@@ -93,8 +108,36 @@ class SettingsState(rx.State):
         self.company_missing = missing_seller_fields(company)
 
     @rx.event
-    def set_tab(self, tab: str):
-        self.tab = tab if tab in TABS else "profile"
+    async def set_tab(self, tab: str):
+        tab = tab if tab in TABS else "profile"
+        integrations = await self.get_state(IntegrationsState)
+        unsaved = (self.tab == "company" and self.company_dirty) or (
+            self.tab == "integrations" and integrations.settings_dirty
+        )
+        if unsaved and tab != self.tab:
+            self._pending_tab = tab
+            ask = f"window.confirm({json.dumps(t.UNSAVED_LEAVE)})"
+            return rx.call_script(ask, callback=SettingsState.leave_tab)
+        return self._show_tab(tab)
+
+    @rx.event
+    async def leave_tab(self, confirmed: bool):
+        """The answer to "leave with unsaved edits?": yes drops the edits, no stays."""
+        tab, self._pending_tab = self._pending_tab, ""
+        principal = await self._principal()
+        if not confirmed or not tab or principal is None:
+            return None
+        integrations = await self.get_state(IntegrationsState)
+        with session_scope() as session:
+            self._fill_company(default_company(session, principal.tenant_id))
+            if integrations.settings_dirty:
+                integrations._read(session, principal)
+        self.company_dirty, self.company_errors = False, {}
+        return self._show_tab(tab)
+
+    def _show_tab(self, tab: str):
+        self.tab = tab
+        self._clear_messages()
         return rx.call_script(f"history.replaceState(null, '', '/settings?tab={self.tab}')")
 
     @rx.event
@@ -102,19 +145,24 @@ class SettingsState(rx.State):
         if key in COMPANY_FIELDS or key in COMPANY_FLAGS:
             self.company[key] = value
             self.company_errors.pop(key, None)
+            self.company_dirty = True
 
     @rx.event
     async def save_profile(self, form_data: dict[str, str]):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        self.profile_message = self.profile_error = ""
+        self._clear_messages()
+        name = form_data.get("name", "").strip()
+        if not name:
+            self.profile_error = t.NAME_REQUIRED
+            return None
         try:
             with session_scope() as session:
                 user = update_profile(
                     session,
                     principal.user_id,
-                    name=form_data.get("name", ""),
+                    name=name,
                     email=form_data.get("email", ""),
                 )
                 self.profile_name, self.profile_email = user.name, user.email
@@ -122,6 +170,8 @@ class SettingsState(rx.State):
             self.profile_error = own_message(principal.language, str(exc))
             return None
         self.profile_message = gettext(principal.language, "Profile saved.")
+        auth = await self.get_state(AuthState)
+        auth.user_name = self.profile_name or self.profile_email  # the navbar shows it at once
         return None
 
     @rx.event
@@ -154,8 +204,7 @@ class SettingsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        self.password_message = ""
-        self.password_error = ""
+        self._clear_messages()
         if form_data.get("new_password") != form_data.get("confirm_password"):
             self.password_error = gettext(principal.language, "The new passwords do not match.")
             return None
@@ -179,7 +228,7 @@ class SettingsState(rx.State):
         if principal is None:
             yield rx.redirect("/login")
             return
-        self.company_message = ""
+        self._clear_messages()
         self.company_saving = True
         yield
         try:
@@ -201,4 +250,6 @@ class SettingsState(rx.State):
                 self._fill_company(update_company(session, principal.tenant_id, company.id, data))
                 self.company_errors = {}
                 self.company_message = gettext(principal.language, "Company saved.")
+                self.company_dirty = False
         self.company_saving = False
+        yield SetupState.load

@@ -26,15 +26,19 @@ from typing import Any, cast
 
 from sqlmodel import Session, select
 
-from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
-from invoicehub.i18n import N_
+from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.connection.oauth_client import AllegroAuthClient
+from invoicehub.integrations.allegro.connection.reconnect import (
+    RECONNECT_KEY,
+    ReconnectMismatch,
+    check_reconnect_target,
+)
 from invoicehub.integrations.allegro.connection.tokens import store_tokens
 from invoicehub.integrations.allegro.errors import AllegroError
-from invoicehub.integrations.allegro.service import invalidate_status_cache
-from invoicehub.models import AllegroIntegration, IntegrationStatus, User
+from invoicehub.integrations.allegro.lifecycle import ADMIN_HOLD
+from invoicehub.models import AllegroIntegration, User
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
@@ -48,10 +52,6 @@ ALLEGRO_SCOPES = (
     "allegro:api:orders:read",
     "allegro:api:orders:write",
     "allegro:api:payments:read",
-)
-ADMIN_HOLD = N_(
-    "A platform administrator has disabled syncing for this Allegro account. "
-    "Contact support to have it enabled again."
 )
 
 
@@ -83,6 +83,7 @@ class PendingAuthorization:
     user_id: uuid.UUID
     tenant_id: uuid.UUID
     code_verifier: str
+    reconnect_id: str | None = None  # the integration a Reconnect is for (reconnect.py)
 
 
 def auth_client() -> AllegroAuthClient:
@@ -94,11 +95,18 @@ def auth_client() -> AllegroAuthClient:
     )
 
 
-def start_authorization(principal: Principal, *, browser_session_hash: str | None = None) -> str:
+def start_authorization(
+    principal: Principal,
+    *,
+    browser_session_hash: str | None = None,
+    reconnect: str | None = None,
+) -> str:
     """Return the Allegro authorize URL for this user, with a fresh state and PKCE challenge.
 
     `browser_session_hash` (the session token's hash, as Reflex sees the cookie) binds the state
     to that browser session; without it (an API client) only POST can redeem the state.
+    `reconnect` names the integration a Reconnect is for: the callback then accepts only its
+    Allegro account (reconnect.py).
     """
     payload = {
         "n": secrets.token_urlsafe(16),
@@ -106,6 +114,8 @@ def start_authorization(principal: Principal, *, browser_session_hash: str | Non
         "t": str(principal.tenant_id),
         "e": int(time.time()) + STATE_TTL_SECONDS,
     }
+    if reconnect:
+        payload[RECONNECT_KEY] = reconnect
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     state = f"{body}.{_sign(body)}"
     verifier = secrets.token_urlsafe(64)[:96]
@@ -152,6 +162,7 @@ def redeem_state(
         user_id=uuid.UUID(payload["u"]),
         tenant_id=uuid.UUID(payload["t"]),
         code_verifier=str(_stored_state(stored)["v"]),
+        reconnect_id=payload.get(RECONNECT_KEY),
     )
     if (
         principal is None
@@ -194,6 +205,12 @@ def complete_authorization(
             f"Allegro refused the connection ({type(exc).__name__}). Please try again."
         ) from exc
     allegro_user_id = str(me["id"])
+    try:
+        check_reconnect_target(
+            session, pending.reconnect_id, pending.tenant_id, allegro_user_id, me.get("login", "")
+        )
+    except ReconnectMismatch as exc:
+        raise ConnectError(str(exc)) from exc
     integration = session.exec(
         select(AllegroIntegration)
         .where(AllegroIntegration.allegro_user_id == allegro_user_id)
@@ -202,11 +219,10 @@ def complete_authorization(
     if integration is not None and integration.tenant_id != pending.tenant_id:
         # Nothing about the other company, nor that the account uses Invoice-HUB at all.
         raise ConnectError(ACCOUNT_UNAVAILABLE)
-    if integration is not None and integration.admin_disabled_at is not None:
+    if integration is not None and lifecycle.under_admin_hold(integration):
         raise ConnectError(ADMIN_HOLD)
-    action = "allegro.reconnect"
+    reconnect = integration is not None
     if integration is None:
-        action = "allegro.connect"
         integration = AllegroIntegration(
             tenant_id=pending.tenant_id, user_id=pending.user_id, allegro_user_id=allegro_user_id
         )
@@ -221,26 +237,8 @@ def complete_authorization(
     )
     integration.token_expires_at = now + timedelta(seconds=int(tokens.expires_in))
     integration.allegro_login = str(me.get("login") or "")[:100]
-    integration.status = IntegrationStatus.ACTIVE.value
-    integration.is_active = True
-    integration.sync_error_count = 0
-    integration.last_sync_error = None
-    integration.token_version += 1
-    integration.next_sync_at = now
-    integration.updated_at = now
-    session.add(integration)
-    record_audit(
-        session,
-        action,
-        tenant_id=pending.tenant_id,
-        principal=principal,
-        target_type="allegro_integration",
-        target_id=integration.id,
-        after={"allegroUserId": allegro_user_id, "allegroLogin": integration.allegro_login},
-        ip=ip,
-    )
+    lifecycle.connect(session, integration, reconnect=reconnect, principal=principal, ip=ip)
     session.commit()
-    invalidate_status_cache(integration.id)
     return integration
 
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from invoicehub.activity import notify
 from invoicehub.db import session_scope
 from invoicehub.integrations.allegro.connection.oauth import auth_client
 from invoicehub.integrations.allegro.connection.tokens import decrypt_token, store_tokens
 from invoicehub.integrations.allegro.errors import AuthError
-from invoicehub.integrations.allegro.service import invalidate_status_cache
-from invoicehub.models import AllegroIntegration, Audience, IntegrationStatus
+from invoicehub.integrations.allegro.lifecycle import mark_needs_reauth, may_sync
+from invoicehub.models import AllegroIntegration
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis
 
@@ -38,11 +37,7 @@ def _fresh_enough(integration: AllegroIntegration) -> bool:
 
 
 def _usable(integration: AllegroIntegration | None) -> AllegroIntegration:
-    if (
-        integration is None
-        or integration.status != IntegrationStatus.ACTIVE.value
-        or not integration.access_token
-    ):
+    if integration is None or not may_sync(integration) or not integration.access_token:
         raise ReauthRequired("the Allegro connection is not active")
     return integration
 
@@ -90,7 +85,6 @@ def _refresh_locked(integration_id: uuid.UUID) -> str:
         integration.updated_at = now
         session.add(integration)
     get_redis().set(f"allegro:refresh-state:{integration_id}", now.isoformat(), ex=86400)
-    invalidate_status_cache(integration_id)
     return access
 
 
@@ -112,35 +106,3 @@ def _after_refused_refresh(integration_id: uuid.UUID, version: int) -> str:
             session, integration, "Allegro refused the refresh token (invalid_grant)."
         )
     raise ReauthRequired("Allegro refused the refresh token")
-
-
-def mark_needs_reauth(session: Session, integration: AllegroIntegration, reason: str) -> None:
-    """Set `needs_reauth` and tell the seller and the platform admin (once per transition)."""
-    if integration.status == IntegrationStatus.NEEDS_REAUTH.value:
-        return
-    integration.status = IntegrationStatus.NEEDS_REAUTH.value
-    integration.last_sync_error = reason
-    integration.updated_at = utcnow()
-    session.add(integration)
-    login = integration.allegro_login or integration.allegro_user_id
-    title = f"Allegro account {login} needs to be connected again"
-    notify(
-        session,
-        kind="allegro.needs_reauth",
-        title=title,
-        body=reason,
-        audience=Audience.USER,
-        tenant_id=integration.tenant_id,
-        user_id=integration.user_id,
-        integration_id=integration.id,
-    )
-    notify(
-        session,
-        kind="allegro.needs_reauth",
-        title=title,
-        body=reason,
-        audience=Audience.ADMIN,
-        tenant_id=integration.tenant_id,
-        integration_id=integration.id,
-    )
-    invalidate_status_cache(integration.id)

@@ -1,5 +1,6 @@
-"""`invoicehub sync <integration-id> [--wait] [--reconcile]`: queue a sync like the manual one,
-no rate limit; `--reconcile` also compares Allegro's recent orders with the ledger."""
+"""`invoicehub sync <integration-id> [--wait] [--reconcile]`: queue a sync through request_sync as
+the system principal (any tenant, no rate limit, audited without a user); `--reconcile` also
+compares Allegro's recent orders with the ledger."""
 
 from __future__ import annotations
 
@@ -7,18 +8,12 @@ import sys
 import time
 import uuid
 
-from invoicehub.activity import record_audit
+from invoicehub.auth.system import SYSTEM_PRINCIPAL
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro.runs.requests import (
-    ask_reconciliation,
-    is_terminal,
-    not_syncable_reason,
-    queue_run,
-    run_view,
-)
-from invoicehub.integrations.allegro.service import lock_integration
-from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
-from invoicehub.models import AllegroIntegration, IntegrationStatus, SyncRun
+from invoicehub.integrations.allegro.lifecycle import SyncNotAllowed
+from invoicehub.integrations.allegro.runs.requests import is_terminal, request_sync_run, run_view
+from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.models import SyncRun
 
 POLL_SECONDS = 0.5
 COUNT_FIELDS = (
@@ -40,25 +35,22 @@ def run_sync_command(integration_id: str, wait: bool, reconcile: bool = False) -
         print(f"error: {integration_id!r} is not an integration id", file=sys.stderr)
         return 2
     with session_scope() as session:
-        if session.get(AllegroIntegration, iid) is None:
+        try:
+            run, created = request_sync_run(
+                session,
+                SYSTEM_PRINCIPAL,
+                iid,
+                trigger="cli",
+                enforce_rate_limit=False,
+                ip=None,
+                reconcile=reconcile,
+            )
+        except IntegrationNotFound:
             print(f"error: integration {iid} not found", file=sys.stderr)
             return 2
-        integration = lock_integration(session, iid)
-        if integration.status != IntegrationStatus.ACTIVE.value or not integration.is_active:
-            print(f"error: {not_syncable_reason(integration)}", file=sys.stderr)
+        except SyncNotAllowed as exc:
+            print(f"error: {exc}", file=sys.stderr)
             return 1
-        if reconcile:
-            ask_reconciliation(integration)
-        trigger = RECONCILE_TRIGGER if reconcile else "cli"
-        run, created = queue_run(session, integration, trigger)
-        record_audit(
-            session,
-            "allegro.sync.trigger",
-            tenant_id=integration.tenant_id,
-            target_type="allegro_integration",
-            target_id=integration.id,
-            after={"runId": str(run.id), "trigger": trigger, "alreadyQueued": not created},
-        )
         run_id = run.id
     print(f"{'queued' if created else 'already queued'}: run {run_id}")
     return _follow(run_id) if wait else 0

@@ -1,7 +1,7 @@
 """The per-minute dispatcher: queue the syncs that are due, and re-queue runs the queue lost.
 
 Due integrations come from the partial index `ix_allegro_integrations_due` (next_sync_at where
-status = 'active' and is_active), DISPATCH_BATCH at a time: one statement locks them (SKIP
+status = 'active'), DISPATCH_BATCH at a time: one statement locks them (SKIP
 LOCKED, so a manual sync or a second dispatcher is never waited on) and moves their next_sync_at
 on, a second one inserts a queued run for each that has no active run, and after the commit one
 fan-out job per chunk of runs goes to the front of the sync queue (a worker expands it into the
@@ -54,7 +54,7 @@ _CLAIM_DUE = sa.text(
     """
     WITH due AS (
         SELECT id FROM allegro_integrations
-         WHERE status = 'active' AND is_active AND next_sync_at <= now()
+         WHERE status = 'active' AND next_sync_at <= now()  -- lifecycle.may_sync, in SQL
          ORDER BY next_sync_at
          LIMIT :limit
          FOR NO KEY UPDATE SKIP LOCKED

@@ -22,6 +22,7 @@ from invoicehub.integrations.allegro.connection.refresh import ReauthRequired
 from invoicehub.integrations.allegro.errors import AllegroError, AuthError, RateLimited
 from invoicehub.integrations.allegro.errors import TransientError as AllegroTransient
 from invoicehub.integrations.allegro.runs import outcomes
+from invoicehub.integrations.allegro.runs.review import ORDER_RETRY_TRIGGER
 from invoicehub.integrations.allegro.sync.pipeline import IntegrationInactive, sync_integration
 from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
 from invoicehub.jobs.locks import integration_lock
@@ -52,11 +53,12 @@ def run_sync(run_id: str) -> Retry | dict[str, Any]:
         claimed = outcomes.claim_run(rid)
         if claimed is None:
             return {"status": "ignored", "reason": "the run is finished"}
-        # A sync a person asked for also retries the orders set aside for review.
+        # A sync a person asked for also retries the orders set aside for review; a retry of
+        # one order only fetches that one (its fetch was made due: fetch_retry.due_form_ids).
         return _attempt(
             rid,
             integration_id,
-            retry_held=claimed.trigger != SCHEDULED_TRIGGER,
+            retry_held=claimed.trigger not in (SCHEDULED_TRIGGER, ORDER_RETRY_TRIGGER),
             reconcile=claimed.trigger == RECONCILE_TRIGGER,
         )
 

@@ -4,9 +4,8 @@ queued -> running -> (retrying -> running)* -> succeeded | failed. A success res
 integration's failure count and schedules the next sync; a run that ends failed (its retries used
 up, or a failure no retry can fix) counts one failure, tells the platform admin, and the
 MAX_CONSECUTIVE_FAILURES-th in a row disables the integration (one admin notification per
-streak: see _count_failure). Counting runs, not attempts, keeps
-a 20-minute Allegro outage from disabling every seller. Each function is its own transaction and
-invalidates the integration's cached status.
+streak: see _count_failure). The integration's transitions are lifecycle.py's; each function
+here is its own transaction.
 """
 
 from __future__ import annotations
@@ -20,13 +19,11 @@ from sqlmodel import Session, col, select
 
 from invoicehub.activity import notify
 from invoicehub.db import session_scope
+from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.domain.seller_data import notify_seller_data_missing
-from invoicehub.integrations.allegro.connection.refresh import mark_needs_reauth
-from invoicehub.integrations.allegro.service import (
-    get_settings_with_defaults,
-    invalidate_status_cache,
-    lock_integration,
-)
+from invoicehub.integrations.allegro import lifecycle
+from invoicehub.integrations.allegro.service import get_settings_with_defaults, lock_integration
+from invoicehub.jobs.after_sync import enqueue_after_sync
 from invoicehub.models import (
     AllegroIntegration,
     Audience,
@@ -37,7 +34,6 @@ from invoicehub.models import (
 )
 from invoicehub.models.base import utcnow
 
-MAX_CONSECUTIVE_FAILURES = 5
 MAX_ERROR_LENGTH = 2000
 ACTIVE_STATUSES = (SyncStatus.QUEUED.value, SyncStatus.RUNNING.value, SyncStatus.RETRYING.value)
 _runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
@@ -94,17 +90,11 @@ def record_success(run_id: uuid.UUID) -> None:
     with session_scope() as session:
         run = _finish(session, run_id, SyncStatus.SUCCEEDED, None)
         integration = lock_integration(session, run.integration_id)
-        now = utcnow()
-        integration.sync_error_count = 0
-        integration.last_sync_error = None
-        integration.last_sync_at = now
-        integration.next_sync_at = _next_sync(session, integration)
-        integration.updated_at = now
-        session.add(integration)
+        lifecycle.record_sync_success(session, integration, _next_sync(session, integration))
+        enqueue_after_sync(session, integration.tenant_id)  # KSeF: send what the sync issued
         if run.needs_review:
             _notify_held(session, integration, run.needs_review)
             notify_seller_data_missing(session, integration.tenant_id, integration.user_id)
-    invalidate_status_cache(run.integration_id)
 
 
 def _notify_held(session: Session, integration: AllegroIntegration, held: int) -> None:
@@ -126,9 +116,8 @@ def record_failure(run_id: uuid.UUID, error: str, *, counts: bool = True) -> Non
     with session_scope() as session:
         run = _finish(session, run_id, SyncStatus.FAILED, error)
         integration = lock_integration(session, run.integration_id)
-        if counts and integration.status == IntegrationStatus.ACTIVE.value:
+        if counts:
             _count_failure(session, integration, error[:MAX_ERROR_LENGTH])
-    invalidate_status_cache(run.integration_id)
 
 
 def record_needs_reauth(run_id: uuid.UUID, reason: str) -> None:
@@ -136,8 +125,11 @@ def record_needs_reauth(run_id: uuid.UUID, reason: str) -> None:
     with session_scope() as session:
         run = _finish(session, run_id, SyncStatus.FAILED, f"re-authorisation needed: {reason}")
         integration = lock_integration(session, run.integration_id)
-        mark_needs_reauth(session, integration, reason[:MAX_ERROR_LENGTH])
-    invalidate_status_cache(run.integration_id)
+        if integration.status in (IntegrationStatus.ACTIVE, IntegrationStatus.NEEDS_REAUTH):
+            # A run that ended refused is a failed sync like any other: the seller's "failed
+            # syncs in a row" must not stay 0.
+            integration.sync_error_count += 1
+        lifecycle.mark_needs_reauth(session, integration, reason[:MAX_ERROR_LENGTH])
 
 
 def _finish(session: Session, run_id: uuid.UUID, status: SyncStatus, error: str | None) -> SyncRun:
@@ -153,15 +145,13 @@ def _count_failure(session: Session, integration: AllegroIntegration, error: str
     """One more failed run. The admin hears of a failure streak once: its first failure adds a
     notification, and the disable (a new fact) turns that same notification into the disable,
     unread again, instead of adding another; a success ends the streak."""
-    now = utcnow()
-    integration.sync_error_count += 1
-    integration.last_sync_error = error
-    integration.updated_at = now
+    if not lifecycle.may_sync(integration):
+        return
+    disabled = lifecycle.count_failure(
+        session, integration, error, _next_sync(session, integration)
+    )
     login = integration.login_label
-    if integration.sync_error_count >= MAX_CONSECUTIVE_FAILURES:
-        integration.status = IntegrationStatus.DISABLED.value
-        integration.is_active = False
-        integration.next_sync_at = None
+    if disabled:
         title = (
             f"Allegro account {login} disabled after {integration.sync_error_count} failed syncs"
         )
@@ -170,18 +160,15 @@ def _count_failure(session: Session, integration: AllegroIntegration, error: str
             session,
             kind="allegro.disabled",
             title=title,
-            body=error,
+            body=plain_failure(error),
             audience=Audience.USER,
             tenant_id=integration.tenant_id,
             user_id=integration.user_id,
             integration_id=integration.id,
         )
-    else:
-        integration.next_sync_at = _next_sync(session, integration)
-        if integration.sync_error_count == 1:
-            title = f"Allegro sync failed for {login}; retried on schedule"
-            _tell_admin_of_streak(session, integration, "allegro.sync_failed", title, error)
-    session.add(integration)
+    elif integration.sync_error_count == 1:
+        title = f"Allegro sync failed for {login}; retried on schedule"
+        _tell_admin_of_streak(session, integration, "allegro.sync_failed", title, error)
 
 
 def _tell_admin_of_streak(

@@ -17,16 +17,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from invoicehub import ratelimit
-from invoicehub.activity import notify, record_audit
+from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.domain.paging import page_bounds
-from invoicehub.integrations.allegro.connection.oauth import ADMIN_HOLD
-from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
-from invoicehub.integrations.allegro.service import (
-    find_integration,
-    invalidate_status_cache,
-    lock_integration,
+from invoicehub.integrations.allegro.lifecycle import (
+    SyncNotAllowed,
+    may_sync,
+    not_syncable_reason,
 )
+from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
+from invoicehub.integrations.allegro.service import find_integration, lock_integration
 from invoicehub.integrations.allegro.sync import ledger
 from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
 from invoicehub.jobs.enqueue import enqueue_after_commit
@@ -34,7 +34,6 @@ from invoicehub.jobs.queues import sync_job_id
 from invoicehub.models import (
     AllegroIntegration,
     Company,
-    IntegrationStatus,
     OrderState,
     SyncRun,
     SyncStatus,
@@ -42,10 +41,6 @@ from invoicehub.models import (
 from invoicehub.models.base import utcnow
 
 MAX_RUNS_LISTED = 100
-
-
-class SyncNotAllowed(Exception):
-    """The integration cannot sync now (disabled, disconnected, needs re-authorisation)."""
 
 
 class RunNotFound(LookupError):
@@ -72,9 +67,32 @@ def request_sync(
     Raises IntegrationNotFound, SyncNotAllowed, or ratelimit.RateLimited (one manual sync a
     minute per integration).
     """
+    run, _ = request_sync_run(
+        session,
+        principal,
+        integration_id,
+        trigger=trigger,
+        enforce_rate_limit=enforce_rate_limit,
+        ip=ip,
+        reconcile=reconcile,
+    )
+    return run
+
+
+def request_sync_run(
+    session: Session,
+    principal: Principal,
+    integration_id: uuid.UUID | str,
+    *,
+    trigger: str,
+    enforce_rate_limit: bool,
+    ip: str | None,
+    reconcile: bool,
+) -> tuple[SyncRun, bool]:
+    """request_sync, also telling whether the run is new (False: one was queued or running)."""
     integration = find_integration(session, principal, integration_id)
     integration = lock_integration(session, integration.id)
-    if integration.status != IntegrationStatus.ACTIVE.value or not integration.is_active:
+    if not may_sync(integration):
         raise SyncNotAllowed(not_syncable_reason(integration))
     if enforce_rate_limit:
         ratelimit.hit(ratelimit.MANUAL_SYNC, str(integration.id))
@@ -93,7 +111,7 @@ def request_sync(
         ip=ip,
     )
     session.commit()
-    return run
+    return run, created
 
 
 def ask_reconciliation(integration: AllegroIntegration) -> None:
@@ -101,14 +119,6 @@ def ask_reconciliation(integration: AllegroIntegration) -> None:
     that is (one already queued included). Hold the row lock first."""
     integration.reconciled_at = None
     integration.updated_at = utcnow()
-
-
-def not_syncable_reason(integration: AllegroIntegration) -> str:
-    if integration.status == IntegrationStatus.NEEDS_REAUTH.value:
-        return "the Allegro account needs to be connected again"
-    if integration.status == IntegrationStatus.ACTIVE.value:
-        return "the integration is switched off"
-    return f"the integration is {integration.status}"
 
 
 def queue_run(
@@ -135,7 +145,6 @@ def queue_run(
     session.add(run)
     session.flush()
     enqueue_after_commit(session, [(run.id, integration.id)])
-    invalidate_status_cache(integration.id)
     return run, True
 
 
@@ -205,69 +214,6 @@ def list_ledger(
         raise ValueError(f"state must be one of {', '.join(s.value for s in OrderState)}")
     limit, offset = page_bounds(page, page_size)
     return ledger.list_entries(session, integration.id, state, limit, offset)
-
-
-def set_integration_enabled(
-    session: Session,
-    principal: Principal,
-    integration_id: uuid.UUID | str,
-    enabled: bool,
-    *,
-    ip: str | None = None,
-) -> AllegroIntegration:
-    """Admin: disable an integration, or enable it again (failure count reset, sync due now).
-
-    An admin's disable holds until an admin enables it: the seller cannot lift it by connecting
-    again. Enabling one the seller has disconnected (or must re-authorise) lifts the hold only;
-    it starts once the seller connects it.
-    """
-    if not principal.is_admin:
-        raise PermissionError("administrator role required")
-    integration = lock_integration(session, find_integration(session, principal, integration_id).id)
-    before = {"status": integration.status, "isActive": integration.is_active}
-    now = utcnow()
-    if not enabled:
-        integration.status = IntegrationStatus.DISABLED.value
-        integration.is_active = False
-        integration.next_sync_at = None
-        integration.admin_disabled_at = now
-    elif integration.status in (IntegrationStatus.NEEDS_REAUTH, IntegrationStatus.DISCONNECTED):
-        if integration.admin_disabled_at is None:
-            raise SyncNotAllowed(f"the integration is {integration.status}: connect it again")
-        integration.admin_disabled_at = None
-    else:
-        integration.status = IntegrationStatus.ACTIVE.value
-        integration.is_active = True
-        integration.sync_error_count = 0
-        integration.last_sync_error = None
-        integration.next_sync_at = now
-        integration.admin_disabled_at = None
-    integration.updated_at = now
-    session.add(integration)
-    change = "enabled again" if enabled else "disabled"
-    notify(
-        session,
-        kind="allegro.enabled" if enabled else "allegro.disabled_by_admin",
-        title=f"Allegro account {integration.login_label} {change} by the platform administrator",
-        body="" if enabled else ADMIN_HOLD,
-        tenant_id=integration.tenant_id,
-        user_id=integration.user_id,
-        integration_id=integration.id,
-    )
-    record_audit(
-        session,
-        "admin.allegro.enable" if enabled else "admin.allegro.disable",
-        principal=principal,
-        tenant_id=integration.tenant_id,
-        target_type="allegro_integration",
-        target_id=integration.id,
-        before=before,
-        after={"status": integration.status, "isActive": integration.is_active},
-        ip=ip,
-    )
-    session.commit()
-    invalidate_status_cache(integration.id)
-    return integration
 
 
 def run_view(run: SyncRun) -> dict[str, Any]:

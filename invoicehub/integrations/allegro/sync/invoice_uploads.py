@@ -25,7 +25,9 @@ from sqlmodel import Session
 from invoicehub.db import get_engine
 from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import pdf_filename
+from invoicehub.documents.ksef_link import stored_ksef_mark
 from invoicehub.domain.invoice_queries import get_invoice_lines
+from invoicehub.domain.ksef_state import delivery_is_due
 from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import BadRequest
@@ -63,12 +65,11 @@ _INSERT_UPLOADS = sa.text(
 
 
 def upload_is_due(invoice: Invoice) -> bool:
-    """Whether the invoice may be attached now. HOOK for KSeF sending: where the company sends
-    to KSeF automatically, the attached PDF must carry the KSeF number and QR code, so this must
-    return False until KSeF accepted the invoice (and KSeF acceptance must then enqueue the
-    upload again: `enqueue_uploads_after_commit(session, [upload_id])`). No KSeF gating yet."""
-    del invoice  # the KSeF helper reads its submission status here
-    return True
+    """Whether the invoice may be attached now: where the company sends to KSeF automatically,
+    only once KSeF accepted it (the PDF then carries the KSeF number and QR code); the KSeF
+    sender enqueues the upload again on acceptance."""
+    session = Session.object_session(invoice)
+    return session is None or delivery_is_due(session, invoice)
 
 
 def order_of(invoice: Invoice) -> str | None:
@@ -169,6 +170,7 @@ def upload_invoice(client: AllegroApiClient, upload_id: uuid.UUID) -> str:
             invoice,
             get_invoice_lines(session, invoice.id),
             template_code(session, invoice.template_id),
+            stored_ksef_mark(session, invoice),
         )
     _update(upload_id, attempts=upload.attempts + 1, error=None)
     try:

@@ -38,6 +38,7 @@ from invoicehub.db import get_engine
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.connection.refresh import refresh_token_if_needed
 from invoicehub.integrations.allegro.errors import AuthError, TransientError
+from invoicehub.integrations.allegro.lifecycle import may_sync
 from invoicehub.integrations.allegro.service import get_settings_with_defaults
 from invoicehub.integrations.allegro.sync import fetch_retry, ledger, seen
 from invoicehub.integrations.allegro.sync import reconcile as reconciliation
@@ -47,7 +48,7 @@ from invoicehub.integrations.allegro.sync.mapping import POLAND
 from invoicehub.integrations.allegro.sync.order_import import import_page
 from invoicehub.integrations.allegro.sync.refunds import follow_order
 from invoicehub.integrations.allegro.sync.streaming import fewer_gc_pauses, prefetched
-from invoicehub.models import AllegroIntegration, IntegrationStatus, SyncRun
+from invoicehub.models import AllegroIntegration, SyncRun
 from invoicehub.models.base import utcnow
 from invoicehub.settings import get_settings
 
@@ -126,7 +127,7 @@ def _load_context(
     integration = session.get(AllegroIntegration, integration_id)
     if integration is None:
         raise IntegrationInactive("the integration no longer exists")
-    if integration.status != IntegrationStatus.ACTIVE.value or not integration.is_active:
+    if not may_sync(integration):
         raise IntegrationInactive(f"the integration is {integration.status}")
     settings = get_settings_with_defaults(session, integration)
     ctx = ImportContext(

@@ -1,0 +1,172 @@
+"""The invoice in KSeF on /invoices/[invoice_id]: status, KSeF number, reason, Send/Resend and
+the FA(3) XML and UPO downloads.
+
+Every handler re-reads the signed-in principal and scopes its query to the tenant; Send leaves
+an audit row like the API's and only queues the invoice (the `ksef` worker sends it).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import reflex as rx
+from sqlmodel import Session
+
+from invoicehub.activity import record_audit
+from invoicehub.auth.tokens import Principal
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.domain.invoice_queries import get_invoice
+from invoicehub.integrations.ksef.connection import connection_of
+from invoicehub.integrations.ksef.documents import render_invoice_xml
+from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.submissions import (
+    AlreadyAccepted,
+    request_send,
+    submission_of,
+    view_of,
+)
+from invoicehub.models import Invoice, KsefStatus
+from invoicehub.state.auth import AuthState
+from invoicehub.state.denials import record_denial
+
+STATUS_LABELS = {
+    "not_sent": "Nie wysłano",
+    "queued": "W kolejce",
+    "sent": "Wysłano, czeka na KSeF",
+    "accepted": "Przyjęta przez KSeF",
+    "rejected": "Odrzucona",
+    "offline": "Offline (KSeF niedostępny)",
+}
+
+
+def _invoice_id(path: str) -> uuid.UUID | None:
+    match = re.fullmatch(r"/invoices/([0-9a-fA-F-]{36})/?", path or "")
+    try:
+        return uuid.UUID(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
+def _file_stem(invoice: Invoice) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", invoice.number).strip("-") or "faktura"
+
+
+class InvoiceKsefState(rx.State):
+    ksef: dict[str, str] = {}
+    can_send: bool = False
+    has_upo: bool = False
+    message: str = ""
+    error: str = ""
+
+    async def _principal(self) -> Principal | None:
+        return (await self.get_state(AuthState)).principal()
+
+    def _find(self, session: Session, principal: Principal) -> Invoice | None:
+        invoice_id = _invoice_id(self.router.url.path)
+        return get_invoice(session, principal.tenant_id, invoice_id) if invoice_id else None
+
+    def _show(self, session: Session, principal: Principal, invoice: Invoice) -> None:
+        submission = submission_of(session, principal.tenant_id, invoice.id)
+        view = view_of(submission)
+        connection = connection_of(session, principal.tenant_id, invoice.company_id)
+        self.ksef = {
+            "status": view.status,
+            "label": STATUS_LABELS.get(view.status, view.status),
+            "number": view.ksef_number or "",
+            "acquired": display.when(view.acquisition_date, ""),
+            "reason": view.error_description or "",
+            "code": view.error_code or "",
+        }
+        self.can_send = (
+            view.status != KsefStatus.ACCEPTED.value and connection.token_encrypted is not None
+        )
+        self.has_upo = bool(submission and submission.upo_xml)
+
+    @rx.event
+    async def load(self):
+        principal = await self._principal()
+        if principal is None:
+            return
+        self.message = self.error = ""
+        with session_scope() as session:
+            invoice = self._find(session, principal)
+            if invoice is None:
+                record_denial(self, principal, _invoice_id(self.router.url.path))
+                self.ksef = {}
+                return
+            self._show(session, principal, invoice)
+
+    @rx.event
+    async def send(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        self.message = self.error = ""
+        with session_scope() as session:
+            invoice = self._find(session, principal)
+            if invoice is None:
+                record_denial(self, principal, _invoice_id(self.router.url.path))
+                self.error = "Ta faktura nie istnieje."
+                return None
+            connection = connection_of(session, principal.tenant_id, invoice.company_id)
+            if connection.token_encrypted is None:
+                self.error = "Ustaw token KSeF w Ustawieniach → Firma."
+                return None
+            try:
+                request_send(
+                    session, principal.tenant_id, invoice, environment=connection.environment
+                )
+            except AlreadyAccepted:
+                self.error = "KSeF już przyjął tę fakturę."
+                return None
+            record_audit(
+                session,
+                "invoice.ksef_send_requested",
+                principal=principal,
+                target_type="invoice",
+                target_id=invoice.id,
+            )
+            session.flush()
+            self._show(session, principal, invoice)
+        self.message = "Faktura czeka w kolejce do KSeF."
+        return None
+
+    @rx.event
+    async def download_xml(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        with session_scope() as session:
+            invoice = self._find(session, principal)
+            if invoice is None:
+                record_denial(self, principal, _invoice_id(self.router.url.path))
+                return None
+            submission = submission_of(session, principal.tenant_id, invoice.id)
+            try:
+                xml = (submission.xml if submission else None) or render_invoice_xml(
+                    session, invoice
+                )
+            except Fa3Invalid as exc:
+                self.error = f"FA(3) nie przechodzi walidacji: {exc}"
+                return None
+            name = f"{_file_stem(invoice)}.xml"
+        return rx.download(data=xml, filename=name, mime_type="application/xml")
+
+    @rx.event
+    async def download_upo(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        with session_scope() as session:
+            invoice = self._find(session, principal)
+            if invoice is None:
+                record_denial(self, principal, _invoice_id(self.router.url.path))
+                return None
+            submission = submission_of(session, principal.tenant_id, invoice.id)
+            if submission is None or not submission.upo_xml:
+                self.error = "UPO pojawi się, gdy KSeF przyjmie fakturę."
+                return None
+            upo, name = submission.upo_xml, f"UPO-{_file_stem(invoice)}.xml"
+        return rx.download(data=upo, filename=name, mime_type="application/xml")

@@ -1,0 +1,21 @@
+"""The 404 page: the app's navigation and a way back, instead of a bare "404" (issue 13, item 7)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from invoicehub.components import ux_texts as t
+from invoicehub.components.layout import page_shell
+from invoicehub.i18n import N_
+
+
+def not_found_page() -> rx.Component:
+    return page_shell(
+        rx.flex(
+            rx.text(t.NOT_FOUND_TEXT, color="gray"),
+            rx.link(t.NOT_FOUND_HOME, href="/settings", id="not-found-home"),
+            direction="column",
+            spacing="3",
+        ),
+        title=N_("Page not found"),
+    )

@@ -1,0 +1,154 @@
+"""KsefSettingsState: the KSeF section of the Company tab (environment, write-only token,
+auto-send, "Verify connection"). Every handler re-checks the signed-in principal; the token is
+never sent back to the browser (only whether one is set); changes are audited without it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import reflex as rx
+
+from invoicehub.activity import record_audit
+from invoicehub.auth.accounts import default_company
+from invoicehub.auth.tokens import Principal
+from invoicehub.components import display
+from invoicehub.db import session_scope
+from invoicehub.integrations.ksef.connection import (
+    MAX_TOKEN_LENGTH,
+    VerifyResult,
+    connection_of,
+    update_connection,
+    verify_connection,
+)
+from invoicehub.integrations.ksef.environments import KsefEnvironment
+from invoicehub.models import KsefConnection
+from invoicehub.state.auth import AuthState
+
+ENVIRONMENTS = (
+    ("emulator", "Emulator (lokalny, do testów)"),
+    ("test", "KSeF testowy (api-test)"),
+    ("demo", "KSeF demo / przedprodukcyjny"),
+    ("production", "KSeF produkcyjny"),
+)
+
+
+class KsefSettingsState(rx.State):
+    environment: str = KsefEnvironment.EMULATOR.value
+    auto_send: bool = False
+    token_set: bool = False
+    verified_at: str = ""
+    token_input: str = ""  # what the seller types; cleared once saved, never filled from the DB
+    message: str = ""
+    error: str = ""
+    verify_answer: str = ""
+    verify_ok: bool = False
+    verifying: bool = False
+
+    async def _principal(self) -> Principal | None:
+        return (await self.get_state(AuthState)).principal()
+
+    def _fill(self, connection: KsefConnection) -> None:
+        self.environment = connection.environment
+        self.auto_send = connection.auto_send
+        self.token_set = connection.token_encrypted is not None
+        self.verified_at = display.when(connection.verified_at, "")
+
+    @rx.event
+    async def load(self):
+        principal = await self._principal()
+        if principal is None:
+            return
+        self.message = self.error = self.verify_answer = self.token_input = ""
+        with session_scope() as session:
+            company = default_company(session, principal.tenant_id)
+            if company is not None:
+                self._fill(connection_of(session, principal.tenant_id, company.id))
+
+    @rx.event
+    def set_environment(self, value: str) -> None:
+        if value in {env.value for env in KsefEnvironment}:
+            self.environment = value
+
+    @rx.event
+    def set_auto_send(self, value: bool) -> None:
+        self.auto_send = bool(value)
+
+    @rx.event
+    def set_token_input(self, value: str) -> None:
+        self.token_input = value[:MAX_TOKEN_LENGTH]
+
+    @rx.event
+    async def save(self):
+        principal = await self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        self.message = self.error = ""
+        token = self.token_input.strip() or None
+        with session_scope() as session:
+            company = default_company(session, principal.tenant_id)
+            if company is None:
+                self.error = "Brak firmy dla tego konta."
+                return None
+            connection = update_connection(
+                session,
+                principal.tenant_id,
+                company.id,
+                environment=KsefEnvironment(self.environment),
+                auto_send=self.auto_send,
+                token=token,
+            )
+            record_audit(
+                session,
+                "company.ksef_updated",
+                principal=principal,
+                target_type="company",
+                target_id=company.id,
+                after={
+                    "environment": self.environment,
+                    "autoSend": self.auto_send,
+                    "tokenChanged": token is not None,
+                },
+            )
+            self._fill(connection)
+        self.token_input = ""
+        self.message = "Zapisano ustawienia KSeF."
+        return None
+
+    @rx.event
+    async def verify(self):
+        principal = await self._principal()
+        if principal is None:
+            yield rx.redirect("/login")
+            return
+        self.verifying, self.verify_answer = True, ""
+        yield
+        result = await asyncio.to_thread(_verify, principal)
+        self.verifying, self.verify_ok = False, result.ok
+        self.verify_answer = (
+            "Połączenie z KSeF działa: uwierzytelnienie tokenem powiodło się."
+            if result.ok
+            else f"KSeF odmówił: {result.reason}"
+        )
+        with session_scope() as session:
+            company = default_company(session, principal.tenant_id)
+            if company is not None:
+                self._fill(connection_of(session, principal.tenant_id, company.id))
+
+
+def _verify(principal: Principal) -> VerifyResult:
+    with session_scope() as session:
+        company = default_company(session, principal.tenant_id)
+        if company is None:
+            return VerifyResult(False, "brak firmy dla tego konta")
+        company_id: uuid.UUID = company.id
+        result = verify_connection(session, principal.tenant_id, company_id)
+        record_audit(
+            session,
+            "company.ksef_verified",
+            principal=principal,
+            target_type="company",
+            target_id=company_id,
+            after={"ok": result.ok},
+        )
+        return result
