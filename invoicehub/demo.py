@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 from sqlmodel import select
 
-from invoicehub.auth.accounts import create_user, find_user_by_email
+from invoicehub.auth.accounts import create_user, find_user_by_email, principal_of
 from invoicehub.db import session_scope
 from invoicehub.domain.companies import CompanyInput, update_company
+from invoicehub.integrations.allegro.connection import oauth
+from invoicehub.integrations.allegro.lifecycle import TransitionRefused
+from invoicehub.integrations.allegro.runs.requests import request_sync
 from invoicehub.integrations.ksef.connection import connection_of, update_connection
 from invoicehub.integrations.ksef.environments import KsefEnvironment
 from invoicehub.models import Company, Role, Tenant
@@ -54,6 +58,7 @@ def seed_demo(*, with_emulator: bool = True) -> Iterator[str]:
     if with_emulator:
         yield from _seed_emulator()
         yield from _seed_ksef()
+        yield from _connect_demo_seller()
 
 
 def _seed_ksef() -> Iterator[str]:
@@ -86,6 +91,41 @@ def _seed_ksef() -> Iterator[str]:
             token=token,
         )
         yield f"the demo company sends to the KSeF emulator ({base}) with a demo token"
+
+
+def _connect_demo_seller() -> Iterator[str]:
+    """Connect the demo user's Allegro account to the emulator's demo seller, as an API client
+    would (the emulator approves for the seller), and queue its first sync: a fresh `make run`
+    shows invoices with KSeF numbers without a manual step. The emulator keeps its tokens in
+    memory, so every seed connects again (a reconnect once the integration exists)."""
+    base = get_settings().emulator_url
+    with session_scope() as session:
+        user = find_user_by_email(session, DEMO_USER)
+        if user is None:
+            return
+        principal = principal_of(user)
+        auth_url = oauth.start_authorization(principal)
+        try:
+            with httpx.Client(base_url=base, timeout=10) as http:
+                approved = http.post(
+                    "/__emulator/oauth/approve", json={"authUrl": auth_url, "login": DEMO_SELLER}
+                )
+                approved.raise_for_status()
+                redirect = str(approved.json()["redirectUrl"])
+        except httpx.HTTPError as exc:
+            yield f"emulator not reachable at {base} ({type(exc).__name__}); Allegro not connected"
+            return
+        query = dict(parse_qsl(urlsplit(redirect).query))
+        try:
+            integration = oauth.complete_authorization(
+                session, query["code"], query["state"], principal
+            )
+        except TransitionRefused as exc:  # an admin holds it disabled: leave it so
+            yield f"demo Allegro account not connected: {exc}"
+            return
+        request_sync(session, principal, integration.id, trigger="manual", enforce_rate_limit=False)
+        session.commit()
+        yield f"the demo user's Allegro account {DEMO_SELLER} is connected; first sync queued"
 
 
 def _seed_emulator() -> Iterator[str]:

@@ -29,8 +29,9 @@ def page_count(total: int, page_size: int) -> int:
 
 
 def escape_like(term: str) -> str:
-    """`term` for a LIKE pattern with `escape="\\"`: %, _ and \\ match themselves."""
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """`term` for a LIKE pattern with `escape="\\"`: %, _ and \\ match themselves. A NUL is
+    dropped: PostgreSQL text never holds one (and refuses it as a parameter)."""
+    return term.replace("\x00", "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def like_pattern(search: str) -> str:

@@ -113,6 +113,14 @@ def test_search_and_status_filter_are_server_side(
     assert body["total"] == len(expected)
 
 
+def test_a_nul_byte_in_a_search_is_dropped_not_a_server_error(api: TestClient, admin, sellers):
+    response = api.get(
+        "/admin/allegro/integrations", params={"search": "roza\x00_shop"}, headers=bearer(admin)
+    )
+    assert response.status_code == 200, response.text
+    assert [item["allegroLogin"] for item in response.json()["items"]] == ["roza_shop"]
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
