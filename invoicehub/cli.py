@@ -67,10 +67,14 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _tokens_reencrypt(_: argparse.Namespace) -> int:
+    from invoicehub.db import session_scope
     from invoicehub.integrations.allegro.connection.tokens import reencrypt_all  # type: ignore[attr-defined]
+    from invoicehub.integrations.ksef.connection import reencrypt_tokens
 
     count = reencrypt_all()
-    print(f"re-encrypted {count} integrations with the current key")
+    with session_scope() as session:
+        ksef = reencrypt_tokens(session)
+    print(f"re-encrypted {count} integrations and {ksef} KSeF tokens with the current key")
     return 0
 
 

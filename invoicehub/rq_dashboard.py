@@ -21,13 +21,14 @@ from starlette.responses import PlainTextResponse, RedirectResponse
 
 from invoicehub.auth.accounts import user_for_session
 from invoicehub.auth.browser import is_same_site, session_token_from_cookie_header
-from invoicehub.components.ux_texts import BACK_TO_APP
 from invoicehub.db import get_engine
 from invoicehub.models import Role
 from invoicehub.settings import get_settings
 
 DASHBOARD_PATH = "/admin/rq/"
 LOGIN_REDIRECT = f"/login?next={DASHBOARD_PATH}"
+# rq-dashboard speaks English only, so its link back does too.
+BACK_TO_APP = "← Back to Invoice-HUB"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 STATE_CHANGING_GET = "/requeue/"  # rq-dashboard requeues a queue's failed jobs on a plain GET
 

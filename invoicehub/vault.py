@@ -50,6 +50,15 @@ def seal(plaintext: str, aad: bytes) -> str:
     return f"{key_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 
+def is_current_key(stored: str) -> bool:
+    return stored.partition(":")[0] == _keys()[0][0]
+
+
+def reseal(stored: str, aad: bytes) -> str | None:
+    """`stored` sealed again with the current key; None when it already is (rotation)."""
+    return None if is_current_key(stored) else seal(unseal(stored, aad), aad)
+
+
 def unseal(stored: str, aad: bytes) -> str:
     key_id, _, payload = stored.partition(":")
     aead = next((a for k, a in _keys() if k == key_id), None)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.formats import format_amount, format_day, format_moment
-from invoicehub.integrations.allegro.lifecycle import ADMIN_HOLD, ADMIN_REASON_PREFIX
+from invoicehub.integrations.allegro.lifecycle import admin_hold_text
 from invoicehub.models import SyncRun
 
 # Returned as msgids: the pages show them through `tr_value`.
@@ -60,8 +60,7 @@ def status_problem(
 ) -> str:
     """What is wrong with an integration, in plain words (empty when nothing is)."""
     if admin_hold:
-        hold = gettext(language, ADMIN_HOLD)
-        return f"{hold} {ADMIN_REASON_PREFIX}{admin_reason}" if admin_reason else hold
+        return admin_hold_text(admin_reason, language)
     if status == "needs_reauth":
         return gettext(
             language,
@@ -84,7 +83,7 @@ def status_problem(
             language,
             "Failed syncs in a row: {count}. Last error: {error}",
             count=error_count,
-            error=plain_failure(last_error),
+            error=plain_failure(last_error, language),
         )
     return ""
 
@@ -102,10 +101,10 @@ def run_summary(run: SyncRun, language: str = "pl") -> str:
             language,
             "Retrying after attempt {attempt} failed: {error}",
             attempt=run.attempts,
-            error=plain_failure(run.error),  # the seller's words, not the stored detail
+            error=plain_failure(run.error, language),  # the seller's words, not the stored detail
         )
     if run.status == "failed":
-        return gettext(language, "Failed: {error}", error=plain_failure(run.error))
+        return gettext(language, "Failed: {error}", error=plain_failure(run.error, language))
     done = gettext(
         language,
         "Done. Orders fetched: {orders}, invoices created: {invoices}, customers added: "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components import ux_texts as t
 from invoicehub.components.notifications import NotificationsState, notifications_bell
 from invoicehub.i18n import N_
 from invoicehub.state.auth import AuthState
@@ -50,7 +49,7 @@ def phone_menu() -> rx.Component:
                     rx.icon("menu", size=18),
                     variant="soft",
                     size="2",
-                    aria_label=t.MENU,
+                    aria_label=tr("Menu"),
                     id="phone-menu",
                 )
             ),

@@ -41,8 +41,12 @@ def notification_view(item: NotificationItem, language: str = "pl") -> dict[str,
     }
 
 
-def seller_view(view: dict[str, str]) -> dict[str, str]:
-    return {**view, "title": plain_text(view["title"]), "body": plain_text(view["body"])}
+def seller_view(view: dict[str, str], language: str = "pl") -> dict[str, str]:
+    return {
+        **view,
+        "title": plain_text(view["title"], language),
+        "body": plain_text(view["body"], language),
+    }
 
 
 def notification_row(item: Any, mark_read: Callable[[Any], Any]) -> rx.Component:
@@ -96,7 +100,10 @@ class NotificationsState(rx.State):
         with session_scope() as session:
             items, _, self.unread = list_notifications(session, principal, page_size=SHOWN)
         # Sellers read plain words; the admin feed keeps the technical text.
-        self.items = [seller_view(notification_view(item, principal.language)) for item in items]
+        self.items = [
+            seller_view(notification_view(item, principal.language), principal.language)
+            for item in items
+        ]
 
     @rx.event
     async def load(self):

@@ -2,14 +2,16 @@
 
 The ledger stores the importer's reason text per order ("cancelled by the buyer", "awaiting
 payment (BOUGHT)", ...). A sync's "N skipped" is explained by grouping those reasons; orders the
-run met again unchanged (already decided earlier) are the rest of the count. Pure: texts in
-Polish (the default language), kept here for the message catalogue.
+run met again unchanged (already decided earlier) are the rest of the count. Pure: the labels are
+catalogue msgids, the description is written in the reader's language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+
+from invoicehub.i18n import DEFAULT_LANGUAGE, N_, gettext
 
 
 class SkipGroup(StrEnum):
@@ -22,12 +24,12 @@ class SkipGroup(StrEnum):
 
 
 SKIP_LABELS: dict[SkipGroup, str] = {
-    SkipGroup.CANCELLED: "anulowane przez kupującego",
-    SkipGroup.UNPAID: "jeszcze nieopłacone",
-    SkipGroup.NOT_REQUESTED: "kupujący nie prosił o fakturę",
-    SkipGroup.AUTO_OFF: "automatyczne fakturowanie wyłączone",
-    SkipGroup.ALREADY_HANDLED: "już obsłużone wcześniej (bez zmian)",
-    SkipGroup.OTHER: "inne powody",
+    SkipGroup.CANCELLED: N_("cancelled by the buyer"),
+    SkipGroup.UNPAID: N_("not paid yet"),
+    SkipGroup.NOT_REQUESTED: N_("the buyer did not ask for an invoice"),
+    SkipGroup.AUTO_OFF: N_("automatic invoicing is off"),
+    SkipGroup.ALREADY_HANDLED: N_("already handled earlier (unchanged)"),
+    SkipGroup.OTHER: N_("other reasons"),
 }
 
 _PREFIXES: tuple[tuple[str, SkipGroup], ...] = (
@@ -61,9 +63,13 @@ def group_skips(reasons: Mapping[str | None, int], skipped_total: int) -> dict[S
     return {group: groups[group] for group in SkipGroup if groups.get(group)}
 
 
-def describe_skips(groups: Mapping[SkipGroup, int]) -> str:
-    """`Pominięte: 2 anulowane przez kupującego, 1 jeszcze nieopłacone.` or empty."""
+def describe_skips(groups: Mapping[SkipGroup, int], language: str = DEFAULT_LANGUAGE) -> str:
+    """`Pominięte: 2 anulowane przez kupującego, 1 jeszcze nieopłacone.` (Polish) or empty."""
     if not groups:
         return ""
-    parts = [f"{count} {SKIP_LABELS[group]}" for group, count in groups.items() if count]
-    return "Pominięte: " + ", ".join(parts) + "."
+    parts = [
+        f"{count} {gettext(language, SKIP_LABELS[group])}"
+        for group, count in groups.items()
+        if count
+    ]
+    return gettext(language, "Skipped: {reasons}.", reasons=", ".join(parts))

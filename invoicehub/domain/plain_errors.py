@@ -3,8 +3,9 @@
 Sync runs, integrations and uploads store a technical error text (`AuthError: GET /order/events:
 401 invalid_token: ...`) for the platform admin. A seller never sees it: every seller-facing page
 and notification passes it through `plain_failure`, which names the kind of failure and the next
-step. Pure: no database, no Reflex. The texts are Polish (the interface's default language) and
-live only here, so the message catalogue can take them over in one place.
+step. Pure: no database, no Reflex. The texts are catalogue msgids (English); a notification
+stores the English sentence (`PlainError.text`) and the pages show it in the reader's language
+(`PlainError.in_language`, and invoicehub/i18n/stored.py for stored ones).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from invoicehub.i18n import DEFAULT_LANGUAGE, N_, gettext
 
 
 class FailureKind(StrEnum):
@@ -40,7 +43,11 @@ class PlainError:
 
     @property
     def text(self) -> str:
+        """The English sentence, as notifications store it."""
         return f"{self.what} {self.action}"
+
+    def in_language(self, language: str) -> str:
+        return f"{gettext(language, self.what)} {gettext(language, self.action)}"
 
 
 PLAIN_ERRORS: dict[FailureKind, PlainError] = {
@@ -48,53 +55,53 @@ PLAIN_ERRORS: dict[FailureKind, PlainError] = {
     for kind, what, action in (
         (
             FailureKind.AUTH_REVOKED,
-            "Allegro nie akceptuje już połączenia z tym kontem.",
-            "Połącz konto ponownie w Ustawienia → Integracje.",
+            N_("Allegro no longer accepts the connection to this account."),
+            N_("Connect the account again on Settings → Integrations."),
         ),
         (
             FailureKind.RATE_LIMITED,
-            "Allegro chwilowo ogranicza liczbę zapytań.",
-            "Nic nie musisz robić: synchronizacja ponowi się sama za kilka minut.",
+            N_("Allegro is limiting the number of requests for a while."),
+            N_("Nothing to do: the sync runs again by itself in a few minutes."),
         ),
         (
             FailureKind.ALLEGRO_DOWN,
-            "Allegro ma chwilowe problemy i nie odpowiada poprawnie.",
-            "Nic nie musisz robić: spróbujemy ponownie automatycznie.",
+            N_("Allegro has temporary problems and does not answer properly."),
+            N_("Nothing to do: we will try again automatically."),
         ),
         (
             FailureKind.TIMEOUT,
-            "Allegro nie odpowiedziało na czas.",
-            "Nic nie musisz robić: spróbujemy ponownie automatycznie.",
+            N_("Allegro did not answer in time."),
+            N_("Nothing to do: we will try again automatically."),
         ),
         (
             FailureKind.COMPANY_INCOMPLETE,
-            "Dane Twojej firmy są niepełne, więc nie można wystawić faktury.",
-            "Uzupełnij je w Ustawienia → Firma i uruchom synchronizację ręcznie.",
+            N_("Your company details are incomplete, so no invoice can be issued."),
+            N_("Complete them on Settings → Company and run a manual sync."),
         ),
         (
             FailureKind.INVALID_ORDER,
-            "Dane zamówienia z Allegro są niepełne lub błędne.",
-            "Sprawdź zamówienie na Allegro; po poprawce kliknij „Ponów” przy zamówieniu.",
+            N_("The order data from Allegro is incomplete or wrong."),
+            N_("Check the order on Allegro; once it is fixed, click “Retry” next to the order."),
         ),
         (
             FailureKind.KSEF_REJECTED,
-            "KSeF odrzucił fakturę.",
-            "Sprawdź dane faktury i firmy, a potem wyślij ją ponownie.",
+            N_("KSeF rejected the invoice."),
+            N_("Check the invoice and company details, then send it again."),
         ),
         (
             FailureKind.KSEF_OFFLINE,
-            "KSeF jest chwilowo niedostępny.",
-            "Nic nie musisz robić: wyślemy fakturę ponownie automatycznie.",
+            N_("KSeF is unavailable for a while."),
+            N_("Nothing to do: we will send the invoice again automatically."),
         ),
         (
             FailureKind.INTEGRATION_OFF,
-            "Ta integracja jest wyłączona.",
-            "Połącz konto ponownie albo skontaktuj się z pomocą.",
+            N_("This integration is disabled."),
+            N_("Connect the account again or contact support."),
         ),
         (
             FailureKind.UNKNOWN,
-            "Coś poszło nie tak po naszej stronie.",
-            "Spróbuj ponownie później; jeśli to się powtarza, napisz do pomocy.",
+            N_("Something went wrong on our side."),
+            N_("Try again later; if it keeps happening, write to support."),
         ),
     )
 }
@@ -140,9 +147,9 @@ def explain_failure(technical: str | None) -> PlainError:
     return PLAIN_ERRORS[classify_failure(technical)]
 
 
-def plain_failure(technical: str | None) -> str:
-    """The sentence and the next step a seller reads instead of `technical`."""
-    return explain_failure(technical).text
+def plain_failure(technical: str | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """The sentence and the next step a seller reads instead of `technical`, in `language`."""
+    return explain_failure(technical).in_language(language)
 
 
 # Marks of text written for engineers: exception class names, HTTP methods with paths, status
@@ -157,8 +164,9 @@ def looks_technical(text: str | None) -> bool:
     return bool(text) and _TECHNICAL.search(text or "") is not None
 
 
-def plain_text(text: str | None) -> str:
-    """`text` when it is already plain, else the plain sentence for the failure it describes."""
+def plain_text(text: str | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """`text` when it is already plain, else the plain sentence (in `language`) for the failure
+    it describes."""
     if not text:
         return ""
-    return plain_failure(text) if looks_technical(text) else text
+    return plain_failure(text, language) if looks_technical(text) else text

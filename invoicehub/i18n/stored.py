@@ -4,7 +4,9 @@ Notifications are written once, in English, by jobs that serve a whole tenant (a
 returns them as stored). The pages translate them when shown: a stored text that is a catalogue
 msgid is translated as it is, and one rendered from a known template ("Allegro account {login}
 needs to be connected again") is matched back to its template, its values kept. Anything else
-(an error Allegro sent) is shown as stored.
+(an error Allegro sent) is shown as stored. A seller's plain failure sentence
+(domain/plain_errors.py) is recognised whole, also in the Polish that bodies were stored in
+before the catalogue took those sentences over.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from invoicehub.domain.plain_errors import PLAIN_ERRORS, PlainError
 from invoicehub.i18n import N_, catalog, gettext, normalize_language
 
 # The templates the notification writers render (integrations/allegro/connection/refresh.py,
@@ -24,6 +27,11 @@ TEMPLATES = (
     N_("Allegro sync failed for {login}; retried on schedule"),
     N_("Allegro account {login} enabled again by the platform administrator"),
     N_("Allegro account {login} disabled by the platform administrator"),
+    # integrations/allegro/lifecycle.py's ADMIN_HOLD_WITH_REASON (the body of the one above).
+    N_(
+        "A platform administrator has disabled syncing for this Allegro account. "
+        "Contact support to have it enabled again. Reason given by the administrator: {reason}"
+    ),
     N_("Invoicing is blocked until the company data is complete"),
     # An order held for review (domain/seller_data.py's SellerDataIncomplete).
     N_("company data incomplete: {fields}"),
@@ -50,6 +58,16 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(regex, re.DOTALL)
 
 
+@cache
+def _plain_errors() -> dict[str, PlainError]:
+    """Each plain failure sentence as stored (English, or Polish before the catalogue)."""
+    return {
+        stored: plain
+        for plain in PLAIN_ERRORS.values()
+        for stored in (plain.text, plain.in_language("pl"))
+    }
+
+
 def translate_stored(language: str, text: str) -> str:
     """A stored English text in `language` (unchanged when no template or msgid matches)."""
     language = normalize_language(language)
@@ -57,6 +75,9 @@ def translate_stored(language: str, text: str) -> str:
         return text
     if text in catalog(language):
         return gettext(language, text)
+    plain = _plain_errors().get(text)
+    if plain is not None:
+        return plain.in_language(language)
     for template in TEMPLATES:
         match = _pattern(template).fullmatch(text)
         if match is None:

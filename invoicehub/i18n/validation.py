@@ -38,6 +38,17 @@ PATTERNS = tuple(
         ),
         (r"another product already has SKU .*", N_("Another product already has this SKU.")),
         (r"another customer already has NIP .*", N_("Another customer already has this NIP.")),
+        (
+            r"You signed in to Allegro as (?P<got>.+?), but this connection belongs to the "
+            r"account (?P<expected>.+?)\. The account (?P=expected) was not connected again\. .*",
+            # integrations/allegro/connection/reconnect.py's RECONNECT_OTHER_LOGIN
+            N_(
+                "You signed in to Allegro as {got}, but this connection belongs to the account "
+                "{expected}. The account {expected} was not connected again. Sign out of Allegro "
+                "and sign in as {expected}, or use “Connect another account” to add {got} as a "
+                "new account."
+            ),
+        ),
     )
 )
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import reflex as rx
 
-from invoicehub.components import ux_texts as t
 from invoicehub.components.cards import PHONE_ONLY, WIDE_ONLY
 from invoicehub.components.status_chip import invoice_chip
+from invoicehub.state.i18n import tr
 
 
 def invoice_card(row: Any) -> rx.Component:
@@ -32,7 +32,7 @@ def invoice_card(row: Any) -> rx.Component:
                 justify="between",
                 align="center",
             ),
-            rx.link(t.OPEN, href="/invoices/" + row["id"], size="2"),
+            rx.link(tr("Open"), href="/invoices/" + row["id"], size="2"),
             direction="column",
             spacing="1",
             min_width="0",

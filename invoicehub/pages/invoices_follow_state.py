@@ -116,7 +116,7 @@ class InvoiceFollowState(rx.State):
                 "status": upload.status,
                 "allegro_id": upload.allegro_invoice_id or "",
                 "uploaded_at": display.when(upload.uploaded_at, ""),
-                "error": plain_text(upload.error),
+                "error": plain_text(upload.error, principal.language),
             }
             if upload
             else {}

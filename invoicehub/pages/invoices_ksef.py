@@ -39,7 +39,7 @@ def ksef_section() -> rx.Component:
         rx.card(
             rx.flex(
                 rx.flex(
-                    rx.heading("KSeF", size="3"),
+                    rx.heading("KSeF", as_="h3", size="3"),
                     rx.box(ksef_badge(ksef["status"], ksef["label"]), id="ksef-status"),
                     rx.spacer(),
                     rx.cond(

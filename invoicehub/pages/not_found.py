@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components import ux_texts as t
 from invoicehub.components.layout import page_shell
 from invoicehub.i18n import N_
+from invoicehub.state.i18n import tr
 
 
 def not_found_page() -> rx.Component:
     return page_shell(
         rx.flex(
-            rx.text(t.NOT_FOUND_TEXT, color="gray"),
-            rx.link(t.NOT_FOUND_HOME, href="/settings", id="not-found-home"),
+            rx.text(tr("This page does not exist or has moved."), color="gray"),
+            rx.link(tr("Go to settings"), href="/settings", id="not-found-home"),
             direction="column",
             spacing="3",
         ),

@@ -91,6 +91,9 @@ def test_a_polish_seller_reads_polish_dates_and_amounts_and_switches_to_english(
     expect(page.get_by_role("tab", name="Integracje")).to_be_visible()
     expect(page).to_have_title("Ustawienia · Invoice-HUB")
     expect(page.locator("#profile-language")).to_have_text("Polski")
+    checklist = page.locator("#setup-checklist")
+    expect(checklist).to_contain_text("Pierwsze kroki")
+    expect(checklist).to_contain_text("Połącz konto Allegro")
     one_h1_and_landmarks(page)
     assert english_leftovers(page) == []
 
@@ -155,6 +158,11 @@ def test_a_polish_seller_reads_polish_dates_and_amounts_and_switches_to_english(
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("tab", name="Profile")).to_be_visible()
+    # The guided setup (seller-ux texts) follows the language too.
+    expect(checklist).to_contain_text("First steps")
+    expect(checklist).to_contain_text("Connect an Allegro account")
+    expect(checklist).to_contain_text("to do")
+    expect(checklist).not_to_contain_text("Pierwsze kroki")
     page.get_by_role("link", name="Invoices").click()
     page.wait_for_url("**/invoices")
     expect(page.get_by_role("heading", level=1)).to_have_text("Invoices")

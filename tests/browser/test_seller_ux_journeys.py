@@ -101,13 +101,13 @@ def test_review_row_shows_the_order_and_retry_reimports_it(
     first = cards.first
     expect(first).to_contain_text(re.compile(r"\d,\d\d"))  # the amount
     expect(first).to_contain_text("company data incomplete")
-    link = first.get_by_role("link", name="Otwórz na Allegro")
+    link = first.get_by_role("link", name="Open on Allegro")
     order_id = first.locator(".review-order").inner_text().strip()
     assert (link.get_attribute("href") or "").endswith("/" + order_id)
     screenshot(page, "review-rows-1280")
 
-    first.get_by_role("button", name=re.compile("^Ponów")).click()
-    expect(page.get_by_text(f"Zamówienie {order_id} zostanie pobrane")).to_be_visible()
+    first.get_by_role("button", name=re.compile("^Retry")).click()
+    expect(page.get_by_text(f"Order {order_id} will be fetched")).to_be_visible()
     drain()  # the worker: fetches that one order again and invoices it
     expect(cards).to_have_count(len(held) - 1, timeout=30_000)
     states = ledger_states(integration.id)
@@ -133,7 +133,7 @@ def test_reconnecting_as_another_allegro_login_is_refused(
     page.locator("select[name=login]").select_option(other)
     page.locator("#allow").click()
     page.wait_for_url("**/settings**")
-    expect(page.get_by_text(f"Zalogowano się w Allegro jako {other}")).to_be_visible()
+    expect(page.get_by_text(f"You signed in to Allegro as {other}")).to_be_visible()
     expect(page.get_by_text("connected.")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/settings\?tab=integrations$"))  # no ?error= left
     screenshot(page, "reconnect-other-login-refused-1280")
@@ -171,7 +171,7 @@ def test_phone_layout_has_a_menu_cards_and_no_sideways_scroll(page: Page, sessio
     expect(card).to_have_count(1)
     expect(card).to_contain_text(invoice.number)
     expect(card).to_contain_text("Issued")
-    expect(card.get_by_role("link", name="Otwórz")).to_be_visible()
+    expect(card.get_by_role("link", name="Open", exact=True)).to_be_visible()
     screenshot(page, "invoices-cards-375")
     assert no_horizontal_scroll(page)
     page.goto("/customers")

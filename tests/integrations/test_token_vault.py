@@ -10,8 +10,13 @@ import uuid
 import pytest
 from sqlmodel import Session, select
 
+from invoicehub import cli
+from invoicehub import vault as secrets
+from invoicehub.auth.accounts import default_company
 from invoicehub.integrations.allegro.connection import tokens as vault
-from invoicehub.models import AllegroIntegration
+from invoicehub.integrations.ksef.connection import token_of, update_connection
+from invoicehub.integrations.ksef.environments import KsefEnvironment
+from invoicehub.models import AllegroIntegration, KsefConnection
 from invoicehub.redis_conn import get_redis
 from invoicehub.settings import get_settings
 from tests.factories import make_integration, make_user
@@ -29,10 +34,12 @@ def rotated_keys(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setenv("INVOICEHUB_TOKEN_KEYS", keys)
         get_settings.cache_clear()
         vault.reset_keys()
+        secrets.reset_keys()
 
     yield use
     get_settings.cache_clear()
     vault.reset_keys()
+    secrets.reset_keys()
 
 
 def test_database_and_redis_dumps_contain_no_plaintext_token(session: Session):
@@ -120,3 +127,44 @@ def test_unknown_key_id_is_refused(rotated_keys):
     rotated_keys(vault.generate_key("k9"))
     with pytest.raises(vault.VaultError, match="unknown key id"):
         vault.decrypt_token(stored, uuid.UUID(int=1))
+
+
+def test_rotation_reencrypts_every_ksef_token_and_none_reads_under_the_old_key_only(
+    session: Session, rotated_keys, capsys: pytest.CaptureFixture[str]
+):
+    companies = {}
+    for i in range(3):
+        company = default_company(session, make_user(session).tenant_id)
+        assert company is not None
+        token = f"ksef-token-{i}" if i < 2 else None  # the third company has no KSeF token
+        update_connection(
+            session,
+            company.tenant_id,
+            company.id,
+            environment=KsefEnvironment.EMULATOR,
+            auto_send=False,
+            token=token,
+        )
+        companies[company.id] = token
+    session.commit()
+    old = get_settings().token_keys[0]
+    new = vault.generate_key("k2")
+    rotated_keys(f"{new},{old}")
+
+    assert cli.main(["tokens", "reencrypt"]) == 0
+    assert "2 KSeF tokens" in capsys.readouterr().out
+
+    session.expire_all()
+    connections = session.exec(
+        select(KsefConnection).where(KsefConnection.company_id.in_(companies))  # type: ignore[attr-defined]
+    ).all()
+    sealed = [c for c in connections if c.token_encrypted]
+    assert len(connections) == 3 and len(sealed) == 2
+    rotated_keys(new)  # the old key is gone: every KSeF token still reads
+    for connection in sealed:
+        assert connection.token_encrypted.startswith("k2:")  # type: ignore[union-attr]
+        assert token_of(connection) == companies[connection.company_id]
+    rotated_keys(old)  # and none is left readable under the old key alone
+    for connection in sealed:
+        with pytest.raises(secrets.VaultError, match="unknown key id"):
+            token_of(connection)

@@ -96,6 +96,77 @@ def test_notifications_the_sync_writes_in_english_read_polish_in_the_bell(sessio
         # Issue 13: the seller reads the plain sentence, never the raw "invalid_token".
         (
             f"Konto Allegro {login} trzeba połączyć ponownie",
-            PLAIN_ERRORS[FailureKind.AUTH_REVOKED].text,
+            PLAIN_ERRORS[FailureKind.AUTH_REVOKED].in_language("pl"),
         ),
     }
+
+
+def test_seller_ux_texts_read_english_for_an_english_seller_and_polish_for_a_polish_one(
+    session: Session,
+):
+    """The setup checklist, the review cards and the admin's hold reach each seller in their
+    language, also the texts stored before anyone knew who reads them."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from invoicehub.components.notifications import NotificationsState
+    from invoicehub.domain.order_reasons import SkipGroup, describe_skips
+    from invoicehub.i18n import catalog
+    from invoicehub.i18n.stored import translate_stored
+    from invoicehub.integrations.allegro.runs.review import ReviewOrder
+    from invoicehub.models import Role
+    from invoicehub.pages.admin.disable_dialog import AdminDisableState
+    from invoicehub.pages.settings.integrations_sync import review_row
+    from invoicehub.pages.settings.setup_checklist import SetupState
+    from tests.factories import make_integration
+
+    admin = make_user(session, role=Role.ADMIN)
+    readers = {language: make_user(session, language=language) for language in ("en", "pl")}
+    expected = {
+        "en": (
+            "Complete the company details",
+            "Reason given by the administrator: Unpaid platform invoice",
+            "Allegro no longer accepts the connection to this account.",
+            "Skipped: 2 cancelled by the buyer.",
+        ),
+        "pl": (
+            "Uzupełnij dane firmy",
+            "Powód podany przez administratora: Unpaid platform invoice",
+            "Allegro nie akceptuje już połączenia z tym kontem.",
+            "Pominięte: 2 anulowane przez kupującego.",
+        ),
+    }
+    for language, user in readers.items():
+        integration = make_integration(session, user)
+        disable = state_for(AdminDisableState, session_token(session, admin), "/admin/allegro")
+        call(disable, "open_for", str(integration.id), integration.allegro_login)
+        call(disable, "set_reason", "Unpaid platform invoice")
+        call(disable, "confirm")
+        token = session_token(session, user)
+        step, hold, failure, skips = expected[language]
+
+        setup = state_for(SetupState, token, "/settings")
+        call(setup, "load")
+        labels = [catalog(language)[s["label"]] for s in setup.steps]  # what `tr_value` shows
+        assert step in labels and "First steps" in catalog(language)
+
+        bell = state_for(NotificationsState, token, "/settings")
+        call(bell, "load")
+        assert any(hold in item["body"] for item in bell.items), bell.items
+
+        held = ReviewOrder(
+            "form-1",
+            "Jan",
+            Decimal("10.00"),
+            "PLN",
+            None,
+            "AuthError: GET /order/checkout-forms/form-1: 401 invalid_token",
+            None,
+            datetime.now(UTC),
+        )
+        assert review_row(held, language)["reason"].startswith(failure)
+        # A plain failure stored in English (or Polish, before the catalogue) reads as the user's.
+        revoked = PLAIN_ERRORS[FailureKind.AUTH_REVOKED]
+        for stored in (revoked.text, revoked.in_language("pl")):
+            assert translate_stored(language, stored) == revoked.in_language(language)
+        assert describe_skips({SkipGroup.CANCELLED: 2}, language) == skips

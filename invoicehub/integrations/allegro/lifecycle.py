@@ -24,8 +24,8 @@ from sqlmodel import Session
 
 from invoicehub.activity import notify, record_audit
 from invoicehub.auth.tokens import Principal
-from invoicehub.domain.plain_errors import plain_failure
-from invoicehub.i18n import N_
+from invoicehub.domain.plain_errors import explain_failure
+from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro.service import find_integration, lock_integration
 from invoicehub.models import AllegroIntegration, Audience, IntegrationStatus
 from invoicehub.models.base import utcnow
@@ -37,7 +37,12 @@ ADMIN_HOLD = N_(
     "A platform administrator has disabled syncing for this Allegro account. "
     "Contact support to have it enabled again."
 )
-ADMIN_REASON_PREFIX = "Powód podany przez administratora: "
+# The hold with the admin's reason: one msgid, so a stored notification body is matched back to
+# it (invoicehub/i18n/stored.py) and shown in the reader's language.
+ADMIN_HOLD_WITH_REASON = N_(
+    "A platform administrator has disabled syncing for this Allegro account. "
+    "Contact support to have it enabled again. Reason given by the administrator: {reason}"
+)
 _TARGET = "allegro_integration"
 
 
@@ -49,9 +54,12 @@ class SyncNotAllowed(TransitionRefused):
     """The integration cannot sync now (disabled, disconnected, needs re-authorisation)."""
 
 
-def admin_hold_text(reason: str | None) -> str:
-    """The standard hold text, and the admin's reason when one was given."""
-    return f"{ADMIN_HOLD} {ADMIN_REASON_PREFIX}{reason}" if reason else ADMIN_HOLD
+def admin_hold_text(reason: str | None, language: str = "en") -> str:
+    """The standard hold text, and the admin's reason when one was given (English, as stored,
+    unless a reader's `language` is given)."""
+    if reason:
+        return gettext(language, ADMIN_HOLD_WITH_REASON, reason=reason)
+    return gettext(language, ADMIN_HOLD)
 
 
 def status_of(integration: AllegroIntegration) -> IntegrationStatus:
@@ -154,7 +162,7 @@ def mark_needs_reauth(session: Session, integration: AllegroIntegration, reason:
             kind="allegro.needs_reauth",
             title=title,
             # the seller reads a plain sentence; the admin's copy keeps the technical detail
-            body=plain_failure(reason) if audience == Audience.USER else reason,
+            body=explain_failure(reason).text if audience == Audience.USER else reason,
             audience=audience,
             tenant_id=integration.tenant_id,
             user_id=integration.user_id if audience == Audience.USER else None,

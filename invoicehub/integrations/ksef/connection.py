@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from invoicehub import vault
 from invoicehub.integrations.ksef.client import KsefAuth, KsefClient
@@ -90,6 +90,27 @@ def update_connection(
     session.add(connection)
     session.flush()
     return connection
+
+
+def reencrypt_tokens(session: Session) -> int:
+    """Seal every company's KSeF token with the current key (key rotation, all tenants: run by
+    `invoicehub tokens reencrypt`); returns how many changed. Rows are locked so a token saved
+    meanwhile is not overwritten with the old one."""
+    rows = session.exec(
+        select(KsefConnection)
+        .where(col(KsefConnection.token_encrypted).is_not(None))
+        .with_for_update()
+    ).all()
+    changed = 0
+    for connection in rows:
+        assert connection.token_encrypted is not None
+        resealed = vault.reseal(connection.token_encrypted, token_aad(connection.company_id))
+        if resealed is not None:
+            connection.token_encrypted = resealed
+            session.add(connection)
+            changed += 1
+    session.flush()
+    return changed
 
 
 def token_of(connection: KsefConnection) -> str:

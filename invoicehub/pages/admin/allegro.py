@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components import ux_texts as t
 from invoicehub.components.layout import notice, page_shell
 from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import status_chip
@@ -225,7 +224,8 @@ def admin_allegro_page() -> rx.Component:
             rx.flex(
                 rx.text(
                     tr("Every seller's Allegro connection, across all companies."),
-                    " " + t.AUTO_REFRESH.format(seconds=REFRESH_SECONDS),
+                    " ",
+                    tr("Refreshed automatically every {seconds} s.", seconds=REFRESH_SECONDS),
                     color="gray",
                     data_refreshed=AdminAutoRefreshState.refreshed,
                     id="admin-intro",

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components import ux_texts as t
 from invoicehub.db import session_scope
+from invoicehub.i18n import gettext
 from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.pages.admin.panels import AdminPanelsState
 from invoicehub.pages.admin.state import AdminAllegroState
+from invoicehub.state.i18n import tr
 
 MAX_REASON = 500
 
@@ -50,7 +51,7 @@ class AdminDisableState(rx.State):
         if admin is None:
             return await refusal(self)
         if not self.reason.strip():
-            self.error = t.DISABLE_REASON_REQUIRED
+            self.error = gettext(admin.language, "Give the reason for disabling.")
             return None
         admin_state = await self.get_state(AdminAllegroState)
         try:
@@ -60,9 +61,9 @@ class AdminDisableState(rx.State):
                 )
                 login = integration.login_label
         except IntegrationNotFound:
-            admin_state.error = "That integration does not exist."
+            admin_state.error = gettext(admin.language, "That integration does not exist.")
         else:
-            admin_state.message = f"{login} disabled."
+            admin_state.message = gettext(admin.language, "{login} disabled.", login=login)
         self.open = False
         return [AdminAllegroState.refresh, AdminPanelsState.load]
 
@@ -71,16 +72,18 @@ def disable_dialog() -> rx.Component:
     s = AdminDisableState
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(t.DISABLE_TITLE),
+            rx.dialog.title(tr("Disable syncing for this account?")),
             rx.dialog.description(
-                t.DISABLE_DESCRIPTION.split("{login}")[0],
-                rx.text.strong(s.login),
-                t.DISABLE_DESCRIPTION.split("{login}")[1],
+                tr(
+                    "Syncing of the account {login} stops until an administrator enables it. "
+                    "The seller will see the reason given.",
+                    login=s.login,
+                ),
                 size="2",
             ),
             rx.flex(
                 rx.el.label(
-                    t.DISABLE_REASON_LABEL,
+                    tr("Reason (shown to the seller)"),
                     html_for="disable-reason",
                     class_name="rt-Text rt-r-size-2 rt-r-weight-medium",
                 ),
@@ -98,9 +101,9 @@ def disable_dialog() -> rx.Component:
                 margin_top="1em",
             ),
             rx.flex(
-                rx.dialog.close(rx.button(t.CANCEL, variant="soft", color_scheme="gray")),
+                rx.dialog.close(rx.button(tr("Cancel"), variant="soft", color_scheme="gray")),
                 rx.button(
-                    t.DISABLE_CONFIRM,
+                    tr("Disable"),
                     color_scheme="red",
                     id="confirm-disable",
                     on_click=s.confirm,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components import ux_texts as t
 from invoicehub.components.allegro_settings_form import allegro_settings_form
 from invoicehub.components.layout import notice, page_loading
 from invoicehub.components.status_chip import status_chip
@@ -146,7 +145,7 @@ def settings_card() -> rx.Component:
         rx.flex(
             rx.heading(tr("Settings"), as_="h2", size="4"),
             rx.text(
-                t.SETTINGS_BELONG_TO,
+                tr("These settings apply only to the Allegro account: "),
                 rx.text.strong(State.current["login"]),
                 size="2",
                 color="gray",

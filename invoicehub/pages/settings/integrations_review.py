@@ -12,12 +12,11 @@ from typing import Any
 import reflex as rx
 
 from invoicehub import ratelimit
-from invoicehub.components import ux_texts as t
 from invoicehub.components.layout import notice
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state
 from invoicehub.db import session_scope
-from invoicehub.i18n import N_
+from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.runs.review import OrderNotHeld, retry_held_order
 from invoicehub.integrations.allegro.service import IntegrationNotFound
@@ -25,6 +24,8 @@ from invoicehub.pages.settings.integrations_state import LOGIN_PATH, Integration
 from invoicehub.pages.settings.integrations_sync import SyncState, run_row
 from invoicehub.state.auth import AuthState
 from invoicehub.state.i18n import tr
+
+NOT_HELD = N_("This order is no longer waiting for review.")
 
 
 class ReviewState(rx.State):
@@ -39,23 +40,30 @@ class ReviewState(rx.State):
             return rx.redirect(LOGIN_PATH)
         integration_id = (await self.get_state(IntegrationsState)).selected_integration
         self.retry_message = self.retry_error = ""
+        language = principal.language
         try:
             with session_scope() as session:
                 run = retry_held_order(session, principal, integration_id, checkout_form_id)
-                row = run_row(run)
+                row = run_row(run, language)
         except OrderNotHeld:
-            self.retry_error = t.REVIEW_NOT_HELD
+            self.retry_error = gettext(language, NOT_HELD)
             return SyncState.refresh
         except ratelimit.RateLimited as exc:
-            self.retry_error = t.REVIEW_RETRY_LIMIT.format(wait=exc.retry_after)
+            self.retry_error = gettext(
+                language, "Too many retries at once. Try again in {wait} s.", wait=exc.retry_after
+            )
             return None
         except runs.SyncNotAllowed:
-            self.retry_error = t.REVIEW_CANNOT_SYNC
+            self.retry_error = gettext(
+                language, "This account cannot sync now: connect it again first."
+            )
             return None
         except IntegrationNotFound:
-            self.retry_error = t.REVIEW_NOT_HELD
+            self.retry_error = gettext(language, NOT_HELD)
             return None
-        self.retry_message = t.REVIEW_RETRY_QUEUED.format(order=checkout_form_id)
+        self.retry_message = gettext(
+            language, "Order {order} will be fetched and checked again.", order=checkout_form_id
+        )
         sync = await self.get_state(SyncState)
         sync.run, sync.sync_loading, sync.sync_error = row, True, ""
         return SyncState.watch_run
@@ -90,7 +98,7 @@ def review_card(row: Any) -> rx.Component:
                 rx.link(
                     rx.flex(
                         rx.icon("external-link", size=14),
-                        t.REVIEW_OPEN_ON_ALLEGRO,
+                        tr("Open on Allegro"),
                         align="center",
                         spacing="1",
                     ),
@@ -104,12 +112,12 @@ def review_card(row: Any) -> rx.Component:
                 ),
                 rx.button(
                     rx.icon("rotate-ccw", size=14),
-                    t.REVIEW_RETRY,
+                    tr("Retry"),
                     size="2",
                     variant="soft",
                     on_click=ReviewState.retry_order(row["order"]),
                     disabled=SyncState.sync_loading,
-                    aria_label=t.REVIEW_RETRY + ": " + row["order"],
+                    aria_label=tr("Retry") + ": " + row["order"],
                     class_name="review-retry",
                 ),
                 justify="between",

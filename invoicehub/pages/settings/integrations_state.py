@@ -116,7 +116,7 @@ class IntegrationsState(rx.State):
             return rx.redirect(LOGIN_PATH)
         params = self.router.url.query_parameters
         self.banner_error = plain_text(
-            own_message(principal.language, params.get("error", "")[:300])
+            own_message(principal.language, params.get("error", "")[:300]), principal.language
         )
         if not params.get("error"):
             self.banner_error = ""

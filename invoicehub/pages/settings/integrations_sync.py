@@ -22,7 +22,7 @@ from invoicehub.components.tables import empty_state, scroll_table
 from invoicehub.db import session_scope
 from invoicehub.domain.order_reasons import describe_skips
 from invoicehub.domain.paging import page_count
-from invoicehub.domain.plain_errors import plain_text
+from invoicehub.domain.plain_errors import looks_technical, plain_text
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.allegro.runs import requests as runs
@@ -52,13 +52,18 @@ REVIEW_PAGE_SIZE = 20
 
 
 def review_row(order: ReviewOrder, language: str = "pl") -> dict[str, str]:
-    reason = plain_text(order.reason) if order.reason else N_("No reason recorded.")
+    # A technical reason becomes the seller's sentence; a stored English one is translated.
+    reason = (
+        plain_text(order.reason, language)
+        if looks_technical(order.reason)
+        else translate_stored(language, order.reason or N_("No reason recorded."))
+    )
     return {
         "order": order.checkout_form_id,
         "buyer": order.buyer,
         "amount": display.amount(order.amount, order.currency),
         "date": display.when(order.ordered_at, ""),
-        "reason": translate_stored(language, reason),
+        "reason": reason,
         "url": allegro_order_url(order.checkout_form_id),
         "invoice_id": str(order.invoice_id) if order.invoice_id else "",
         "updated": display.when(order.updated_at),
@@ -99,7 +104,11 @@ class SyncState(rx.State):
         """Reload runs and orders to review; the newest run when it is still active."""
         recent = runs.list_sync_runs(session, principal, integration_id, RECENT_RUNS)
         self.runs = [
-            run_row(r, principal.language, describe_skips(skipped_by_reason(session, r)))
+            run_row(
+                r,
+                principal.language,
+                describe_skips(skipped_by_reason(session, r), principal.language),
+            )
             for r in recent
         ]
         entries, self.review_total = self._review_page(session, principal, integration_id)

@@ -14,7 +14,7 @@ State = KsefSettingsState
 def ksef_section() -> rx.Component:
     return rx.card(
         rx.flex(
-            rx.heading("KSeF (Krajowy System e-Faktur)", size="4"),
+            rx.heading("KSeF (Krajowy System e-Faktur)", as_="h2", size="4"),
             rx.text(
                 "Faktury wysyłane są do KSeF jako FA(3). Token KSeF wygenerujesz w aplikacji "
                 "KSeF (Aplikacja Podatnika) dla NIP-u firmy; zapisany token nie jest już "

@@ -10,10 +10,20 @@ from typing import Any
 
 import reflex as rx
 
-from invoicehub.components import ux_texts as t
 from invoicehub.db import session_scope
 from invoicehub.domain.setup_steps import read_setup_facts, setup_finished, setup_steps
+from invoicehub.i18n import N_
 from invoicehub.state.auth import AuthState
+from invoicehub.state.i18n import tr, tr_value
+
+# Each step's label (a msgid, shown through `tr_value`) and where it is done.
+STEPS = {
+    "company": (N_("Complete the company details"), "/settings?tab=company"),
+    "ksef": (N_("Set up KSeF"), "/settings?tab=company"),
+    "allegro": (N_("Connect an Allegro account"), "/settings?tab=integrations"),
+    "settings": (N_("Save the integration settings"), "/settings?tab=integrations"),
+    "sync": (N_("Run the first sync"), "/settings?tab=integrations"),
+}
 
 
 class SetupState(rx.State):
@@ -32,8 +42,8 @@ class SetupState(rx.State):
         self.steps = [
             {
                 "key": step.key,
-                "label": t.SETUP_STEPS[step.key][0],
-                "href": t.SETUP_STEPS[step.key][1],
+                "label": STEPS[step.key][0],
+                "href": STEPS[step.key][1],
                 "done": "true" if step.done else "",
             }
             for step in steps
@@ -50,12 +60,12 @@ def _step(step: Any, index: Any) -> rx.Component:
                 rx.icon("circle", size=18, color="var(--gray-9)"),
             ),
             rx.link(
-                (index + 1).to_string() + ". " + step["label"],
+                (index + 1).to_string() + ". " + tr_value(step["label"]),
                 href=step["href"],
                 weight=rx.cond(done, "regular", "medium"),
             ),
             rx.badge(
-                rx.cond(done, t.SETUP_DONE, t.SETUP_TODO),
+                rx.cond(done, tr("done"), tr("to do")),
                 color_scheme=rx.cond(done, "green", "orange"),
             ),
             spacing="2",
@@ -74,8 +84,12 @@ def setup_checklist() -> rx.Component:
         rx.fragment(),
         rx.card(
             rx.flex(
-                rx.heading(t.SETUP_TITLE, as_="h2", size="4"),
-                rx.text(t.SETUP_INTRO, size="2", color="gray"),
+                rx.heading(tr("First steps"), as_="h2", size="4"),
+                rx.text(
+                    tr("Complete these steps and invoices for Allegro orders issue themselves."),
+                    size="2",
+                    color="gray",
+                ),
                 rx.el.ol(
                     rx.foreach(SetupState.steps, _step),
                     padding="0",

@@ -15,7 +15,6 @@ from invoicehub.auth.accounts import (
     update_profile,
 )
 from invoicehub.auth.tokens import Principal
-from invoicehub.components import ux_texts as t
 from invoicehub.db import session_scope
 from invoicehub.domain.companies import CompanyInput, update_company
 from invoicehub.domain.seller_data import missing_seller_fields
@@ -116,7 +115,9 @@ class SettingsState(rx.State):
         )
         if unsaved and tab != self.tab:
             self._pending_tab = tab
-            ask = f"window.confirm({json.dumps(t.UNSAVED_LEAVE)})"
+            language = (await self.get_state(I18nState)).lang
+            leave = gettext(language, "You have unsaved changes. Leave the tab without saving?")
+            ask = f"window.confirm({json.dumps(leave, ensure_ascii=False)})"
             return rx.call_script(ask, callback=SettingsState.leave_tab)
         return self._show_tab(tab)
 
@@ -155,7 +156,7 @@ class SettingsState(rx.State):
         self._clear_messages()
         name = form_data.get("name", "").strip()
         if not name:
-            self.profile_error = t.NAME_REQUIRED
+            self.profile_error = gettext(principal.language, "Enter your full name.")
             return None
         try:
             with session_scope() as session:

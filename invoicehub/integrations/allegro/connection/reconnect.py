@@ -12,12 +12,15 @@ import uuid
 
 from sqlmodel import Session
 
+from invoicehub.i18n import N_
 from invoicehub.models import AllegroIntegration
 
-RECONNECT_OTHER_LOGIN = (
-    "Zalogowano się w Allegro jako {got}, a to połączenie należy do konta {expected}. "
-    "Konto {expected} nie zostało połączone ponownie. Wyloguj się z Allegro i zaloguj jako "
-    "{expected}, albo użyj „Połącz kolejne konto”, aby dodać {got} jako nowe konto."
+# A msgid: the settings page shows it in the seller's language (i18n/validation.py matches the
+# filled-in text back to it), the API answers with the English.
+RECONNECT_OTHER_LOGIN = N_(
+    "You signed in to Allegro as {got}, but this connection belongs to the account {expected}. "
+    "The account {expected} was not connected again. Sign out of Allegro and sign in as "
+    "{expected}, or use “Connect another account” to add {got} as a new account."
 )
 RECONNECT_KEY = "r"  # the state payload's field naming the integration being reconnected
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from invoicehub.activity import notify
 from invoicehub.db import session_scope
-from invoicehub.domain.plain_errors import plain_failure
+from invoicehub.domain.plain_errors import explain_failure
 from invoicehub.domain.seller_data import notify_seller_data_missing
 from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.service import get_settings_with_defaults, lock_integration
@@ -160,7 +160,7 @@ def _count_failure(session: Session, integration: AllegroIntegration, error: str
             session,
             kind="allegro.disabled",
             title=title,
-            body=plain_failure(error),
+            body=explain_failure(error).text,  # English, translated when shown
             audience=Audience.USER,
             tenant_id=integration.tenant_id,
             user_id=integration.user_id,
