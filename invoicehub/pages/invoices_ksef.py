@@ -1,4 +1,4 @@
-"""The KSeF section of /invoices/[invoice_id] (texts in Polish)."""
+"""The KSeF section of /invoices/[invoice_id] (texts from the catalogue)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import reflex as rx
 from invoicehub.components.layout import notice
 from invoicehub.i18n import N_
 from invoicehub.pages.invoices_ksef_state import InvoiceKsefState
+from invoicehub.state.i18n import tr, tr_value
 
 Ksef = InvoiceKsefState
-# The list's filter (msgids of the catalogue); the badges show STATUS_LABELS (Polish).
+# The list's filter (msgids of the catalogue); the badges show STATUS_LABELS (msgids too).
 KSEF_FILTER = (
     ("all", N_("All KSeF statuses")),
     ("not_sent", N_("Not sent")),
@@ -29,7 +30,8 @@ STATUS_COLORS = (
 
 
 def ksef_badge(status, label) -> rx.Component:
-    return rx.badge(label, color_scheme=rx.match(status, *STATUS_COLORS, "gray"))
+    """`label` is a msgid held in state (STATUS_LABELS), translated in the browser."""
+    return rx.badge(tr_value(label), color_scheme=rx.match(status, *STATUS_COLORS, "gray"))
 
 
 def ksef_section() -> rx.Component:
@@ -46,7 +48,9 @@ def ksef_section() -> rx.Component:
                         Ksef.can_send,
                         rx.button(
                             rx.cond(
-                                ksef["status"] == "not_sent", "Wyślij do KSeF", "Wyślij ponownie"
+                                ksef["status"] == "not_sent",
+                                tr("Send to KSeF"),
+                                tr("Send again"),
                             ),
                             id="ksef-send",
                             size="1",
@@ -54,7 +58,7 @@ def ksef_section() -> rx.Component:
                         ),
                     ),
                     rx.button(
-                        "Pobierz XML (FA(3))",
+                        tr("Download XML (FA(3))"),
                         id="ksef-xml",
                         size="1",
                         variant="soft",
@@ -63,7 +67,7 @@ def ksef_section() -> rx.Component:
                     rx.cond(
                         Ksef.has_upo,
                         rx.button(
-                            "Pobierz UPO",
+                            tr("Download UPO"),
                             id="ksef-upo",
                             size="1",
                             variant="soft",
@@ -76,11 +80,15 @@ def ksef_section() -> rx.Component:
                 ),
                 rx.cond(
                     ksef["number"] != "",
-                    rx.text("Numer KSeF: ", rx.code(ksef["number"], id="ksef-number"), size="2"),
+                    rx.text(
+                        tr("KSeF number: "), rx.code(ksef["number"], id="ksef-number"), size="2"
+                    ),
                 ),
                 rx.cond(
                     ksef["acquired"] != "",
-                    rx.text("Data przyjęcia: ", ksef["acquired"], size="2", color="gray"),
+                    rx.text(
+                        tr("Accepted on: {when}", when=ksef["acquired"]), size="2", color="gray"
+                    ),
                 ),
                 rx.cond(
                     ksef["reason"] != "",

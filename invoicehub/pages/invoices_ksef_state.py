@@ -18,10 +18,12 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.db import session_scope
 from invoicehub.domain.invoice_queries import get_invoice
+from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
 from invoicehub.integrations.ksef.submissions import (
+    REASONS,
     AlreadyAccepted,
     request_send,
     submission_of,
@@ -31,14 +33,36 @@ from invoicehub.models import Invoice, KsefStatus
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
 
+# msgids, translated where shown (`tr_value`).
 STATUS_LABELS = {
-    "not_sent": "Nie wysłano",
-    "queued": "W kolejce",
-    "sent": "Wysłano, czeka na KSeF",
-    "accepted": "Przyjęta przez KSeF",
-    "rejected": "Odrzucona",
-    "offline": "Offline (KSeF niedostępny)",
+    "not_sent": N_("Not sent"),
+    "queued": N_("Queued"),
+    "sent": N_("Sent, awaiting KSeF"),
+    "accepted": N_("Accepted by KSeF"),
+    "rejected": N_("Rejected"),
+    "offline": N_("Offline (KSeF unreachable)"),
 }
+# The English msgids of submissions.REASONS (stored in Polish, their Polish msgstr is that text).
+REASON_MSGIDS = {
+    "fa3": N_("The invoice failed FA(3) validation before sending"),
+    "410": N_("Wrong scope of permissions to issue the invoice"),
+    "415": N_("No permission to issue the invoice in this context (NIP)"),
+    "430": N_("The invoice file does not match the FA(3) schema"),
+    "435": N_("KSeF could not decrypt the invoice"),
+    "440": N_("Duplicate invoice: KSeF accepted it earlier"),
+    "450": N_("Semantic error in the invoice document"),
+    "500": N_("Unknown KSeF error while processing the invoice"),
+}
+
+
+def reason_text(language: str, code: str | None, stored: str | None) -> str:
+    """A stored rejection reason in the reader's language: the Polish words of a known code are
+    translated, the details KSeF or the validator added are kept as they are."""
+    stored = stored or ""
+    words = REASONS.get(code or "")
+    if words and code in REASON_MSGIDS and stored.startswith(words):
+        return gettext(language, REASON_MSGIDS[code]) + stored[len(words) :]
+    return stored
 
 
 def _invoice_id(path: str) -> uuid.UUID | None:
@@ -76,7 +100,7 @@ class InvoiceKsefState(rx.State):
             "label": STATUS_LABELS.get(view.status, view.status),
             "number": view.ksef_number or "",
             "acquired": display.when(view.acquisition_date, ""),
-            "reason": view.error_description or "",
+            "reason": reason_text(principal.language, view.error_code, view.error_description),
             "code": view.error_code or "",
         }
         self.can_send = (
@@ -108,18 +132,20 @@ class InvoiceKsefState(rx.State):
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, _invoice_id(self.router.url.path))
-                self.error = "Ta faktura nie istnieje."
+                self.error = gettext(principal.language, "This invoice does not exist.")
                 return None
             connection = connection_of(session, principal.tenant_id, invoice.company_id)
             if connection.token_encrypted is None:
-                self.error = "Ustaw token KSeF w Ustawieniach → Firma."
+                self.error = gettext(
+                    principal.language, "Set the KSeF token in Settings → Company."
+                )
                 return None
             try:
                 request_send(
                     session, principal.tenant_id, invoice, environment=connection.environment
                 )
             except AlreadyAccepted:
-                self.error = "KSeF już przyjął tę fakturę."
+                self.error = gettext(principal.language, "KSeF has already accepted this invoice.")
                 return None
             record_audit(
                 session,
@@ -130,7 +156,7 @@ class InvoiceKsefState(rx.State):
             )
             session.flush()
             self._show(session, principal, invoice)
-        self.message = "Faktura czeka w kolejce do KSeF."
+        self.message = gettext(principal.language, "The invoice is queued for KSeF.")
         return None
 
     @rx.event
@@ -149,7 +175,9 @@ class InvoiceKsefState(rx.State):
                     session, invoice
                 )
             except Fa3Invalid as exc:
-                self.error = f"FA(3) nie przechodzi walidacji: {exc}"
+                self.error = gettext(
+                    principal.language, "FA(3) fails validation: {problems}", problems=exc
+                )
                 return None
             name = f"{_file_stem(invoice)}.xml"
         return rx.download(data=xml, filename=name, mime_type="application/xml")
@@ -166,7 +194,9 @@ class InvoiceKsefState(rx.State):
                 return None
             submission = submission_of(session, principal.tenant_id, invoice.id)
             if submission is None or not submission.upo_xml:
-                self.error = "UPO pojawi się, gdy KSeF przyjmie fakturę."
+                self.error = gettext(
+                    principal.language, "The UPO appears once KSeF accepts the invoice."
+                )
                 return None
             upo, name = submission.upo_xml, f"UPO-{_file_stem(invoice)}.xml"
         return rx.download(data=upo, filename=name, mime_type="application/xml")

@@ -1,4 +1,4 @@
-"""The KSeF section of the Company tab (texts in Polish)."""
+"""The KSeF section of the Company tab (texts from the catalogue)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import reflex as rx
 from invoicehub.components.layout import field, notice, page_loading
 from invoicehub.i18n import N_
 from invoicehub.pages.settings.ksef_state import ENVIRONMENTS, KsefSettingsState
+from invoicehub.state.i18n import tr
 
 State = KsefSettingsState
 
@@ -14,11 +15,13 @@ State = KsefSettingsState
 def ksef_section() -> rx.Component:
     return rx.card(
         rx.flex(
-            rx.heading("KSeF (Krajowy System e-Faktur)", as_="h2", size="4"),
+            rx.heading(tr("KSeF (National e-Invoicing System)"), as_="h2", size="4"),
             rx.text(
-                "Faktury wysyłane są do KSeF jako FA(3). Token KSeF wygenerujesz w aplikacji "
-                "KSeF (Aplikacja Podatnika) dla NIP-u firmy; zapisany token nie jest już "
-                "nigdy pokazywany.",
+                tr(
+                    "Invoices are sent to KSeF as FA(3). Generate the KSeF token in the KSeF "
+                    "application (Aplikacja Podatnika) for the company's NIP; a saved token is "
+                    "never shown again."
+                ),
                 size="2",
                 color="gray",
             ),
@@ -29,7 +32,7 @@ def ksef_section() -> rx.Component:
                 rx.select.root(
                     rx.select.trigger(id="ksef-environment", width="100%"),
                     rx.select.content(
-                        *[rx.select.item(text, value=value) for value, text in ENVIRONMENTS]
+                        *[rx.select.item(tr(text), value=value) for value, text in ENVIRONMENTS]
                     ),
                     value=State.environment,
                     on_change=State.set_environment,
@@ -42,7 +45,9 @@ def ksef_section() -> rx.Component:
                     type="password",
                     auto_complete="off",
                     placeholder=rx.cond(
-                        State.token_set, "token ustawiony (wpisz nowy, aby zmienić)", "wklej token"
+                        State.token_set,
+                        tr("token set (type a new one to change it)"),
+                        tr("paste the token"),
                     ),
                     value=State.token_input,
                     on_change=State.set_token_input,
@@ -50,15 +55,15 @@ def ksef_section() -> rx.Component:
             ),
             rx.cond(
                 State.token_set,
-                rx.badge("token ustawiony", color_scheme="green", id="ksef-token-set"),
-                rx.badge("brak tokenu", color_scheme="gray", id="ksef-token-set"),
+                rx.badge(tr("token set"), color_scheme="green", id="ksef-token-set"),
+                rx.badge(tr("no token"), color_scheme="gray", id="ksef-token-set"),
             ),
             rx.flex(
                 rx.switch(
                     id="ksef-auto-send", checked=State.auto_send, on_change=State.set_auto_send
                 ),
                 rx.el.label(
-                    "Wysyłaj faktury do KSeF automatycznie po synchronizacji",
+                    tr("Send invoices to KSeF automatically after a sync"),
                     html_for="ksef-auto-send",
                     class_name="rt-Text rt-r-size-2",
                 ),
@@ -67,13 +72,13 @@ def ksef_section() -> rx.Component:
             ),
             rx.flex(
                 rx.button(
-                    "Zapisz ustawienia KSeF",
+                    tr("Save KSeF settings"),
                     id="ksef-save",
                     on_click=State.save,
                     disabled=page_loading(),
                 ),
                 rx.button(
-                    "Sprawdź połączenie",
+                    tr("Verify connection"),
                     id="ksef-verify",
                     variant="soft",
                     on_click=State.verify,
@@ -94,7 +99,9 @@ def ksef_section() -> rx.Component:
             ),
             rx.cond(
                 State.verified_at != "",
-                rx.text("Ostatnio zweryfikowano: ", State.verified_at, size="1", color="gray"),
+                rx.text(
+                    tr("Last verified: {when}", when=State.verified_at), size="1", color="gray"
+                ),
             ),
             direction="column",
             spacing="3",

@@ -14,6 +14,7 @@ from invoicehub.auth.accounts import default_company
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.db import session_scope
+from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.ksef.connection import (
     MAX_TOKEN_LENGTH,
     VerifyResult,
@@ -26,10 +27,10 @@ from invoicehub.models import KsefConnection
 from invoicehub.state.auth import AuthState
 
 ENVIRONMENTS = (
-    ("emulator", "Emulator (lokalny, do testów)"),
-    ("test", "KSeF testowy (api-test)"),
-    ("demo", "KSeF demo / przedprodukcyjny"),
-    ("production", "KSeF produkcyjny"),
+    ("emulator", N_("Emulator (local, for testing)")),
+    ("test", N_("KSeF test (api-test)")),
+    ("demo", N_("KSeF demo / pre-production")),
+    ("production", N_("KSeF production")),
 )
 
 
@@ -88,7 +89,7 @@ class KsefSettingsState(rx.State):
         with session_scope() as session:
             company = default_company(session, principal.tenant_id)
             if company is None:
-                self.error = "Brak firmy dla tego konta."
+                self.error = gettext(principal.language, "This account has no company.")
                 return None
             connection = update_connection(
                 session,
@@ -112,7 +113,7 @@ class KsefSettingsState(rx.State):
             )
             self._fill(connection)
         self.token_input = ""
-        self.message = "Zapisano ustawienia KSeF."
+        self.message = gettext(principal.language, "KSeF settings saved.")
         return None
 
     @rx.event
@@ -125,10 +126,12 @@ class KsefSettingsState(rx.State):
         yield
         result = await asyncio.to_thread(_verify, principal)
         self.verifying, self.verify_ok = False, result.ok
+        # KSeF's own words as they came; ours (no company) are a msgid.
+        reason = gettext(principal.language, result.reason) if result.reason else ""
         self.verify_answer = (
-            "Połączenie z KSeF działa: uwierzytelnienie tokenem powiodło się."
+            gettext(principal.language, "The KSeF connection works: the token authenticated.")
             if result.ok
-            else f"KSeF odmówił: {result.reason}"
+            else gettext(principal.language, "KSeF refused: {reason}", reason=reason)
         )
         with session_scope() as session:
             company = default_company(session, principal.tenant_id)
@@ -140,7 +143,7 @@ def _verify(principal: Principal) -> VerifyResult:
     with session_scope() as session:
         company = default_company(session, principal.tenant_id)
         if company is None:
-            return VerifyResult(False, "brak firmy dla tego konta")
+            return VerifyResult(False, N_("this account has no company"))
         company_id: uuid.UUID = company.id
         result = verify_connection(session, principal.tenant_id, company_id)
         record_audit(
