@@ -56,6 +56,44 @@ def integration_lock(integration_id: uuid.UUID) -> Iterator[bool]:
             conn.close()
 
 
+@contextmanager
+def keyed_lock(space: int, item: uuid.UUID, *, wait_ms: int = 0) -> Iterator[bool]:
+    """Yield True while this process holds the advisory lock of `item` in the key space `space`
+    (two 32-bit keys, apart from the sync locks above). `wait_ms` 0 tries once; otherwise waits
+    up to that long. Session-level on its own connection, so a dead process drops it."""
+    key = int.from_bytes(item.bytes[:4], "big", signed=True)
+    params = {"c": space, "k": key}
+    conn = get_engine().connect()
+    held = False
+    try:
+        if wait_ms:
+            conn.execute(
+                sa.text("SELECT set_config('lock_timeout', :t, false)"), {"t": str(wait_ms)}
+            )
+            try:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:c, :k)"), params)
+                held = True
+            except sa.exc.OperationalError:  # lock_timeout: another process holds it
+                conn.rollback()
+            conn.execute(sa.text("RESET lock_timeout"))
+        else:
+            held = bool(
+                conn.execute(sa.text("SELECT pg_try_advisory_lock(:c, :k)"), params).scalar()
+            )
+        conn.commit()  # the lock is the session's, not the transaction's: no idle transaction
+        yield held
+    finally:
+        try:
+            if held:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:c, :k)"), params)
+                conn.commit()
+        except sa.exc.DBAPIError:
+            logger.warning("advisory lock %s/%s lost with its connection", space, item)
+            conn.invalidate()  # never hand a connection in doubt back to the pool
+        finally:
+            conn.close()
+
+
 def held_lock_keys() -> set[int]:
     """Keys of the advisory locks currently granted in this database (as signed 64-bit ints)."""
     with get_engine().connect() as conn:

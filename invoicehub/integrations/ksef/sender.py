@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from invoicehub.db import get_engine, session_scope
+from invoicehub.db import session_scope
 from invoicehub.integrations.ksef import submissions as subs
 from invoicehub.integrations.ksef.client import KsefAuth, KsefClient
 from invoicehub.integrations.ksef.connection import authenticate, open_client
@@ -44,6 +44,7 @@ from invoicehub.integrations.ksef.receipts import (
     patient,
     resolve_sent,
 )
+from invoicehub.jobs.locks import keyed_lock
 from invoicehub.models import (
     Company,
     Invoice,
@@ -84,29 +85,8 @@ class Outgoing:
 @contextmanager
 def company_lock(company_id: uuid.UUID) -> Iterator[bool]:
     """Wait (up to LOCK_WAIT_MS) for the company's sender lock; held until the block ends."""
-    key = int.from_bytes(company_id.bytes[:4], "big", signed=True)
-    conn = get_engine().connect()
-    held = False
-    try:
-        conn.execute(sa.text(f"SET lock_timeout = {LOCK_WAIT_MS}"))
-        try:
-            conn.execute(sa.text("SELECT pg_advisory_lock(:c, :k)"), {"c": LOCK_CLASS, "k": key})
-            held = True
-        except sa.exc.OperationalError:
-            conn.rollback()
-        conn.commit()
+    with keyed_lock(LOCK_CLASS, company_id, wait_ms=LOCK_WAIT_MS) as held:
         yield held
-    finally:
-        try:
-            if held:
-                conn.execute(
-                    sa.text("SELECT pg_advisory_unlock(:c, :k)"), {"c": LOCK_CLASS, "k": key}
-                )
-                conn.commit()
-        except sa.exc.DBAPIError:
-            conn.invalidate()
-        finally:
-            conn.close()
 
 
 def send_company(company_id: uuid.UUID, *, fetch_upos: bool = True) -> dict[str, int | str]:

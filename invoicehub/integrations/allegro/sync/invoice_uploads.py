@@ -32,6 +32,7 @@ from invoicehub.domain.templates import template_code
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.errors import BadRequest
 from invoicehub.integrations.allegro.sync.context import ImportContext
+from invoicehub.jobs.locks import keyed_lock
 from invoicehub.jobs.upload_queue import enqueue_uploads_after_commit
 from invoicehub.models import AllegroInvoiceUpload, Invoice, InvoiceKind, UploadStatus
 from invoicehub.models.base import utcnow
@@ -125,25 +126,8 @@ def sweep_uploads(ctx: ImportContext) -> None:
 @contextmanager
 def upload_lock(upload_id: uuid.UUID) -> Iterator[bool]:
     """True while this process holds the upload's advisory lock (dropped with the connection)."""
-    key = int.from_bytes(upload_id.bytes[:4], "big", signed=True)
-    conn = get_engine().connect()
-    held = False
-    try:
-        lock = sa.text("SELECT pg_try_advisory_lock(:c, :k)")
-        held = bool(conn.execute(lock, {"c": LOCK_CLASS, "k": key}).scalar())
-        conn.commit()
+    with keyed_lock(LOCK_CLASS, upload_id) as held:
         yield held
-    finally:
-        try:
-            if held:
-                conn.execute(
-                    sa.text("SELECT pg_advisory_unlock(:c, :k)"), {"c": LOCK_CLASS, "k": key}
-                )
-                conn.commit()
-        except sa.exc.DBAPIError:
-            conn.invalidate()
-        finally:
-            conn.close()
 
 
 def _update(upload_id: uuid.UUID, **values: Any) -> None:
