@@ -144,10 +144,12 @@ def emulator() -> Iterator[str]:
             if httpx.get(f"{url}/__emulator/health", timeout=2).status_code == 200:
                 yield url
                 return
+    from invoicehub.settings import get_settings
     from tests.support.emulator import emulator_process
 
     with emulator_process(_free_port()) as url:
         os.environ["INVOICEHUB_EMULATOR_URL"] = url
+        get_settings.cache_clear()  # the OAuth and API URLs follow the emulator's
         yield url
 
 
