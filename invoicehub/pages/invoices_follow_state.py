@@ -7,8 +7,6 @@ leave audit rows, like the API's.
 
 from __future__ import annotations
 
-import re
-import uuid
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -29,16 +27,9 @@ from invoicehub.i18n.formats import format_day, parse_day
 from invoicehub.i18n.validation import own_message
 from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
 from invoicehub.models import Invoice, InvoiceKind
+from invoicehub.pages.invoice_path import invoice_at, path_invoice_id
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
-
-
-def _invoice_id(path: str) -> uuid.UUID | None:
-    match = re.fullmatch(r"/invoices/([0-9a-fA-F-]{36})/?", path or "")
-    try:
-        return uuid.UUID(match.group(1)) if match else None
-    except ValueError:
-        return None
 
 
 def _link(invoice: Invoice) -> dict[str, str]:
@@ -71,8 +62,7 @@ class InvoiceFollowState(rx.State):
         return (await self.get_state(AuthState)).principal()
 
     def _find(self, session: Session, principal: Principal) -> Invoice | None:
-        invoice_id = _invoice_id(self.router.url.path)
-        return get_invoice(session, principal.tenant_id, invoice_id) if invoice_id else None
+        return invoice_at(session, principal, self.router.url.path)
 
     @rx.event
     async def load(self):
@@ -163,7 +153,7 @@ class InvoiceFollowState(rx.State):
             with session_scope() as session:
                 invoice = self._find(session, principal)
                 if invoice is None:
-                    record_denial(self, principal, _invoice_id(self.router.url.path))
+                    record_denial(self, principal, path_invoice_id(self.router.url.path))
                     self.form_error = gettext(principal.language, "This invoice does not exist.")
                     return None
                 state = record_payment(

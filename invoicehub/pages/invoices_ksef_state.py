@@ -8,7 +8,6 @@ an audit row like the API's and only queues the invoice (the `ksef` worker sends
 from __future__ import annotations
 
 import re
-import uuid
 
 import reflex as rx
 from sqlmodel import Session
@@ -17,7 +16,6 @@ from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.db import session_scope
-from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
@@ -30,6 +28,7 @@ from invoicehub.integrations.ksef.submissions import (
     view_of,
 )
 from invoicehub.models import Invoice, KsefStatus
+from invoicehub.pages.invoice_path import invoice_at, path_invoice_id
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
 
@@ -65,14 +64,6 @@ def reason_text(language: str, code: str | None, stored: str | None) -> str:
     return stored
 
 
-def _invoice_id(path: str) -> uuid.UUID | None:
-    match = re.fullmatch(r"/invoices/([0-9a-fA-F-]{36})/?", path or "")
-    try:
-        return uuid.UUID(match.group(1)) if match else None
-    except ValueError:
-        return None
-
-
 def _file_stem(invoice: Invoice) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", invoice.number).strip("-") or "faktura"
 
@@ -88,8 +79,7 @@ class InvoiceKsefState(rx.State):
         return (await self.get_state(AuthState)).principal()
 
     def _find(self, session: Session, principal: Principal) -> Invoice | None:
-        invoice_id = _invoice_id(self.router.url.path)
-        return get_invoice(session, principal.tenant_id, invoice_id) if invoice_id else None
+        return invoice_at(session, principal, self.router.url.path)
 
     def _show(self, session: Session, principal: Principal, invoice: Invoice) -> None:
         submission = submission_of(session, principal.tenant_id, invoice.id)
@@ -117,7 +107,7 @@ class InvoiceKsefState(rx.State):
         with session_scope() as session:
             invoice = self._find(session, principal)
             if invoice is None:
-                record_denial(self, principal, _invoice_id(self.router.url.path))
+                record_denial(self, principal, path_invoice_id(self.router.url.path))
                 self.ksef = {}
                 return
             self._show(session, principal, invoice)
@@ -131,7 +121,7 @@ class InvoiceKsefState(rx.State):
         with session_scope() as session:
             invoice = self._find(session, principal)
             if invoice is None:
-                record_denial(self, principal, _invoice_id(self.router.url.path))
+                record_denial(self, principal, path_invoice_id(self.router.url.path))
                 self.error = gettext(principal.language, "This invoice does not exist.")
                 return None
             connection = connection_of(session, principal.tenant_id, invoice.company_id)
@@ -167,7 +157,7 @@ class InvoiceKsefState(rx.State):
         with session_scope() as session:
             invoice = self._find(session, principal)
             if invoice is None:
-                record_denial(self, principal, _invoice_id(self.router.url.path))
+                record_denial(self, principal, path_invoice_id(self.router.url.path))
                 return None
             submission = submission_of(session, principal.tenant_id, invoice.id)
             try:
@@ -190,7 +180,7 @@ class InvoiceKsefState(rx.State):
         with session_scope() as session:
             invoice = self._find(session, principal)
             if invoice is None:
-                record_denial(self, principal, _invoice_id(self.router.url.path))
+                record_denial(self, principal, path_invoice_id(self.router.url.path))
                 return None
             submission = submission_of(session, principal.tenant_id, invoice.id)
             if submission is None or not submission.upo_xml:

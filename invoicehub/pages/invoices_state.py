@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 import reflex as rx
 import sqlalchemy as sa
@@ -16,7 +15,6 @@ from invoicehub.db import session_scope
 from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import quantity, rate
 from invoicehub.domain.invoice_queries import (
-    get_invoice,
     get_invoice_lines,
     list_invoices,
     totals_of,
@@ -27,6 +25,7 @@ from invoicehub.i18n.formats import parse_day
 from invoicehub.integrations.ksef.qr import ksef_mark
 from invoicehub.integrations.ksef.submissions import ksef_status_filter, statuses_of
 from invoicehub.models import Invoice, InvoiceLine, KsefStatus
+from invoicehub.pages.invoice_path import invoice_at, path_invoice_id
 from invoicehub.pages.invoices_ksef_state import STATUS_LABELS
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
@@ -153,14 +152,6 @@ class InvoicesState(PagedListState, rx.State):
         return await self._reload_first_page()
 
 
-def _path_invoice_id(path: str) -> uuid.UUID | None:
-    match = re.fullmatch(r"/invoices/([0-9a-fA-F-]{36})/?", path or "")
-    try:
-        return uuid.UUID(match.group(1)) if match else None
-    except ValueError:
-        return None
-
-
 def _party(data: dict) -> dict[str, str]:
     address = " ".join(
         filter(
@@ -190,8 +181,7 @@ class InvoiceDetailState(rx.State):
     error: str = ""
 
     def _find(self, principal: Principal, session: Session) -> Invoice | None:
-        invoice_id = _path_invoice_id(self.router.url.path)
-        return get_invoice(session, principal.tenant_id, invoice_id) if invoice_id else None
+        return invoice_at(session, principal, self.router.url.path)
 
     @rx.event
     async def load(self):
@@ -206,7 +196,7 @@ class InvoiceDetailState(rx.State):
             lines = get_invoice_lines(session, invoice.id) if invoice is not None else []
         self.not_found, self.loading = invoice is None, False
         if invoice is None:
-            record_denial(self, principal, _path_invoice_id(self.router.url.path))
+            record_denial(self, principal, path_invoice_id(self.router.url.path))
             self.invoice, self.lines, self.rate_totals = {}, [], []
         else:
             self._show(invoice, lines)
@@ -255,7 +245,7 @@ class InvoiceDetailState(rx.State):
         with session_scope() as session:
             invoice = self._find(principal, session)
             if invoice is None:
-                record_denial(self, principal, _path_invoice_id(self.router.url.path))
+                record_denial(self, principal, path_invoice_id(self.router.url.path))
                 self.error = gettext(principal.language, "This invoice does not exist.")
                 return None
             pdf = render_document_pdf(
