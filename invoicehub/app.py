@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.components.connection import app_wraps, reconnecting_wrap
+from invoicehub.components.app_wraps import app_wraps
+from invoicehub.components.connection import reconnecting_wrap
 from invoicehub.front import InvoiceHubApp
 from invoicehub.pages.admin import ADMIN_ALLEGRO_ON_LOAD, admin_allegro_page
 from invoicehub.pages.customers import CUSTOMERS_ON_LOAD, customers_page
@@ -28,7 +29,7 @@ app = InvoiceHubApp(
     stylesheets=["/focus.css"],
     theme=rx.theme(accent_color="indigo", radius="medium"),
     api_transformer=[around, security_headers],
-    # Reflex's English connection toast out, the reconnecting banner in the user's language in.
+    # Without Reflex's English connection toast and error page (components/app_wraps.py).
     app_wraps=app_wraps(),
     extra_app_wraps={(4, "Reconnecting"): reconnecting_wrap},
 )

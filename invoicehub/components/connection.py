@@ -4,19 +4,14 @@ Reflex queues the events a page sends while disconnected and retries the connect
 backoff; without a visible state a click then seems to do nothing. The banner shows from the
 first failed reconnect attempt until the socket is back (Reflex's own `connectErrors`).
 
-It replaces Reflex's own overlay (`app_wraps`): a toast "Cannot connect to server: … Check if
-server is reachable at ws://…" and a pulsing icon titled "Connection Error: …", in English
-whatever the user's language and naming the websocket URL. The banner reads the catalogue:
-Polish until the signed-in user's language is known (a page that never connected), then theirs.
+It replaces Reflex's own connection overlay (components/app_wraps.py). The banner reads the
+catalogue: Polish until the signed-in user's language is known (a page that never connected),
+then theirs.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-
 import reflex as rx
-from reflex.components.component import Component
 from reflex.components.core.banner import has_connection_errors
 
 from invoicehub.state.i18n import tr
@@ -24,8 +19,6 @@ from invoicehub.state.i18n import tr
 RECONNECTING_TEXT = "Connection to the server lost. Reconnecting…"
 RECONNECTING_HINT = "What you do now is sent once the connection is back."
 BANNER_ID = "reconnecting-banner"
-# Reflex's app wrap with its connection toast and icon (reflex/app.py, `App.app_wraps`).
-REFLEX_OVERLAY = (5, "Overlay")
 
 
 def reconnecting_banner() -> rx.Component:
@@ -52,12 +45,3 @@ def reconnecting_banner() -> rx.Component:
 def reconnecting_wrap(stateful: bool) -> rx.Component | None:
     """An app wrap: only pages with a websocket (stateful) can lose it."""
     return rx.fragment(reconnecting_banner()) if stateful else None
-
-
-def app_wraps() -> dict[tuple[int, str], Callable[[bool], Component | None]]:
-    """Reflex's default app wraps (error boundary, the configured extra overlay) without its
-    English connection overlay; fails at import if a Reflex upgrade renames it."""
-    (field,) = [f for f in dataclasses.fields(rx.App) if f.name == "app_wraps"]
-    wraps = field.default_factory()  # type: ignore[misc]
-    del wraps[REFLEX_OVERLAY]
-    return wraps
