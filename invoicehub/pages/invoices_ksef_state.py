@@ -17,11 +17,11 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.db import session_scope
 from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
 from invoicehub.integrations.ksef.submissions import (
-    REASONS,
     AlreadyAccepted,
     request_send,
     submission_of,
@@ -41,27 +41,6 @@ STATUS_LABELS = {
     "rejected": N_("Rejected"),
     "offline": N_("Offline (KSeF unreachable)"),
 }
-# The English msgids of submissions.REASONS (stored in Polish, their Polish msgstr is that text).
-REASON_MSGIDS = {
-    "fa3": N_("The invoice failed FA(3) validation before sending"),
-    "410": N_("Wrong scope of permissions to issue the invoice"),
-    "415": N_("No permission to issue the invoice in this context (NIP)"),
-    "430": N_("The invoice file does not match the FA(3) schema"),
-    "435": N_("KSeF could not decrypt the invoice"),
-    "440": N_("Duplicate invoice: KSeF accepted it earlier"),
-    "450": N_("Semantic error in the invoice document"),
-    "500": N_("Unknown KSeF error while processing the invoice"),
-}
-
-
-def reason_text(language: str, code: str | None, stored: str | None) -> str:
-    """A stored rejection reason in the reader's language: the Polish words of a known code are
-    translated, the details KSeF or the validator added are kept as they are."""
-    stored = stored or ""
-    words = REASONS.get(code or "")
-    if words and code in REASON_MSGIDS and stored.startswith(words):
-        return gettext(language, REASON_MSGIDS[code]) + stored[len(words) :]
-    return stored
 
 
 def _file_stem(invoice: Invoice) -> str:
@@ -90,7 +69,8 @@ class InvoiceKsefState(rx.State):
             "label": STATUS_LABELS.get(view.status, view.status),
             "number": view.ksef_number or "",
             "acquired": display.when(view.acquisition_date, ""),
-            "reason": reason_text(principal.language, view.error_code, view.error_description),
+            # Stored in English (integrations/ksef/texts.py), read in the seller's language.
+            "reason": translate_stored(principal.language, view.error_description or ""),
             "code": view.error_code or "",
         }
         self.can_send = (

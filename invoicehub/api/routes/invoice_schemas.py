@@ -25,7 +25,9 @@ class KsefOut(BaseModel):
     ksefNumber: str | None
     acquisitionDate: datetime | None
     errorCode: str | None = Field(description="KSeF's status code of a rejection (or fa3)")
-    errorDescription: str | None = Field(description="Why, in plain Polish")
+    errorDescription: str | None = Field(
+        description="Why, in plain English, as stored (the invoice page translates it)"
+    )
     offline: bool = Field(description="KSeF was unreachable: sent (or to be sent) offline")
 
 
