@@ -33,6 +33,14 @@ class InvoiceAlreadyPaid(InvoiceError):
 
 
 @dataclass(frozen=True)
+class IssuedInvoice:
+    """An invoice issue_invoices wrote (no entity in the session)."""
+
+    id: uuid.UUID
+    number: str
+
+
+@dataclass(frozen=True)
 class LineDraft:
     name: str
     quantity: Decimal

@@ -6,11 +6,10 @@ decides, inside the invoice's transaction (a Redis key or a prior SELECT cannot)
 allocated first (its counter row lock queues every invoice of the series), then the invoice is
 inserted with ON CONFLICT DO NOTHING on that index; when it inserts nothing, the order already
 has an invoice and the number just taken is given back before `DuplicateInvoice` is raised, so a
-loser consumes no number and the transaction stays usable. `create_invoices` issues a page of
-drafts with the same checks and numbering in a few round trips (see `invoice_batches`).
-
-Drafts and errors live in `invoice_drafts`, lookups in `invoice_queries`; both are re-exported
-here, so callers import everything invoicing from this module.
+loser consumes no number and the transaction stays usable. `create_invoices` (`issue_invoices`)
+issues a page of drafts with the same checks and numbering in a few round trips (see
+`invoice_batches`). Drafts and errors live in `invoice_drafts`, lookups in `invoice_queries`;
+both are re-exported here, so callers import everything invoicing from this module.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from invoicehub.domain.invoice_drafts import (
     InvoiceDraft,
     InvoiceError,
     InvoiceNotFound,
+    IssuedInvoice,
     LineDraft,
 )
 from invoicehub.domain.invoice_queries import (
@@ -71,12 +71,14 @@ __all__ = [
     "InvoiceDraft",
     "InvoiceError",
     "InvoiceNotFound",
+    "IssuedInvoice",
     "LineDraft",
     "create_invoice",
     "create_invoices",
     "find_invoice_by_source",
     "get_invoice",
     "get_invoice_lines",
+    "issue_invoices",
     "list_invoices",
     "mark_invoice_paid",
     "totals_of",
@@ -95,11 +97,8 @@ _CONTEXTS = "invoicehub.issue_contexts"  # session.info key of the per-session c
 
 
 def create_invoice(session: Session, draft: InvoiceDraft) -> Invoice:
-    """Issue the invoice in the caller's transaction (flushed, not committed).
-
-    Two round trips (see invoice_sql). Raises InvoiceError for invalid input and
-    DuplicateInvoice when the external order already has an invoice.
-    """
+    """Issue the invoice in the caller's transaction (flushed, not committed); two round trips
+    (see invoice_sql). Raises InvoiceError, or DuplicateInvoice when the order has an invoice."""
     session.flush()
     issue = _prepare(session, draft)
     series, issued = issue.series, draft.issue_date
@@ -125,8 +124,27 @@ def create_invoices(
     The same invoices and numbers as issuing the drafts one by one in issue-date order, in a few
     round trips per company series instead of two per invoice: see `invoice_batches`.
     """
+    results = _issue_all(session, drafts)
+    return [r if isinstance(r, InvoiceError) else adopt_issued(session, *r) for r in results]
+
+
+def issue_invoices(
+    session: Session, drafts: Sequence[InvoiceDraft]
+) -> list[IssuedInvoice | InvoiceError]:
+    """create_invoices, answering each issued invoice's id and number instead of an entity in the
+    session (building and adopting thousands of ORM objects was ~7% of a first sync)."""
+    results = _issue_all(session, drafts)
+    return [
+        r if isinstance(r, InvoiceError) else IssuedInvoice(r[0].values["id"], r[1])
+        for r in results
+    ]
+
+
+def _issue_all(
+    session: Session, drafts: Sequence[InvoiceDraft]
+) -> list[tuple[Issue, str] | InvoiceError]:
     session.flush()
-    results: list[Invoice | InvoiceError | None] = [None] * len(drafts)
+    results: list[tuple[Issue, str] | InvoiceError | None] = [None] * len(drafts)
     series: dict[tuple[uuid.UUID, str], list[tuple[int, Issue]]] = {}
     for index, draft in enumerate(drafts):
         try:

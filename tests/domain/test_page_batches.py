@@ -195,7 +195,9 @@ def test_a_refused_draft_comes_back_as_its_error_and_takes_no_number(session: Se
 def test_the_unique_key_still_guards_a_batch_and_numbers_stay_gap_free(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ):
-    """An order issued where the lock does not reach (another period) is caught by the key."""
+    """A batch is written before anything reads its orders' invoices: the key catches an order
+    that has one (here issued in another period), the batch is numbered again without it, and
+    only then are the existing invoices read (once)."""
     company, integration = make_company(session), uuid.uuid4()
     earlier = create_invoice(
         session, allegro_draft(company, integration, "order-2", issue_date=date(2026, 10, 31))
@@ -204,11 +206,11 @@ def test_the_unique_key_still_guards_a_batch_and_numbers_stay_gap_free(
     calls: list[int] = []
     real = invoice_batches._existing_invoices
 
-    def blind_once(own: Session, drafts: list[Any]) -> Any:
+    def counted(own: Session, drafts: list[Any]) -> Any:
         calls.append(1)
-        return {} if len(calls) == 1 else real(own, drafts)
+        return real(own, drafts)
 
-    monkeypatch.setattr(invoice_batches, "_existing_invoices", blind_once)
+    monkeypatch.setattr(invoice_batches, "_existing_invoices", counted)
     got = create_invoices(
         session, [allegro_draft(company, integration, f"order-{n}") for n in (1, 2, 3)]
     )
@@ -217,6 +219,7 @@ def test_the_unique_key_still_guards_a_batch_and_numbers_stay_gap_free(
     assert [r.number for r in (got[0], got[2])] == ["FV/2026/11/1", "FV/2026/11/2"]  # type: ignore[union-attr]
     assert current_number(session, company.id, company.invoice_series, ISSUE_DATE) == 2
     assert len(get_invoice_lines(session, got[0].id)) == 2  # type: ignore[union-attr]
+    assert calls == [1]
 
 
 def test_concurrent_overlapping_batches_issue_each_order_once_with_gap_free_numbers(

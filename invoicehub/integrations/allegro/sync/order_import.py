@@ -9,9 +9,10 @@ savepoint (the domain refuses invalid input before writing, so a refused order l
 behind but, at most, its buyer in the customer list). If the database itself refuses a
 statement, the page savepoint rolls back and the page runs again with a SAVEPOINT per order, so
 that order lands in `needs_review` and the rest goes on. On the common path the page's buyers
-are one upsert_customers statement and its invoices one create_invoices batch (a handful of
-round trips per page instead of two per order, which the throughput target needs); the
-order-by-order rerun uses upsert_customer and create_invoice, the same rules one at a time.
+are one upsert_customers statement and its invoices one issue_invoices batch, and each ledger
+row is written once, with its final state (ledger.py: a handful of round trips per page instead
+of two per order, which the throughput target needs); the order-by-order rerun uses
+upsert_customer and create_invoice, the same rules one at a time.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from invoicehub.domain.invoices import (
     InvoiceError,
     LineDraft,
     create_invoice,
-    create_invoices,
+    issue_invoices,
 )
 from invoicehub.integrations.allegro.sync import ledger, order_guard
 from invoicehub.integrations.allegro.sync.buyers import SOURCE
@@ -82,8 +83,8 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
     counts.skipped += len(raws) - unkeyed - len(forms)
     if isolate:  # even a ledger row the database refuses costs one order
         rows = order_guard.upsert_isolated(session, ctx, list(forms.values()), counts)
-    else:
-        rows = ledger.upsert_orders(session, ctx.tenant_id, ctx.integration_id, [*forms.values()])
+    else:  # read and locked now, written once below with their final states
+        rows = ledger.rows_to_decide(session, ctx.tenant_id, ctx.integration_id, [*forms.values()])
     counts.skipped += len(forms) - len(rows) - (counts.needs_review - unkeyed)  # decided before
     rates = product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
     decisions = [
@@ -106,7 +107,18 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
         issued.get(row.id) or _apply(session, ctx, row, decision, product_ids, counts, isolate)
         for row, decision in pairs
     ]
-    ledger.update_states(session, updates)
+    if isolate:
+        ledger.update_states(session, updates)
+    else:
+        ledger.write_orders(
+            session,
+            ctx.tenant_id,
+            ctx.integration_id,
+            [
+                (*forms[row.checkout_form_id], update)
+                for row, update in zip(rows.values(), updates, strict=True)
+            ],
+        )
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
     return PageResult(counts, decided)
 
@@ -223,7 +235,7 @@ def _issue_page(
         customer = customer_of.get(row.id)
         customer_id = customer[0].id if customer is not None else None
         invoice_drafts.append(_draft(ctx, row, decision, customer_id, product_ids))
-    results = create_invoices(session, invoice_drafts)
+    results = issue_invoices(session, invoice_drafts)
     for (row, _), result in zip(buyers, results, strict=True):
         if isinstance(result, DuplicateInvoice):  # another sync issued it first; its number stands
             counts.skipped += 1
