@@ -22,3 +22,14 @@ def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
         return orjson.dumps(value, default=default, option=_OPTIONS).decode()
     except (orjson.JSONEncodeError, TypeError):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default)
+
+
+def loads(data: bytes | str) -> Any:
+    """json.loads, with orjson's parser first (a page of 100 orders is ~300 KB: the standard
+    library's parse, in the sync's prefetch thread, took the GIL from the page being written).
+    What orjson refuses and the standard library takes (NaN, lone surrogates, integers beyond
+    64 bits) is parsed by `json` as before; invalid JSON still raises ValueError."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from invoicehub import json_text
+
 _JWT_LIKE = re.compile(r"eyJ[\w-]*\.[\w-]+\.[\w-]*")
 _LONG_SECRET = re.compile(r"(?<![\w-])[\w-]{40,}(?![\w-])")
 
@@ -123,8 +125,8 @@ def response_json(response: httpx.Response) -> Any:
     if not response.content:
         return None
     try:
-        return response.json()
-    except ValueError:
+        return json_text.loads(response.content)
+    except ValueError:  # includes a body that is not UTF-8 (UnicodeDecodeError)
         return None
 
 

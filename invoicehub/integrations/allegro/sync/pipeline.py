@@ -27,6 +27,8 @@ import logging
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,6 +67,9 @@ START_OF_JOURNAL = "0"  # `from=0`: every retained event (a seller without any e
 
 _integrations: sa.Table = AllegroIntegration.__table__  # type: ignore[attr-defined]
 _runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
+# The connection the pages of the running sync share: each page is still its own session and
+# transaction, but one pool checkout (and pre-ping round trip) per sync, not per page.
+_pages_connection: ContextVar[sa.Connection | None] = ContextVar("pages", default=None)
 
 
 class IntegrationInactive(Exception):
@@ -88,7 +93,7 @@ def sync_integration(
         reconcile = reconcile or reconciliation.is_due(session, integration_id)
     access_token = refresh_token_if_needed(integration_id)
     try:
-        with open_client(access_token) as client, fewer_gc_pauses():
+        with open_client(access_token) as client, fewer_gc_pauses(), _shared_connection():
             # Held orders first: the journal pass then finds them decided at their revision
             # and skips them, so a run counts each order once.
             counts = _retry_held(client, ctx, run_id) if retry_held else SyncCounts()
@@ -108,6 +113,16 @@ def sync_integration(
         if refresh_token_if_needed(integration_id) != access_token:
             raise TransientError("the access token was replaced during the sync") from None
         raise
+
+
+@contextmanager
+def _shared_connection() -> Iterator[None]:
+    with get_engine().connect() as connection:
+        token = _pages_connection.set(connection)
+        try:
+            yield
+        finally:
+            _pages_connection.reset(token)
 
 
 def open_client(access_token: str) -> AllegroApiClient:
@@ -291,7 +306,8 @@ def _commit_page(
     page, so memory does not grow with the number of orders.
     """
     fresh = list(raws) if recheck or cursor is not None else seen.fresh_forms(ctx, raws)
-    with Session(get_engine(), expire_on_commit=False) as session:
+    bind = _pages_connection.get() or get_engine()
+    with Session(bind, expire_on_commit=False) as session:
         result = import_page(session, ctx, fresh)
         known = len(raws) - len(fresh)
         result.counts.orders_fetched += known
