@@ -54,16 +54,24 @@ _STATE_OF = {Action.PENDING: OrderState.PENDING, Action.SKIP: OrderState.SKIPPED
 ISOLATE_EVERY_ORDER = False
 
 
-def import_page(session: Session, ctx: ImportContext, raws: Sequence[Any]) -> PageResult:
-    """Write one page in the session's transaction; the caller commits it."""
+def import_page(
+    session: Session, ctx: ImportContext, raws: Sequence[Any], *, fresh_transaction: bool = False
+) -> PageResult:
+    """Write one page in the session's transaction; the caller commits it.
+
+    `fresh_transaction`: the page is the first thing in the transaction, so a refused page pass
+    rolls the transaction back instead of a page SAVEPOINT (two round trips fewer per page).
+    """
     if ISOLATE_EVERY_ORDER:
         return _import(session, ctx, raws, isolate=True)
     try:
-        with session.begin_nested():
+        with nullcontext() if fresh_transaction else session.begin_nested():
             return _import(session, ctx, raws, isolate=False)
     except sa.exc.OperationalError:
         raise  # the connection is gone: the caller retries the whole sync
     except sa.exc.DBAPIError as exc:
+        if fresh_transaction:
+            session.rollback()
         logger.info("page retried order by order after %s", type(exc.orig).__name__)
     return _import(session, ctx, raws, isolate=True)
 
@@ -97,7 +105,7 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
         )
         for form_id, row in rows.items()
     ]
-    product_ids = ensure_products(session, ctx, decisions, counts)
+    product_ids = ensure_products(session, ctx, decisions, counts, guarded=isolate)
     pairs = list(zip(rows.values(), decisions, strict=True))
     issued: dict[uuid.UUID, ledger.LedgerUpdate] = {}
     if not isolate:  # the whole page's buyers and invoices in a few statements

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,11 +46,19 @@ def product_rates(
 
 
 def ensure_products(
-    session: Session, ctx: ImportContext, decisions: Sequence[OrderDecision], counts: SyncCounts
+    session: Session,
+    ctx: ImportContext,
+    decisions: Sequence[OrderDecision],
+    counts: SyncCounts,
+    *,
+    guarded: bool = True,
 ) -> dict[str, uuid.UUID]:
     """Upsert the offers of the page's invoices, once each (autoCreateProduct): offer -> id.
 
-    One UPDATE refreshes the known ones; only new offers cost an INSERT each.
+    One UPDATE refreshes the known ones; only new offers cost an INSERT each. `guarded`: a
+    statement the database refuses falls back to offer by offer under savepoints; unguarded
+    (the page pass, which runs again order by order, guarded, when the database refuses any of
+    its statements) it propagates, and the batch needs no SAVEPOINT of its own.
     """
     if not ctx.settings.autoCreateProduct:
         return {}
@@ -63,11 +72,15 @@ def ensure_products(
     if not drafts:
         return {}
     try:
-        with session.begin_nested():
+        with session.begin_nested() if guarded else nullcontext():
             results = upsert_products(session, ctx.tenant_id, list(drafts.values()))
     except sa.exc.OperationalError:
         raise  # the connection is gone: the whole page is retried
-    except (ProductError, sa.exc.DBAPIError):
+    except ProductError:  # refused before anything was written
+        results = _upsert_products_one_by_one(session, ctx.tenant_id, drafts.values())
+    except sa.exc.DBAPIError:
+        if not guarded:
+            raise
         results = _upsert_products_one_by_one(session, ctx.tenant_id, drafts.values())
     counts.products_created += sum(1 for _, created in results if created)
     return {

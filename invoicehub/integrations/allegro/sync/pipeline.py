@@ -308,7 +308,7 @@ def _commit_page(
     fresh = list(raws) if recheck or cursor is not None else seen.fresh_forms(ctx, raws)
     bind = _pages_connection.get() or get_engine()
     with Session(bind, expire_on_commit=False) as session:
-        result = import_page(session, ctx, fresh)
+        result = import_page(session, ctx, fresh, fresh_transaction=True)
         known = len(raws) - len(fresh)
         result.counts.orders_fetched += known
         result.counts.skipped += known
