@@ -67,8 +67,7 @@ START_OF_JOURNAL = "0"  # `from=0`: every retained event (a seller without any e
 
 _integrations: sa.Table = AllegroIntegration.__table__  # type: ignore[attr-defined]
 _runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
-# The connection the pages of the running sync share: each page is still its own session and
-# transaction, but one pool checkout (and pre-ping round trip) per sync, not per page.
+# The pages of a sync share a connection: a session and transaction each, one pool checkout.
 _pages_connection: ContextVar[sa.Connection | None] = ContextVar("pages", default=None)
 
 
@@ -169,8 +168,10 @@ def _first_sync(
     since = since or utcnow() - FIRST_SYNC_WINDOW
     counts = SyncCounts()
     pages = client.iter_checkout_forms(updated_at_gte=since, page_size=PAGE_SIZE)
-    for page in prefetched(pages):
-        counts.add(_commit_page(ctx, run_id, page, cursor=None))
+    # The Redis filter runs in the prefetch thread too, while the page before is written (its
+    # keys may not be stored yet: an order listed twice is then a no-op of the ledger's).
+    for page, fresh in prefetched((page, seen.fresh_forms(ctx, page)) for page in pages):
+        counts.add(_commit_page(ctx, run_id, page, cursor=None, fresh=fresh))
     # Events older than `latest` are covered by the listing; the journal starts after it.
     with Session(get_engine()) as session:
         _set_cursor(session, ctx.integration_id, str(latest) if latest else START_OF_JOURNAL)
@@ -297,6 +298,7 @@ def _commit_page(
     cursor: str | None,
     recheck: bool = False,
     failures: Sequence[FetchFailure] = (),
+    fresh: list[dict[str, Any]] | None = None,
 ) -> SyncCounts:
     """Import, record the orders Allegro did not send, count, move the cursor and commit, all
     or nothing: the cursor never passes an order the ledger does not know.
@@ -305,7 +307,8 @@ def _commit_page(
     `recheck` asks for them again. A session per page: its identity map and caches end with the
     page, so memory does not grow with the number of orders.
     """
-    fresh = list(raws) if recheck or cursor is not None else seen.fresh_forms(ctx, raws)
+    if fresh is None:  # `fresh`: the listed forms already filtered (seen.fresh_forms)
+        fresh = list(raws) if recheck or cursor is not None else seen.fresh_forms(ctx, raws)
     bind = _pages_connection.get() or get_engine()
     with Session(bind, expire_on_commit=False) as session:
         result = import_page(session, ctx, fresh, fresh_transaction=True)
