@@ -15,8 +15,9 @@ from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.edit_errors import edit_refusals, refused_fields
 from invoicehub.api.errors import error_responses
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from invoicehub.domain.products import ProductEdit, list_products, update_product
+from invoicehub.domain.products import ProductEdit, list_products
 from invoicehub.models import Product
+from invoicehub.services.catalog import save_product
 
 router = APIRouter(prefix="/products", tags=["products"])
 
@@ -119,8 +120,7 @@ def edit_product(
     state none.
     """
     with edit_refusals(NOT_FOUND_DETAIL):
-        edited = update_product(session, principal, product_id, product, ip=client_address(request))
-    session.commit()
+        edited = save_product(session, principal, product_id, product, ip=client_address(request))
     return _out(edited)
 
 
