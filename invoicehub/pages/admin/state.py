@@ -11,7 +11,7 @@ from invoicehub.admin.overview import (
     list_all_integrations,
 )
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.paging import page_count
 from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro import lifecycle
@@ -69,7 +69,7 @@ class AdminAllegroState(rx.State):
     async def _reload(self, *, summary: bool = False):
         if await admin_principal(self) is None:
             return await refusal(self)
-        with session_scope() as session:
+        with open_session() as session:
             if summary:
                 counts = integration_summary(session)
                 self.summary = {
@@ -134,7 +134,7 @@ class AdminAllegroState(rx.State):
             return await refusal(self)
         self.message = self.error = ""
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 run = runs.request_sync(
                     session, admin, integration_id, trigger="admin", enforce_rate_limit=False
                 )
@@ -163,7 +163,7 @@ class AdminAllegroState(rx.State):
             self.error = "Disable asks for a reason: use the Disable button."
             return None
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 integration = lifecycle.set_enabled(session, admin, integration_id, bool(enabled))
                 login = integration.login_label
             self.message = gettext(
