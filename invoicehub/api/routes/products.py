@@ -16,7 +16,7 @@ from invoicehub.api.edit_errors import edit_refusals, refused_fields
 from invoicehub.api.errors import error_responses
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.products import ProductEdit, list_products
-from invoicehub.models import Product
+from invoicehub.models import Product, VatRate
 from invoicehub.services.catalog import save_product
 
 router = APIRouter(prefix="/products", tags=["products"])
@@ -38,7 +38,7 @@ class ProductOut(BaseModel):
     name: str
     sku: str | None
     unit: str
-    vatRate: str
+    vatRate: VatRate
     grossPrice: str
     annex15: bool
     source: str
@@ -130,7 +130,7 @@ def _out(product: Product) -> ProductOut:
         name=product.name,
         sku=product.sku,
         unit=product.unit,
-        vatRate=product.vat_rate,
+        vatRate=VatRate(product.vat_rate),
         grossPrice=f"{product.gross_price:.2f}",
         annex15=product.annex15,
         source=product.source,

@@ -17,6 +17,8 @@ from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.models import SyncStatus
+from invoicehub.models.allegro import login_label
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.pages.admin.panels import AdminPanelsState
 
@@ -31,8 +33,14 @@ SORTS = (
     ("status", N_("Status")),
     ("-createdAt", N_("Newest connections")),
 )
-# Run statuses as the "Sync queued for …" message names them.
-RUN_STATUS_WORDS = (N_("queued"), N_("running"), N_("retrying"), N_("succeeded"), N_("failed"))
+# Run statuses as the "Sync queued for …" message names them (msgids).
+RUN_STATUS_WORDS = {
+    SyncStatus.QUEUED: N_("queued"),
+    SyncStatus.RUNNING: N_("running"),
+    SyncStatus.RETRYING: N_("retrying"),
+    SyncStatus.SUCCEEDED: N_("succeeded"),
+    SyncStatus.FAILED: N_("failed"),
+}
 SORT_KEYS = tuple(key for key, _ in SORTS)
 
 
@@ -41,7 +49,7 @@ def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
         "id": row.id,
         "user": row.userEmail,
         "tenant": row.tenantName,
-        "login": row.allegroLogin or row.allegroUserId or "",
+        "login": login_label(row.allegroLogin, row.allegroUserId, ""),
         "status": row.status,
         "last_sync": display.when(row.lastSyncAt),
         "error_count": str(row.syncErrorCount),
@@ -141,7 +149,7 @@ class AdminAllegroState(rx.State):
                 self.message = gettext(
                     admin.language,
                     "Sync {status} for {login}.",
-                    status=gettext(admin.language, run.status),
+                    status=gettext(admin.language, RUN_STATUS_WORDS.get(run.status, run.status)),
                     login=self._login_of(integration_id),
                 )
         except runs.SyncNotAllowed as exc:

@@ -31,6 +31,7 @@ from invoicehub.integrations.allegro import lifecycle, service
 from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
+from invoicehub.models.allegro import login_label
 from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
@@ -43,9 +44,11 @@ GONE = N_("That integration does not exist any more.")
 def integration_row(integration: AllegroIntegration, language: str = "pl") -> dict[str, str]:
     return {
         "id": str(integration.id),
-        "login": integration.allegro_login
-        or integration.allegro_user_id
-        or gettext(language, "Allegro account"),
+        "login": login_label(
+            integration.allegro_login,
+            integration.allegro_user_id,
+            gettext(language, "Allegro account"),
+        ),
         "status": integration.status,
         "last_sync": display.when(integration.last_sync_at),
         "next_sync": display.when(integration.next_sync_at, display.NOT_SCHEDULED),
