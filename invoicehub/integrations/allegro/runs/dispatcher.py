@@ -31,7 +31,7 @@ from invoicehub.jobs.enqueue import RunRef, enqueue_sync_runs, fan_out_after_com
 from invoicehub.jobs.locks import held_lock_keys, lock_key
 from invoicehub.jobs.queues import sync_job_id
 from invoicehub.liveness import record_dispatch_tick
-from invoicehub.models import SyncRun, SyncStatus
+from invoicehub.models import SyncRun
 from invoicehub.models.allegro import SCHEDULED_TRIGGER
 from invoicehub.redis_conn import get_redis
 
@@ -78,14 +78,14 @@ _INSERT_RUNS = sa.text(
         INSERT INTO sync_runs (id, tenant_id, integration_id, trigger, status, attempts, job_id,
                                queued_at, orders_fetched, invoices_created, customers_created,
                                products_created, skipped, needs_review)
-        SELECT x.run_id, x.tenant_id, x.integration_id, :trigger, :queued, 0,
+        SELECT x.run_id, x.tenant_id, x.integration_id, :trigger, 'queued', 0,
                'sync_' || x.integration_id || '_' || x.run_id, now(), 0, 0, 0, 0, 0, 0
           FROM (SELECT gen_random_uuid() AS run_id, u.tenant_id, u.integration_id
                   FROM unnest(CAST(:tenant_ids AS uuid[]), CAST(:integration_ids AS uuid[]))
                        AS u(tenant_id, integration_id)) AS x
          WHERE NOT EXISTS (SELECT 1 FROM sync_runs AS r
                             WHERE r.integration_id = x.integration_id
-                              AND r.status = ANY(CAST(:active AS text[])))
+                              AND r.status IN ('queued', 'running', 'retrying'))
         RETURNING id, integration_id
     )
     SELECT count(*), string_agg(id || ':' || integration_id, ',') FROM inserted
@@ -132,8 +132,6 @@ def queue_due_batch(limit: int) -> tuple[int, int]:
                 "tenant_ids": tenant_ids,
                 "integration_ids": integration_ids,
                 "trigger": SCHEDULED_TRIGGER,
-                "queued": SyncStatus.QUEUED.value,
-                "active": list(ACTIVE_STATUSES),
             },
         ).one()
         if created:
