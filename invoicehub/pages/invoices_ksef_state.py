@@ -12,18 +12,17 @@ import re
 import reflex as rx
 from sqlmodel import Session
 
-from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.service import send_invoice
 from invoicehub.integrations.ksef.submissions import (
     AlreadyAccepted,
-    request_send,
     submission_of,
     view_of,
 )
@@ -84,7 +83,7 @@ class InvoiceKsefState(rx.State):
         if principal is None:
             return
         self.message = self.error = ""
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -98,7 +97,7 @@ class InvoiceKsefState(rx.State):
         if principal is None:
             return rx.redirect("/login")
         self.message = self.error = ""
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -111,20 +110,10 @@ class InvoiceKsefState(rx.State):
                 )
                 return None
             try:
-                request_send(
-                    session, principal.tenant_id, invoice, environment=connection.environment
-                )
+                send_invoice(session, principal, invoice, environment=connection.environment)
             except AlreadyAccepted:
                 self.error = gettext(principal.language, "KSeF has already accepted this invoice.")
                 return None
-            record_audit(
-                session,
-                "invoice.ksef_send_requested",
-                principal=principal,
-                target_type="invoice",
-                target_id=invoice.id,
-            )
-            session.flush()
             self._show(session, principal, invoice)
         self.message = gettext(principal.language, "The invoice is queued for KSeF.")
         return None
@@ -134,7 +123,7 @@ class InvoiceKsefState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -157,7 +146,7 @@ class InvoiceKsefState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))

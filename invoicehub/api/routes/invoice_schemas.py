@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus
+from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus, VatRate
 
 
 class InvoiceSource(BaseModel):
@@ -92,7 +92,7 @@ class InvoiceLineOut(BaseModel):
     quantity: str
     unit: str
     unitGross: str
-    vatRate: str
+    vatRate: VatRate
     net: str
     vat: str
     gross: str
@@ -184,7 +184,7 @@ def correction_out(data: dict[str, Any]) -> CorrectionOut:
                 quantity=format(Decimal(line["quantity"]).normalize(), "f"),
                 unit=line["unit"],
                 unitGross=line["unitGross"],
-                vatRate=line["vatRate"],
+                vatRate=VatRate(line["vatRate"]),
                 net=line["net"],
                 vat=line["vat"],
                 gross=line["gross"],

@@ -11,7 +11,7 @@ from invoicehub.admin.overview import (
     queue_overview,
 )
 from invoicehub.components.notifications import notification_row, notification_view
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.redis_conn import get_redis
@@ -34,7 +34,7 @@ class AdminPanelsState(rx.State):
         admin = await admin_principal(self)
         if admin is None:
             return await refusal(self)
-        with session_scope() as session:
+        with open_session() as session:
             items, _, self.unread = list_notifications(
                 session, admin, page=1, page_size=NOTIFICATIONS_SHOWN
             )
@@ -76,7 +76,7 @@ class AdminPanelsState(rx.State):
         if admin is None:
             return await refusal(self)
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 mark_notification_read(session, admin, notification_id)
         except NotificationNotFound:
             pass
