@@ -32,7 +32,7 @@ class OfflineMode(StrEnum):
 
 
 def easter_sunday(year: int) -> date:
-    """Western (Gregorian) Easter Sunday: the anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
+    """Western (Gregorian) Easter Sunday by the anonymous algorithm (Meeus/Jones/Butcher)."""
     a = year % 19
     b, c = divmod(year, 100)
     d, e = divmod(b, 4)

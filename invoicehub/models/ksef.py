@@ -7,7 +7,7 @@ UPO, the exact XML bytes sent) lives here, beside it.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -55,6 +55,11 @@ class KsefSubmission(SQLModel, table=True):
         sa.UniqueConstraint("invoice_id", name="ux_ksef_submissions_invoice"),
         sa.Index("ix_ksef_submissions_company_status", "company_id", "status"),
         sa.Index("ix_ksef_submissions_tenant_status", "tenant_id", "status"),
+        sa.Index(
+            "ix_ksef_submissions_send_deadline",
+            "send_deadline",
+            postgresql_where=sa.text("send_deadline IS NOT NULL"),
+        ),
     )
 
     id: uuid.UUID = id_field()
@@ -75,6 +80,11 @@ class KsefSubmission(SQLModel, table=True):
     error_description: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     offline: bool = Field(default=False)
     offline_since: datetime | None = timestamp_field(nullable=True)
+    # domain/ksef_offline.py: the offline mode and the last Polish day to send to KSeF; the last
+    # deadline notice sent to the seller (due_soon | overdue).
+    offline_mode: str | None = Field(default=None, max_length=16)
+    send_deadline: date | None = Field(default=None)
+    deadline_notice: str | None = Field(default=None, max_length=16)
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     sent_at: datetime | None = timestamp_field(nullable=True)
     created_at: datetime = timestamp_field()

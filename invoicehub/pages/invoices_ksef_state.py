@@ -20,9 +20,11 @@ from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.offline import today_in_poland
 from invoicehub.integrations.ksef.submissions import (
     REASONS,
     AlreadyAccepted,
+    KsefView,
     request_send,
     submission_of,
     view_of,
@@ -64,6 +66,17 @@ def reason_text(language: str, code: str | None, stored: str | None) -> str:
     return stored
 
 
+def _open_deadline(view: KsefView) -> str:
+    """The offline deadline while the invoice still waits to be sent (queued or offline)."""
+    waiting = view.status in (KsefStatus.QUEUED.value, KsefStatus.OFFLINE.value)
+    return display.day(view.offline_deadline) if waiting and view.offline_deadline else ""
+
+
+def _overdue(view: KsefView) -> bool:
+    deadline = view.offline_deadline
+    return bool(_open_deadline(view)) and deadline is not None and deadline < today_in_poland()
+
+
 def _file_stem(invoice: Invoice) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", invoice.number).strip("-") or "faktura"
 
@@ -92,6 +105,8 @@ class InvoiceKsefState(rx.State):
             "acquired": display.when(view.acquisition_date, ""),
             "reason": reason_text(principal.language, view.error_code, view.error_description),
             "code": view.error_code or "",
+            "deadline": _open_deadline(view),
+            "overdue": "true" if _overdue(view) else "",
         }
         self.can_send = (
             view.status != KsefStatus.ACCEPTED.value and connection.token_encrypted is not None
