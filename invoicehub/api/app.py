@@ -25,6 +25,7 @@ ROUTER_MODULES = (
     "invoice_allegro",
     "invoice_ksef",
     "company",
+    "company_offline_cert",
     "customers",
     "products",
     "allegro_auth",

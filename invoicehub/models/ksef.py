@@ -43,6 +43,13 @@ class KsefConnection(SQLModel, table=True):
     auto_send: bool = Field(default=False)
     verified_at: datetime | None = timestamp_field(nullable=True)
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    # The KSeF certificate of type Offline signing KOD II (integrations/ksef/offline_cert.py):
+    # the certificate (Base64 DER, public), its serial and end of validity; the private key
+    # sealed in the vault with its own AAD, never returned or logged.
+    offline_certificate: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    offline_certificate_serial: str | None = Field(default=None, max_length=40)
+    offline_certificate_valid_to: datetime | None = timestamp_field(nullable=True)
+    offline_key_encrypted: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 
