@@ -6,7 +6,8 @@ msgid is translated as it is, and one rendered from a known template ("Allegro a
 needs to be connected again") is matched back to its template, its values kept. Anything else
 (an error Allegro sent) is shown as stored. A seller's plain failure sentence
 (domain/plain_errors.py) is recognised whole, also in the Polish that bodies were stored in
-before the catalogue took those sentences over.
+before the catalogue took those sentences over. A KSeF rejection is stored as its reason's msgid
+followed by ": " and what KSeF added: the reason is translated, the rest kept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 
 from invoicehub.domain.plain_errors import PLAIN_ERRORS, PlainError
 from invoicehub.i18n import N_, catalog, gettext, normalize_language
+from invoicehub.integrations.ksef import texts as ksef_texts
 
 # The templates the notification writers render (integrations/allegro/connection/refresh.py,
 # runs/outcomes.py, runs/requests.py, domain/seller_data.py and integrations/ksef/offline.py),
@@ -54,7 +56,12 @@ TEMPLATES = (
         "sent in offline mode as soon as KSeF answers; the invoice list filtered by KSeF status "
         "Offline shows them."
     ),
+    # What a KSeF submission row says (integrations/ksef/texts.py).
+    *ksef_texts.TEMPLATES,
 )
+# Texts stored as "<msgid>: <details>": the msgid is translated, the details kept as they are
+# (a KSeF rejection and what KSeF said about it).
+WITH_DETAILS = ksef_texts.WITH_DETAILS
 # Values that are themselves words of the catalogue, comma-separated (missing field names).
 WORD_LISTS = frozenset({"fields"})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -89,6 +96,9 @@ def translate_stored(language: str, text: str) -> str:
     plain = _plain_errors().get(text)
     if plain is not None:
         return plain.in_language(language)
+    for words in WITH_DETAILS:
+        if text.startswith(words + ": "):
+            return gettext(language, words) + text[len(words) :]
     for template in TEMPLATES:
         match = _pattern(template).fullmatch(text)
         if match is None:

@@ -14,17 +14,17 @@ from datetime import datetime
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from invoicehub.activity import record_audit
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.routes.company import ERRORS, _company
-from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.offline_cert import (
     MAX_PEM_LENGTH,
     OfflineCertificateInfo,
     OfflineCertificateInvalid,
-    clear_offline_certificate,
-    info_of,
-    set_offline_certificate,
+)
+from invoicehub.integrations.ksef.service import (
+    offline_certificate,
+    remove_offline_certificate,
+    save_offline_certificate,
 )
 
 router = APIRouter(prefix="/company/ksef/offline-certificate", tags=["company"])
@@ -70,8 +70,7 @@ def _out(info: OfflineCertificateInfo) -> OfflineCertificateOut:
 )
 def read_offline_certificate(principal: PrincipalDep, session: SessionDep) -> OfflineCertificateOut:
     company = _company(session, principal)
-    info = info_of(connection_of(session, principal.tenant_id, company.id))
-    session.commit()
+    info = offline_certificate(session, principal.tenant_id, company.id)
     if info is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NO_CERTIFICATE)
     return _out(info)
@@ -90,27 +89,18 @@ def write_offline_certificate(
 ) -> OfflineCertificateOut:
     company = _company(session, principal)
     try:
-        info = set_offline_certificate(
+        info = save_offline_certificate(
             session,
-            principal.tenant_id,
+            principal,
             company.id,
-            body.certificate,
-            body.privateKey,
-            body.password,
+            certificate=body.certificate,
+            private_key=body.privateKey,
+            password=body.password,
+            ip=client_address(request),
         )
     except OfflineCertificateInvalid as exc:
         detail = [{"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}]
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from exc
-    record_audit(
-        session,
-        "company.ksef_offline_certificate_set",
-        principal=principal,
-        target_type="company",
-        target_id=company.id,
-        after={"serialNumber": info.serial_number, "validTo": info.valid_to.isoformat()},
-        ip=client_address(request),
-    )
-    session.commit()
     return _out(info)
 
 
@@ -119,13 +109,4 @@ def delete_offline_certificate(
     request: Request, principal: PrincipalDep, session: SessionDep
 ) -> None:
     company = _company(session, principal)
-    clear_offline_certificate(session, principal.tenant_id, company.id)
-    record_audit(
-        session,
-        "company.ksef_offline_certificate_removed",
-        principal=principal,
-        target_type="company",
-        target_id=company.id,
-        ip=client_address(request),
-    )
-    session.commit()
+    remove_offline_certificate(session, principal, company.id, ip=client_address(request))

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus
+from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus, VatRate
 
 
 class InvoiceSource(BaseModel):
@@ -25,7 +25,9 @@ class KsefOut(BaseModel):
     ksefNumber: str | None
     acquisitionDate: datetime | None
     errorCode: str | None = Field(description="KSeF's status code of a rejection (or fa3)")
-    errorDescription: str | None = Field(description="Why, in plain Polish")
+    errorDescription: str | None = Field(
+        description="Why, in plain English, as stored (the invoice page translates it)"
+    )
     offline: bool = Field(description="KSeF was unreachable: sent (or to be sent) offline")
     offlineMode: str | None = Field(
         default=None,
@@ -104,7 +106,7 @@ class InvoiceLineOut(BaseModel):
     quantity: str
     unit: str
     unitGross: str
-    vatRate: str
+    vatRate: VatRate
     net: str
     vat: str
     gross: str
@@ -196,7 +198,7 @@ def correction_out(data: dict[str, Any]) -> CorrectionOut:
                 quantity=format(Decimal(line["quantity"]).normalize(), "f"),
                 unit=line["unit"],
                 unitGross=line["unitGross"],
-                vatRate=line["vatRate"],
+                vatRate=VatRate(line["vatRate"]),
                 net=line["net"],
                 vat=line["vat"],
                 gross=line["gross"],

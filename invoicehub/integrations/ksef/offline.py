@@ -30,6 +30,7 @@ from invoicehub.db import session_scope
 from invoicehub.domain.ksef_offline import OfflineMode, deadline_stage, send_deadline
 from invoicehub.i18n import N_
 from invoicehub.integrations.ksef.ksef_queue import enqueue_sending_after_commit
+from invoicehub.integrations.ksef.texts import UNAVAILABLE
 from invoicehub.models import Company, Invoice, KsefStatus, KsefSubmission
 
 logger = logging.getLogger(__name__)
@@ -69,8 +70,7 @@ def mark_offline(session: Session, submission_ids: Sequence[uuid.UUID], reason: 
             status=KsefStatus.OFFLINE.value,
             offline=True,
             offline_since=sa.func.coalesce(_subs.c.offline_since, sa.func.now()),
-            error_description=f"KSeF jest niedostępny ({reason[:300]}); "
-            "faktura zostanie wysłana w trybie offline, gdy KSeF wróci",
+            error_description=UNAVAILABLE.format(reason=reason[:300]),
             updated_at=sa.func.now(),
         )
     )

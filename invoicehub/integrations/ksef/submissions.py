@@ -21,24 +21,13 @@ from sqlmodel import Session
 from invoicehub.integrations.ksef.errors import KsefRejected
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
 from invoicehub.integrations.ksef.ksef_queue import enqueue_sending_after_commit
+from invoicehub.integrations.ksef.texts import REASONS, REJECTED
 from invoicehub.models import Invoice, KsefConnection, KsefStatus, KsefSubmission
 
 _submissions: sa.Table = KsefSubmission.__table__  # type: ignore[attr-defined]
 _invoices: sa.Table = Invoice.__table__  # type: ignore[attr-defined]
 _connections: sa.Table = KsefConnection.__table__  # type: ignore[attr-defined]
 QUEUE_LIMIT = 5000  # invoices given a submission row per sync (the rest on the next one)
-
-# Plain Polish words for the seller, by KSeF invoice status code (docs: faktury/statusy).
-REASONS = {
-    "fa3": "Faktura nie przeszła walidacji FA(3) przed wysłaniem",
-    "410": "Nieprawidłowy zakres uprawnień do wystawienia faktury",
-    "415": "Brak uprawnień do wystawienia faktury w tym kontekście (NIP)",
-    "430": "Plik faktury jest niezgodny ze schematem FA(3)",
-    "435": "KSeF nie mógł odszyfrować faktury",
-    "440": "Duplikat faktury: KSeF przyjął ją już wcześniej",
-    "450": "Błąd semantyki dokumentu faktury",
-    "500": "Nieznany błąd KSeF przy przetwarzaniu faktury",
-}
 
 
 class AlreadyAccepted(Exception):
@@ -184,7 +173,7 @@ def mark_accepted(
 
 def mark_rejected(session: Session, submission_id: uuid.UUID, exc: KsefRejected) -> None:
     code = str(exc.code)
-    words = REASONS.get(code, exc.description or "KSeF odrzucił fakturę")
+    words = REASONS.get(code, exc.description or REJECTED)
     details = "; ".join(exc.details)
     update(
         session,

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.activity import record_audit
 from invoicehub.auth.accounts import default_company
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
-from invoicehub.integrations.ksef.connection import connection_of
-from invoicehub.integrations.ksef.offline_cert import (
-    MAX_PEM_LENGTH,
-    OfflineCertificateInvalid,
-    clear_offline_certificate,
-    info_of,
-    set_offline_certificate,
+from invoicehub.integrations.ksef.offline_cert import MAX_PEM_LENGTH, OfflineCertificateInvalid
+from invoicehub.integrations.ksef.service import (
+    offline_certificate,
+    remove_offline_certificate,
+    save_offline_certificate,
 )
 from invoicehub.state.auth import AuthState
 
@@ -51,10 +48,10 @@ class KsefOfflineCertState(rx.State):
         return (await self.get_state(AuthState)).principal()
 
     def _show(self, principal: Principal) -> None:
-        with session_scope() as session:
+        with open_session() as session:
             company = default_company(session, principal.tenant_id)
             info = (
-                info_of(connection_of(session, principal.tenant_id, company.id))
+                offline_certificate(session, principal.tenant_id, company.id)
                 if company is not None
                 else None
             )
@@ -89,31 +86,23 @@ class KsefOfflineCertState(rx.State):
         if principal is None:
             return rx.redirect("/login")
         self.message = self.error = ""
-        with session_scope() as session:
+        with open_session() as session:
             company = default_company(session, principal.tenant_id)
             if company is None:
                 self.error = gettext(principal.language, "This account has no company.")
                 return None
             try:
-                info = set_offline_certificate(
+                save_offline_certificate(
                     session,
-                    principal.tenant_id,
+                    principal,
                     company.id,
-                    self.certificate_input,
-                    self.key_input,
-                    self.password_input or None,
+                    certificate=self.certificate_input,
+                    private_key=self.key_input,
+                    password=self.password_input or None,
                 )
             except OfflineCertificateInvalid as exc:  # refused before anything was written
                 self.error = gettext(principal.language, str(exc))
                 return None
-            record_audit(
-                session,
-                "company.ksef_offline_certificate_set",
-                principal=principal,
-                target_type="company",
-                target_id=company.id,
-                after={"serialNumber": info.serial_number},
-            )
         self.certificate_input = self.key_input = self.password_input = ""
         self._show(principal)
         self.message = gettext(principal.language, "The KSeF Offline certificate is saved.")
@@ -125,18 +114,11 @@ class KsefOfflineCertState(rx.State):
         if principal is None:
             return rx.redirect("/login")
         self.message = self.error = ""
-        with session_scope() as session:
+        with open_session() as session:
             company = default_company(session, principal.tenant_id)
             if company is None:
                 return None
-            clear_offline_certificate(session, principal.tenant_id, company.id)
-            record_audit(
-                session,
-                "company.ksef_offline_certificate_removed",
-                principal=principal,
-                target_type="company",
-                target_id=company.id,
-            )
+            remove_offline_certificate(session, principal, company.id)
         self._show(principal)
         self.message = gettext(principal.language, "The KSeF Offline certificate is removed.")
         return None

@@ -5,8 +5,8 @@ tryby-offline.md) and must reach KSeF by a deadline (domain/ksef_offline.py). Th
 offline invoices by their deadline first; a scheduled check tells the seller when a deadline is
 a day away or past (`deadline_notice` keeps the last stage told, so each is told once).
 
-Revision ID: 0019
-Revises: 0013
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0019"
-down_revision: str | None = "0013"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

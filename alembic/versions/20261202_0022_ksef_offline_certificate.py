@@ -6,8 +6,8 @@ certificates only to a requester authenticated with a qualified signature or sea
 KSeF token) and gives it to Invoice-HUB: the certificate (DER, public), its serial number and
 validity, and the private key sealed in the AES-GCM vault with its own AAD.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0020"
-down_revision: str | None = "0019"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
