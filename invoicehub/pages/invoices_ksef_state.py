@@ -12,18 +12,19 @@ import re
 import reflex as rx
 from sqlmodel import Session
 
-from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.offline import today_in_poland
+from invoicehub.integrations.ksef.service import send_invoice
 from invoicehub.integrations.ksef.submissions import (
     AlreadyAccepted,
-    request_send,
+    KsefView,
     submission_of,
     view_of,
 )
@@ -41,6 +42,17 @@ STATUS_LABELS = {
     "rejected": N_("Rejected"),
     "offline": N_("Offline (KSeF unreachable)"),
 }
+
+
+def _open_deadline(view: KsefView) -> str:
+    """The offline deadline while the invoice still waits to be sent (queued or offline)."""
+    waiting = view.status in (KsefStatus.QUEUED.value, KsefStatus.OFFLINE.value)
+    return display.day(view.offline_deadline) if waiting and view.offline_deadline else ""
+
+
+def _overdue(view: KsefView) -> bool:
+    deadline = view.offline_deadline
+    return bool(_open_deadline(view)) and deadline is not None and deadline < today_in_poland()
 
 
 def _file_stem(invoice: Invoice) -> str:
@@ -72,6 +84,8 @@ class InvoiceKsefState(rx.State):
             # Stored in English (integrations/ksef/texts.py), read in the seller's language.
             "reason": translate_stored(principal.language, view.error_description or ""),
             "code": view.error_code or "",
+            "deadline": _open_deadline(view),
+            "overdue": "true" if _overdue(view) else "",
         }
         self.can_send = (
             view.status != KsefStatus.ACCEPTED.value and connection.token_encrypted is not None
@@ -84,7 +98,7 @@ class InvoiceKsefState(rx.State):
         if principal is None:
             return
         self.message = self.error = ""
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -98,7 +112,7 @@ class InvoiceKsefState(rx.State):
         if principal is None:
             return rx.redirect("/login")
         self.message = self.error = ""
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -111,20 +125,10 @@ class InvoiceKsefState(rx.State):
                 )
                 return None
             try:
-                request_send(
-                    session, principal.tenant_id, invoice, environment=connection.environment
-                )
+                send_invoice(session, principal, invoice, environment=connection.environment)
             except AlreadyAccepted:
                 self.error = gettext(principal.language, "KSeF has already accepted this invoice.")
                 return None
-            record_audit(
-                session,
-                "invoice.ksef_send_requested",
-                principal=principal,
-                target_type="invoice",
-                target_id=invoice.id,
-            )
-            session.flush()
             self._show(session, principal, invoice)
         self.message = gettext(principal.language, "The invoice is queued for KSeF.")
         return None
@@ -134,7 +138,7 @@ class InvoiceKsefState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -157,7 +161,7 @@ class InvoiceKsefState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))

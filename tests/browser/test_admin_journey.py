@@ -170,6 +170,17 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     expect(page.get_by_role("region", name="Integrations")).to_be_hidden()
     screenshot(page, "admin-dashboard-375")
     assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
+    # The job queues too: a short card each, no table scrolled inside its box.
+    expect(page.locator(".admin-queue-card").first).to_be_visible()
+    expect(page.locator(".admin-queue-card").first).to_contain_text("Waiting")
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('main *')].filter(e => e.offsetParent"
+            " && e.scrollWidth > e.clientWidth + 1"
+            " && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).length"
+        )
+        == 0
+    )
     login = str(healthy.allegro_login)
     card = cards.filter(has=page.get_by_text(login, exact=True))
     expect(card).to_contain_text(seller.email)

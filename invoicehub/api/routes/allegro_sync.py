@@ -24,7 +24,7 @@ from invoicehub.integrations.allegro.runs.requests import (
 )
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
-from invoicehub.models import OrderState
+from invoicehub.models import OrderState, SyncStatus
 
 router = APIRouter(prefix="/allegro", tags=["allegro sync"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -49,14 +49,14 @@ class SyncRequest(BaseModel):
 class SyncAccepted(BaseModel):
     runId: str
     integrationId: str
-    status: str  # "queued" for a new run; an earlier run's status when one is still active
+    status: SyncStatus  # "queued" for a new run; an earlier run's status when one is still active
 
 
 class SyncRunOut(BaseModel):
     runId: str
     integrationId: str
     trigger: str
-    status: str
+    status: SyncStatus
     attempts: int
     queuedAt: str | None
     startedAt: str | None
@@ -127,7 +127,9 @@ def trigger_sync(
         run = request_sync(session, principal, body.integrationId, ip=client_address(request))
     except (IntegrationNotFound, RunNotFound) as exc:
         raise _not_found("integration or company") from exc
-    return SyncAccepted(runId=str(run.id), integrationId=str(run.integration_id), status=run.status)
+    return SyncAccepted(
+        runId=str(run.id), integrationId=str(run.integration_id), status=SyncStatus(run.status)
+    )
 
 
 @router.post(
@@ -148,7 +150,9 @@ def trigger_reconciliation(
     run = request_sync(
         session, principal, integration_id, ip=client_address(request), reconcile=True
     )
-    return SyncAccepted(runId=str(run.id), integrationId=str(run.integration_id), status=run.status)
+    return SyncAccepted(
+        runId=str(run.id), integrationId=str(run.integration_id), status=SyncStatus(run.status)
+    )
 
 
 @router.get("/sync-runs/{run_id}", response_model=SyncRunOut, responses=NOT_FOUND)

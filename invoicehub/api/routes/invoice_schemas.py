@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus
+from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus, VatRate
 
 
 class InvoiceSource(BaseModel):
@@ -29,6 +29,18 @@ class KsefOut(BaseModel):
         description="Why, in plain English, as stored (the invoice page translates it)"
     )
     offline: bool = Field(description="KSeF was unreachable: sent (or to be sent) offline")
+    offlineMode: str | None = Field(
+        default=None,
+        description="The offline mode (docs: tryby-offline.md): offline24 (the next working day "
+        "after the issue date), offline (KSeF unavailability) or emergency (KSeF failure); "
+        "null for an invoice sent online",
+    )
+    offlineDeadline: date | None = Field(
+        default=None,
+        description="The last day (Polish calendar date, working days without weekends and "
+        "public holidays) to send the offline invoice to KSeF; null for an online invoice",
+        examples=["2026-11-30"],
+    )
 
 
 def ksef_out(view: Any) -> KsefOut:
@@ -40,6 +52,8 @@ def ksef_out(view: Any) -> KsefOut:
         errorCode=view.error_code,
         errorDescription=view.error_description,
         offline=view.offline,
+        offlineMode=view.offline_mode,
+        offlineDeadline=view.offline_deadline,
     )
 
 
@@ -92,7 +106,7 @@ class InvoiceLineOut(BaseModel):
     quantity: str
     unit: str
     unitGross: str
-    vatRate: str
+    vatRate: VatRate
     net: str
     vat: str
     gross: str
@@ -184,7 +198,7 @@ def correction_out(data: dict[str, Any]) -> CorrectionOut:
                 quantity=format(Decimal(line["quantity"]).normalize(), "f"),
                 unit=line["unit"],
                 unitGross=line["unitGross"],
-                vatRate=line["vatRate"],
+                vatRate=VatRate(line["vatRate"]),
                 net=line["net"],
                 vat=line["vat"],
                 gross=line["gross"],

@@ -11,12 +11,14 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from invoicehub.emulator.ksef import (
+    certificates,
     routes_auth,
     routes_batch,
     routes_control,
     routes_online,
     routes_qr,
     routes_status,
+    routes_upo_links,
 )
 from invoicehub.emulator.ksef.guards import bearer_of
 from invoicehub.emulator.ksef.limits import retry_after_header
@@ -100,7 +102,9 @@ def create_app(state: KsefState | None = None) -> Starlette:
             *routes_online.routes,
             *routes_batch.routes,
             *routes_status.routes,
+            *routes_upo_links.routes,
             *routes_qr.routes,
+            *certificates.routes,
             *routes_control.routes,
         ],
         exception_handlers={

@@ -11,12 +11,14 @@ from invoicehub.admin.overview import (
     list_all_integrations,
 )
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.paging import page_count
 from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.models import SyncStatus
+from invoicehub.models.allegro import login_label
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.pages.admin.panels import AdminPanelsState
 
@@ -31,8 +33,14 @@ SORTS = (
     ("status", N_("Status")),
     ("-createdAt", N_("Newest connections")),
 )
-# Run statuses as the "Sync queued for …" message names them.
-RUN_STATUS_WORDS = (N_("queued"), N_("running"), N_("retrying"), N_("succeeded"), N_("failed"))
+# Run statuses as the "Sync queued for …" message names them (msgids).
+RUN_STATUS_WORDS = {
+    SyncStatus.QUEUED: N_("queued"),
+    SyncStatus.RUNNING: N_("running"),
+    SyncStatus.RETRYING: N_("retrying"),
+    SyncStatus.SUCCEEDED: N_("succeeded"),
+    SyncStatus.FAILED: N_("failed"),
+}
 SORT_KEYS = tuple(key for key, _ in SORTS)
 
 
@@ -41,7 +49,7 @@ def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
         "id": row.id,
         "user": row.userEmail,
         "tenant": row.tenantName,
-        "login": row.allegroLogin or row.allegroUserId or "",
+        "login": login_label(row.allegroLogin, row.allegroUserId, ""),
         "status": row.status,
         "last_sync": display.when(row.lastSyncAt),
         "error_count": str(row.syncErrorCount),
@@ -69,7 +77,7 @@ class AdminAllegroState(rx.State):
     async def _reload(self, *, summary: bool = False):
         if await admin_principal(self) is None:
             return await refusal(self)
-        with session_scope() as session:
+        with open_session() as session:
             if summary:
                 counts = integration_summary(session)
                 self.summary = {
@@ -134,14 +142,14 @@ class AdminAllegroState(rx.State):
             return await refusal(self)
         self.message = self.error = ""
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 run = runs.request_sync(
                     session, admin, integration_id, trigger="admin", enforce_rate_limit=False
                 )
                 self.message = gettext(
                     admin.language,
                     "Sync {status} for {login}.",
-                    status=gettext(admin.language, run.status),
+                    status=gettext(admin.language, RUN_STATUS_WORDS.get(run.status, run.status)),
                     login=self._login_of(integration_id),
                 )
         except runs.SyncNotAllowed as exc:
@@ -163,7 +171,7 @@ class AdminAllegroState(rx.State):
             self.error = "Disable asks for a reason: use the Disable button."
             return None
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 integration = lifecycle.set_enabled(session, admin, integration_id, bool(enabled))
                 login = integration.login_label
             self.message = gettext(
