@@ -27,6 +27,7 @@ from invoicehub.domain.invoice_sql import insert_invoices
 from invoicehub.domain.rows import adopt_row
 from invoicehub.models import Invoice
 
+
 @dataclass(frozen=True)
 class Issue:
     """A checked draft, ready to be numbered and written."""

@@ -185,7 +185,9 @@ def rows_to_decide(
         "integration_id": integration_id,
         "form_ids": sorted(key.checkout_form_id for key, _ in forms),
     }
-    existing = {row.checkout_form_id: row for row in session.connection().execute(_PAGE_ROWS, params)}
+    existing = {
+        row.checkout_form_id: row for row in session.connection().execute(_PAGE_ROWS, params)
+    }
     pending = OrderState.PENDING.value
     rows: dict[str, LedgerRow] = {}
     for key, _ in sorted(forms, key=lambda form: form[0].checkout_form_id):
