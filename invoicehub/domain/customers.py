@@ -32,6 +32,7 @@ from invoicehub.domain.edits import EditModel, apply_edit, find_for_edit
 from invoicehub.domain.nip import is_valid_nip, normalize_nip
 from invoicehub.domain.rows import remember_tenant_rows, table_of
 from invoicehub.i18n import N_
+from invoicehub.ids import new_id
 from invoicehub.models import Customer, CustomerKind
 
 _customers = table_of(Customer)
@@ -297,7 +298,7 @@ def _values(tenant_id: uuid.UUID, draft: CustomerDraft) -> dict[str, object]:
     if nip is not None and not is_valid_nip(nip):
         raise CustomerError(f"invalid NIP {draft.nip}: the checksum does not match")
     values: dict[str, object] = {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "tenant_id": tenant_id,
         "kind": draft.kind,
         "name": name,

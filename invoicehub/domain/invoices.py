@@ -61,6 +61,7 @@ from invoicehub.domain.taxes import (
     compute_totals,
     line_amounts,
 )
+from invoicehub.ids import new_id
 from invoicehub.models import Invoice, InvoiceStatus
 from invoicehub.models.base import utcnow
 
@@ -269,7 +270,7 @@ def _invoice_values(draft: InvoiceDraft, context: IssueContext) -> dict[str, Any
     _check_length("payment method", draft.payment_method, 40)
     _check_length("external order id", draft.external_order_id or "-", 100)
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "tenant_id": draft.tenant_id,
         "company_id": context.company_id,
         "customer_id": draft.customer_id,
@@ -331,7 +332,7 @@ def _line_rows(
     """The lines as JSON records for jsonb_to_recordset (exact decimals travel as strings)."""
     return [
         {
-            "id": str(uuid.uuid4()),
+            "id": str(new_id()),
             "invoice_id": str(invoice_id),
             "position": position,
             "name": line.name.strip(),

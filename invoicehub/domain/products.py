@@ -33,6 +33,7 @@ from invoicehub.domain.paging import like_pattern, page_bounds
 from invoicehub.domain.rows import remember_tenant_rows
 from invoicehub.domain.taxes import DEFAULT_VAT_RATE, RATE_FRACTIONS, to_grosz
 from invoicehub.i18n import N_
+from invoicehub.ids import new_id
 from invoicehub.models import VAT_RATES, Product, VatRate
 
 _LIMITS = {"name": 300, "sku": 100, "unit": 16, "external_id": 100}
@@ -261,7 +262,7 @@ def _values(tenant_id: uuid.UUID, draft: ProductDraft) -> dict[str, Any]:
     if not price.is_finite() or price < 0:
         raise ProductError("product price must be a non-negative amount")
     values: dict[str, Any] = {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "tenant_id": tenant_id,
         "name": name,
         "sku": (_storable(draft.sku) or "").strip() or None,

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub import json_text
+from invoicehub.ids import new_id
 from invoicehub.integrations.allegro.sync.mapping import OrderKey
 from invoicehub.integrations.allegro.sync.sanitize import clean_text
 from invoicehub.models import AllegroOrder, OrderState
@@ -193,7 +194,7 @@ def rows_to_decide(
     for key, _ in sorted(forms, key=lambda form: form[0].checkout_form_id):
         form_id, old = key.checkout_form_id, existing.get(key.checkout_form_id)
         if old is None:
-            rows[form_id] = LedgerRow(uuid.uuid4(), form_id, pending, None, False)
+            rows[form_id] = LedgerRow(new_id(), form_id, pending, None, False)
         elif (
             key.revision is None
             or old.revision != key.revision
