@@ -82,7 +82,7 @@ _UPSERT_PAGE_SQL = f"""
         INSERT INTO customers AS c ({_INSERTED})
         SELECT {_FROM_DRAFT} FROM d WHERE d.nip IS NOT NULL ORDER BY d.nip
         ON CONFLICT (tenant_id, nip) WHERE nip IS NOT NULL DO UPDATE SET {_REFRESH}
-        RETURNING {_RETURNING}, (xmax = 0) AS created
+        RETURNING {{returning}}, (xmax = 0) AS created
     ),
     by_external_id AS (
         INSERT INTO customers AS c ({_INSERTED})
@@ -90,24 +90,30 @@ _UPSERT_PAGE_SQL = f"""
          WHERE d.nip IS NULL AND d.external_id IS NOT NULL ORDER BY d.source, d.external_id
         ON CONFLICT (tenant_id, source, external_id) WHERE external_id IS NOT NULL
         DO UPDATE SET {_REFRESH}
-        RETURNING {_RETURNING}, (xmax = 0) AS created
+        RETURNING {{returning}}, (xmax = 0) AS created
     ),
     keyless AS (
         INSERT INTO customers AS c ({_INSERTED})
         SELECT {_FROM_DRAFT} FROM d WHERE d.nip IS NULL AND d.external_id IS NULL
-        RETURNING {_RETURNING}, true AS created
+        RETURNING {{returning}}, true AS created
     )
     SELECT * FROM by_nip UNION ALL SELECT * FROM by_external_id UNION ALL SELECT * FROM keyless
 """  # noqa: S608 (constant SQL: values travel as bind parameters)
 _UPSERT_PAGE = (
     sa.select(Customer, sa.column("created", sa.Boolean))
     .from_statement(
-        sa.text(_UPSERT_PAGE_SQL)
+        sa.text(_UPSERT_PAGE_SQL.format(returning=_RETURNING))
         .bindparams(sa.bindparam("drafts", type_=sa.Text))
         .columns(*_customers.c, sa.column("created", sa.Boolean))
     )
     .execution_options(populate_existing=True)
 )
+
+
+# The same statement returning only the keys: Core rows, no ORM objects (the sync needs ids).
+_UPSERT_PAGE_KEYS = sa.text(
+    _UPSERT_PAGE_SQL.format(returning="c.id, c.nip, c.source, c.external_id")
+).bindparams(sa.bindparam("drafts", type_=sa.Text))
 
 
 class CustomerError(ValueError):
@@ -144,6 +150,19 @@ def upsert_customers(
     the last draft's name and address (and its last non-empty e-mail), and only the first of
     them reports it created. Raises CustomerError for the first invalid draft, writing nothing.
     """
+    return _upsert_page(session, tenant_id, drafts, load=True)
+
+
+def upsert_customer_ids(
+    session: Session, tenant_id: uuid.UUID, drafts: Sequence[CustomerDraft]
+) -> list[tuple[uuid.UUID, bool]]:
+    """upsert_customers giving (customer id, created): Core rows, no Customer objects loaded."""
+    return _upsert_page(session, tenant_id, drafts, load=False)
+
+
+def _upsert_page(
+    session: Session, tenant_id: uuid.UUID, drafts: Sequence[CustomerDraft], *, load: bool
+) -> list[tuple[Any, bool]]:
     rows = [_values(tenant_id, draft) for draft in drafts]
     merged: dict[object, dict[str, object]] = {}
     for values in rows:
@@ -164,14 +183,15 @@ def upsert_customers(
     ]
     payload = json_text.dumps(records)
     params = {"tenant_id": tenant_id, "drafts": payload}
-    stored: dict[object, tuple[Customer, bool]] = {}
-    for customer, created in session.execute(_UPSERT_PAGE, params):
+    stored: dict[object, tuple[Any, bool]] = {}
+    for row in session.execute(_UPSERT_PAGE if load else _UPSERT_PAGE_KEYS, params):
+        customer = row[0] if load else row
         found = {"nip": customer.nip, "source": customer.source, "id": customer.id}
         found["external_id"] = customer.external_id
         keys = [key for key in _keys_of(found) if key in merged]
-        stored[keys[0]] = (customer, bool(created))
-    remember_tenant_rows(session, tenant_id, [customer.id for customer, _ in stored.values()])
-    results: list[tuple[Customer, bool]] = []
+        stored[keys[0]] = (customer if load else customer.id, bool(row[-1]))
+    remember_tenant_rows(session, tenant_id, [_id_of(customer) for customer, _ in stored.values()])
+    results: list[tuple[Any, bool]] = []
     reported: set[object] = set()
     for values in rows:
         key = _key_of(values)
@@ -179,6 +199,10 @@ def upsert_customers(
         results.append((customer, created and key not in reported))
         reported.add(key)
     return results
+
+
+def _id_of(customer: Customer | uuid.UUID) -> uuid.UUID:
+    return customer if isinstance(customer, uuid.UUID) else customer.id
 
 
 def check_customer(draft: CustomerDraft) -> None:

@@ -30,7 +30,7 @@ from invoicehub.domain.customers import (
     CustomerError,
     check_customer,
     upsert_customer,
-    upsert_customers,
+    upsert_customer_ids,
 )
 from invoicehub.domain.invoices import (
     DuplicateInvoice,
@@ -46,7 +46,7 @@ from invoicehub.integrations.allegro.sync.context import ImportContext, PageResu
 from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision
 from invoicehub.integrations.allegro.sync.order_products import ensure_products, product_rates
 from invoicehub.integrations.allegro.sync.page_prep import PreparedPage, prepare_page
-from invoicehub.models import Customer, OrderState, Product
+from invoicehub.models import OrderState, Product
 
 logger = logging.getLogger(__name__)
 _products: sa.Table = Product.__table__  # type: ignore[attr-defined]
@@ -242,7 +242,7 @@ def _issue_page(
     invoice_drafts = []
     for row, decision in buyers:
         customer = customer_of.get(row.id)
-        customer_id = customer[0].id if customer is not None else None
+        customer_id = customer[0] if customer is not None else None
         invoice_drafts.append(_draft(ctx, row, decision, customer_id, product_ids))
     results = issue_invoices(session, invoice_drafts)
     for (row, _), result in zip(buyers, results, strict=True):
@@ -264,10 +264,10 @@ def _issue_page(
 
 def _upsert_buyers(
     session: Session, ctx: ImportContext, orders: Sequence[tuple[ledger.LedgerRow, OrderDecision]]
-) -> dict[uuid.UUID, tuple[Customer, bool]]:
-    """{ledger row id: (customer, created)} of the orders that name a buyer."""
+) -> dict[uuid.UUID, tuple[uuid.UUID, bool]]:
+    """{ledger row id: (customer id, created)} of the orders that name a buyer."""
     named = [(r, d.customer) for r, d in orders if d.customer is not None]
-    customers = upsert_customers(session, ctx.tenant_id, [draft for _, draft in named])
+    customers = upsert_customer_ids(session, ctx.tenant_id, [draft for _, draft in named])
     return {row.id: customer for (row, _), customer in zip(named, customers, strict=True)}
 
 
