@@ -20,7 +20,7 @@ two steps, `upsert_orders` then `update_states`, so a refused row costs only its
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -90,19 +90,18 @@ class LedgerRow:
 # `checkout_form_id = ANY(...)`, a first sync (a table never analyzed, or one integration's rows
 # estimated at a handful) gets a scan of all the integration's rows per page, which grows with
 # every page (~10 ms a page at 10,000 orders). LIMIT 1 keeps each LATERAL probe a subquery.
-_PAGE_ROWS = sa.text(
-    """
+# psycopg SQL: sent with the page's other reads in one round trip (db_rounds.fetch_together).
+PAGE_ROWS = """
     SELECT o.id, o.checkout_form_id, o.revision, o.state, o.invoice_id, o.needs_correction,
            o.fetch_retry_at IS NOT NULL AS retry_due
-      FROM unnest(CAST(:form_ids AS text[])) AS f(form_id)
+      FROM unnest(CAST(%(form_ids)s AS text[])) AS f(form_id)
      CROSS JOIN LATERAL (
            SELECT * FROM allegro_orders
-            WHERE integration_id = :integration_id AND checkout_form_id = f.form_id
+            WHERE integration_id = %(integration_id)s AND checkout_form_id = f.form_id
             LIMIT 1
               FOR UPDATE) AS o
-     WHERE o.tenant_id = :tenant_id
+     WHERE o.tenant_id = %(tenant_id)s
     """
-)
 # Every decided row of a page in one statement, with its final state (see the module's note).
 _WRITE = sa.text(
     """
@@ -168,27 +167,30 @@ def upsert_orders(
     }
 
 
-def rows_to_decide(
-    session: Session,
+def page_rows_query(
     tenant_id: uuid.UUID,
     integration_id: uuid.UUID,
-    forms: Sequence[tuple[OrderKey, dict[str, Any]]],
+    forms: Iterable[tuple[OrderKey, dict[str, Any]]],
+) -> tuple[str, dict[str, Any]]:
+    """The statement reading and locking the page's existing rows (for `rows_to_decide`)."""
+    form_ids = sorted(key.checkout_form_id for key, _ in forms)
+    return PAGE_ROWS, {
+        "tenant_id": tenant_id,
+        "integration_id": integration_id,
+        "form_ids": form_ids,
+    }
+
+
+def rows_to_decide(
+    existing_rows: Iterable[Any], forms: Iterable[tuple[OrderKey, dict[str, Any]]]
 ) -> dict[str, LedgerRow]:
-    """The page's orders that need a decision, in checkout form order; writes nothing.
+    """The page's orders that need a decision, in checkout form order, from what
+    `page_rows_query` read; writes nothing.
 
     The same rows `upsert_orders` returns (new orders get a fresh id and 'pending'), but the
     existing ones are only read and locked: `write_orders` writes them once decided.
     """
-    if not forms:
-        return {}
-    params = {
-        "tenant_id": tenant_id,
-        "integration_id": integration_id,
-        "form_ids": sorted(key.checkout_form_id for key, _ in forms),
-    }
-    existing = {
-        row.checkout_form_id: row for row in session.connection().execute(_PAGE_ROWS, params)
-    }
+    existing = {row.checkout_form_id: row for row in existing_rows}
     pending = OrderState.PENDING.value
     rows: dict[str, LedgerRow] = {}
     for key, _ in sorted(forms, key=lambda form: form[0].checkout_form_id):

@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from invoicehub.db_rounds import fetch_together
 from invoicehub.domain.customers import (
     CustomerError,
     check_customer,
@@ -43,8 +44,13 @@ from invoicehub.domain.invoices import (
 from invoicehub.integrations.allegro.sync import ledger, order_guard
 from invoicehub.integrations.allegro.sync.buyers import SOURCE
 from invoicehub.integrations.allegro.sync.context import ImportContext, PageResult, SyncCounts
-from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision
-from invoicehub.integrations.allegro.sync.order_products import ensure_products, product_rates
+from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision, OrderKey
+from invoicehub.integrations.allegro.sync.order_products import (
+    ensure_products,
+    product_rates,
+    rates_of,
+    rates_query,
+)
 from invoicehub.integrations.allegro.sync.page_prep import PreparedPage, prepare_page
 from invoicehub.models import OrderState, Product
 
@@ -91,10 +97,10 @@ def _import(
     counts.skipped += len(page.raws) - unkeyed - len(forms)
     if isolate:  # even a ledger row the database refuses costs one order
         rows = order_guard.upsert_isolated(session, ctx, list(forms.values()), counts)
+        rates = product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
     else:  # read and locked now, written once below with their final states
-        rows = ledger.rows_to_decide(session, ctx.tenant_id, ctx.integration_id, [*forms.values()])
+        rows, rates = _page_reads(session, ctx, forms)
     counts.skipped += len(forms) - len(rows) - (counts.needs_review - unkeyed)  # decided before
-    rates = product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
     decisions = [
         order_guard.decide(
             forms[form_id][1],
@@ -130,6 +136,21 @@ def _import(
         )
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
     return PageResult(counts, decided)
+
+
+def _page_reads(
+    session: Session, ctx: ImportContext, forms: Mapping[str, tuple[OrderKey, dict[str, Any]]]
+) -> tuple[dict[str, ledger.LedgerRow], dict[str, str]]:
+    """The rows to decide, read and locked, and the rates of the page's known offers (of all
+    its forms: a superset of those decided), in one round trip with the page's BEGIN."""
+    if not forms:
+        return {}, {}
+    queries = [ledger.page_rows_query(ctx.tenant_id, ctx.integration_id, forms.values())]
+    if (rates := rates_query(ctx, [raw for _, raw in forms.values()])) is not None:
+        queries.append(rates)
+    results = fetch_together(session, queries)
+    rates_found = rates_of(results[1]) if rates is not None else {}
+    return ledger.rows_to_decide(results[0], forms.values()), rates_found
 
 
 def _apply(

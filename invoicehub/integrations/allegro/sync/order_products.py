@@ -11,21 +11,40 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from invoicehub.db_rounds import fetch_together
 from invoicehub.domain.products import ProductDraft, ProductError, upsert_product, upsert_products
 from invoicehub.integrations.allegro.preferences import AllegroSettings
 from invoicehub.integrations.allegro.sync.buyers import SOURCE
 from invoicehub.integrations.allegro.sync.context import ImportContext, SyncCounts
 from invoicehub.integrations.allegro.sync.mapping import Action, MappedLine, OrderDecision
-from invoicehub.models import Product
 
 logger = logging.getLogger(__name__)
-_products: sa.Table = Product.__table__  # type: ignore[attr-defined]
+
+
+# psycopg SQL: sent with the page's other reads in one round trip (db_rounds.fetch_together).
+KNOWN_RATES = """
+    SELECT external_id, vat_rate FROM products
+     WHERE tenant_id = %(tenant_id)s AND source = %(source)s
+       AND external_id = ANY(CAST(%(offer_ids)s AS text[]))
+    """
 
 
 def product_rates(
     session: Session, ctx: ImportContext, raws: Iterable[Mapping[str, Any]]
 ) -> dict[str, str]:
     """Rates of known products for line items that carry no `tax.rate` (one query a page)."""
+    query = rates_query(ctx, raws)
+    return rates_of(fetch_together(session, [query])[0]) if query else {}
+
+
+def rates_of(rows: Iterable[Any]) -> dict[str, str]:
+    return {row.external_id: row.vat_rate for row in rows}
+
+
+def rates_query(
+    ctx: ImportContext, raws: Iterable[Mapping[str, Any]]
+) -> tuple[str, dict[str, Any]] | None:
+    """The statement reading the known rates (None: no line item needs one)."""
     offer_ids: set[str] = set()
     for raw in raws:
         items = raw.get("lineItems")
@@ -36,13 +55,9 @@ def product_rates(
             if not (isinstance(tax, Mapping) and tax.get("rate")) and isinstance(offer, Mapping):
                 offer_ids.add(str(offer.get("id")))
     if not offer_ids:
-        return {}
-    query = sa.select(_products.c.external_id, _products.c.vat_rate).where(
-        _products.c.tenant_id == ctx.tenant_id,
-        _products.c.source == SOURCE,
-        _products.c.external_id.in_(sorted(offer_ids)),
-    )
-    return {row.external_id: row.vat_rate for row in session.connection().execute(query)}
+        return None
+    params = {"tenant_id": ctx.tenant_id, "source": SOURCE, "offer_ids": sorted(offer_ids)}
+    return KNOWN_RATES, params
 
 
 def ensure_products(
