@@ -104,14 +104,6 @@ def order_key(raw: Mapping[str, Any]) -> OrderKey | None:
     )
 
 
-def read_form(raw: Mapping[str, Any]) -> CheckoutForm | ValidationError:
-    """The checkout form validated, or why it is malformed (the first step of decide_order)."""
-    try:
-        return CheckoutForm.model_validate(raw)
-    except ValidationError as exc:
-        return exc
-
-
 def decide_order(
     raw: Mapping[str, Any],
     settings: AllegroSettings,
@@ -119,16 +111,15 @@ def decide_order(
     today: date,
     product_rates: Mapping[str, str] | None = None,
     already_invoiced: bool = False,
-    read: CheckoutForm | ValidationError | None = None,
 ) -> OrderDecision:
-    """What to do with one checkout form (see the module docstring); `read`: read_form(raw)."""
+    """What to do with one checkout form (see the module docstring)."""
     key = order_key(raw)
     if key is None:
         raise ValueError("a checkout form without an id cannot be decided")
-    form = read_form(raw) if read is None else read
-    if isinstance(form, ValidationError):
-        reason = f"malformed checkout form: {_summary(form)}"
-        return OrderDecision(key, Action.REVIEW, _clip(reason))
+    try:
+        form = CheckoutForm.model_validate(raw)
+    except ValidationError as exc:
+        return OrderDecision(key, Action.REVIEW, _clip(f"malformed checkout form: {_summary(exc)}"))
     if form.status is CheckoutFormStatus.CANCELLED:
         if already_invoiced:
             reason = "cancelled after invoicing: issue a correction invoice"

@@ -44,14 +44,13 @@ from invoicehub.domain.invoices import (
 from invoicehub.integrations.allegro.sync import ledger, order_guard
 from invoicehub.integrations.allegro.sync.buyers import SOURCE
 from invoicehub.integrations.allegro.sync.context import ImportContext, PageResult, SyncCounts
-from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision, OrderKey
+from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision, OrderKey, order_key
 from invoicehub.integrations.allegro.sync.order_products import (
     ensure_products,
     product_rates,
     rates_of,
     rates_query,
 )
-from invoicehub.integrations.allegro.sync.page_prep import PreparedPage, prepare_page
 from invoicehub.models import OrderState, Product
 
 logger = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ ISOLATE_EVERY_ORDER = False
 def import_page(
     session: Session,
     ctx: ImportContext,
-    raws: Sequence[Any] | PreparedPage,
+    raws: Sequence[Any],
     *,
     fresh_transaction: bool = False,
 ) -> PageResult:
@@ -87,14 +86,19 @@ def import_page(
     return _import(session, ctx, raws, isolate=True)
 
 
-def _import(
-    session: Session, ctx: ImportContext, raws: Sequence[Any] | PreparedPage, isolate: bool
-) -> PageResult:
-    # Cleaned (nothing PostgreSQL refuses goes further) and keyed, maybe in the prefetch thread.
-    page = raws if isinstance(raws, PreparedPage) else prepare_page(raws, validate=False)
-    counts = SyncCounts(orders_fetched=page.listed, needs_review=page.unkeyed)
-    forms, cleaned, unkeyed = page.forms, page.cleaned, page.unkeyed
-    counts.skipped += len(page.raws) - unkeyed - len(forms)
+def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: bool) -> PageResult:
+    counts = SyncCounts(orders_fetched=len(raws))
+    raws, cleaned = order_guard.clean_page(raws)  # nothing PostgreSQL refuses goes further
+    forms: dict[str, tuple[OrderKey, dict[str, Any]]] = {}
+    for raw in raws:
+        key = order_key(raw)
+        if key is None:
+            logger.warning("skipped a checkout form without a usable id")
+            counts.needs_review += 1
+            continue
+        forms[key.checkout_form_id] = (key, raw)  # a repeated form: the last copy wins
+    unkeyed = counts.needs_review
+    counts.skipped += len(raws) - unkeyed - len(forms)
     if isolate:  # even a ledger row the database refuses costs one order
         rows = order_guard.upsert_isolated(session, ctx, list(forms.values()), counts)
         rates = product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
@@ -108,7 +112,6 @@ def _import(
             rates,
             already_invoiced=row.invoice_id is not None,
             held_reason=cleaned.get(form_id),
-            read=page.read.get(form_id),
         )
         for form_id, row in rows.items()
     ]

@@ -48,9 +48,8 @@ from invoicehub.integrations.allegro.sync.context import ImportContext, SyncCoun
 from invoicehub.integrations.allegro.sync.fetch_retry import FetchFailure, fetch_forms
 from invoicehub.integrations.allegro.sync.mapping import POLAND
 from invoicehub.integrations.allegro.sync.order_import import import_page
-from invoicehub.integrations.allegro.sync.page_prep import PreparedPage, listed_pages
 from invoicehub.integrations.allegro.sync.refunds import follow_order
-from invoicehub.integrations.allegro.sync.streaming import prefetched, tuned_for_sync
+from invoicehub.integrations.allegro.sync.streaming import fewer_gc_pauses, prefetched
 from invoicehub.models import AllegroIntegration, SyncRun
 from invoicehub.models.base import utcnow
 from invoicehub.settings import get_settings
@@ -93,7 +92,7 @@ def sync_integration(
         reconcile = reconcile or reconciliation.is_due(session, integration_id)
     access_token = refresh_token_if_needed(integration_id)
     try:
-        with open_client(access_token) as client, tuned_for_sync(), _shared_connection():
+        with open_client(access_token) as client, fewer_gc_pauses(), _shared_connection():
             # Held orders first: the journal pass then finds them decided at their revision
             # and skips them, so a run counts each order once.
             counts = _retry_held(client, ctx, run_id) if retry_held else SyncCounts()
@@ -171,7 +170,7 @@ def _first_sync(
     pages = client.iter_checkout_forms(updated_at_gte=since, page_size=PAGE_SIZE)
     # The Redis filter runs in the prefetch thread too, while the page before is written (its
     # keys may not be stored yet: an order listed twice is then a no-op of the ledger's).
-    for page, fresh in prefetched(listed_pages(ctx, pages)):  # also cleaned, keyed, validated
+    for page, fresh in prefetched((page, seen.fresh_forms(ctx, page)) for page in pages):
         counts.add(_commit_page(ctx, run_id, page, cursor=None, fresh=fresh))
     # Events older than `latest` are covered by the listing; the journal starts after it.
     with Session(get_engine()) as session:
@@ -299,7 +298,7 @@ def _commit_page(
     cursor: str | None,
     recheck: bool = False,
     failures: Sequence[FetchFailure] = (),
-    fresh: list[dict[str, Any]] | PreparedPage | None = None,
+    fresh: list[dict[str, Any]] | None = None,
 ) -> SyncCounts:
     """Import, record the orders Allegro did not send, count, move the cursor and commit, all
     or nothing: the cursor never passes an order the ledger does not know.

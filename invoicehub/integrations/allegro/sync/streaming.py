@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import gc
 import queue
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 GC_THRESHOLDS = (50_000, 50, 100)
-SWITCH_INTERVAL = 0.0005  # seconds; CPython's default is 0.005
 T = TypeVar("T")
 
 
@@ -27,29 +25,6 @@ def fewer_gc_pauses() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
-
-
-@contextmanager
-def tuned_for_sync() -> Iterator[None]:
-    """fewer_gc_pauses and quick_gil_handoff, for the whole of a sync."""
-    with fewer_gc_pauses(), quick_gil_handoff():
-        yield
-
-
-@contextmanager
-def quick_gil_handoff() -> Iterator[None]:
-    """The page's thread gets the GIL back soon after each database round trip.
-
-    A thread coming back from I/O waits up to the switch interval before it asks the thread
-    holding the GIL (the prefetch thread parsing or filtering the next page) to let go: at
-    CPython's 5 ms, a page's dozen round trips could each wait that long.
-    """
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
 
 
 def prefetched(pages: Iterator[T]) -> Iterator[T]:
