@@ -172,6 +172,42 @@ def test_an_order_invoiced_elsewhere_is_decided_by_the_invoice_source_key(sessio
     assert row.invoice_id == existing.id and invoice_numbers(seller.integration_id) == [1]
 
 
+def test_a_page_with_an_order_invoiced_elsewhere_invoices_the_rest_without_a_gap(session, control):
+    """The page's invoice batch (no SAVEPOINT of its own) meets the source key of one order: the
+    page runs again order by order, that order keeps its invoice, the other gets the next number."""
+    from datetime import date
+
+    from invoicehub.auth.accounts import default_company
+    from invoicehub.domain.invoices import BuyerSnapshot, InvoiceDraft, LineDraft, create_invoice
+
+    seller = connect_seller(session, control, "elsewhere2", orders=0)
+    invoiced, fresh = _ready_order(), _ready_order()
+    control.post("/__emulator/sellers/elsewhere2/orders", json={"checkoutForms": [invoiced, fresh]})
+    company = default_company(session, seller.user.tenant_id)
+    existing = create_invoice(
+        session,
+        InvoiceDraft(
+            tenant_id=seller.user.tenant_id,
+            company_id=company.id,
+            lines=[LineDraft("Kabel", Decimal(1), Decimal("82.79"), "23")],
+            buyer=BuyerSnapshot(name="Małgorzata Zielińska"),
+            issue_date=date.today(),
+            sale_date=date.today(),
+            source="allegro",
+            integration_id=seller.integration_id,
+            external_order_id=invoiced["id"],
+        ),
+    )
+    session.commit()
+    counts = sync_integration(seller.integration_id)
+    rows = {row.checkout_form_id: row for row in session.exec(select(AllegroOrder)).all()}
+    assert counts.invoices_created == 1
+    assert {row.state for row in rows.values()} == {"invoiced"}
+    assert rows[invoiced["id"]].invoice_id == existing.id
+    assert rows[fresh["id"]].invoice_id not in (None, existing.id)
+    assert invoice_numbers(seller.integration_id) == [1, 2]
+
+
 def test_replaying_every_event_after_redis_is_flushed_changes_nothing(session, control):
     """Scorecard 2: keys gone, all events replayed: invoices, numbers and totals unchanged."""
     seller = connect_seller(session, control, "replay", orders=80, seed=5)

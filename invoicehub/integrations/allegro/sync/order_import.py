@@ -33,6 +33,7 @@ from invoicehub.domain.customers import (
     upsert_customer,
     upsert_customer_ids,
 )
+from invoicehub.domain.invoice_batches import BatchConflict
 from invoicehub.domain.invoices import (
     DuplicateInvoice,
     InvoiceDraft,
@@ -79,10 +80,11 @@ def import_page(
             return _import(session, ctx, raws, isolate=False)
     except sa.exc.OperationalError:
         raise  # the connection is gone: the caller retries the whole sync
-    except sa.exc.DBAPIError as exc:
+    except (sa.exc.DBAPIError, BatchConflict) as exc:
         if fresh_transaction:
             session.rollback()
-        logger.info("page retried order by order after %s", type(exc.orig).__name__)
+        cause = type(exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc).__name__
+        logger.info("page retried order by order after %s", cause)
     return _import(session, ctx, raws, isolate=True)
 
 
@@ -268,7 +270,8 @@ def _issue_page(
         customer = customer_of.get(row.id)
         customer_id = customer[0] if customer is not None else None
         invoice_drafts.append(_draft(ctx, row, decision, customer_id, product_ids))
-    results = issue_invoices(session, invoice_drafts)
+    # No SAVEPOINT: an order that already has an invoice (BatchConflict) reruns the page.
+    results = issue_invoices(session, invoice_drafts, guarded=False)
     for (row, _), result in zip(buyers, results, strict=True):
         if isinstance(result, DuplicateInvoice):  # another sync issued it first; its number stands
             counts.skipped += 1
