@@ -22,7 +22,6 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -30,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from invoicehub.activity import DENIAL_ACTION, record_audit
 from invoicehub.admin.feed import NotificationNotFound
 from invoicehub.api.deps import client_address
+from invoicehub.api.schema import ApiModel
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import get_engine
 from invoicehub.integrations.allegro.lifecycle import TransitionRefused
@@ -45,7 +45,7 @@ MAX_QUOTED_INPUT = 100
 MAX_ERROR_MESSAGE = 300
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(ApiModel):
     detail: str
 
 

@@ -36,7 +36,7 @@ def notification_view(item: NotificationItem, language: str = "pl") -> dict[str,
         "title": translate_stored(language, item.title),
         "body": translate_stored(language, item.body),
         "kind": item.kind,
-        "created": display.when(item.createdAt),
+        "created": display.when(item.created_at),
         "read": "true" if item.read else "",
     }
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, HTTPException, Request, status
-from pydantic import BaseModel
 
 from invoicehub.activity import record_audit
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
+from invoicehub.api.schema import ApiModel
 from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
 from invoicehub.models import UploadStatus
@@ -31,9 +31,9 @@ ERRORS = error_responses(
 )
 
 
-class UploadQueued(BaseModel):
-    invoiceId: uuid.UUID
-    uploadStatus: str
+class UploadQueued(ApiModel):
+    invoice_id: uuid.UUID
+    upload_status: str
 
 
 @router.post(
@@ -62,6 +62,6 @@ def upload_to_allegro(
     session.commit()
     upload = upload_of(session, principal.tenant_id, invoice.id)
     return UploadQueued(
-        invoiceId=invoice.id,
-        uploadStatus=upload.status if upload else UploadStatus.PENDING.value,
+        invoice_id=invoice.id,
+        upload_status=upload.status if upload else UploadStatus.PENDING.value,
     )

@@ -24,12 +24,12 @@ PAGE_SIZE = 25
 ALL = "all"
 STATUS_FILTERS = ("active", "needs_reauth", "disabled", "disconnected", "errors")
 SORTS = (
-    ("-lastSyncAt", N_("Last sync, newest first")),
-    ("lastSyncAt", N_("Last sync, oldest first")),
-    ("-syncErrorCount", N_("Most failed syncs")),
-    ("allegroLogin", N_("Allegro login A-Z")),
+    ("-last_sync_at", N_("Last sync, newest first")),
+    ("last_sync_at", N_("Last sync, oldest first")),
+    ("-sync_error_count", N_("Most failed syncs")),
+    ("allegro_login", N_("Allegro login A-Z")),
     ("status", N_("Status")),
-    ("-createdAt", N_("Newest connections")),
+    ("-created_at", N_("Newest connections")),
 )
 # Run statuses as the "Sync queued for …" message names them.
 RUN_STATUS_WORDS = (N_("queued"), N_("running"), N_("retrying"), N_("succeeded"), N_("failed"))
@@ -39,14 +39,14 @@ SORT_KEYS = tuple(key for key, _ in SORTS)
 def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
     return {
         "id": row.id,
-        "user": row.userEmail,
-        "tenant": row.tenantName,
-        "login": row.allegroLogin or row.allegroUserId or "",
+        "user": row.user_email,
+        "tenant": row.tenant_name,
+        "login": row.allegro_login or row.allegro_user_id or "",
         "status": row.status,
-        "last_sync": display.when(row.lastSyncAt),
-        "error_count": str(row.syncErrorCount),
-        "last_error": row.lastSyncError or "",
-        "admin_hold": N_("by an admin") if row.adminDisabledAt is not None else "",
+        "last_sync": display.when(row.last_sync_at),
+        "error_count": str(row.sync_error_count),
+        "last_error": row.last_sync_error or "",
+        "admin_hold": N_("by an admin") if row.admin_disabled_at is not None else "",
     }
 
 
@@ -76,7 +76,7 @@ class AdminAllegroState(rx.State):
                     "total": str(counts.total),
                     "active": str(counts.active),
                     "errors": str(counts.errors),
-                    "last_sync": display.when(counts.lastSyncAt),
+                    "last_sync": display.when(counts.last_sync_at),
                 }
             try:
                 items, self.total = list_all_integrations(
