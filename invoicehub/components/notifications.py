@@ -86,8 +86,8 @@ def notification_row(item: Any, mark_read: Callable[[Any], Any]) -> rx.Component
 class NotificationsState(rx.State):
     """The signed-in seller's latest notifications; every handler re-reads the principal."""
 
-    items: list[dict[str, str]] = []
-    unread: int = 0
+    items: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    unread: rx.Field[int] = rx.field(0)
 
     async def _seller(self) -> Principal | None:
         principal = (await self.get_state(AuthState)).principal()

@@ -21,13 +21,13 @@ NOTIFICATIONS_SHOWN = 8
 
 
 class AdminPanelsState(rx.State):
-    notifications: list[dict[str, str]] = []
-    unread: int = 0
-    queues: list[dict[str, str]] = []
-    workers: int = 0
-    failed_jobs: int = 0
-    queued_jobs: int = 0
-    queue_error: str = ""
+    notifications: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    unread: rx.Field[int] = rx.field(0)
+    queues: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    workers: rx.Field[int] = rx.field(0)
+    failed_jobs: rx.Field[int] = rx.field(0)
+    queued_jobs: rx.Field[int] = rx.field(0)
+    queue_error: rx.Field[str] = rx.field("")
     _language: str = "pl"
 
     async def _reload(self):

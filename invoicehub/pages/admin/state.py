@@ -52,15 +52,15 @@ def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
 
 class AdminAllegroState(rx.State):
     summary: dict[str, str] = {}
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    search: str = ""
-    status_filter: str = ALL
-    sort: str = SORT_KEYS[0]
-    loading: bool = True
-    message: str = ""
-    error: str = ""
+    rows: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    total: rx.Field[int] = rx.field(0)
+    page: rx.Field[int] = rx.field(1)
+    search: rx.Field[str] = rx.field("")
+    status_filter: rx.Field[str] = rx.field(ALL)
+    sort: rx.Field[str] = rx.field(SORT_KEYS[0])
+    loading: rx.Field[bool] = rx.field(True)
+    message: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
 
     @rx.var
     def page_count(self) -> int:

@@ -83,13 +83,13 @@ def run_row(run: SyncRun, language: str = "pl", skips: str = "") -> dict[str, st
 
 
 class SyncState(rx.State):
-    sync_loading: bool = False
+    sync_loading: rx.Field[bool] = rx.field(False)
     run: dict[str, str] = {}
-    runs: list[dict[str, str]] = []
-    review: list[dict[str, str]] = []
-    review_total: int = 0
-    review_page: int = 1
-    sync_error: str = ""
+    runs: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    review: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    review_total: rx.Field[int] = rx.field(0)
+    review_page: rx.Field[int] = rx.field(1)
+    sync_error: rx.Field[str] = rx.field("")
     _watching: str = ""
 
     @rx.var
