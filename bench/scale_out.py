@@ -11,10 +11,12 @@ them: they share only Redis and PostgreSQL) drain the queue together. Throughput
 of the 8 runs over the span from the first run's start to the last run's finish.
 
 The dispatcher tick: 10,000 active integrations due now, then `dispatch_due_syncs()` as the
-scheduler's job calls it (claim, insert the runs, enqueue one fan-out job per 1,000 runs that a
-worker expands into the sync jobs); wall time of the tick.
+scheduler's job calls it (count what is due, send one claim job per 1,000); wall time of the tick.
+Then the claim jobs it sent, run one after the other as a single worker would (claim, insert the
+runs, enqueue their sync jobs): `claim_ms` is the time until every sync job is queued with one
+worker (workers run claim jobs in parallel, so more workers shorten it).
 
-Last lines: `dispatch_ms=<t> due=<n> queued=<n>` and
+Last lines: `dispatch_ms=<t> due=<n> claim_jobs=<n> claim_ms=<t> queued=<n>` and
 `w1_per_s=<x> w2_per_s=<y> w4_per_s=<z> speedup_w2=<y/x>`.
 """
 
@@ -127,7 +129,12 @@ def measure_dispatch(due: int) -> str:
     """`due` active integrations due now (one tenant), then one dispatcher tick."""
     from invoicehub.auth.accounts import create_user
     from invoicehub.db import session_scope
-    from invoicehub.integrations.allegro.runs.dispatcher import dispatch_due_syncs
+    from invoicehub.integrations.allegro.runs.dispatcher import (
+        CLAIM_JOB_FUNC,
+        claim_due_syncs,
+        dispatch_due_syncs,
+    )
+    from invoicehub.jobs.queues import get_queue
     from invoicehub.redis_conn import get_redis
 
     with session_scope() as session:
@@ -152,7 +159,18 @@ def measure_dispatch(due: int) -> str:
     counts = dispatch_due_syncs()
     elapsed_ms = (time.perf_counter() - started) * 1000
     print(f"dispatcher tick: {counts}", flush=True)
-    return f"dispatch_ms={elapsed_ms:.0f} due={counts['due']} queued={counts['queued']}"
+    queue = get_queue()
+    claim_jobs = [job for job in queue.get_jobs() if job.func_name == CLAIM_JOB_FUNC]
+    started = time.perf_counter()
+    queued = 0
+    for job in claim_jobs:
+        queue.remove(job.id)
+        queued += claim_due_syncs()["queued"]
+    claim_ms = (time.perf_counter() - started) * 1000
+    return (
+        f"dispatch_ms={elapsed_ms:.0f} due={counts['due']} claim_jobs={counts['claim_jobs']}"
+        f" claim_ms={claim_ms:.0f} queued={queued}"
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from rq import Queue, Worker
 from rq.executions import Execution
 from rq.job import Job
 
-from invoicehub.jobs.enqueue import FANOUT_JOB_FUNC
 from invoicehub.jobs.queues import (
     KSEF_AFTER_SYNC_FUNC,
     MOVED_JOB_FUNCS,
@@ -40,8 +39,7 @@ PRELOADED_JOB_FUNCS = (
     SYNC_JOB_FUNC,
     UPLOAD_JOB_FUNC,
     UPLOADS_JOB_FUNC,
-    FANOUT_JOB_FUNC,
-    DISPATCHER_FUNC,
+    DISPATCHER_FUNC,  # and the claim jobs it sends
     KSEF_AFTER_SYNC_FUNC,  # the KSeF sending jobs' module (run_send lives there too)
 )
 

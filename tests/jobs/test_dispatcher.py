@@ -1,11 +1,12 @@
 """The per-minute dispatcher: due integrations are queued once, from the indexed query, in bulk
-(through fan-out jobs a worker expands); the schedule registration is idempotent; runs whose jobs
-Redis lost are queued again."""
+(through claim jobs that workers run in parallel); the schedule registration is idempotent; runs
+whose jobs Redis lost are queued again."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -17,11 +18,14 @@ from sqlmodel import Session, select
 from invoicehub.db import get_engine
 from invoicehub.integrations.allegro.runs.dispatcher import (
     _CLAIM_DUE,
+    CLAIM_INLINE_MAX,
+    CLAIM_JOB_FUNC,
+    claim_due_syncs,
     dispatch_due_syncs,
     requeue_orphaned_runs,
 )
 from invoicehub.integrations.allegro.runs.requests import request_sync
-from invoicehub.jobs.enqueue import FANOUT_JOB_FUNC, FANOUT_MIN, fan_out_sync_runs
+from invoicehub.jobs.enqueue import fan_out_sync_runs
 from invoicehub.jobs.locks import integration_lock
 from invoicehub.jobs.queues import DEFAULT_QUEUE, get_queue
 from invoicehub.jobs.schedule import DISPATCHER_JOB_ID, get_scheduler, register_dispatcher
@@ -134,15 +138,15 @@ def _bulk_due(session: Session, count: int) -> None:
     analyze("allegro_integrations")
 
 
-def _run_fan_outs(*, twice: bool = False) -> None:
-    """Execute the queued fan-out jobs as a worker would (optionally each one twice, as after a
-    redelivery), leaving the sync jobs they queue."""
+def _run_claim_jobs() -> list[dict[str, int]]:
+    """Execute the queued claim jobs as a worker would, leaving the sync jobs they queue."""
     queue = get_queue()
+    results = []
     for job in queue.get_jobs():
-        if job.func_name == FANOUT_JOB_FUNC:
+        if job.func_name == CLAIM_JOB_FUNC:
             queue.remove(job.id)
-            for _ in range(2 if twice else 1):
-                fan_out_sync_runs(*job.args)
+            results.append(claim_due_syncs())
+    return results
 
 
 def _expected_job_ids(session: Session) -> set[str]:
@@ -150,7 +154,7 @@ def _expected_job_ids(session: Session) -> set[str]:
 
 
 @pytest.mark.slow
-def test_ten_thousand_due_integrations_are_queued_in_one_quick_tick_from_the_index(session):
+def test_ten_thousand_due_integrations_take_one_quick_tick_and_ten_claim_jobs(session):
     _bulk_due(session, 10_000)
     with get_engine().begin() as conn:
         plan = conn.execute(
@@ -158,41 +162,44 @@ def test_ten_thousand_due_integrations_are_queued_in_one_quick_tick_from_the_ind
         ).scalars()
         assert "ix_allegro_integrations_due" in "\n".join(plan)  # the indexed due query
     result = dispatch_due_syncs()
-    assert result["queued"] == 10_000 and get_queue().count == 10  # one fan-out per 1,000
-    assert session.exec(sa.select(sa.func.count(SyncRun.id))).one()[0] == 10_000
-    assert dispatch_due_syncs()["queued"] == 0
-    _run_fan_outs()
+    assert result["due"] == 10_000 and result["claim_jobs"] == 10
+    assert get_queue().count == 10 and not _runs(session)  # nothing claimed by the tick
+    assert dispatch_due_syncs()["claim_jobs"] == 0  # the first tick's jobs still wait
+    assert _run_claim_jobs() == [{"claimed": 1000, "queued": 1000}] * 10
     assert set(get_queue().get_job_ids()) == _expected_job_ids(session)
     assert get_queue().count == 10_000
+    assert dispatch_due_syncs()["due"] == 0  # moved on: never twice
 
 
-def test_a_fan_out_delivered_twice_queues_each_run_once(session):
-    _bulk_due(session, FANOUT_MIN + 50)
-    assert dispatch_due_syncs()["queued"] == FANOUT_MIN + 50
-    (fan_out,) = get_queue().get_jobs()
-    assert fan_out.func_name == FANOUT_JOB_FUNC
-    _run_fan_outs(twice=True)
-    job_ids = get_queue().get_job_ids()
-    assert len(job_ids) == FANOUT_MIN + 50 and set(job_ids) == _expected_job_ids(session)
-
-
-def test_runs_of_a_fan_out_that_redis_lost_are_queued_again(session):
-    _bulk_due(session, FANOUT_MIN)
-    dispatch_due_syncs()
-    get_redis().flushdb()  # the fan-out job is gone before a worker took it
-    assert requeue_orphaned_runs(grace=timedelta(0)) == FANOUT_MIN
+def test_parallel_claim_jobs_never_take_the_same_integration(session):
+    _bulk_due(session, 3000)
+    assert dispatch_due_syncs()["claim_jobs"] == 3
+    for job in get_queue().get_jobs():
+        get_queue().remove(job.id)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # one more job than there is work
+        results = list(pool.map(lambda _: claim_due_syncs(), range(4)))
+    assert sum(result["claimed"] for result in results) == 3000
+    runs = _runs(session)
+    assert len(runs) == 3000 and len({run.integration_id for run in runs}) == 3000
     assert set(get_queue().get_job_ids()) == _expected_job_ids(session)
-    assert requeue_orphaned_runs(grace=timedelta(0)) == 0
 
 
-def test_a_fan_out_skips_a_run_the_orphan_pass_queued_first(session):
-    _bulk_due(session, FANOUT_MIN)
-    dispatch_due_syncs()
-    (fan_out,) = get_queue().get_jobs()
-    get_queue().remove(fan_out.id)  # waiting somewhere: the orphan pass got there first
-    assert requeue_orphaned_runs(grace=timedelta(0)) == FANOUT_MIN
-    assert fan_out_sync_runs(*fan_out.args) == {"runs": FANOUT_MIN, "queued": 0}
-    assert get_queue().count == FANOUT_MIN
+def test_integrations_of_a_claim_job_redis_lost_are_claimed_after_the_next_tick(session):
+    _bulk_due(session, CLAIM_INLINE_MAX)
+    assert dispatch_due_syncs()["claim_jobs"] == 1
+    get_redis().flushdb()  # the claim job is gone before a worker took it
+    assert dispatch_due_syncs()["claim_jobs"] == 1  # still due: sent again
+    assert _run_claim_jobs() == [{"claimed": CLAIM_INLINE_MAX, "queued": CLAIM_INLINE_MAX}]
+    assert get_queue().count == CLAIM_INLINE_MAX
+
+
+def test_a_fan_out_job_queued_by_an_earlier_version_queues_only_runs_without_a_job(session):
+    _bulk_due(session, 20)
+    assert dispatch_due_syncs()["queued"] == 20  # a few: claimed by the tick itself
+    refs = [f"{run.id}:{run.integration_id}" for run in _runs(session)]
+    get_queue().get_jobs()[0].delete()  # lost, say
+    assert fan_out_sync_runs(refs) == {"runs": 20, "queued": 1}
+    assert set(get_queue().get_job_ids()) == _expected_job_ids(session)
 
 
 def test_a_run_whose_job_redis_lost_is_queued_again(session, control):
