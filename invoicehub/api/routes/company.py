@@ -60,6 +60,8 @@ class CompanyIn(ApiRequest):
 
 
 class CompanyOut(CompanyIn):
+    model_config = ConfigDict(validate_by_name=True)  # built in code, by field name
+
     id: str
     missing_fields: list[str] = Field(
         description="What art. 106e still needs: invoicing is blocked while this is not empty"
