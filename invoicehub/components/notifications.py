@@ -7,7 +7,7 @@ tenant's, or addressed to them) from the bell on every page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import reflex as rx
 
@@ -30,7 +30,18 @@ from invoicehub.state.i18n import tr
 SHOWN = 10
 
 
-def notification_view(item: NotificationItem, language: str = "pl") -> dict[str, str]:
+class NotificationRow(TypedDict):
+    """One notification as the bell and the admin panel show it."""
+
+    id: str
+    title: str
+    body: str
+    kind: str
+    created: str
+    read: str  # "true" or ""
+
+
+def notification_view(item: NotificationItem, language: str = "pl") -> NotificationRow:
     return {
         "id": item.id,
         "title": translate_stored(language, item.title),
@@ -41,7 +52,7 @@ def notification_view(item: NotificationItem, language: str = "pl") -> dict[str,
     }
 
 
-def seller_view(view: dict[str, str], language: str = "pl") -> dict[str, str]:
+def seller_view(view: NotificationRow, language: str = "pl") -> NotificationRow:
     return {
         **view,
         "title": plain_text(view["title"], language),
@@ -86,7 +97,7 @@ def notification_row(item: Any, mark_read: Callable[[Any], Any]) -> rx.Component
 class NotificationsState(rx.State):
     """The signed-in seller's latest notifications; every handler re-reads the principal."""
 
-    items: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    items: rx.Field[list[NotificationRow]] = rx.field(default_factory=list)
     unread: rx.Field[int] = rx.field(0)
 
     async def _seller(self) -> Principal | None:

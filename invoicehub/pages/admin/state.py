@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from invoicehub.admin.overview import (
@@ -36,7 +38,21 @@ RUN_STATUS_WORDS = (N_("queued"), N_("running"), N_("retrying"), N_("succeeded")
 SORT_KEYS = tuple(key for key, _ in SORTS)
 
 
-def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
+class AdminRow(TypedDict):
+    """One integration as the admin table shows it (texts, ready to render)."""
+
+    id: str
+    user: str
+    tenant: str
+    login: str
+    status: str
+    last_sync: str
+    error_count: str
+    last_error: str
+    admin_hold: str
+
+
+def admin_row(row: AdminIntegrationRow) -> AdminRow:
     return {
         "id": row.id,
         "user": row.user_email,
@@ -52,7 +68,7 @@ def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
 
 class AdminAllegroState(rx.State):
     summary: dict[str, str] = {}
-    rows: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    rows: rx.Field[list[AdminRow]] = rx.field(default_factory=list)
     total: rx.Field[int] = rx.field(0)
     page: rx.Field[int] = rx.field(1)
     search: rx.Field[str] = rx.field("")

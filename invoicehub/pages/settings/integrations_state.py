@@ -72,9 +72,8 @@ class IntegrationsState(rx.State):
     saving: rx.Field[bool] = rx.field(False)
     error: rx.Field[str] = rx.field("")
     success: rx.Field[str] = rx.field("")
-    banner: rx.Field[str] = rx.field(
-        ""
-    )  # connect, disconnect and the OAuth callback's outcome, above the cards
+    # connect, disconnect and the OAuth callback's outcome, above the cards
+    banner: rx.Field[str] = rx.field("")
     banner_error: rx.Field[str] = rx.field("")
     # The seller company's missing art. 106e data: synced orders would wait for review.
     company_missing: rx.Field[list[str]] = rx.field(default_factory=list)

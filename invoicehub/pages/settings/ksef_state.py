@@ -39,9 +39,8 @@ class KsefSettingsState(rx.State):
     auto_send: rx.Field[bool] = rx.field(False)
     token_set: rx.Field[bool] = rx.field(False)
     verified_at: rx.Field[str] = rx.field("")
-    token_input: rx.Field[str] = rx.field(
-        ""
-    )  # what the seller types; cleared once saved, never filled from the DB
+    # what the seller types; cleared once saved, never filled from the DB
+    token_input: rx.Field[str] = rx.field("")
     message: rx.Field[str] = rx.field("")
     error: rx.Field[str] = rx.field("")
     verify_answer: rx.Field[str] = rx.field("")

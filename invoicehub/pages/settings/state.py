@@ -45,9 +45,8 @@ COMPANY_FLAGS = ("cash_accounting",)
 
 
 class SettingsState(rx.State):
-    tab: rx.Field[str] = rx.field(
-        ""
-    )  # "" until load has read ?tab=: no tab is shown before the requested one
+    # "" until load has read ?tab=: no tab is shown before the requested one
+    tab: rx.Field[str] = rx.field("")
     loading: rx.Field[bool] = rx.field(False)
     profile_name: rx.Field[str] = rx.field("")
     profile_email: rx.Field[str] = rx.field("")
