@@ -1,4 +1,5 @@
-"""Audit rows and notifications: written in the caller's transaction, never updated."""
+"""Audit rows and notifications: written in the caller's transaction, never updated (a refusal's
+`api.denied` row alone commits in a transaction of its own)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from sqlmodel import Session
 
 from invoicehub.auth.system import is_system
 from invoicehub.auth.tokens import Principal
+from invoicehub.db import session_scope
 from invoicehub.models import Audience, AuditEvent, Notification
 
 # A refusal to a signed-in caller (a foreign or missing id, a role it lacks), from an API route
 # or a Reflex event handler alike: every probe of another tenant's ids leaves a trace.
 DENIAL_ACTION = "api.denied"
+MAX_TARGET_ID = 64
 
 
 def record_audit(
@@ -41,6 +44,27 @@ def record_audit(
             ip=ip,
         )
     )
+
+
+def record_denial(
+    principal: Principal,
+    *,
+    target_type: str,
+    target: object,
+    after: dict[str, Any],
+    ip: str | None,
+) -> None:
+    """An `api.denied` row in a transaction of its own: the refused work may still roll back."""
+    with session_scope() as session:
+        record_audit(
+            session,
+            DENIAL_ACTION,
+            principal=principal,
+            target_type=target_type,
+            target_id=str(target)[:MAX_TARGET_ID],
+            after=after,
+            ip=ip,
+        )
 
 
 def notify(

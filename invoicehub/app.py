@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from invoicehub.components.app_wraps import app_wraps
 from invoicehub.components.connection import reconnecting_wrap
 from invoicehub.front import InvoiceHubApp
 from invoicehub.pages.admin import ADMIN_ALLEGRO_ON_LOAD, admin_allegro_page
@@ -28,6 +29,8 @@ app = InvoiceHubApp(
     stylesheets=["/focus.css"],
     theme=rx.theme(accent_color="indigo", radius="medium"),
     api_transformer=[around, security_headers],
+    # Without Reflex's English connection toast and error page (components/app_wraps.py).
+    app_wraps=app_wraps(),
     extra_app_wraps={(4, "Reconnecting"): reconnecting_wrap},
 )
 app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect("/settings"), title=BRAND)
@@ -73,4 +76,11 @@ app.add_page(
     title=BRAND,
     on_load=[page_title("Allegro admin"), *ADMIN_ALLEGRO_ON_LOAD],
 )
-app.add_page(not_found_page, route="404", title="Nie znaleziono · Invoice-HUB")
+# Unknown addresses: the app's own page, in the user's language once it is known (Reflex runs the
+# "404" route's on_load there too).
+app.add_page(
+    not_found_page,
+    route="404",
+    title=f"Nie znaleziono strony · {BRAND}",
+    on_load=[page_title("Page not found")],
+)

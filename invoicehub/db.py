@@ -50,8 +50,20 @@ def read_session() -> Session:
 
 
 @contextmanager
+def open_session() -> Iterator[Session]:
+    """A session that never commits (what a route's `SessionDep` is to a Reflex handler).
+
+    The caller reads with it, or hands it to a service that owns the unit of work and commits
+    it; whatever is left uncommitted is rolled back when the block ends. Routes and Reflex
+    handlers use this, never `session_scope` (tests/unit/test_architecture.py checks).
+    """
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
 def session_scope() -> Iterator[Session]:
-    """A unit of work: commit on success, roll back on error."""
+    """A unit of work for services, jobs and the CLI: commit on success, roll back on error."""
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session

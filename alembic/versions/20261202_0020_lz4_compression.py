@@ -8,7 +8,7 @@ readable as they are. Skipped on a server built without lz4 (`default_toast_comp
 offer it).
 
 Revision ID: 0020
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0013"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,16 +22,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from invoicehub.activity import DENIAL_ACTION, record_audit
+from invoicehub.activity import record_denial
 from invoicehub.admin.feed import NotificationNotFound
 from invoicehub.api.deps import client_address
 from invoicehub.api.schema import ApiModel
 from invoicehub.auth.tokens import Principal
-from invoicehub.db import get_engine
 from invoicehub.integrations.allegro.lifecycle import TransitionRefused
 from invoicehub.integrations.allegro.runs.requests import ForeignReference, RunNotFound
 from invoicehub.integrations.allegro.service import IntegrationNotFound
@@ -39,7 +37,6 @@ from invoicehub.integrations.allegro.service import IntegrationNotFound
 log = logging.getLogger(__name__)
 
 DENIAL_STATUSES = frozenset({403, 404})
-MAX_TARGET_ID = 64
 # A 422 quotes at most this much of what was sent (a 100 KB field is not echoed back).
 MAX_QUOTED_INPUT = 100
 MAX_ERROR_MESSAGE = 300
@@ -100,21 +97,17 @@ def _record_denial(request: Request, principal: Principal, status_code: int) -> 
     params = request.path_params
     target = next(iter(params.values()), "") if params else ""
     try:
-        with Session(get_engine()) as session:
-            record_audit(
-                session,
-                DENIAL_ACTION,
-                principal=principal,
-                target_type="api_route",
-                target_id=str(target)[:MAX_TARGET_ID],
-                after={
-                    "method": request.method,
-                    "route": getattr(route, "path", request.url.path),
-                    "status": status_code,
-                },
-                ip=client_address(request),
-            )
-            session.commit()
+        record_denial(
+            principal,
+            target_type="api_route",
+            target=target,
+            after={
+                "method": request.method,
+                "route": getattr(route, "path", request.url.path),
+                "status": status_code,
+            },
+            ip=client_address(request),
+        )
     except Exception:  # the refusal itself must still be answered
         log.warning("could not record an api.denied audit row", exc_info=False)
 

@@ -13,7 +13,8 @@ from typing import Any
 import reflex as rx
 
 from invoicehub.i18n import N_, gettext
-from invoicehub.integrations.allegro.preferences import SYNC_FREQUENCIES, AllegroSettings
+from invoicehub.integrations.allegro.preferences import AllegroSettings, SyncFrequency
+from invoicehub.models import VatRate
 from invoicehub.state.i18n import tr
 
 REQUESTED_ONLY = "requested_only"
@@ -49,25 +50,21 @@ SWITCHES = (
 )
 CHOICES = ("syncFrequencyMinutes", "defaultVatRate", "invoiceTemplateId")
 FLAG_KEYS = frozenset(key for key, _, _ in SWITCHES)
-VAT_RATE_OPTIONS = (
-    ("23", "23%"),
-    ("8", "8%"),
-    ("5", "5%"),
-    ("0", "0%"),
-    ("zw", N_("zw (exempt)")),
-)
+# The numeric rates read the same in every language; "zw" is a word (a msgid).
+VAT_RATE_LABELS = {VatRate.EXEMPT: N_("zw (exempt)")}
+VAT_RATE_OPTIONS = tuple((r.value, VAT_RATE_LABELS.get(r, f"{r.value}%")) for r in VatRate)
 # One msgid per frequency: Polish counts need their own word forms ("2 godziny", "6 godzin").
 FREQUENCY_LABELS = {
-    5: N_("Every 5 minutes"),
-    15: N_("Every 15 minutes"),
-    30: N_("Every 30 minutes"),
-    60: N_("Every hour"),
-    120: N_("Every 2 hours"),
-    360: N_("Every 6 hours"),
-    720: N_("Every 12 hours"),
-    1440: N_("Once a day"),
+    SyncFrequency.MINUTES_5: N_("Every 5 minutes"),
+    SyncFrequency.MINUTES_15: N_("Every 15 minutes"),
+    SyncFrequency.MINUTES_30: N_("Every 30 minutes"),
+    SyncFrequency.HOUR: N_("Every hour"),
+    SyncFrequency.HOURS_2: N_("Every 2 hours"),
+    SyncFrequency.HOURS_6: N_("Every 6 hours"),
+    SyncFrequency.HOURS_12: N_("Every 12 hours"),
+    SyncFrequency.DAY: N_("Once a day"),
 }
-FREQUENCY_OPTIONS = tuple((str(m), FREQUENCY_LABELS[m]) for m in SYNC_FREQUENCIES)
+FREQUENCY_OPTIONS = tuple((str(m.value), FREQUENCY_LABELS[m]) for m in SyncFrequency)
 
 
 def form_values(settings: AllegroSettings) -> dict[str, Any]:

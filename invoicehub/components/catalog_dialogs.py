@@ -11,7 +11,7 @@ from sqlmodel import Session
 from invoicehub.auth.tokens import Principal
 from invoicehub.components.layout import field, notice, page_loading
 from invoicehub.components.listing import PagedListState
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.edits import EditRefused, RowNotFound
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.validation import own_message, plain_errors
@@ -73,7 +73,7 @@ class EditDialogState(rx.State, mixin=True):
         self.error = self.success = ""
         self.field_errors = {}
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 self.form, self.row_id = self._form_of(session, principal, row_id), row_id
         except RowNotFound:
             record_denial(self, principal, row_id)
@@ -107,7 +107,7 @@ class EditDialogState(rx.State, mixin=True):
         self.saving, self.error, self.success = True, "", ""
         yield
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 ip = self.router.session.client_ip
                 row = self._save(session, principal, self.row_id, dict(self.form), ip)
         except EditRefused as exc:

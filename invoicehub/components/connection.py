@@ -3,6 +3,10 @@
 Reflex queues the events a page sends while disconnected and retries the connection with a
 backoff; without a visible state a click then seems to do nothing. The banner shows from the
 first failed reconnect attempt until the socket is back (Reflex's own `connectErrors`).
+
+It replaces Reflex's own connection overlay (components/app_wraps.py). The banner reads the
+catalogue: Polish until the signed-in user's language is known (a page that never connected),
+then theirs.
 """
 
 from __future__ import annotations

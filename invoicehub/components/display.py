@@ -14,7 +14,7 @@ from invoicehub.domain.plain_errors import plain_failure
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.formats import format_amount, format_day, format_moment
 from invoicehub.integrations.allegro.lifecycle import admin_hold_text
-from invoicehub.models import SyncRun
+from invoicehub.models import SyncRun, SyncStatus
 
 # Returned as msgids: the pages show them through `tr_value`.
 NEVER = N_("never")
@@ -90,20 +90,20 @@ def status_problem(
 
 def run_summary(run: SyncRun, language: str = "pl") -> str:
     """Where a run is, in plain words ("label: count" forms: no plural rules needed)."""
-    if run.status == "queued":
+    if run.status == SyncStatus.QUEUED:
         return gettext(language, "Queued: waiting for a worker to pick it up…")
-    if run.status == "running":
+    if run.status == SyncStatus.RUNNING:
         return gettext(
             language, "Running. Orders fetched so far: {orders}…", orders=run.orders_fetched
         )
-    if run.status == "retrying":
+    if run.status == SyncStatus.RETRYING:
         return gettext(
             language,
             "Retrying after attempt {attempt} failed: {error}",
             attempt=run.attempts,
             error=plain_failure(run.error, language),  # the seller's words, not the stored detail
         )
-    if run.status == "failed":
+    if run.status == SyncStatus.FAILED:
         return gettext(language, "Failed: {error}", error=plain_failure(run.error, language))
     done = gettext(
         language,

@@ -12,7 +12,7 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.components.cards import WIDE_ONLY, phone_cards
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.paging import page_count
 from invoicehub.state.auth import AuthState
 from invoicehub.state.i18n import tr
@@ -117,7 +117,7 @@ class PagedListState(rx.State, mixin=True):
         principal = (await self.get_state(AuthState)).principal()
         if principal is None:
             return rx.redirect(f"/login?next={self.router.url.path or '/'}")
-        with session_scope() as session:
+        with open_session() as session:
             self.items, self.total = self._fetch(session, principal)
         self.loading = False
         return None

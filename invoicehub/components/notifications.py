@@ -20,7 +20,7 @@ from invoicehub.admin.feed import (
 )
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.plain_errors import plain_text
 from invoicehub.i18n.stored import translate_stored
 from invoicehub.state.auth import AuthState
@@ -108,7 +108,7 @@ class NotificationsState(rx.State):
         if principal is None:
             self.items, self.unread = [], 0
             return
-        with session_scope() as session:
+        with open_session() as session:
             items, _, self.unread = list_notifications(session, principal, page_size=SHOWN)
         # Sellers read plain words; the admin feed keeps the technical text.
         self.items = [
@@ -131,7 +131,7 @@ class NotificationsState(rx.State):
         if principal is None:
             return
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 mark_notification_read(session, principal, notification_id)
         except NotificationNotFound:  # gone, or never this seller's: the list below is the truth
             record_denial(self, principal, notification_id)
@@ -142,7 +142,7 @@ class NotificationsState(rx.State):
         principal = await self._seller()
         if principal is None:
             return
-        with session_scope() as session:
+        with open_session() as session:
             mark_all_notifications_read(session, principal)
         self._read(principal)
 

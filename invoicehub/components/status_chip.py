@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from invoicehub.i18n import N_
+from invoicehub.models import SyncStatus
 from invoicehub.state.i18n import tr, tr_value
 
 INTEGRATION_CHIPS = (
@@ -13,13 +14,14 @@ INTEGRATION_CHIPS = (
     ("disabled", N_("Disabled"), "red"),
     ("disconnected", N_("Disconnected"), "gray"),
 )
-RUN_CHIPS = (
-    ("queued", N_("Queued"), "gray"),
-    ("running", N_("Running"), "blue"),
-    ("retrying", N_("Retrying"), "orange"),
-    ("succeeded", N_("Done"), "green"),
-    ("failed", N_("Failed"), "red"),
-)
+RUN_CHIP_LABELS = {
+    SyncStatus.QUEUED: (N_("Queued"), "gray"),
+    SyncStatus.RUNNING: (N_("Running"), "blue"),
+    SyncStatus.RETRYING: (N_("Retrying"), "orange"),
+    SyncStatus.SUCCEEDED: (N_("Done"), "green"),
+    SyncStatus.FAILED: (N_("Failed"), "red"),
+}
+RUN_CHIPS = tuple((s.value, *RUN_CHIP_LABELS[s]) for s in SyncStatus)
 INVOICE_CHIPS = (("issued", N_("Issued"), "blue"), ("paid", N_("Paid"), "green"))
 ORDER_CHIPS = (
     ("pending", N_("Pending"), "gray"),

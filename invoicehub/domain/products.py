@@ -33,7 +33,7 @@ from invoicehub.domain.paging import like_pattern, page_bounds
 from invoicehub.domain.rows import remember_tenant_rows
 from invoicehub.domain.taxes import DEFAULT_VAT_RATE, RATE_FRACTIONS, to_grosz
 from invoicehub.i18n import N_
-from invoicehub.models import VAT_RATES, Product
+from invoicehub.models import VAT_RATES, Product, VatRate
 
 _LIMITS = {"name": 300, "sku": 100, "unit": 16, "external_id": 100}
 MAX_PRICE = Decimal("9999999999.99")  # NUMERIC(12,2)
@@ -135,7 +135,7 @@ class ProductEdit(EditModel):
     name: str = Field(max_length=_LIMITS["name"])
     sku: str | None = Field(max_length=_LIMITS["sku"])
     unit: str = Field(max_length=_LIMITS["unit"])
-    vat_rate: str = Field(json_schema_extra={"enum": list(VAT_RATES)})
+    vat_rate: VatRate
     gross_price: Decimal = Field(description='unit gross price in PLN, e.g. "39.90"')
     annex15: bool = Field(
         default=False,
@@ -155,10 +155,10 @@ class ProductEdit(EditModel):
     def _sku(cls, value: str | None) -> str | None:
         return value or None
 
-    @field_validator("vat_rate")
+    @field_validator("vat_rate", mode="before")
     @classmethod
-    def _rate(cls, value: str) -> str:
-        if value not in VAT_RATES:
+    def _rate(cls, value: object) -> object:
+        if not isinstance(value, str) or value not in VAT_RATES:
             raise ValueError(f"VAT rate must be one of {', '.join(VAT_RATES)}")
         return value
 

@@ -13,19 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from invoicehub.models import VAT_RATES
+from invoicehub.models import VAT_RATES, VatRate
 
 GROSZ = Decimal("0.01")
 ZERO = Decimal("0.00")
-EXEMPT = "zw"
-DEFAULT_VAT_RATE = "23"
+EXEMPT = VatRate.EXEMPT.value
+DEFAULT_VAT_RATE = VatRate.STANDARD.value
 # The fraction each rate adds on top of the net; "zw" (exempt) and "0" add nothing.
 RATE_FRACTIONS: dict[str, Decimal] = {
-    "23": Decimal("0.23"),
-    "8": Decimal("0.08"),
-    "5": Decimal("0.05"),
-    "0": Decimal("0"),
-    EXEMPT: Decimal("0"),
+    VatRate.STANDARD.value: Decimal("0.23"),
+    VatRate.REDUCED_8.value: Decimal("0.08"),
+    VatRate.REDUCED_5.value: Decimal("0.05"),
+    VatRate.ZERO.value: Decimal("0"),
+    VatRate.EXEMPT.value: Decimal("0"),
 }
 assert set(RATE_FRACTIONS) == set(VAT_RATES)
 

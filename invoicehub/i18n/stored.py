@@ -6,7 +6,8 @@ msgid is translated as it is, and one rendered from a known template ("Allegro a
 needs to be connected again") is matched back to its template, its values kept. Anything else
 (an error Allegro sent) is shown as stored. A seller's plain failure sentence
 (domain/plain_errors.py) is recognised whole, also in the Polish that bodies were stored in
-before the catalogue took those sentences over.
+before the catalogue took those sentences over. A KSeF rejection is stored as its reason's msgid
+followed by ": " and what KSeF added: the reason is translated, the rest kept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 
 from invoicehub.domain.plain_errors import PLAIN_ERRORS, PlainError
 from invoicehub.i18n import N_, catalog, gettext, normalize_language
+from invoicehub.integrations.ksef import texts as ksef_texts
 
 # The templates the notification writers render (integrations/allegro/connection/refresh.py,
 # runs/outcomes.py, runs/requests.py and domain/seller_data.py), placeholders as they fill them.
@@ -43,7 +45,12 @@ TEMPLATES = (
         "Missing: {fields}. Complete them on Settings → Company, then run a manual sync: "
         "the orders waiting for review are invoiced."
     ),
+    # What a KSeF submission row says (integrations/ksef/texts.py).
+    *ksef_texts.TEMPLATES,
 )
+# Texts stored as "<msgid>: <details>": the msgid is translated, the details kept as they are
+# (a KSeF rejection and what KSeF said about it).
+WITH_DETAILS = ksef_texts.WITH_DETAILS
 # Values that are themselves words of the catalogue, comma-separated (missing field names).
 WORD_LISTS = frozenset({"fields"})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -78,6 +85,9 @@ def translate_stored(language: str, text: str) -> str:
     plain = _plain_errors().get(text)
     if plain is not None:
         return plain.in_language(language)
+    for words in WITH_DETAILS:
+        if text.startswith(words + ": "):
+            return gettext(language, words) + text[len(words) :]
     for template in TEMPLATES:
         match = _pattern(template).fullmatch(text)
         if match is None:

@@ -36,6 +36,7 @@ from invoicehub.models.invoicing import (
     InvoiceStatus,
     InvoiceTemplate,
     Product,
+    VatRate,
 )
 from invoicehub.models.ksef import KsefConnection, KsefStatus, KsefSubmission
 
@@ -74,4 +75,5 @@ __all__ = [
     "UploadStatus",
     "User",
     "UserSession",
+    "VatRate",
 ]

@@ -44,6 +44,12 @@ class SyncStatus(StrEnum):
         return frozenset({cls.SUCCEEDED, cls.FAILED})
 
 
+def login_label(allegro_login: str | None, allegro_user_id: str | None, fallback: str) -> str:
+    """How an Allegro account is named: its login, else its Allegro user id, else `fallback`
+    (the integration's id in messages; a page's own words where a seller reads it)."""
+    return allegro_login or allegro_user_id or fallback
+
+
 class AllegroIntegration(SQLModel, table=True):
     """The seed's `allegro_integrations` (snake_case columns) plus status, cursor and scheduling.
 
@@ -93,7 +99,7 @@ class AllegroIntegration(SQLModel, table=True):
     @property
     def login_label(self) -> str:
         """How messages name the account: its Allegro login, else its ids."""
-        return self.allegro_login or self.allegro_user_id or str(self.id)
+        return login_label(self.allegro_login, self.allegro_user_id, str(self.id))
 
 
 class AllegroOrder(SQLModel, table=True):

@@ -37,7 +37,18 @@ class InvoiceKind(StrEnum):
     )
 
 
-VAT_RATES = ("23", "8", "5", "0", "zw")
+class VatRate(StrEnum):
+    """The VAT rates a line may carry, spelled as stored and as the API sends them; the one list
+    the domain, the API schemas and the UI options derive from."""
+
+    STANDARD = "23"
+    REDUCED_8 = "8"
+    REDUCED_5 = "5"
+    ZERO = "0"  # the domestic 0% rate
+    EXEMPT = "zw"  # a VAT-exempt sale (zwolnione)
+
+
+VAT_RATES: tuple[str, ...] = tuple(rate.value for rate in VatRate)
 
 
 class Customer(SQLModel, table=True):

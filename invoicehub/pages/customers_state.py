@@ -9,10 +9,11 @@ from invoicehub.auth.tokens import Principal
 from invoicehub.components.catalog_dialogs import EditDialogState
 from invoicehub.components.listing import PAGE_SIZE, PagedListState
 from invoicehub.domain.customer_queries import list_customers
-from invoicehub.domain.customers import CustomerEdit, update_customer
+from invoicehub.domain.customers import CustomerEdit
 from invoicehub.domain.edits import find_for_edit, parse_edit
 from invoicehub.i18n import N_
 from invoicehub.models import Customer
+from invoicehub.services.catalog import save_customer
 
 FIELDS = ("name", "nip", "email", "street", "postal_code", "city", "country_code")
 
@@ -51,7 +52,7 @@ class CustomerEditState(EditDialogState, rx.State):
         self, session: Session, principal: Principal, row_id: str, form: dict[str, str], ip: str
     ) -> dict[str, str]:
         edit = parse_edit(CustomerEdit, form)
-        return customer_row(update_customer(session, principal, row_id, edit, ip=ip))
+        return customer_row(save_customer(session, principal, row_id, edit, ip=ip))
 
     def _list_state(self) -> type[PagedListState]:
         return CustomersState

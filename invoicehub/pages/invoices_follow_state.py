@@ -13,21 +13,22 @@ from decimal import Decimal, InvalidOperation
 import reflex as rx
 from sqlmodel import Session
 
-from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.correction_issue import corrections_of
 from invoicehub.domain.invoice_drafts import InvoiceError
 from invoicehub.domain.invoice_queries import get_invoice
-from invoicehub.domain.payments import payment_state, record_payment
+from invoicehub.domain.payments import payment_state
 from invoicehub.domain.plain_errors import plain_text
 from invoicehub.i18n import N_, gettext
 from invoicehub.i18n.formats import format_day, parse_day
 from invoicehub.i18n.validation import own_message
-from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
+from invoicehub.integrations.allegro.runs.upload_requests import request_upload
+from invoicehub.integrations.allegro.sync.invoice_uploads import upload_of
 from invoicehub.models import Invoice, InvoiceKind
 from invoicehub.pages.invoice_path import invoice_at, path_invoice_id
+from invoicehub.services.payments import pay_invoice
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
 
@@ -70,7 +71,7 @@ class InvoiceFollowState(rx.State):
         if principal is None:
             return
         self.message = ""
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is not None:
                 self._show(session, principal, invoice)
@@ -150,23 +151,13 @@ class InvoiceFollowState(rx.State):
             )
             return None
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 invoice = self._find(session, principal)
                 if invoice is None:
                     record_denial(self, principal, path_invoice_id(self.router.url.path))
                     self.form_error = gettext(principal.language, "This invoice does not exist.")
                     return None
-                state = record_payment(
-                    session, principal.tenant_id, invoice.id, amount, paid_at, self.method
-                )
-                record_audit(
-                    session,
-                    "invoice.payment_recorded",
-                    principal=principal,
-                    target_type="invoice",
-                    target_id=invoice.id,
-                    after={"amount": f"{amount:.2f}", "status": state.invoice.status},
-                )
+                state = pay_invoice(session, principal, invoice.id, amount, paid_at, self.method)
                 self._show(session, principal, state.invoice)
         except InvoiceError as exc:
             self.form_error = own_message(principal.language, str(exc))
@@ -182,17 +173,11 @@ class InvoiceFollowState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
-            queued = invoice is not None and retry_upload(session, principal.tenant_id, invoice.id)
-            if queued and invoice is not None:
-                record_audit(
-                    session,
-                    "invoice.allegro_upload_retried",
-                    principal=principal,
-                    target_type="invoice",
-                    target_id=invoice.id,
-                )
+            queued = invoice is not None and request_upload(
+                session, principal, invoice.id, action="invoice.allegro_upload_retried"
+            )
         self.message = gettext(
             principal.language, N_("Upload queued.") if queued else N_("Nothing to upload.")
         )

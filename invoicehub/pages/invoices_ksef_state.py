@@ -12,18 +12,17 @@ import re
 import reflex as rx
 from sqlmodel import Session
 
-from invoicehub.activity import record_audit
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
+from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.service import send_invoice
 from invoicehub.integrations.ksef.submissions import (
-    REASONS,
     AlreadyAccepted,
-    request_send,
     submission_of,
     view_of,
 )
@@ -41,27 +40,6 @@ STATUS_LABELS = {
     "rejected": N_("Rejected"),
     "offline": N_("Offline (KSeF unreachable)"),
 }
-# The English msgids of submissions.REASONS (stored in Polish, their Polish msgstr is that text).
-REASON_MSGIDS = {
-    "fa3": N_("The invoice failed FA(3) validation before sending"),
-    "410": N_("Wrong scope of permissions to issue the invoice"),
-    "415": N_("No permission to issue the invoice in this context (NIP)"),
-    "430": N_("The invoice file does not match the FA(3) schema"),
-    "435": N_("KSeF could not decrypt the invoice"),
-    "440": N_("Duplicate invoice: KSeF accepted it earlier"),
-    "450": N_("Semantic error in the invoice document"),
-    "500": N_("Unknown KSeF error while processing the invoice"),
-}
-
-
-def reason_text(language: str, code: str | None, stored: str | None) -> str:
-    """A stored rejection reason in the reader's language: the Polish words of a known code are
-    translated, the details KSeF or the validator added are kept as they are."""
-    stored = stored or ""
-    words = REASONS.get(code or "")
-    if words and code in REASON_MSGIDS and stored.startswith(words):
-        return gettext(language, REASON_MSGIDS[code]) + stored[len(words) :]
-    return stored
 
 
 def _file_stem(invoice: Invoice) -> str:
@@ -90,7 +68,8 @@ class InvoiceKsefState(rx.State):
             "label": STATUS_LABELS.get(view.status, view.status),
             "number": view.ksef_number or "",
             "acquired": display.when(view.acquisition_date, ""),
-            "reason": reason_text(principal.language, view.error_code, view.error_description),
+            # Stored in English (integrations/ksef/texts.py), read in the seller's language.
+            "reason": translate_stored(principal.language, view.error_description or ""),
             "code": view.error_code or "",
         }
         self.can_send = (
@@ -104,7 +83,7 @@ class InvoiceKsefState(rx.State):
         if principal is None:
             return
         self.message = self.error = ""
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -118,7 +97,7 @@ class InvoiceKsefState(rx.State):
         if principal is None:
             return rx.redirect("/login")
         self.message = self.error = ""
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -131,20 +110,10 @@ class InvoiceKsefState(rx.State):
                 )
                 return None
             try:
-                request_send(
-                    session, principal.tenant_id, invoice, environment=connection.environment
-                )
+                send_invoice(session, principal, invoice, environment=connection.environment)
             except AlreadyAccepted:
                 self.error = gettext(principal.language, "KSeF has already accepted this invoice.")
                 return None
-            record_audit(
-                session,
-                "invoice.ksef_send_requested",
-                principal=principal,
-                target_type="invoice",
-                target_id=invoice.id,
-            )
-            session.flush()
             self._show(session, principal, invoice)
         self.message = gettext(principal.language, "The invoice is queued for KSeF.")
         return None
@@ -154,7 +123,7 @@ class InvoiceKsefState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))
@@ -177,7 +146,7 @@ class InvoiceKsefState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect("/login")
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(session, principal)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))

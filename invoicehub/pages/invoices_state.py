@@ -11,7 +11,7 @@ from sqlmodel import Session
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
 from invoicehub.components.listing import MAX_SEARCH, PAGE_SIZE, PagedListState
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.documents.correction_pdf import render_document_pdf
 from invoicehub.documents.formatting import quantity, rate
 from invoicehub.domain.invoice_queries import (
@@ -191,7 +191,7 @@ class InvoiceDetailState(rx.State):
             return
         self.error, self.loading = "", True
         yield  # hide the previously opened invoice at once
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(principal, session)
             lines = get_invoice_lines(session, invoice.id) if invoice is not None else []
         self.not_found, self.loading = invoice is None, False
@@ -242,7 +242,7 @@ class InvoiceDetailState(rx.State):
         principal = (await self.get_state(AuthState)).principal()
         if principal is None:
             return rx.redirect(f"/login?next={self.router.url.path}")
-        with session_scope() as session:
+        with open_session() as session:
             invoice = self._find(principal, session)
             if invoice is None:
                 record_denial(self, principal, path_invoice_id(self.router.url.path))

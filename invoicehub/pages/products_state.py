@@ -11,8 +11,9 @@ from invoicehub.components.catalog_dialogs import EditDialogState
 from invoicehub.components.listing import PAGE_SIZE, PagedListState
 from invoicehub.documents.formatting import rate
 from invoicehub.domain.edits import find_for_edit, parse_edit
-from invoicehub.domain.products import ProductEdit, list_products, update_product
+from invoicehub.domain.products import ProductEdit, list_products
 from invoicehub.models import Product
+from invoicehub.services.catalog import save_product
 
 
 def product_row(product: Product) -> dict[str, str]:
@@ -55,7 +56,7 @@ class ProductEditState(EditDialogState, rx.State):
         self, session: Session, principal: Principal, row_id: str, form: dict[str, str], ip: str
     ) -> dict[str, str]:
         edit = parse_edit(ProductEdit, form)
-        return product_row(update_product(session, principal, row_id, edit, ip=ip))
+        return product_row(save_product(session, principal, row_id, edit, ip=ip))
 
     def _list_state(self) -> type[PagedListState]:
         return ProductsState

@@ -16,7 +16,7 @@ from invoicehub.auth.browser import (
     session_token_from_cookie_header,
 )
 from invoicehub.auth.tokens import Principal
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext, has_message
 from invoicehub.state.i18n import I18nState
 
@@ -52,7 +52,7 @@ class AuthState(rx.State):
         token_hash = self.session_hash()
         if not token_hash:
             return None
-        with session_scope() as session:
+        with open_session() as session:
             user = user_for_session_hash(session, token_hash)
             if user is None:
                 return None
@@ -116,7 +116,7 @@ class AuthState(rx.State):
             or self.router.session.client_ip
         )
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 user = authenticate(session, email, password, address or "unknown")
                 if user is None:
                     self.login_error = gettext(language, LOGIN_ERROR)

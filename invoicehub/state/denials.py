@@ -12,13 +12,11 @@ import sys
 
 import reflex as rx
 
-from invoicehub.activity import DENIAL_ACTION, record_audit
+from invoicehub.activity import record_denial as record_denial_row
 from invoicehub.auth.tokens import Principal
-from invoicehub.db import session_scope
 
 log = logging.getLogger(__name__)
 
-MAX_TARGET_ID = 64
 NOT_FOUND = 404
 FORBIDDEN = 403
 
@@ -34,19 +32,16 @@ def record_denial(
     """Record that `principal` was refused by the calling handler (named unless given)."""
     handler = handler or sys._getframe(1).f_code.co_name
     try:
-        with session_scope() as session:
-            record_audit(
-                session,
-                DENIAL_ACTION,
-                principal=principal,
-                target_type="state_handler",
-                target_id=str(target)[:MAX_TARGET_ID],
-                after={
-                    "handler": f"{type(state).__name__}.{handler}",
-                    "page": state.router.url.path,
-                    "status": status,
-                },
-                ip=state.router.session.client_ip or None,
-            )
+        record_denial_row(
+            principal,
+            target_type="state_handler",
+            target=target,
+            after={
+                "handler": f"{type(state).__name__}.{handler}",
+                "page": state.router.url.path,
+                "status": status,
+            },
+            ip=state.router.session.client_ip or None,
+        )
     except Exception:  # the refusal itself must still be shown
         log.warning("could not record an api.denied audit row", exc_info=False)

@@ -161,11 +161,44 @@ def test_admin_dashboard_matches_the_database_and_its_actions_apply(page: Page, 
     ]
     screenshot(page, "admin-dashboard-1280")
 
+    # A phone: one card per integration instead of the table, no sideways scroll of the page or
+    # of a box, every action of a card on screen, and Disable works from the card.
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    expect(integrations_rows(page)).to_have_count(3)
+    cards = page.locator(".admin-integration-card")
+    expect(cards).to_have_count(3)
+    expect(page.get_by_role("region", name="Integrations")).to_be_hidden()
     screenshot(page, "admin-dashboard-375")
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
+    # The job queues too: a short card each, no table scrolled inside its box.
+    expect(page.locator(".admin-queue-card").first).to_be_visible()
+    expect(page.locator(".admin-queue-card").first).to_contain_text("Waiting")
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('main *')].filter(e => e.offsetParent"
+            " && e.scrollWidth > e.clientWidth + 1"
+            " && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).length"
+        )
+        == 0
+    )
+    login = str(healthy.allegro_login)
+    card = cards.filter(has=page.get_by_text(login, exact=True))
+    expect(card).to_contain_text(seller.email)
+    for button in card.get_by_role("button").all():
+        box = button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    card.get_by_role("button", name=f"Disable {login}").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Reason (shown to the seller)").fill("Test na telefonie")
+    dialog.get_by_role("button", name="Disable", exact=True).click()
+    expect(page.get_by_text(f"{login} disabled.")).to_be_visible()
+    expect(card).to_contain_text("by an admin")
+    expect(card.get_by_role("button", name=f"Enable {login}")).to_be_visible()
+    screenshot(page, "admin-disabled-from-card-375")
+    session.expire_all()
+    phone_held = session.get(AllegroIntegration, healthy.id)
+    assert phone_held is not None and phone_held.admin_disabled_reason == "Test na telefonie"
+    assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Open queue dashboard").click()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import Page, WebSocketRoute, expect
 from sqlmodel import Session
 
@@ -69,6 +71,17 @@ def test_a_page_shows_reconnecting_while_its_socket_is_down_and_works_once_it_is
     socket.drop()
     expect(banner).to_be_visible()
     expect(banner.get_by_role("status")).to_contain_text("Łączenie ponownie")
+    # Reflex's own English overlay is gone: its toast ("Cannot connect to server: …") showed
+    # from the second failed attempt, its pulsing icon from the first.
+    deadline = time.monotonic() + 20
+    while len(socket.refusing) < 3 and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert len(socket.refusing) >= 3, "the page stopped trying to reconnect"
+    page.wait_for_timeout(500)
+    expect(page.get_by_text("Cannot connect")).to_have_count(0)
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0)
+    expect(page.locator("[title^='Connection Error']")).to_have_count(0)
+    expect(banner).to_be_visible()
     screenshot(page, "reconnecting-banner")
 
     socket.restore()

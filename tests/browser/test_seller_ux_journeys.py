@@ -201,18 +201,42 @@ def test_invoice_list_keeps_its_page_when_going_back(page: Page, session: Sessio
     expect(page.get_by_text("Total: 23 · page 2 of 2")).to_be_visible()
 
 
+NOT_FOUND = {
+    "pl": ("Nie znaleziono strony", "Ta strona nie istnieje", "Faktury"),
+    "en": ("Page not found", "This page does not exist", "Invoices"),
+}
+
+
+@pytest.mark.parametrize("language", ["pl", "en", None])
 def test_unknown_address_shows_a_404_page_with_the_navigation(
-    browser: Browser, web_url: str, session: Session
+    browser: Browser, web_url: str, session: Session, language: str | None
 ):
-    user = make_user(session, password=PASSWORD, language="en")
-    context = browser.new_context(base_url=web_url, viewport={"width": 1280, "height": 900})
+    """The app's own 404 page, never Reflex's English "404: Page not found": in the signed-in
+    user's language, Polish for a visitor (language None), with the navigation."""
+    # The Polish seller on a phone (the menu), the English one at 1280 px (the links).
+    viewport = PHONE if language == "pl" else {"width": 1280, "height": 900}
+    context = browser.new_context(base_url=web_url, viewport=viewport)
     page = context.new_page()
     try:
-        sign_in(page, user.email, PASSWORD)
+        if language is not None:
+            user = make_user(session, password=PASSWORD, language=language)
+            sign_in(page, user.email, PASSWORD)
+        heading, text, invoices = NOT_FOUND[language or "pl"]
         page.goto(f"/no-such-page-{uuid.uuid4().hex[:6]}")
-        heading = re.compile("Nie znaleziono strony|Page not found")
-        expect(page.get_by_role("heading", name=heading)).to_be_visible()
-        page.get_by_role("navigation").locator("a[href='/invoices']").click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        expect(page.get_by_role("main")).to_contain_text(text)
+        expect(page.locator("html")).to_have_attribute("lang", language or "pl")
+        expect(page).to_have_title(re.compile(f"^{heading} · "))
+        expect(page.get_by_text("404", exact=False)).to_have_count(0)
+        screenshot(page, f"not-found-{language or 'visitor'}")
+        if language is None:
+            return
+        assert no_horizontal_scroll(page)
+        if language == "pl":
+            page.locator("#phone-menu").click()
+            page.get_by_role("menuitem", name=invoices).click()
+        else:
+            page.get_by_role("navigation").get_by_role("link", name=invoices).click()
         page.wait_for_url("**/invoices")
     finally:
         context.close()

@@ -21,6 +21,7 @@ MAX_MODULE_LINES = 350
 # Layer -> packages it must never import (prefixes of dotted module names).
 FORBIDDEN = {
     "invoicehub.models": (
+        "invoicehub.services",
         "invoicehub.domain",
         "invoicehub.integrations",
         "invoicehub.jobs",
@@ -31,6 +32,7 @@ FORBIDDEN = {
         "invoicehub.admin",
     ),
     "invoicehub.domain": (
+        "invoicehub.services",
         "invoicehub.integrations",
         "invoicehub.jobs",
         "invoicehub.api",
@@ -49,6 +51,7 @@ FORBIDDEN = {
     # Generic job plumbing (queues, enqueue-after-commit, locks, worker): job functions live
     # with the integration that owns them and are named to RQ by path.
     "invoicehub.jobs": (
+        "invoicehub.services",
         "invoicehub.integrations",
         "invoicehub.api",
         "invoicehub.pages",
@@ -56,6 +59,7 @@ FORBIDDEN = {
         "invoicehub.admin",
     ),
     "invoicehub.integrations": (
+        "invoicehub.services",
         "invoicehub.api",
         "invoicehub.pages",
         "invoicehub.state",
@@ -65,6 +69,13 @@ FORBIDDEN = {
     "invoicehub.integrations.allegro": ("invoicehub.integrations.ksef",),
     "invoicehub.integrations.ksef": ("invoicehub.integrations.allegro",),
     "invoicehub.admin": ("invoicehub.api", "invoicehub.pages", "invoicehub.state"),
+    # Units of work over the domain: called by the web layers, never calling them.
+    "invoicehub.services": (
+        "invoicehub.api",
+        "invoicehub.pages",
+        "invoicehub.state",
+        "invoicehub.components",
+    ),
 }
 # What the web layers may not reach: job entry points run in workers, never in a request.
 JOB_ENTRY_POINTS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -132,3 +133,24 @@ def test_stored_notifications_are_shown_in_the_readers_language():
     assert held == "Niekompletne dane firmy, brakuje: ulica, miejscowość"
     for template in TEMPLATES:
         assert template in catalog("pl")
+
+
+def test_reflex_english_connection_toast_and_error_page_are_replaced():
+    """Reflex's own texts ("Cannot connect to server", "An error occurred while rendering this
+    page.") never reach a seller: the overlay is gone, the error page is ours, in both languages."""
+    from invoicehub.components.app_wraps import (
+        ERROR_HINT,
+        ERROR_TITLE,
+        REFLEX_ERROR_BOUNDARY,
+        REFLEX_OVERLAY,
+        app_wraps,
+    )
+
+    wraps = app_wraps()
+    assert REFLEX_OVERLAY not in wraps
+    fallback = str(wraps[REFLEX_ERROR_BOUNDARY](True).fallback_render)  # type: ignore[union-attr]
+    assert "An error occurred" not in fallback and "reflex.dev" not in fallback
+    assert "ref_" not in fallback  # no React ref a fallback could not hold
+    for language in LANGUAGES:
+        for msgid in (ERROR_TITLE, ERROR_HINT):
+            assert json.dumps(gettext(language, msgid)) in fallback

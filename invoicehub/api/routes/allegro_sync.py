@@ -26,7 +26,7 @@ from invoicehub.integrations.allegro.runs.requests import (
 )
 from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
-from invoicehub.models import OrderState
+from invoicehub.models import OrderState, SyncStatus
 
 router = APIRouter(prefix="/allegro", tags=["allegro sync"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -51,7 +51,7 @@ class SyncRequest(ApiRequest):
 class SyncAccepted(ApiModel):
     run_id: str
     integration_id: str
-    status: str  # "queued" for a new run; an earlier run's status when one is still active
+    status: SyncStatus  # "queued" for a new run; an earlier run's status when one is still active
 
 
 class SyncRunOut(ApiModel):
@@ -60,7 +60,7 @@ class SyncRunOut(ApiModel):
     run_id: uuid.UUID
     integration_id: uuid.UUID
     trigger: str
-    status: str
+    status: SyncStatus
     attempts: int
     queued_at: IsoDateTime | None
     started_at: IsoDateTime | None
@@ -132,7 +132,7 @@ def trigger_sync(
     except (IntegrationNotFound, RunNotFound) as exc:
         raise _not_found("integration or company") from exc
     return SyncAccepted(
-        run_id=str(run.id), integration_id=str(run.integration_id), status=run.status
+        run_id=str(run.id), integration_id=str(run.integration_id), status=SyncStatus(run.status)
     )
 
 
@@ -155,7 +155,7 @@ def trigger_reconciliation(
         session, principal, integration_id, ip=client_address(request), reconcile=True
     )
     return SyncAccepted(
-        run_id=str(run.id), integration_id=str(run.integration_id), status=run.status
+        run_id=str(run.id), integration_id=str(run.integration_id), status=SyncStatus(run.status)
     )
 
 

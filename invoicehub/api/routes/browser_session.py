@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from invoicehub.api.deps import SessionDep
-from invoicehub.auth.accounts import SESSION_TTL, close_session, open_session
+from invoicehub.auth.accounts import SESSION_TTL
 from invoicehub.auth.browser import (
     SESSION_COOKIE,
     is_same_site,
@@ -18,6 +18,8 @@ from invoicehub.auth.browser import (
     safe_next_path,
     session_token_from_cookie_header,
 )
+from invoicehub.auth.changes import end_browser_session as close_browser_session
+from invoicehub.auth.changes import start_browser_session as open_browser_session
 from invoicehub.models import User
 from invoicehub.settings import get_settings
 
@@ -32,8 +34,7 @@ def start_browser_session(
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.is_active:
         return RedirectResponse("/login?error=expired", status_code=303)
-    token = open_session(session, user)
-    session.commit()
+    token = open_browser_session(session, user)
     response = RedirectResponse(safe_next_path(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -59,8 +60,7 @@ def end_browser_session(request: Request, session: SessionDep) -> Response:
         return PlainTextResponse("cross-site request refused", status_code=403)
     token = session_token_from_cookie_header(headers.get("cookie", ""))
     if token:
-        close_session(session, token)
-        session.commit()
+        close_browser_session(session, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

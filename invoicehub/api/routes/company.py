@@ -15,22 +15,22 @@ from pydantic import ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 from sqlmodel import Session
 
-from invoicehub.activity import record_audit
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
 from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.auth.accounts import default_company
 from invoicehub.auth.tokens import Principal
-from invoicehub.domain.companies import CompanyInput, update_company
+from invoicehub.domain.companies import CompanyInput
 from invoicehub.domain.seller_data import missing_seller_fields
-from invoicehub.integrations.ksef.connection import (
-    MAX_TOKEN_LENGTH,
-    connection_of,
-    update_connection,
-    verify_connection,
-)
+from invoicehub.integrations.ksef.connection import MAX_TOKEN_LENGTH, connection_of
 from invoicehub.integrations.ksef.environments import KsefEnvironment
+from invoicehub.integrations.ksef.service import (
+    connection_settings,
+    save_connection,
+    verify_and_record,
+)
 from invoicehub.models import Company, KsefConnection
+from invoicehub.services.company import save_company
 
 router = APIRouter(prefix="/company", tags=["company"])
 NO_COMPANY = "no company for this account"
@@ -144,26 +144,21 @@ def write_company(
             for err in exc.errors()
         ]
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from exc
-    company = update_company(session, principal.tenant_id, company.id, data)
-    record_audit(
+    company = save_company(
         session,
-        "company.updated",
-        principal=principal,
-        target_type="company",
-        target_id=company.id,
-        after=body.model_dump(by_alias=True),
+        principal,
+        company.id,
+        data,
+        audit_after=body.model_dump(by_alias=True),
         ip=client_address(request),
     )
-    session.commit()
     return _company_out(company)
 
 
 @router.get("/ksef", response_model=KsefOut, responses=ERRORS)
 def read_ksef(principal: PrincipalDep, session: SessionDep) -> KsefOut:
     company = _company(session, principal)
-    out = _ksef_out(connection_of(session, principal.tenant_id, company.id))
-    session.commit()
-    return out
+    return _ksef_out(connection_settings(session, principal.tenant_id, company.id))
 
 
 @router.put("/ksef", response_model=KsefOut, responses=ERRORS)
@@ -172,28 +167,15 @@ def write_ksef(
 ) -> KsefOut:
     """Set the environment, auto-send and (write-only) the KSeF token."""
     company = _company(session, principal)
-    connection = update_connection(
+    connection = save_connection(
         session,
-        principal.tenant_id,
+        principal,
         company.id,
         environment=body.environment,
         auto_send=body.auto_send,
         token=body.token,
-    )
-    record_audit(
-        session,
-        "company.ksef_updated",
-        principal=principal,
-        target_type="company",
-        target_id=company.id,
-        after={
-            "environment": body.environment.value,
-            "autoSend": body.auto_send,
-            "tokenChanged": body.token is not None,
-        },
         ip=client_address(request),
     )
-    session.commit()
     return _ksef_out(connection)
 
 
@@ -213,17 +195,7 @@ def write_ksef(
 def verify_ksef(request: Request, principal: PrincipalDep, session: SessionDep) -> KsefVerified:
     """Authenticate in KSeF now with the stored token."""
     company = _company(session, principal)
-    result = verify_connection(session, principal.tenant_id, company.id)
-    record_audit(
-        session,
-        "company.ksef_verified",
-        principal=principal,
-        target_type="company",
-        target_id=company.id,
-        after={"ok": result.ok},
-        ip=client_address(request),
-    )
-    session.commit()
+    result = verify_and_record(session, principal, company.id, ip=client_address(request))
     if not result.ok:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, result.reason)
     connection = connection_of(session, principal.tenant_id, company.id)

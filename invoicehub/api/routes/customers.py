@@ -15,9 +15,10 @@ from invoicehub.api.edit_errors import edit_refusals, refused_fields
 from invoicehub.api.errors import error_responses
 from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.domain.customer_queries import list_customers
-from invoicehub.domain.customers import CustomerEdit, update_customer
+from invoicehub.domain.customers import CustomerEdit
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.models import Customer
+from invoicehub.services.catalog import save_customer
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -125,10 +126,9 @@ def edit_customer(
     Issued invoices keep the buyer they were issued with; later Allegro syncs keep these values.
     """
     with edit_refusals(NOT_FOUND_DETAIL):
-        edited = update_customer(
+        edited = save_customer(
             session, principal, customer_id, customer, ip=client_address(request)
         )
-    session.commit()
     return _out(edited)
 
 

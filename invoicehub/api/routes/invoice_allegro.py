@@ -11,12 +11,12 @@ import uuid
 
 from fastapi import APIRouter, HTTPException, Request, status
 
-from invoicehub.activity import record_audit
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
 from invoicehub.api.schema import ApiModel
 from invoicehub.domain.invoice_queries import get_invoice
-from invoicehub.integrations.allegro.sync.invoice_uploads import retry_upload, upload_of
+from invoicehub.integrations.allegro.runs.upload_requests import request_upload
+from invoicehub.integrations.allegro.sync.invoice_uploads import upload_of
 from invoicehub.models import UploadStatus
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -49,17 +49,15 @@ def upload_to_allegro(
     invoice = get_invoice(session, principal.tenant_id, invoice_id)
     if invoice is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL)
-    if not retry_upload(session, principal.tenant_id, invoice.id):
-        raise HTTPException(status.HTTP_409_CONFLICT, NOTHING_TO_UPLOAD)
-    record_audit(
+    queued = request_upload(
         session,
-        "invoice.allegro_upload_requested",
-        principal=principal,
-        target_type="invoice",
-        target_id=invoice.id,
+        principal,
+        invoice.id,
+        action="invoice.allegro_upload_requested",
         ip=client_address(request),
     )
-    session.commit()
+    if not queued:
+        raise HTTPException(status.HTTP_409_CONFLICT, NOTHING_TO_UPLOAD)
     upload = upload_of(session, principal.tenant_id, invoice.id)
     return UploadQueued(
         invoice_id=invoice.id,

@@ -12,7 +12,6 @@ import uuid
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
-from invoicehub.activity import record_audit
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
 from invoicehub.api.routes.invoice_schemas import KsefOut, ksef_out
@@ -22,9 +21,9 @@ from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.service import send_invoice
 from invoicehub.integrations.ksef.submissions import (
     AlreadyAccepted,
-    request_send,
     submission_of,
     view_of,
 )
@@ -135,17 +134,14 @@ def send_to_ksef(
     if connection.token_encrypted is None:
         raise HTTPException(status.HTTP_409_CONFLICT, NO_TOKEN_DETAIL)
     try:
-        request_send(session, principal.tenant_id, invoice, environment=connection.environment)
+        send_invoice(
+            session,
+            principal,
+            invoice,
+            environment=connection.environment,
+            ip=client_address(request),
+        )
     except AlreadyAccepted as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, ACCEPTED_DETAIL) from exc
-    record_audit(
-        session,
-        "invoice.ksef_send_requested",
-        principal=principal,
-        target_type="invoice",
-        target_id=invoice.id,
-        ip=client_address(request),
-    )
-    session.commit()
     view = view_of(submission_of(session, principal.tenant_id, invoice.id))
     return KsefQueued(invoice_id=invoice.id, ksef=ksef_out(view))

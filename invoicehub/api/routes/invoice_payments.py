@@ -14,16 +14,15 @@ from typing import Annotated, NoReturn
 
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import ConfigDict, Field
-from sqlmodel import Session
 
-from invoicehub.activity import record_audit
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses, validation_error_response
 from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.domain.invoice_drafts import InvoiceAlreadyPaid, InvoiceError, InvoiceNotFound
 from invoicehub.domain.invoice_queries import get_invoice
-from invoicehub.domain.payments import OverPayment, PaymentState, payment_state, record_payment
+from invoicehub.domain.payments import OverPayment, PaymentState, payment_state
 from invoicehub.models import InvoiceStatus
+from invoicehub.services.payments import pay_invoice
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 NOT_FOUND_DETAIL = "invoice not found"
@@ -125,13 +124,15 @@ def add_payment(
     if payment.paid_at.tzinfo is None:
         _refuse("paidAt", "paidAt needs a time zone (e.g. 2026-12-01T10:00:00Z)")
     try:
-        state = record_payment(
+        state = pay_invoice(
             session,
-            principal.tenant_id,
+            principal,
             invoice_id,
             payment.amount,
             payment.paid_at,
             payment.method,
+            audit_details={"paidAt": payment.paid_at.isoformat(), "method": payment.method},
+            ip=client_address(request),
         )
     except InvoiceNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from None
@@ -139,32 +140,7 @@ def add_payment(
         _refuse("amount", str(exc))
     except InvoiceError as exc:
         _refuse("amount", str(exc))
-    _audit(session, principal, request, state, payment)
-    session.commit()
     return payments_out(state)
-
-
-def _audit(
-    session: Session,
-    principal: PrincipalDep,
-    request: Request,
-    state: PaymentState,
-    payment: PaymentIn,
-) -> None:
-    record_audit(
-        session,
-        "invoice.payment_recorded",
-        principal=principal,
-        target_type="invoice",
-        target_id=state.invoice.id,
-        after={
-            "amount": f"{payment.amount:.2f}",
-            "paidAt": payment.paid_at.isoformat(),
-            "method": payment.method,
-            "status": state.invoice.status,
-        },
-        ip=client_address(request),
-    )
 
 
 def _refuse(field: str, message: str) -> NoReturn:

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field
 
 from invoicehub.api.schema import ApiModel
-from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus
+from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus, VatRate
 
 
 class InvoiceSource(ApiModel):
@@ -26,7 +26,9 @@ class KsefOut(ApiModel):
     ksef_number: str | None
     acquisition_date: datetime | None
     error_code: str | None = Field(description="KSeF's status code of a rejection (or fa3)")
-    error_description: str | None = Field(description="Why, in plain Polish")
+    error_description: str | None = Field(
+        description="Why, in plain English, as stored (the invoice page translates it)"
+    )
     offline: bool = Field(description="KSeF was unreachable: sent (or to be sent) offline")
 
 
@@ -91,7 +93,7 @@ class InvoiceLineOut(ApiModel):
     quantity: str
     unit: str
     unit_gross: str
-    vat_rate: str
+    vat_rate: VatRate
     net: str
     vat: str
     gross: str
@@ -183,7 +185,7 @@ def correction_out(data: dict[str, Any]) -> CorrectionOut:
                 quantity=format(Decimal(line["quantity"]).normalize(), "f"),
                 unit=line["unit"],
                 unit_gross=line["unitGross"],
-                vat_rate=line["vatRate"],
+                vat_rate=VatRate(line["vatRate"]),
                 net=line["net"],
                 vat=line["vat"],
                 gross=line["gross"],

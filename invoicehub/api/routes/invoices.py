@@ -46,7 +46,14 @@ from invoicehub.integrations.ksef.submissions import (
     submission_of,
     view_of,
 )
-from invoicehub.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, KsefStatus
+from invoicehub.models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    KsefStatus,
+    VatRate,
+)
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 
@@ -234,7 +241,7 @@ def _line_out(line: InvoiceLine) -> InvoiceLineOut:
         quantity=format(line.quantity.normalize(), "f"),
         unit=line.unit,
         unit_gross=_money(line.unit_gross),
-        vat_rate=line.vat_rate,
+        vat_rate=VatRate(line.vat_rate),
         net=_money(line.net),
         vat=_money(line.vat),
         gross=_money(line.gross),

@@ -15,8 +15,9 @@ from invoicehub.api.edit_errors import edit_refusals, refused_fields
 from invoicehub.api.errors import error_responses
 from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from invoicehub.domain.products import ProductEdit, list_products, update_product
-from invoicehub.models import Product
+from invoicehub.domain.products import ProductEdit, list_products
+from invoicehub.models import Product, VatRate
+from invoicehub.services.catalog import save_product
 
 router = APIRouter(prefix="/products", tags=["products"])
 
@@ -37,7 +38,7 @@ class ProductOut(ApiModel):
     name: str
     sku: str | None
     unit: str
-    vat_rate: str
+    vat_rate: VatRate
     gross_price: str
     annex15: bool
     source: str
@@ -118,8 +119,7 @@ def edit_product(
     state none.
     """
     with edit_refusals(NOT_FOUND_DETAIL):
-        edited = update_product(session, principal, product_id, product, ip=client_address(request))
-    session.commit()
+        edited = save_product(session, principal, product_id, product, ip=client_address(request))
     return _out(edited)
 
 
@@ -129,7 +129,7 @@ def _out(product: Product) -> ProductOut:
         name=product.name,
         sku=product.sku,
         unit=product.unit,
-        vat_rate=product.vat_rate,
+        vat_rate=VatRate(product.vat_rate),
         gross_price=f"{product.gross_price:.2f}",
         annex15=product.annex15,
         source=product.source,

@@ -7,16 +7,39 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from enum import IntEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from sqlmodel import Session, col, or_, select
 
-from invoicehub.models import STANDARD_TEMPLATE_ID, Company, InvoiceTemplate
+from invoicehub.models import STANDARD_TEMPLATE_ID, Company, InvoiceTemplate, VatRate
 
-SYNC_FREQUENCIES = (5, 15, 30, 60, 120, 360, 720, 1440)
+
+class SyncFrequency(IntEnum):
+    """How often an integration syncs, in minutes (the setting `syncFrequencyMinutes`)."""
+
+    MINUTES_5 = 5
+    MINUTES_15 = 15
+    MINUTES_30 = 30
+    HOUR = 60
+    HOURS_2 = 120
+    HOURS_6 = 360
+    HOURS_12 = 720
+    DAY = 1440
+
+
+SYNC_FREQUENCIES: tuple[SyncFrequency, ...] = tuple(SyncFrequency)
+DEFAULT_SYNC_FREQUENCY = SyncFrequency.HOUR
+# `VatRate` as the settings send it: a number, or "zw" (test_preferences checks they agree).
 VatRateSetting = Literal[23, 8, 5, 0, "zw"]
-SyncFrequency = Literal[5, 15, 30, 60, 120, 360, 720, 1440]
 
 
 class AllegroSettings(BaseModel):
@@ -24,7 +47,8 @@ class AllegroSettings(BaseModel):
 
     autoGenerateInvoices: bool = True
     invoiceTemplateId: str = str(STANDARD_TEMPLATE_ID)
-    syncFrequencyMinutes: SyncFrequency = 60
+    # Lax for this field alone: strict enums take only members; ints are checked below.
+    syncFrequencyMinutes: SyncFrequency = Field(default=DEFAULT_SYNC_FREQUENCY, strict=False)
     autoMarkAsPaid: bool = False
     autoCreateCustomer: bool = True
     autoCreateProduct: bool = True
@@ -39,16 +63,20 @@ class AllegroSettings(BaseModel):
 
     @field_validator("syncFrequencyMinutes", "defaultVatRate", mode="before")
     @classmethod
-    def _whole_numbers_only(cls, value: object) -> object:
+    def _whole_numbers_only(cls, value: object, info: ValidationInfo) -> object:
         # Strict mode still matches 15.0 to the literal 15 (they compare equal).
         if isinstance(value, float):
             raise ValueError("must be a whole number, not a decimal")
+        # Lax enum validation would take "60": a frequency is an int (or a member) only.
+        frequency = info.field_name == "syncFrequencyMinutes"
+        if frequency and type(value) is not int and not isinstance(value, SyncFrequency):
+            raise ValueError("must be a whole number")
         return value
 
     @property
     def vat_rate_code(self) -> str:
         """The rate as the invoicing domain spells it ("23", "8", "5", "0", "zw")."""
-        return str(self.defaultVatRate)
+        return VatRate(str(self.defaultVatRate)).value
 
 
 FIELD_NAMES = tuple(AllegroSettings.model_fields)

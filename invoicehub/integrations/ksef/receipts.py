@@ -25,6 +25,7 @@ from invoicehub.integrations.ksef.errors import (
     KsefRateLimited,
     KsefRejected,
 )
+from invoicehub.integrations.ksef.texts import DUPLICATE_ADOPTED
 from invoicehub.models import KsefStatus
 from invoicehub.models import KsefSubmission as Sub
 
@@ -89,7 +90,7 @@ def record_status(
                 submission_id,
                 exc.original_ksef_number,
                 None,
-                note="KSeF przyjął tę fakturę wcześniej; przyjęto jej pierwotny numer KSeF",
+                note=DUPLICATE_ADOPTED,
             )
             if original_session:
                 subs.update(session, submission_id, session_reference=original_session)

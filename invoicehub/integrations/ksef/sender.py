@@ -44,6 +44,7 @@ from invoicehub.integrations.ksef.receipts import (
     patient,
     resolve_sent,
 )
+from invoicehub.integrations.ksef.texts import TOKEN_REFUSED
 from invoicehub.jobs.locks import keyed_lock
 from invoicehub.models import (
     Company,
@@ -159,7 +160,7 @@ def _note_connection_error(company_id: uuid.UUID, message: str) -> None:
                 _subs.c.status.in_((KsefStatus.QUEUED.value, KsefStatus.OFFLINE.value)),
             )
             .values(
-                error_description=f"KSeF nie przyjął tokenu firmy: {message[:500]}",
+                error_description=TOKEN_REFUSED.format(error=message[:500]),
                 updated_at=sa.func.now(),
             )
         )

@@ -21,24 +21,13 @@ from sqlmodel import Session
 from invoicehub.integrations.ksef.errors import KsefRejected
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
 from invoicehub.integrations.ksef.ksef_queue import enqueue_sending_after_commit
+from invoicehub.integrations.ksef.texts import REASONS, REJECTED, UNAVAILABLE
 from invoicehub.models import Invoice, KsefConnection, KsefStatus, KsefSubmission
 
 _submissions: sa.Table = KsefSubmission.__table__  # type: ignore[attr-defined]
 _invoices: sa.Table = Invoice.__table__  # type: ignore[attr-defined]
 _connections: sa.Table = KsefConnection.__table__  # type: ignore[attr-defined]
 QUEUE_LIMIT = 5000  # invoices given a submission row per sync (the rest on the next one)
-
-# Plain Polish words for the seller, by KSeF invoice status code (docs: faktury/statusy).
-REASONS = {
-    "fa3": "Faktura nie przeszła walidacji FA(3) przed wysłaniem",
-    "410": "Nieprawidłowy zakres uprawnień do wystawienia faktury",
-    "415": "Brak uprawnień do wystawienia faktury w tym kontekście (NIP)",
-    "430": "Plik faktury jest niezgodny ze schematem FA(3)",
-    "435": "KSeF nie mógł odszyfrować faktury",
-    "440": "Duplikat faktury: KSeF przyjął ją już wcześniej",
-    "450": "Błąd semantyki dokumentu faktury",
-    "500": "Nieznany błąd KSeF przy przetwarzaniu faktury",
-}
 
 
 class AlreadyAccepted(Exception):
@@ -182,7 +171,7 @@ def mark_accepted(
 
 def mark_rejected(session: Session, submission_id: uuid.UUID, exc: KsefRejected) -> None:
     code = str(exc.code)
-    words = REASONS.get(code, exc.description or "KSeF odrzucił fakturę")
+    words = REASONS.get(code, exc.description or REJECTED)
     details = "; ".join(exc.details)
     update(
         session,
@@ -218,8 +207,7 @@ def mark_offline(session: Session, submission_ids: Sequence[uuid.UUID], reason: 
             status=KsefStatus.OFFLINE.value,
             offline=True,
             offline_since=sa.func.coalesce(_submissions.c.offline_since, sa.func.now()),
-            error_description=f"KSeF jest niedostępny ({reason[:300]}); "
-            "faktura zostanie wysłana w trybie offline, gdy KSeF wróci",
+            error_description=UNAVAILABLE.format(reason=reason[:300]),
             updated_at=sa.func.now(),
         )
     )

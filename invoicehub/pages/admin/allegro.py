@@ -9,10 +9,12 @@ from invoicehub.components.pagination import pagination
 from invoicehub.components.status_chip import status_chip
 from invoicehub.components.tables import empty_state, loading_state, scroll_table
 from invoicehub.i18n import N_
+from invoicehub.pages.admin.actions import integration_actions
 from invoicehub.pages.admin.auto_refresh import REFRESH_SECONDS, AdminAutoRefreshState
-from invoicehub.pages.admin.disable_dialog import AdminDisableState, disable_dialog
+from invoicehub.pages.admin.cards import TABLE_ONLY, integration_cards
+from invoicehub.pages.admin.disable_dialog import disable_dialog
 from invoicehub.pages.admin.panels import AdminPanelsState, notifications_panel, queues_panel
-from invoicehub.pages.admin.settings_dialog import AdminSettingsState, settings_dialog
+from invoicehub.pages.admin.settings_dialog import settings_dialog
 from invoicehub.pages.admin.state import ALL, SORTS, AdminAllegroState
 from invoicehub.state.auth import AuthState
 from invoicehub.state.i18n import tr, tr_value
@@ -89,50 +91,6 @@ def filters() -> rx.Component:
     )
 
 
-def _switch(row, *, enable: bool) -> rx.Component:
-    return rx.button(
-        tr("Enable") if enable else tr("Disable"),
-        size="1",
-        color_scheme="green" if enable else "red",
-        variant="soft",
-        # Disabling asks first, with a reason for the seller (disable_dialog.py).
-        on_click=S.set_enabled(row["id"], True)
-        if enable
-        else AdminDisableState.open_for(row["id"], row["login"]),
-        aria_label=tr(
-            N_("Enable {login}") if enable else N_("Disable {login}"), login=row["login"]
-        ),
-    )
-
-
-def _actions(row) -> rx.Component:
-    login = row["login"]
-    return rx.flex(
-        rx.button(
-            tr("Settings"),
-            size="1",
-            variant="soft",
-            on_click=AdminSettingsState.open_for(row["id"]),
-            aria_label=tr("Settings of {login}", login=login),
-        ),
-        rx.button(
-            tr("Sync now"),
-            size="1",
-            variant="soft",
-            on_click=S.sync_integration(row["id"]),
-            disabled=row["status"] != "active",
-            aria_label=tr("Sync {login}", login=login),
-        ),
-        # An admin's hold is lifted by Enable even when the seller has disconnected meanwhile.
-        rx.cond(
-            (row["status"] == "disabled") | (row["admin_hold"] != ""),
-            _switch(row, enable=True),
-            rx.cond(row["status"] == "disconnected", rx.fragment(), _switch(row, enable=False)),
-        ),
-        spacing="2",
-    )
-
-
 def _short(value, **props) -> rx.Component:
     return rx.text(value, size="2", truncate=True, title=value, **props)
 
@@ -168,7 +126,7 @@ def _row(row) -> rx.Component:
                 ),
             ),
         ),
-        rx.table.cell(_actions(row)),
+        rx.table.cell(integration_actions(row)),
     )
 
 
@@ -183,18 +141,22 @@ def integrations_table() -> rx.Component:
                 rx.cond(
                     S.rows.length() > 0,
                     rx.box(
-                        scroll_table(
-                            [
-                                N_("Seller"),
-                                N_("Allegro login"),
-                                N_("Status"),
-                                N_("Last sync"),
-                                N_("Errors"),
-                                N_("Actions"),
-                            ],
-                            rx.foreach(S.rows, _row),
-                            min_width="0",
-                            label=N_("Integrations"),
+                        integration_cards(),
+                        rx.box(
+                            scroll_table(
+                                [
+                                    N_("Seller"),
+                                    N_("Allegro login"),
+                                    N_("Status"),
+                                    N_("Last sync"),
+                                    N_("Errors"),
+                                    N_("Actions"),
+                                ],
+                                rx.foreach(S.rows, _row),
+                                min_width="0",
+                                label=N_("Integrations"),
+                            ),
+                            display=TABLE_ONLY,
                         ),
                         pagination(
                             S.page,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import gettext
 from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.service import IntegrationNotFound
@@ -55,7 +55,7 @@ class AdminDisableState(rx.State):
             return None
         admin_state = await self.get_state(AdminAllegroState)
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 integration = lifecycle.set_enabled(
                     session, admin, self.integration_id, False, reason=self.reason
                 )

@@ -17,7 +17,7 @@ from invoicehub.components.notifications import (
     notification_row,
     notification_view,
 )
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.redis_conn import get_redis
@@ -50,7 +50,7 @@ class AdminPanelsState(rx.State):
         admin = await admin_principal(self)
         if admin is None:
             return await refusal(self)
-        with session_scope() as session:
+        with open_session() as session:
             items, _, self.unread = list_notifications(
                 session, admin, page=1, page_size=NOTIFICATIONS_SHOWN
             )
@@ -92,7 +92,7 @@ class AdminPanelsState(rx.State):
         if admin is None:
             return await refusal(self)
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 mark_notification_read(session, admin, notification_id)
         except NotificationNotFound:
             pass
@@ -140,6 +140,35 @@ def _queue_row(queue) -> rx.Component:
     )
 
 
+def _queue_card(queue) -> rx.Component:
+    """One queue on a phone: its name and counts in two short lines, nothing to scroll."""
+    return rx.box(
+        rx.text(queue["name"], weight="bold", size="2"),
+        rx.text(
+            tr("Waiting"),
+            ": ",
+            queue["queued"],
+            " · ",
+            tr("Running"),
+            ": ",
+            queue["started"],
+            " · ",
+            tr("Scheduled"),
+            ": ",
+            queue["scheduled"],
+            " · ",
+            tr("Failed jobs"),
+            ": ",
+            queue["failed"],
+            size="2",
+            color="gray",
+        ),
+        class_name="admin-queue-card",
+        role="listitem",
+        padding_y="0.25em",
+    )
+
+
 def queues_panel() -> rx.Component:
     s = AdminPanelsState
     return rx.card(
@@ -169,6 +198,12 @@ def queues_panel() -> rx.Component:
                         weight="medium",
                         id="queue-glance",
                     ),
+                    rx.flex(
+                        rx.foreach(s.queues, _queue_card),
+                        direction="column",
+                        role="list",
+                        display=rx.breakpoints(initial="flex", sm="none"),
+                    ),
                     rx.box(
                         rx.table.root(
                             rx.table.header(
@@ -190,6 +225,7 @@ def queues_panel() -> rx.Component:
                         ),
                         overflow_x="auto",
                         width="100%",
+                        display=rx.breakpoints(initial="none", sm="block"),
                     ),
                     direction="column",
                     spacing="2",

@@ -16,7 +16,7 @@ from invoicehub.components.allegro_settings_form import (
     refusal_message,
 )
 from invoicehub.components.layout import notice
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.templates import list_templates
 from invoicehub.i18n import gettext
 from invoicehub.i18n.validation import own_message
@@ -46,7 +46,7 @@ class AdminSettingsState(rx.State):
         self.error = self.success = ""
         self.field_errors = {}
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 integration = find_integration(session, admin, integration_id)
                 self.settings = form_values(admin_get_settings(session, admin, integration_id))
                 self.templates = [
@@ -97,7 +97,7 @@ class AdminSettingsState(rx.State):
         self.saving, self.error, self.success = True, "", ""
         yield
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 saved = admin_update_settings(
                     session, admin, self.integration_id, partial_from_form(self.settings)
                 )
@@ -108,7 +108,7 @@ class AdminSettingsState(rx.State):
                 key: own_message(admin.language, text) for key, text in exc.errors.items()
             }
             self.error = refusal_message(exc.errors, admin.language)
-            with session_scope() as session:
+            with open_session() as session:
                 self.settings = form_values(admin_get_settings(session, admin, self.integration_id))
         except IntegrationNotFound:
             self.error = gettext(admin.language, "That integration does not exist any more.")

@@ -13,12 +13,14 @@ from invoicehub.admin.overview import (
     list_all_integrations,
 )
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.paging import page_count
 from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro import lifecycle
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.models import SyncStatus
+from invoicehub.models.allegro import login_label
 from invoicehub.pages.admin.access import admin_principal, refusal
 from invoicehub.pages.admin.panels import AdminPanelsState
 
@@ -33,8 +35,14 @@ SORTS = (
     ("status", N_("Status")),
     ("-created_at", N_("Newest connections")),
 )
-# Run statuses as the "Sync queued for …" message names them.
-RUN_STATUS_WORDS = (N_("queued"), N_("running"), N_("retrying"), N_("succeeded"), N_("failed"))
+# Run statuses as the "Sync queued for …" message names them (msgids).
+RUN_STATUS_WORDS: dict[str, str] = {
+    SyncStatus.QUEUED: N_("queued"),
+    SyncStatus.RUNNING: N_("running"),
+    SyncStatus.RETRYING: N_("retrying"),
+    SyncStatus.SUCCEEDED: N_("succeeded"),
+    SyncStatus.FAILED: N_("failed"),
+}
 SORT_KEYS = tuple(key for key, _ in SORTS)
 
 
@@ -57,7 +65,7 @@ def admin_row(row: AdminIntegrationRow) -> AdminRow:
         "id": row.id,
         "user": row.user_email,
         "tenant": row.tenant_name,
-        "login": row.allegro_login or row.allegro_user_id or "",
+        "login": login_label(row.allegro_login, row.allegro_user_id, ""),
         "status": row.status,
         "last_sync": display.when(row.last_sync_at),
         "error_count": str(row.sync_error_count),
@@ -85,7 +93,7 @@ class AdminAllegroState(rx.State):
     async def _reload(self, *, summary: bool = False):
         if await admin_principal(self) is None:
             return await refusal(self)
-        with session_scope() as session:
+        with open_session() as session:
             if summary:
                 counts = integration_summary(session)
                 self.summary = {
@@ -150,14 +158,14 @@ class AdminAllegroState(rx.State):
             return await refusal(self)
         self.message = self.error = ""
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 run = runs.request_sync(
                     session, admin, integration_id, trigger="admin", enforce_rate_limit=False
                 )
                 self.message = gettext(
                     admin.language,
                     "Sync {status} for {login}.",
-                    status=gettext(admin.language, run.status),
+                    status=gettext(admin.language, RUN_STATUS_WORDS.get(run.status, run.status)),
                     login=self._login_of(integration_id),
                 )
         except runs.SyncNotAllowed as exc:
@@ -179,7 +187,7 @@ class AdminAllegroState(rx.State):
             self.error = "Disable asks for a reason: use the Disable button."
             return None
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 integration = lifecycle.set_enabled(session, admin, integration_id, bool(enabled))
                 login = integration.login_label
             self.message = gettext(

@@ -15,7 +15,7 @@ from invoicehub import ratelimit
 from invoicehub.components.layout import notice
 from invoicehub.components.pagination import pagination
 from invoicehub.components.tables import empty_state
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro.runs import requests as runs
 from invoicehub.integrations.allegro.runs.review import OrderNotHeld, retry_held_order
@@ -42,7 +42,7 @@ class ReviewState(rx.State):
         self.retry_message = self.retry_error = ""
         language = principal.language
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 run = retry_held_order(session, principal, integration_id, checkout_form_id)
                 row = run_row(run, language)
         except OrderNotHeld:

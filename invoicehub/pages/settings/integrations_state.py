@@ -21,7 +21,7 @@ from invoicehub.components.allegro_settings_form import (
     partial_from_form,
     refusal_message,
 )
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.plain_errors import plain_text
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.domain.templates import list_templates
@@ -31,6 +31,7 @@ from invoicehub.integrations.allegro import lifecycle, service
 from invoicehub.integrations.allegro.connection.oauth import start_authorization
 from invoicehub.integrations.allegro.preferences import SettingsError
 from invoicehub.models import AllegroIntegration
+from invoicehub.models.allegro import login_label
 from invoicehub.pages.settings.setup_checklist import SetupState
 from invoicehub.state.auth import AuthState
 from invoicehub.state.denials import record_denial
@@ -43,9 +44,11 @@ GONE = N_("That integration does not exist any more.")
 def integration_row(integration: AllegroIntegration, language: str = "pl") -> dict[str, str]:
     return {
         "id": str(integration.id),
-        "login": integration.allegro_login
-        or integration.allegro_user_id
-        or gettext(language, "Allegro account"),
+        "login": login_label(
+            integration.allegro_login,
+            integration.allegro_user_id,
+            gettext(language, "Allegro account"),
+        ),
         "status": integration.status,
         "last_sync": display.when(integration.last_sync_at),
         "next_sync": display.when(integration.next_sync_at, display.NOT_SCHEDULED),
@@ -125,7 +128,7 @@ class IntegrationsState(rx.State):
         connected = params.get("connected", "")
         if connected:
             self.selected_integration = connected
-        with session_scope() as session:
+        with open_session() as session:
             self._read(session, principal)
             company = default_company(session, principal.tenant_id)
             self.company_missing = missing_seller_fields(company) if company else ["company"]
@@ -147,7 +150,7 @@ class IntegrationsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        with session_scope() as session:
+        with open_session() as session:
             self._read_rows(session, principal)
         return None
 
@@ -157,7 +160,7 @@ class IntegrationsState(rx.State):
         if principal is None:
             return rx.redirect(LOGIN_PATH)
         self.banner_error = self.banner = self.error = self.success = ""
-        with session_scope() as session:
+        with open_session() as session:
             try:
                 service.find_integration(session, principal, integration_id)
             except service.IntegrationNotFound:
@@ -197,7 +200,7 @@ class IntegrationsState(rx.State):
         self.saving, self.error, self.success = True, "", ""
         yield
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 saved = service.update_settings(
                     session, principal, self.selected_integration, partial_from_form(self.settings)
                 )
@@ -210,7 +213,7 @@ class IntegrationsState(rx.State):
                 key: own_message(principal.language, text) for key, text in exc.errors.items()
             }
             self.error = refusal_message(exc.errors, principal.language)
-            with session_scope() as session:
+            with open_session() as session:
                 self.settings = form_values(
                     service.get_settings(session, principal, self.selected_integration)
                 )
@@ -236,7 +239,7 @@ class IntegrationsState(rx.State):
         principal = await self._principal()
         if principal is None:
             return rx.redirect(LOGIN_PATH)
-        with session_scope() as session:
+        with open_session() as session:
             try:
                 integration = service.find_integration(
                     session, principal, self.selected_integration
@@ -257,7 +260,7 @@ class IntegrationsState(rx.State):
         if principal is None:
             return rx.redirect(LOGIN_PATH)
         self.banner_error = self.banner = ""
-        with session_scope() as session:
+        with open_session() as session:
             try:
                 lifecycle.disconnect(session, principal, self.selected_integration)
             except service.IntegrationNotFound:

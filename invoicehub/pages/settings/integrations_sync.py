@@ -19,7 +19,7 @@ from invoicehub.components.cards import WIDE_ONLY
 from invoicehub.components.layout import notice
 from invoicehub.components.status_chip import run_chip
 from invoicehub.components.tables import empty_state, scroll_table
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.order_reasons import describe_skips
 from invoicehub.domain.paging import page_count
 from invoicehub.domain.plain_errors import looks_technical, plain_text
@@ -163,7 +163,7 @@ class SyncState(rx.State):
         if not integration_id:
             self.runs, self.review, self.review_total, self.run = [], [], 0, {}
             return None
-        with session_scope() as session:
+        with open_session() as session:
             active = self._read(session, principal, integration_id)
         if active is None:
             if self.run.get("integration_id") != integration_id:
@@ -180,7 +180,7 @@ class SyncState(rx.State):
             return rx.redirect(LOGIN_PATH)
         self.sync_error = ""
         try:
-            with session_scope() as session:
+            with open_session() as session:
                 run = runs.request_sync(session, principal, integration_id, trigger="manual")
                 self.run = run_row(run, principal.language)
         except ratelimit.RateLimited as exc:
@@ -236,7 +236,7 @@ on_selection_change(SyncState.refresh)
 
 def _read_run(principal: Principal, run_id: str) -> dict[str, str] | None:
     try:
-        with session_scope() as session:
+        with open_session() as session:
             return run_row(runs.get_sync_run(session, principal, run_id), principal.language)
     except runs.RunNotFound:
         return None

@@ -9,20 +9,18 @@ import uuid
 
 import reflex as rx
 
-from invoicehub.activity import record_audit
 from invoicehub.auth.accounts import default_company
 from invoicehub.auth.tokens import Principal
 from invoicehub.components import display
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
-from invoicehub.integrations.ksef.connection import (
-    MAX_TOKEN_LENGTH,
-    VerifyResult,
-    connection_of,
-    update_connection,
-    verify_connection,
-)
+from invoicehub.integrations.ksef.connection import MAX_TOKEN_LENGTH, VerifyResult
 from invoicehub.integrations.ksef.environments import KsefEnvironment
+from invoicehub.integrations.ksef.service import (
+    connection_settings,
+    save_connection,
+    verify_and_record,
+)
 from invoicehub.models import KsefConnection
 from invoicehub.state.auth import AuthState
 
@@ -62,10 +60,10 @@ class KsefSettingsState(rx.State):
         if principal is None:
             return
         self.message = self.error = self.verify_answer = self.token_input = ""
-        with session_scope() as session:
+        with open_session() as session:
             company = default_company(session, principal.tenant_id)
             if company is not None:
-                self._fill(connection_of(session, principal.tenant_id, company.id))
+                self._fill(connection_settings(session, principal.tenant_id, company.id))
 
     @rx.event
     def set_environment(self, value: str) -> None:
@@ -87,30 +85,18 @@ class KsefSettingsState(rx.State):
             return rx.redirect("/login")
         self.message = self.error = ""
         token = self.token_input.strip() or None
-        with session_scope() as session:
+        with open_session() as session:
             company = default_company(session, principal.tenant_id)
             if company is None:
                 self.error = gettext(principal.language, "This account has no company.")
                 return None
-            connection = update_connection(
+            connection = save_connection(
                 session,
-                principal.tenant_id,
+                principal,
                 company.id,
                 environment=KsefEnvironment(self.environment),
                 auto_send=self.auto_send,
                 token=token,
-            )
-            record_audit(
-                session,
-                "company.ksef_updated",
-                principal=principal,
-                target_type="company",
-                target_id=company.id,
-                after={
-                    "environment": self.environment,
-                    "autoSend": self.auto_send,
-                    "tokenChanged": token is not None,
-                },
             )
             self._fill(connection)
         self.token_input = ""
@@ -134,25 +120,16 @@ class KsefSettingsState(rx.State):
             if result.ok
             else gettext(principal.language, "KSeF refused: {reason}", reason=reason)
         )
-        with session_scope() as session:
+        with open_session() as session:
             company = default_company(session, principal.tenant_id)
             if company is not None:
-                self._fill(connection_of(session, principal.tenant_id, company.id))
+                self._fill(connection_settings(session, principal.tenant_id, company.id))
 
 
 def _verify(principal: Principal) -> VerifyResult:
-    with session_scope() as session:
+    with open_session() as session:
         company = default_company(session, principal.tenant_id)
         if company is None:
             return VerifyResult(False, N_("this account has no company"))
         company_id: uuid.UUID = company.id
-        result = verify_connection(session, principal.tenant_id, company_id)
-        record_audit(
-            session,
-            "company.ksef_verified",
-            principal=principal,
-            target_type="company",
-            target_id=company_id,
-            after={"ok": result.ok},
-        )
-        return result
+        return verify_and_record(session, principal, company_id)

@@ -10,7 +10,7 @@ from typing import Any
 
 import reflex as rx
 
-from invoicehub.db import session_scope
+from invoicehub.db import open_session
 from invoicehub.domain.setup_steps import read_setup_facts, setup_finished, setup_steps
 from invoicehub.i18n import N_
 from invoicehub.state.auth import AuthState
@@ -36,7 +36,7 @@ class SetupState(rx.State):
         if principal is None or principal.is_admin:
             self.steps, self.finished = [], True
             return
-        with session_scope() as session:
+        with open_session() as session:
             steps = setup_steps(read_setup_facts(session, principal.tenant_id))
         self.finished = setup_finished(steps)
         self.steps = [

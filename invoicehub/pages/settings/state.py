@@ -9,20 +9,19 @@ from pydantic import ValidationError
 
 from invoicehub.auth.accounts import (
     AccountError,
-    change_password,
     default_company,
-    set_language,
-    update_profile,
 )
+from invoicehub.auth.changes import save_language, save_password, save_profile
 from invoicehub.auth.tokens import Principal
-from invoicehub.db import session_scope
-from invoicehub.domain.companies import CompanyInput, update_company
+from invoicehub.db import open_session
+from invoicehub.domain.companies import CompanyInput
 from invoicehub.domain.seller_data import missing_seller_fields
 from invoicehub.i18n import gettext
 from invoicehub.i18n.validation import own_message, plain_errors
 from invoicehub.models import User
 from invoicehub.pages.settings.integrations_state import IntegrationsState
 from invoicehub.pages.settings.setup_checklist import SetupState
+from invoicehub.services.company import save_company
 from invoicehub.state.auth import AuthState
 from invoicehub.state.i18n import I18nState
 
@@ -80,7 +79,7 @@ class SettingsState(rx.State):
             self.tab = requested if requested in TABS else "profile"
         elif not self.tab:
             self.tab = "profile"
-        with session_scope() as session:
+        with open_session() as session:
             user = session.get(User, principal.user_id)
             if user is not None:
                 self.profile_name, self.profile_email = user.name, user.email
@@ -130,7 +129,7 @@ class SettingsState(rx.State):
         if not confirmed or not tab or principal is None:
             return None
         integrations = await self.get_state(IntegrationsState)
-        with session_scope() as session:
+        with open_session() as session:
             self._fill_company(default_company(session, principal.tenant_id))
             if integrations.settings_dirty:
                 integrations._read(session, principal)
@@ -160,8 +159,8 @@ class SettingsState(rx.State):
             self.profile_error = gettext(principal.language, "Enter your full name.")
             return None
         try:
-            with session_scope() as session:
-                user = update_profile(
+            with open_session() as session:
+                user = save_profile(
                     session,
                     principal.user_id,
                     name=name,
@@ -183,8 +182,8 @@ class SettingsState(rx.State):
         if principal is None:
             return rx.redirect("/login")
         try:
-            with session_scope() as session:
-                self.profile_language = set_language(session, principal.user_id, language).language
+            with open_session() as session:
+                self.profile_language = save_language(session, principal.user_id, language).language
         except AccountError:
             return None
         self.language_message = gettext(self.profile_language, "Language saved.")
@@ -211,8 +210,8 @@ class SettingsState(rx.State):
             self.password_error = gettext(principal.language, "The new passwords do not match.")
             return None
         try:
-            with session_scope() as session:
-                change_password(
+            with open_session() as session:
+                save_password(
                     session,
                     principal.user_id,
                     form_data.get("current_password", ""),
@@ -242,14 +241,14 @@ class SettingsState(rx.State):
             self.company_errors = plain_errors(principal.language, exc.errors())
             self.company_saving = False
             return
-        with session_scope() as session:
+        with open_session() as session:
             company = default_company(session, principal.tenant_id)
             if company is None:
                 self.company_errors = {
                     "name": gettext(principal.language, "No company found for your account.")
                 }
             else:
-                self._fill_company(update_company(session, principal.tenant_id, company.id, data))
+                self._fill_company(save_company(session, principal, company.id, data))
                 self.company_errors = {}
                 self.company_message = gettext(principal.language, "Company saved.")
                 self.company_dirty = False

@@ -32,6 +32,7 @@ from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
 
 from invoicehub.db import session_scope
+from invoicehub.integrations.allegro.preferences import DEFAULT_SYNC_FREQUENCY
 from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.jobs.enqueue import RunRef, enqueue_after_commit, enqueue_sync_runs, parse_refs
 from invoicehub.jobs.locks import held_lock_keys, lock_key
@@ -52,7 +53,7 @@ _CLAIM_JOBS_KEY = "invoicehub:dispatch:claim_jobs"  # the ids of the last tick's
 _WAITING = {JobStatus.QUEUED.value, JobStatus.DEFERRED.value, JobStatus.SCHEDULED.value}
 ORPHAN_GRACE = timedelta(minutes=2)
 ORPHAN_SCAN_LIMIT = 5000
-DEFAULT_FREQUENCY_MINUTES = 60
+DEFAULT_FREQUENCY_MINUTES = DEFAULT_SYNC_FREQUENCY.value
 _DEAD_JOB_STATUSES = {
     JobStatus.FINISHED.value,
     JobStatus.FAILED.value,

@@ -24,19 +24,20 @@ from invoicehub.integrations.ksef.fa3.document import (
     Fa3Payment,
     Fa3RateTotal,
 )
+from invoicehub.models import VatRate
 
 NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 SYSTEM_INFO = "Invoice-HUB"
 # Fa: the per-rate fields (net, VAT). "0" is the domestic 0% rate, "zw" the exempt sale.
 RATE_FIELDS: dict[str, tuple[str, str | None]] = {
-    "23": ("P_13_1", "P_14_1"),
-    "8": ("P_13_2", "P_14_2"),
-    "5": ("P_13_3", "P_14_3"),
-    "0": ("P_13_6_1", None),
-    "zw": ("P_13_7", None),
+    VatRate.STANDARD.value: ("P_13_1", "P_14_1"),
+    VatRate.REDUCED_8.value: ("P_13_2", "P_14_2"),
+    VatRate.REDUCED_5.value: ("P_13_3", "P_14_3"),
+    VatRate.ZERO.value: ("P_13_6_1", None),
+    VatRate.EXEMPT.value: ("P_13_7", None),
 }
 # FaWiersz/P_12 (TStawkaPodatku): a domestic 0% sale is "0 KR".
-LINE_RATES = {"23": "23", "8": "8", "5": "5", "0": "0 KR", "zw": "zw"}
+LINE_RATES = {rate.value: rate.value for rate in VatRate} | {VatRate.ZERO.value: "0 KR"}
 _EXEMPTION_FIELDS = {
     ExemptionKind.ACT: "P_19A",
     ExemptionKind.DIRECTIVE: "P_19B",
