@@ -74,7 +74,8 @@ def _tokens_reencrypt(_: argparse.Namespace) -> int:
     count = reencrypt_all()
     with session_scope() as session:
         ksef = reencrypt_tokens(session)
-    print(f"re-encrypted {count} integrations and {ksef} KSeF tokens with the current key")
+    done = f"{count} integrations and {ksef} KSeF tokens and keys"
+    print(f"re-encrypted {done} with the current key")
     return 0
 
 

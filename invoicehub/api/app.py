@@ -33,6 +33,7 @@ ROUTER_MODULES = (
     "invoice_allegro",
     "invoice_ksef",
     "company",
+    "company_offline_cert",
     "customers",
     "products",
     "admin",

@@ -1,4 +1,5 @@
-"""KOD I's verification link (docs/kody-qr.md) and the KSeF mark of an invoice from what is
+"""KOD I's verification link (docs/kody-qr.md), KOD II's for offline invoices
+(ksef_offline_link.py), and the KSeF mark of an invoice from what is
 stored: the visualisation needs them wherever a PDF is drawn (the invoice page, the API, the
 Allegro upload), so they live with the documents rather than in the KSeF integration.
 
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from invoicehub.documents.ksef_mark import KsefMark
+from invoicehub.documents.ksef_offline_link import certificate_url, offline_signer
 from invoicehub.models import Invoice, KsefStatus, KsefSubmission
 from invoicehub.settings import get_settings
 
@@ -41,11 +43,23 @@ def verification_url(environment: str, nip: str, issue_date: date, xml: bytes) -
 
 
 def mark_of(
-    environment: str, status: str, ksef_number: str | None, invoice: Invoice, xml: bytes
+    session: orm.Session,
+    environment: str,
+    status: str,
+    ksef_number: str | None,
+    invoice: Invoice,
+    xml: bytes,
+    *,
+    offline: bool = False,
 ) -> KsefMark:
+    """KOD I, and for an invoice issued offline KOD II when the company holds a KSeF certificate
+    of type Offline (the context is the company's own NIP, the one it authenticates in)."""
     nip = str(invoice.seller.get("nip") or "")
     url = verification_url(environment, nip, invoice.issue_date, xml)
-    return KsefMark(url, ksef_number if status == KsefStatus.ACCEPTED.value else None)
+    signer = offline_signer(session, invoice.tenant_id, invoice.company_id) if offline else None
+    base = qr_base_url(environment, get_settings().ksef_emulator_url)
+    kod2 = certificate_url(base, nip, nip, signer, xml) if signer else None
+    return KsefMark(url, ksef_number if status == KsefStatus.ACCEPTED.value else None, kod2)
 
 
 def stored_ksef_mark(session: orm.Session, invoice: Invoice) -> KsefMark | None:
@@ -58,6 +72,7 @@ def stored_ksef_mark(session: orm.Session, invoice: Invoice) -> KsefMark | None:
                 _submissions.c.status,
                 _submissions.c.ksef_number,
                 _submissions.c.xml,
+                _submissions.c.offline,
             ).where(
                 _submissions.c.invoice_id == invoice.id,
                 _submissions.c.tenant_id == invoice.tenant_id,
@@ -67,4 +82,12 @@ def stored_ksef_mark(session: orm.Session, invoice: Invoice) -> KsefMark | None:
     )
     if row is None or row.status in NO_MARK or row.xml is None:
         return None
-    return mark_of(row.environment, row.status, row.ksef_number, invoice, bytes(row.xml))
+    return mark_of(
+        session,
+        row.environment,
+        row.status,
+        row.ksef_number,
+        invoice,
+        bytes(row.xml),
+        offline=bool(row.offline),
+    )

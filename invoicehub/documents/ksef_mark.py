@@ -1,7 +1,8 @@
 """The KSeF part of an invoice's visualisation: its KSeF number and the QR code KOD I.
 
 KOD I (docs/kody-qr.md) encodes the verification link of the invoice in its KSeF environment;
-under it stands the KSeF number, or "OFFLINE" while the invoice has none yet. Drawn as vector
+under it stands the KSeF number, or "OFFLINE" while the invoice has none yet. An invoice issued
+offline also carries KOD II, the signed certificate link, labelled "CERTYFIKAT". Drawn as vector
 modules (segno computes the matrix), so it prints sharp at any size.
 """
 
@@ -15,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 OFFLINE_LABEL = "OFFLINE"
+CERTIFICATE_LABEL = "CERTYFIKAT"  # under KOD II (docs/kody-qr.md)
 QR_SIZE = 30 * mm  # the whole symbol with its quiet zone
 
 
@@ -22,6 +24,7 @@ QR_SIZE = 30 * mm  # the whole symbol with its quiet zone
 class KsefMark:
     url: str  # the KOD I verification link
     ksef_number: str | None  # None: not (yet) given one by KSeF
+    certificate_url: str | None = None  # KOD II of an offline invoice (signed link)
 
     @property
     def label(self) -> str:
@@ -62,7 +65,13 @@ def ksef_block(mark: KsefMark | None, text: Any, bold: Any) -> list[Flowable]:
         Paragraph("Zeskanuj kod, aby zweryfikować fakturę w KSeF.", text),
     ]
     qr = [QrCode(mark.url), Paragraph(mark.label, text)]
-    table = Table([[qr, words]], colWidths=[QR_SIZE + 4 * mm, None])
+    row: list[Any] = [qr, words]
+    widths: list[float | None] = [QR_SIZE + 4 * mm, None]
+    if mark.certificate_url:
+        words.append(Paragraph("Drugi kod (CERTYFIKAT) potwierdza wystawcę faktury offline.", text))
+        row.insert(1, [QrCode(mark.certificate_url), Paragraph(CERTIFICATE_LABEL, text)])
+        widths.insert(1, QR_SIZE + 4 * mm)
+    table = Table([row], colWidths=widths)
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )

@@ -20,7 +20,8 @@ from invoicehub.i18n import N_, catalog, gettext, normalize_language
 from invoicehub.integrations.ksef import texts as ksef_texts
 
 # The templates the notification writers render (integrations/allegro/connection/refresh.py,
-# runs/outcomes.py, runs/requests.py and domain/seller_data.py), placeholders as they fill them.
+# runs/outcomes.py, runs/requests.py, domain/seller_data.py and integrations/ksef/offline.py),
+# placeholders as they fill them.
 TEMPLATES = (
     N_("Allegro account {login} needs to be connected again"),
     N_("1 order from {login} set aside for review"),
@@ -44,6 +45,16 @@ TEMPLATES = (
     N_(
         "Missing: {fields}. Complete them on Settings → Company, then run a manual sync: "
         "the orders waiting for review are invoiced."
+    ),
+    # integrations/ksef/offline.py: offline invoices near or past their KSeF deadline.
+    N_("1 offline invoice must reach KSeF by {deadline}"),
+    N_("{count} offline invoices must reach KSeF by {deadline}"),
+    N_("1 offline invoice missed its KSeF deadline ({deadline})"),
+    N_("{count} offline invoices missed their KSeF deadline ({deadline})"),
+    N_(
+        "Company {company}: KSeF could not be reached when these invoices were issued. They are "
+        "sent in offline mode as soon as KSeF answers; the invoice list filtered by KSeF status "
+        "Offline shows them."
     ),
     # What a KSeF submission row says (integrations/ksef/texts.py).
     *ksef_texts.TEMPLATES,

@@ -28,7 +28,13 @@ from invoicehub.jobs.queues import (
     SYNC_JOB_FUNC,
     WORKER_QUEUES,
 )
-from invoicehub.jobs.schedule import DISPATCHER_FUNC, get_scheduler, register_dispatcher
+from invoicehub.jobs.schedule import (
+    DISPATCHER_FUNC,
+    KSEF_DEADLINES_FUNC,
+    get_scheduler,
+    register_dispatcher,
+    register_ksef_deadline_check,
+)
 from invoicehub.jobs.upload_queue import UPLOAD_JOB_FUNC, UPLOADS_JOB_FUNC
 from invoicehub.redis_conn import get_redis
 
@@ -41,6 +47,7 @@ PRELOADED_JOB_FUNCS = (
     UPLOADS_JOB_FUNC,
     DISPATCHER_FUNC,  # and the claim jobs it sends
     KSEF_AFTER_SYNC_FUNC,  # the KSeF sending jobs' module (run_send lives there too)
+    KSEF_DEADLINES_FUNC,
 )
 
 
@@ -120,11 +127,12 @@ def _make_worker(queues: Sequence[str], options: dict[str, Any]) -> SyncWorker:
 
 
 def run_scheduler(*, burst: bool = False, interval: float | None = None) -> int:
-    """Register the dispatcher (idempotently) and run rq-scheduler's loop."""
+    """Register the periodic jobs (idempotently) and run rq-scheduler's loop."""
     while True:
         try:
             scheduler = get_scheduler(interval) if interval else get_scheduler()
             register_dispatcher(scheduler)
+            register_ksef_deadline_check(scheduler)
             scheduler.run(burst=burst)
             return 0
         except (redis.ConnectionError, redis.TimeoutError) as exc:

@@ -7,7 +7,7 @@ UPO, the exact XML bytes sent) lives here, beside it.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -43,6 +43,13 @@ class KsefConnection(SQLModel, table=True):
     auto_send: bool = Field(default=False)
     verified_at: datetime | None = timestamp_field(nullable=True)
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    # The KSeF certificate of type Offline signing KOD II (integrations/ksef/offline_cert.py):
+    # the certificate (Base64 DER, public), its serial and end of validity; the private key
+    # sealed in the vault with its own AAD, never returned or logged.
+    offline_certificate: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    offline_certificate_serial: str | None = Field(default=None, max_length=40)
+    offline_certificate_valid_to: datetime | None = timestamp_field(nullable=True)
+    offline_key_encrypted: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 
@@ -55,6 +62,11 @@ class KsefSubmission(SQLModel, table=True):
         sa.UniqueConstraint("invoice_id", name="ux_ksef_submissions_invoice"),
         sa.Index("ix_ksef_submissions_company_status", "company_id", "status"),
         sa.Index("ix_ksef_submissions_tenant_status", "tenant_id", "status"),
+        sa.Index(
+            "ix_ksef_submissions_send_deadline",
+            "send_deadline",
+            postgresql_where=sa.text("send_deadline IS NOT NULL"),
+        ),
     )
 
     id: uuid.UUID = id_field()
@@ -75,6 +87,11 @@ class KsefSubmission(SQLModel, table=True):
     error_description: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     offline: bool = Field(default=False)
     offline_since: datetime | None = timestamp_field(nullable=True)
+    # domain/ksef_offline.py: the offline mode and the last Polish day to send to KSeF; the last
+    # deadline notice sent to the seller (due_soon | overdue).
+    offline_mode: str | None = Field(default=None, max_length=16)
+    send_deadline: date | None = Field(default=None)
+    deadline_notice: str | None = Field(default=None, max_length=16)
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     sent_at: datetime | None = timestamp_field(nullable=True)
     created_at: datetime = timestamp_field()

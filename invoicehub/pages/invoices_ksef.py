@@ -91,6 +91,26 @@ def ksef_section() -> rx.Component:
                     ),
                 ),
                 rx.cond(
+                    ksef["deadline"] != "",
+                    rx.text(
+                        rx.cond(
+                            ksef["overdue"] != "",
+                            tr(
+                                "Offline invoice: the deadline to send it to KSeF ({deadline}) "
+                                "has passed",
+                                deadline=ksef["deadline"],
+                            ),
+                            tr(
+                                "Offline invoice: send it to KSeF by {deadline}",
+                                deadline=ksef["deadline"],
+                            ),
+                        ),
+                        size="2",
+                        color=rx.cond(ksef["overdue"] != "", "red", "orange"),
+                        id="ksef-deadline",
+                    ),
+                ),
+                rx.cond(
                     ksef["reason"] != "",
                     rx.text(ksef["reason"], size="2", color="red", id="ksef-reason"),
                 ),

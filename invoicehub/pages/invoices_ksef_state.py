@@ -20,9 +20,11 @@ from invoicehub.i18n.stored import translate_stored
 from invoicehub.integrations.ksef.connection import connection_of
 from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.offline import today_in_poland
 from invoicehub.integrations.ksef.service import send_invoice
 from invoicehub.integrations.ksef.submissions import (
     AlreadyAccepted,
+    KsefView,
     submission_of,
     view_of,
 )
@@ -40,6 +42,17 @@ STATUS_LABELS = {
     "rejected": N_("Rejected"),
     "offline": N_("Offline (KSeF unreachable)"),
 }
+
+
+def _open_deadline(view: KsefView) -> str:
+    """The offline deadline while the invoice still waits to be sent (queued or offline)."""
+    waiting = view.status in (KsefStatus.QUEUED.value, KsefStatus.OFFLINE.value)
+    return display.day(view.offline_deadline) if waiting and view.offline_deadline else ""
+
+
+def _overdue(view: KsefView) -> bool:
+    deadline = view.offline_deadline
+    return bool(_open_deadline(view)) and deadline is not None and deadline < today_in_poland()
 
 
 def _file_stem(invoice: Invoice) -> str:
@@ -71,6 +84,8 @@ class InvoiceKsefState(rx.State):
             # Stored in English (integrations/ksef/texts.py), read in the seller's language.
             "reason": translate_stored(principal.language, view.error_description or ""),
             "code": view.error_code or "",
+            "deadline": _open_deadline(view),
+            "overdue": "true" if _overdue(view) else "",
         }
         self.can_send = (
             view.status != KsefStatus.ACCEPTED.value and connection.token_encrypted is not None

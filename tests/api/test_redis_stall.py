@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from rq import Worker
 from sqlmodel import Session
 
+from invoicehub import ratelimit
 from invoicehub.api.routes.health import reset_health_cache
 from invoicehub.api.unavailable import RETRY_AFTER_SECONDS
 from invoicehub.jobs.queues import WORKER_QUEUES
@@ -51,6 +52,7 @@ def test_a_stalled_redis_gets_a_503_with_retry_after_and_health_recovers_after(
     api: TestClient, session: Session, private_redis: subprocess.Popen[bytes]
 ):
     headers = bearer(make_user(session))
+    lease = ratelimit.API_PER_USER.lease
     worker = Worker(list(WORKER_QUEUES), connection=get_redis(), name="stall-test-worker")
     worker.register_birth()
     record_dispatch_tick(get_redis())
@@ -60,7 +62,10 @@ def test_a_stalled_redis_gets_a_503_with_retry_after_and_health_recovers_after(
     os.kill(private_redis.pid, signal.SIGSTOP)
     try:
         reset_health_cache()
-        answer = api.get("/invoices", headers=headers)  # the rate limit asks Redis first
+        # The first answer reserved a lease of the user's budget (ratelimit.py): the rest of it
+        # is spent without Redis, then the rate limit asks Redis again.
+        leased = [api.get("/invoices", headers=headers).status_code for _ in range(lease - 1)]
+        answer = api.get("/invoices", headers=headers)
         health = api.get("/health")
         live = api.get("/health/live")
         still_frozen = _frozen(private_redis)
@@ -68,6 +73,7 @@ def test_a_stalled_redis_gets_a_503_with_retry_after_and_health_recovers_after(
         os.kill(private_redis.pid, signal.SIGCONT)
 
     assert still_frozen  # every answer came while Redis was still stalled: nothing waited it out
+    assert leased == [200] * (lease - 1)
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert answer.json() == {"detail": "a required service is unavailable, try again shortly"}

@@ -168,3 +168,26 @@ def test_rotation_reencrypts_every_ksef_token_and_none_reads_under_the_old_key_o
     for connection in sealed:
         with pytest.raises(secrets.VaultError, match="unknown key id"):
             token_of(connection)
+
+
+def test_rotation_reencrypts_the_ksef_offline_certificate_key(session: Session, rotated_keys):
+    from invoicehub.documents.ksef_offline_link import offline_signer
+    from invoicehub.integrations.ksef.offline_cert import set_offline_certificate
+    from tests.state.test_ksef_offline_cert import _pair
+
+    company = default_company(session, make_user(session).tenant_id)
+    assert company is not None
+    cert, key, serial = _pair()
+    set_offline_certificate(session, company.tenant_id, company.id, cert, key)
+    session.commit()
+    old = get_settings().token_keys[0]
+    new = vault.generate_key("k3")
+    rotated_keys(f"{new},{old}")
+
+    assert cli.main(["tokens", "reencrypt"]) == 0
+
+    rotated_keys(new)  # the old key is gone: the certificate's key still signs
+    session.expire_all()
+    signer = offline_signer(session, company.tenant_id, company.id)
+    assert signer is not None and signer.serial == serial and "PRIVATE KEY" in signer.key_pem
+    assert repr(signer).count("PRIVATE") == 0  # never in a repr (logs)

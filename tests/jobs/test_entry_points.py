@@ -12,7 +12,7 @@ from sqlmodel import select
 from invoicehub.cli import main as invoicehub_main
 from invoicehub.integrations.allegro.runs.requests import request_sync
 from invoicehub.jobs.queues import sync_job_id
-from invoicehub.jobs.schedule import DISPATCHER_JOB_ID, get_scheduler
+from invoicehub.jobs.schedule import DISPATCHER_JOB_ID, KSEF_DEADLINES_JOB_ID, get_scheduler
 from invoicehub.models import SyncRun
 from invoicehub.redis_conn import get_redis
 from tests.sync.helpers import ROOT, connect_seller, run_of, worker_processes
@@ -30,11 +30,12 @@ def run_module(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_scheduler_command_registers_the_dispatcher_once():
+def test_scheduler_command_registers_the_periodic_jobs_once():
     for _ in range(2):
         result = run_module("worker.main", "scheduler", "--burst")
         assert result.returncode == 0, result.stderr
-    assert [job.id for job in get_scheduler().get_jobs()] == [DISPATCHER_JOB_ID]
+    jobs = sorted(job.id for job in get_scheduler().get_jobs())
+    assert jobs == sorted([DISPATCHER_JOB_ID, KSEF_DEADLINES_JOB_ID])
 
 
 def test_the_worker_imports_every_job_function_before_it_forks_a_work_horse():

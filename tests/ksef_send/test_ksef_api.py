@@ -135,6 +135,8 @@ def test_an_invoice_through_ksef_as_the_api_shows_it(
         "errorCode": None,
         "errorDescription": None,
         "offline": False,
+        "offlineMode": None,
+        "offlineDeadline": None,
     }
     assert api.get(f"/invoices/{invoice.id}/upo", headers=headers).status_code == 404
     assert api.post(f"/invoices/{invoice.id}/ksef/send", headers=headers).status_code == 409

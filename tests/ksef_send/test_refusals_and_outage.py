@@ -158,7 +158,8 @@ def test_a_refused_token_keeps_the_invoices_queued_and_says_why(
 def test_a_sync_that_issued_nothing_still_sends_the_invoices_left_offline(
     session: Session, company, ksef_control: httpx.Client
 ) -> None:
-    from invoicehub.integrations.ksef.submissions import mark_offline, queue_after_sync
+    from invoicehub.integrations.ksef.offline import mark_offline
+    from invoicehub.integrations.ksef.submissions import queue_after_sync
     from invoicehub.jobs.queues import KSEF_QUEUE, get_queue
 
     connect(session, company, ksef_control)

@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from invoicehub.auth.accounts import default_company
 from invoicehub.i18n import catalog
 from invoicehub.integrations.ksef.errors import KsefRejected
+from invoicehub.integrations.ksef.offline import mark_offline
 from invoicehub.integrations.ksef.submissions import (
-    mark_offline,
     mark_rejected,
     request_send,
 )

@@ -64,3 +64,49 @@ def new_token(control: httpx.Client, nip: str = SELLER_NIP) -> str:
     response = control.post("/__emulator/tokens", json={"nip": nip})
     response.raise_for_status()
     return str(response.json()["token"])
+
+
+def offline_certificate(
+    control: httpx.Client, nip: str, *, key_type: str = "ec", password: bytes | None = None
+) -> tuple[str, str, str]:
+    """A KSeF certificate of type Offline for `nip` from the emulator's control API (standing in
+    for the Ministry's application): (certificate PEM, private key PEM, serial number)."""
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509.oid import NameOID
+
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        ec.generate_private_key(ec.SECP256R1())
+        if key_type == "ec"
+        else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, f"Sprzedawca {nip}"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sprzedawca testowy"),
+            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, f"VATPL-{nip}"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "PL"),
+        ]
+    )
+    csr = x509.CertificateSigningRequestBuilder().subject_name(subject).sign(key, hashes.SHA256())
+    der = csr.public_bytes(serialization.Encoding.DER)
+    answer = control.post(
+        "/__emulator/certificates",
+        json={"nip": nip, "csr": base64.b64encode(der).decode(), "certificateType": "Offline"},
+    )
+    answer.raise_for_status()
+    body = answer.json()
+    cert = x509.load_der_x509_certificate(base64.b64decode(body["certificate"]))
+    encryption = (
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    ).decode()
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    return cert_pem, key_pem, body["certificateSerialNumber"]

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from invoicehub.emulator.ksef import (
+    certificates,
     routes_auth,
     routes_batch,
     routes_control,
@@ -101,6 +102,7 @@ def create_app(state: KsefState | None = None) -> Starlette:
             *routes_batch.routes,
             *routes_status.routes,
             *routes_qr.routes,
+            *certificates.routes,
             *routes_control.routes,
         ],
         exception_handlers={

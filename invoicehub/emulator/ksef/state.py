@@ -136,6 +136,7 @@ class KsefState:
         self.accepted: dict[tuple[str, str, str], InvoiceRecord] = {}
         self.faults = FaultList()
         self.outage_until: float | None = None
+        self.certificates: dict[str, Any] = {}  # serial -> certificates.IssuedCertificate
         self.limiter.reset()
 
     def new_ref(self, kind: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, col, select
 
 from invoicehub import vault
+from invoicehub.documents.ksef_offline_link import offline_key_aad
 from invoicehub.integrations.ksef.client import KsefAuth, KsefClient
 from invoicehub.integrations.ksef.environments import KsefEnvironment, api_base_url
 from invoicehub.integrations.ksef.errors import KsefError
@@ -93,22 +94,33 @@ def update_connection(
 
 
 def reencrypt_tokens(session: Session) -> int:
-    """Seal every company's KSeF token with the current key (key rotation, all tenants: run by
-    `invoicehub tokens reencrypt`); returns how many changed. Rows are locked so a token saved
-    meanwhile is not overwritten with the old one."""
+    """Seal every company's KSeF token and Offline certificate key with the current key (key
+    rotation, all tenants: run by `invoicehub tokens reencrypt`); returns how many changed. Rows
+    are locked so a secret saved meanwhile is not overwritten with the old one."""
     rows = session.exec(
         select(KsefConnection)
-        .where(col(KsefConnection.token_encrypted).is_not(None))
+        .where(
+            sa.or_(
+                col(KsefConnection.token_encrypted).is_not(None),
+                col(KsefConnection.offline_key_encrypted).is_not(None),
+            )
+        )
         .with_for_update()
     ).all()
     changed = 0
     for connection in rows:
-        assert connection.token_encrypted is not None
-        resealed = vault.reseal(connection.token_encrypted, token_aad(connection.company_id))
+        token = connection.token_encrypted
+        resealed = vault.reseal(token, token_aad(connection.company_id)) if token else None
         if resealed is not None:
             connection.token_encrypted = resealed
-            session.add(connection)
             changed += 1
+        key = connection.offline_key_encrypted
+        aad = offline_key_aad(connection.company_id)
+        resealed = vault.reseal(key, aad) if key else None
+        if resealed is not None:
+            connection.offline_key_encrypted = resealed
+            changed += 1
+        session.add(connection)
     session.flush()
     return changed
 

@@ -1,4 +1,5 @@
-"""KOD I of an invoice: the verification link of its KSeF environment (docs/kody-qr.md).
+"""KOD I of an invoice: the verification link of its KSeF environment (docs/kody-qr.md), and
+KOD II (the signed certificate link, documents/ksef_offline_link.py) for an offline invoice.
 
 `{qr host}/invoice/{seller NIP}/{P_1 as DD-MM-YYYY}/{Base64URL SHA-256 of the FA(3) file}`.
 """
@@ -27,4 +28,12 @@ def ksef_mark(session: orm.Session, invoice: Invoice) -> KsefMark | None:
             xml = render_invoice_xml(session, invoice)  # type: ignore[arg-type]
         except (Fa3Invalid, LookupError):
             return None
-    return mark_of(submission.environment, submission.status, submission.ksef_number, invoice, xml)
+    return mark_of(
+        session,
+        submission.environment,
+        submission.status,
+        submission.ksef_number,
+        invoice,
+        xml,
+        offline=submission.offline,
+    )

@@ -38,6 +38,7 @@ from invoicehub.integrations.ksef.errors import (
     KsefTransientError,
 )
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
+from invoicehub.integrations.ksef.offline import mark_offline
 from invoicehub.integrations.ksef.receipts import (
     await_statuses,
     download_upos,
@@ -132,7 +133,7 @@ def _send(company_id: uuid.UUID, *, fetch_upos: bool = True) -> dict[str, int | 
                 outgoing = _prepare(company_id, report)
                 if not outgoing:
                     break
-                for offline in (False, True):
+                for offline in (True, False):  # offline ones first: they have deadlines
                     group = [o for o in outgoing if o.offline is offline]
                     if len(group) > BATCH_THRESHOLD:
                         _send_batch(client, auth, group, report)
@@ -174,13 +175,14 @@ def _go_offline(company_id: uuid.UUID, exc: Exception) -> None:
                 _subs.c.status.in_((KsefStatus.QUEUED.value, KsefStatus.OFFLINE.value)),
             )
         )
-        subs.mark_offline(session, list(ids.scalars()), str(exc))
+        mark_offline(session, list(ids.scalars()), str(exc))
     logger.warning("KSeF unreachable for company %s: %s", company_id, type(exc).__name__)
 
 
 # -- preparing ------------------------------------------------------------------------------------
 def _ready_rows(session: Session, company_id: uuid.UUID) -> list[Sub]:
-    """Queued/offline rows whose invoice may go now (a KOR waits for its original's number)."""
+    """Queued/offline rows whose invoice may go now (a KOR waits for its original's number),
+    offline ones by their deadline first, then in the order they were issued."""
     original = _subs.alias("original")
     stmt = (
         sa.select(_subs.c.id)
@@ -198,7 +200,9 @@ def _ready_rows(session: Session, company_id: uuid.UUID) -> list[Sub]:
                 ),
             ),
         )
-        .order_by(_invoices.c.created_at, _invoices.c.number)
+        .order_by(
+            _subs.c.send_deadline.asc().nulls_last(), _invoices.c.created_at, _invoices.c.number
+        )
         .limit(SESSION_LIMIT)
     )
     ids = list(session.connection().execute(stmt).scalars())

@@ -1,6 +1,7 @@
 """The seller's KSeF changes, each one unit of work (audited, then committed): the connection's
-settings, its verification, and Send/Resend of an invoice. Routes and Reflex handlers call these
-and never commit; `connection.py` and `submissions.py` only flush."""
+settings, its verification, its Offline certificate (KOD II) and Send/Resend of an invoice.
+Routes and Reflex handlers call these and never commit; `connection.py`, `offline_cert.py` and
+`submissions.py` only flush."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ from invoicehub.integrations.ksef.connection import (
     verify_connection,
 )
 from invoicehub.integrations.ksef.environments import KsefEnvironment
+from invoicehub.integrations.ksef.offline_cert import (
+    OfflineCertificateInfo,
+    clear_offline_certificate,
+    info_of,
+    set_offline_certificate,
+)
 from invoicehub.integrations.ksef.submissions import request_send
 from invoicehub.models import Invoice, KsefConnection
 
@@ -100,6 +107,56 @@ def send_invoice(
         principal=principal,
         target_type="invoice",
         target_id=invoice.id,
+        ip=ip,
+    )
+    session.commit()
+
+
+def offline_certificate(
+    session: Session, tenant_id: uuid.UUID, company_id: uuid.UUID
+) -> OfflineCertificateInfo | None:
+    """What may be shown of the company's KSeF Offline certificate (never its key)."""
+    return info_of(connection_settings(session, tenant_id, company_id))
+
+
+def save_offline_certificate(
+    session: Session,
+    principal: Principal,
+    company_id: uuid.UUID,
+    *,
+    certificate: str,
+    private_key: str,
+    password: str | None,
+    ip: str | None = None,
+) -> OfflineCertificateInfo:
+    """Check and store the Offline certificate with its sealed key, audited without the key;
+    raises OfflineCertificateInvalid (nothing stored)."""
+    info = set_offline_certificate(
+        session, principal.tenant_id, company_id, certificate, private_key, password
+    )
+    record_audit(
+        session,
+        "company.ksef_offline_certificate_set",
+        principal=principal,
+        target_type="company",
+        target_id=company_id,
+        after={"serialNumber": info.serial_number, "validTo": info.valid_to.isoformat()},
+        ip=ip,
+    )
+    session.commit()
+    return info
+
+
+def remove_offline_certificate(
+    session: Session, principal: Principal, company_id: uuid.UUID, *, ip: str | None = None
+) -> None:
+    clear_offline_certificate(session, principal.tenant_id, company_id)
+    record_audit(
+        session,
+        "company.ksef_offline_certificate_removed",
+        principal=principal,
+        target_type="company",
+        target_id=company_id,
         ip=ip,
     )
     session.commit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from sqlmodel import Session
 from invoicehub.integrations.ksef.errors import KsefRejected
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
 from invoicehub.integrations.ksef.ksef_queue import enqueue_sending_after_commit
-from invoicehub.integrations.ksef.texts import REASONS, REJECTED, UNAVAILABLE
+from invoicehub.integrations.ksef.texts import REASONS, REJECTED
 from invoicehub.models import Invoice, KsefConnection, KsefStatus, KsefSubmission
 
 _submissions: sa.Table = KsefSubmission.__table__  # type: ignore[attr-defined]
@@ -42,6 +42,8 @@ class KsefView:
     error_code: str | None
     error_description: str | None
     offline: bool
+    offline_mode: str | None = None
+    offline_deadline: date | None = None
 
 
 def queue_invoices(
@@ -193,26 +195,6 @@ def mark_invalid(session: Session, submission_id: uuid.UUID, exc: Fa3Invalid) ->
     )
 
 
-def mark_offline(session: Session, submission_ids: Sequence[uuid.UUID], reason: str) -> None:
-    """KSeF is unreachable: these invoices go out in offline mode once it is back."""
-    if not submission_ids:
-        return
-    session.connection().execute(
-        sa.update(_submissions)
-        .where(
-            _submissions.c.id.in_(submission_ids),
-            _submissions.c.status.in_((KsefStatus.QUEUED.value, KsefStatus.OFFLINE.value)),
-        )
-        .values(
-            status=KsefStatus.OFFLINE.value,
-            offline=True,
-            offline_since=sa.func.coalesce(_submissions.c.offline_since, sa.func.now()),
-            error_description=UNAVAILABLE.format(reason=reason[:300]),
-            updated_at=sa.func.now(),
-        )
-    )
-
-
 def submission_of(
     session: orm.Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID
 ) -> KsefSubmission | None:
@@ -233,6 +215,8 @@ def view_of(submission: KsefSubmission | None) -> KsefView:
         error_code=submission.error_code,
         error_description=submission.error_description,
         offline=submission.offline,
+        offline_mode=submission.offline_mode,
+        offline_deadline=submission.send_deadline,
     )
 
 

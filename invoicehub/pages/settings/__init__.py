@@ -10,6 +10,8 @@ from invoicehub.i18n import N_
 from invoicehub.pages.settings.forms import company_tab, profile_tab
 from invoicehub.pages.settings.integrations import INTEGRATIONS_ON_LOAD, integrations_tab
 from invoicehub.pages.settings.ksef import ksef_section
+from invoicehub.pages.settings.ksef_offline_cert import ksef_offline_cert_section
+from invoicehub.pages.settings.ksef_offline_cert_state import KsefOfflineCertState
 from invoicehub.pages.settings.ksef_state import KsefSettingsState
 from invoicehub.pages.settings.setup_checklist import SetupState, setup_checklist
 from invoicehub.pages.settings.state import SettingsState
@@ -34,7 +36,13 @@ def settings_page() -> rx.Component:
                 ),
                 rx.tabs.content(profile_tab(), value="profile", padding_top="1em"),
                 rx.tabs.content(
-                    rx.flex(company_tab(), ksef_section(), direction="column", spacing="4"),
+                    rx.flex(
+                        company_tab(),
+                        ksef_section(),
+                        ksef_offline_cert_section(),
+                        direction="column",
+                        spacing="4",
+                    ),
                     value="company",
                     padding_top="1em",
                 ),
@@ -51,6 +59,7 @@ SETTINGS_ON_LOAD = [
     AuthState.require_login,
     SettingsState.load,
     KsefSettingsState.load,
+    KsefOfflineCertState.load,
     *INTEGRATIONS_ON_LOAD,
     SetupState.load,
 ]
