@@ -30,13 +30,13 @@ class KsefOut(ApiModel):
         description="Why, in plain English, as stored (the invoice page translates it)"
     )
     offline: bool = Field(description="KSeF was unreachable: sent (or to be sent) offline")
-    offlineMode: str | None = Field(
+    offline_mode: str | None = Field(
         default=None,
         description="The offline mode (docs: tryby-offline.md): offline24 (the next working day "
         "after the issue date), offline (KSeF unavailability) or emergency (KSeF failure); "
         "null for an invoice sent online",
     )
-    offlineDeadline: date | None = Field(
+    offline_deadline: date | None = Field(
         default=None,
         description="The last day (Polish calendar date, working days without weekends and "
         "public holidays) to send the offline invoice to KSeF; null for an online invoice",
@@ -53,8 +53,8 @@ def ksef_out(view: Any) -> KsefOut:
         error_code=view.error_code,
         error_description=view.error_description,
         offline=view.offline,
-        offlineMode=view.offline_mode,
-        offlineDeadline=view.offline_deadline,
+        offline_mode=view.offline_mode,
+        offline_deadline=view.offline_deadline,
     )
 
 
