@@ -105,3 +105,28 @@ def test_someone_elses_session_looks_missing(
     session = ksef.open_online_session(auth)
     with pytest.raises(KsefBadRequest):
         ksef.get_session_status(other, session.reference_number)
+
+
+def test_upo_links_are_fetched_without_the_token_and_expire(
+    ksef: KsefClient, auth: KsefAuth, ksef_url: str, ksef_control: httpx.Client
+) -> None:
+    # Official API: upoDownloadUrl / upo.pages[].downloadUrl need no access token, answer the
+    # UPO with its SHA-256 in x-ms-meta-hash, and stop working at their expiration date.
+    session = ksef.open_online_session(auth)
+    invoice_ref = ksef.send_invoice(auth, session, fa3_invoice("FV/UPO/1/2026"))
+    ksef.wait_for_invoice(auth, session.reference_number, invoice_ref)
+    ksef.close_online_session(auth, session)
+    ksef.wait_for_session(auth, session.reference_number)
+    bearer = {"Authorization": f"Bearer {auth.access_token}"}
+    with httpx.Client(base_url=f"{ksef_url}/v2", headers=bearer) as api:
+        base = f"/sessions/{session.reference_number}"
+        invoice_link = api.get(f"{base}/invoices/{invoice_ref}").json()["upoDownloadUrl"]
+        page_link = api.get(base).json()["upo"]["pages"][0]["downloadUrl"]
+    for link in (invoice_link, page_link):
+        answer = httpx.get(link)  # no Authorization header
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["x-ms-meta-hash"] == sha256_b64(answer.content)
+        _assert_valid_upo(answer.content)
+        assert httpx.get(link.replace("sig=", "sig=0")).status_code == 403  # forged
+    ksef_control.post("/__emulator/clock", json={"shiftSeconds": 3 * 24 * 3600 + 1})
+    assert httpx.get(invoice_link).status_code == 403  # expired

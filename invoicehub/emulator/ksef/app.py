@@ -18,6 +18,7 @@ from invoicehub.emulator.ksef import (
     routes_online,
     routes_qr,
     routes_status,
+    routes_upo_links,
 )
 from invoicehub.emulator.ksef.guards import bearer_of
 from invoicehub.emulator.ksef.limits import retry_after_header
@@ -101,6 +102,7 @@ def create_app(state: KsefState | None = None) -> Starlette:
             *routes_online.routes,
             *routes_batch.routes,
             *routes_status.routes,
+            *routes_upo_links.routes,
             *routes_qr.routes,
             *certificates.routes,
             *routes_control.routes,

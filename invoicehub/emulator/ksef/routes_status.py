@@ -9,15 +9,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from invoicehub.emulator.ksef.clock import iso
-from invoicehub.emulator.ksef.guards import absolute, own_session, require_grant, state_of
+from invoicehub.emulator.ksef.guards import own_session, require_grant, state_of
 from invoicehub.emulator.ksef.processing import is_accepted, visible_status
 from invoicehub.emulator.ksef.responses import bad_request, ok
+from invoicehub.emulator.ksef.routes_upo_links import (
+    UPO_LINK_TTL,
+    invoice_upo_link,
+    session_upo_link,
+)
 from invoicehub.emulator.ksef.sessions import session_status
 from invoicehub.emulator.ksef.state import InvoiceRecord, Session
 from invoicehub.emulator.ksef.upo import build_upo
 from invoicehub.integrations.ksef.crypto import sha256_b64
-
-UPO_LINK_TTL = 3 * 24 * 3600
 
 
 def invoice_json(request: Request, record: InvoiceRecord, now: float) -> dict[str, Any]:
@@ -40,12 +43,12 @@ def invoice_json(request: Request, record: InvoiceRecord, now: float) -> dict[st
     if record.file_name:
         body["invoiceFileName"] = record.file_name
     if is_accepted(record, now):
-        upo_path = f"/v2/sessions/{record.session.reference}/invoices/{record.reference}/upo"
+        upo_link = invoice_upo_link(request, record.session.reference, record.reference, now)
         body |= {
             "ksefNumber": record.ksef_number,
             "acquisitionDate": iso(record.ready_at),
             "permanentStorageDate": iso(record.ready_at),
-            "upoDownloadUrl": absolute(request, upo_path),
+            "upoDownloadUrl": upo_link,
             "upoDownloadUrlExpirationDate": iso(now + UPO_LINK_TTL),
         }
     return body
@@ -73,12 +76,13 @@ async def session_status_view(request: Request) -> Response:
         }
         if code == 200:
             session.upo_reference = session.upo_reference or state.new_ref("EU")
-            upo_path = f"/v2/sessions/{session.reference}/upo/{session.upo_reference}"
             body["upo"] = {
                 "pages": [
                     {
                         "referenceNumber": session.upo_reference,
-                        "downloadUrl": absolute(request, upo_path),
+                        "downloadUrl": session_upo_link(
+                            request, session.reference, session.upo_reference, now
+                        ),
                         "downloadUrlExpirationDate": iso(now + UPO_LINK_TTL),
                     }
                 ]
