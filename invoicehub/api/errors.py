@@ -22,13 +22,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from invoicehub.activity import record_denial
 from invoicehub.admin.feed import NotificationNotFound
 from invoicehub.api.deps import client_address
+from invoicehub.api.schema import ApiModel
 from invoicehub.auth.tokens import Principal
 from invoicehub.integrations.allegro.lifecycle import TransitionRefused
 from invoicehub.integrations.allegro.runs.requests import ForeignReference, RunNotFound
@@ -42,7 +42,7 @@ MAX_QUOTED_INPUT = 100
 MAX_ERROR_MESSAGE = 300
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(ApiModel):
     detail: str
 
 

@@ -146,7 +146,9 @@ def _switch(key: str, label: str, help_text: str, ctx: dict[str, Any]) -> rx.Com
     )
 
 
-def _select(key: str, label: str, items: rx.Component, ctx: dict[str, Any]) -> rx.Component:
+def _select(
+    key: str, label: str, items: rx.Component | list[rx.Component], ctx: dict[str, Any]
+) -> rx.Component:
     control_id = f"{ctx['prefix']}-{key}"
     set_choice = ctx["set_choice"]
     return rx.flex(

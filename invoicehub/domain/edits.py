@@ -108,7 +108,7 @@ def apply_edit(
             for field, value in changes.items():
                 setattr(row, field, value)
             now = utcnow()
-            row.edited_at = row.updated_at = now  # type: ignore[attr-defined]
+            row.edited_at = row.updated_at = now
             session.add(row)
             session.flush()
     except IntegrityError as exc:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from pydantic import BaseModel
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
 from invoicehub.api.routes.invoice_schemas import KsefOut, ksef_out
+from invoicehub.api.schema import ApiModel
 from invoicehub.documents.formatting import pdf_filename
 from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.integrations.ksef.connection import connection_of
@@ -42,8 +42,8 @@ ERRORS = error_responses(
 )
 
 
-class KsefQueued(BaseModel):
-    invoiceId: uuid.UUID
+class KsefQueued(ApiModel):
+    invoice_id: uuid.UUID
     ksef: KsefOut
 
 
@@ -144,4 +144,4 @@ def send_to_ksef(
     except AlreadyAccepted as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, ACCEPTED_DETAIL) from exc
     view = view_of(submission_of(session, principal.tenant_id, invoice.id))
-    return KsefQueued(invoiceId=invoice.id, ksef=ksef_out(view))
+    return KsefQueued(invoice_id=invoice.id, ksef=ksef_out(view))

@@ -12,7 +12,6 @@ statement started after the lock was granted, so it sees every run committed bef
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -29,6 +28,7 @@ from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.integrations.allegro.service import find_integration, lock_integration
 from invoicehub.integrations.allegro.sync import ledger
 from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
+from invoicehub.integrations.allegro.views import RunView
 from invoicehub.jobs.enqueue import enqueue_after_commit
 from invoicehub.jobs.queues import sync_job_id
 from invoicehub.models import (
@@ -216,30 +216,9 @@ def list_ledger(
     return ledger.list_entries(session, integration.id, state, limit, offset)
 
 
-def run_view(run: SyncRun) -> dict[str, Any]:
-    """A run as the API and the UI show it (camelCase, ISO-8601 UTC times)."""
-
-    def iso(value: Any) -> str | None:
-        return value.isoformat() if value is not None else None
-
-    return {
-        "runId": str(run.id),
-        "integrationId": str(run.integration_id),
-        "trigger": run.trigger,
-        "status": run.status,
-        "attempts": run.attempts,
-        "queuedAt": iso(run.queued_at),
-        "startedAt": iso(run.started_at),
-        "finishedAt": iso(run.finished_at),
-        "ordersFetched": run.orders_fetched,
-        "invoicesCreated": run.invoices_created,
-        "customersCreated": run.customers_created,
-        "productsCreated": run.products_created,
-        "skipped": run.skipped,
-        "needsReview": run.needs_review,
-        "correctionsIssued": run.corrections_issued,
-        "error": run.error,
-    }
+def run_view(run: SyncRun) -> RunView:
+    """A run as the API and the UI show it."""
+    return RunView.of(run)
 
 
 def is_terminal(status: str) -> bool:
