@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Request, Response
 from pydantic import ConfigDict, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +15,7 @@ from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.schema import ApiModel, ApiRequest, IsoDateTime
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import read_session
-from invoicehub.integrations.allegro.preferences import AllegroSettings, SettingsError
+from invoicehub.integrations.allegro.preferences import AllegroSettings
 from invoicehub.integrations.allegro.service import (
     cached_settings_json,
     cached_status,
@@ -146,20 +146,6 @@ def _load_status(principal: Principal, integration_id: str) -> IntegrationView:
 
 
 def save_settings(session: Session, save: Callable[[], AllegroSettings]) -> UpdateSettingsResponse:
-    """Run a settings update; 404 for an unknown id, 422 naming refused fields (nothing kept)."""
-    try:
-        merged = save()
-    except SettingsError as exc:
-        session.rollback()
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, settings_error_detail(exc)
-        ) from exc
-    return UpdateSettingsResponse(success=True, settings=merged)
-
-
-def settings_error_detail(exc: SettingsError) -> list[dict[str, Any]]:
-    """FastAPI's own 422 shape, one entry per refused field."""
-    return [
-        {"loc": ["body", "settings", field], "msg": message, "type": "value_error"}
-        for field, message in exc.errors.items()
-    ]
+    """Run a settings update; a refused one (SettingsError: 422 naming the fields, nothing kept)
+    and an unknown id (404) are answered by api/errors.py."""
+    return UpdateSettingsResponse(success=True, settings=save())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -91,7 +91,7 @@ def browser_callback(
             ip=client_address(request),
             browser_session_hash=session_token_hash(token) if principal is not None else "",
         )
-    except ConnectError as exc:
+    except ConnectError as exc:  # the browser's redirect: answered with a page, not JSON
         session.rollback()
         if principal is None or isinstance(exc, NotThisBrowser):
             return _refused_page(str(exc))
@@ -110,13 +110,9 @@ def browser_callback(
 def api_callback(
     body: CallbackRequest, request: Request, principal: PrincipalDep, session: SessionDep
 ) -> CallbackResponse:
-    try:
-        integration = complete_authorization(
-            session, body.code, body.state, principal, ip=client_address(request)
-        )
-    except ConnectError as exc:
-        session.rollback()
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
+    integration = complete_authorization(
+        session, body.code, body.state, principal, ip=client_address(request)
+    )
     return CallbackResponse(
         success=True, integration=IntegrationOut.of(integration_status(integration))
     )

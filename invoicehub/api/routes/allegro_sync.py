@@ -10,13 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from pydantic import ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.schema import ApiModel, ApiRequest, IsoDateTime
 from invoicehub.integrations.allegro.runs.requests import (
-    RunNotFound,
     check_caller_references,
     get_sync_run,
     list_ledger,
@@ -24,7 +23,6 @@ from invoicehub.integrations.allegro.runs.requests import (
     request_sync,
     run_view,
 )
-from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
 from invoicehub.models import OrderState, SyncStatus
 
@@ -107,10 +105,6 @@ class LedgerPage(ApiModel):
     total: int
 
 
-def _not_found(what: str) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
-
-
 @router.post(
     "/sync",
     status_code=status.HTTP_202_ACCEPTED,
@@ -124,13 +118,10 @@ def trigger_sync(
 
     Unlike the scheduled syncs, a requested one first tries the orders set aside for review again.
     """
-    try:
-        check_caller_references(
-            session, principal, company_id=body.company_id, tenant_id=body.tenant_id
-        )
-        run = request_sync(session, principal, body.integration_id, ip=client_address(request))
-    except (IntegrationNotFound, RunNotFound) as exc:
-        raise _not_found("integration or company") from exc
+    check_caller_references(
+        session, principal, company_id=body.company_id, tenant_id=body.tenant_id
+    )
+    run = request_sync(session, principal, body.integration_id, ip=client_address(request))
     return SyncAccepted(
         run_id=str(run.id), integration_id=str(run.integration_id), status=SyncStatus(run.status)
     )

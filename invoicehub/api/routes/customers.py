@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import ConfigDict
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
-from invoicehub.api.edit_errors import edit_refusals, refused_fields
+from invoicehub.api.edit_errors import refused_fields
 from invoicehub.api.errors import error_responses
 from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.domain.customer_queries import list_customers
@@ -125,10 +125,7 @@ def edit_customer(
 
     Issued invoices keep the buyer they were issued with; later Allegro syncs keep these values.
     """
-    with edit_refusals(NOT_FOUND_DETAIL):
-        edited = save_customer(
-            session, principal, customer_id, customer, ip=client_address(request)
-        )
+    edited = save_customer(session, principal, customer_id, customer, ip=client_address(request))
     return _out(edited)
 
 

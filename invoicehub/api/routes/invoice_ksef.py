@@ -23,7 +23,6 @@ from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
 from invoicehub.integrations.ksef.service import send_invoice
 from invoicehub.integrations.ksef.submissions import (
-    AlreadyAccepted,
     submission_of,
     view_of,
 )
@@ -133,15 +132,12 @@ def send_to_ksef(
     connection = connection_of(session, principal.tenant_id, invoice.company_id)
     if connection.token_encrypted is None:
         raise HTTPException(status.HTTP_409_CONFLICT, NO_TOKEN_DETAIL)
-    try:
-        send_invoice(
-            session,
-            principal,
-            invoice,
-            environment=connection.environment,
-            ip=client_address(request),
-        )
-    except AlreadyAccepted as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, ACCEPTED_DETAIL) from exc
+    send_invoice(
+        session,
+        principal,
+        invoice,
+        environment=connection.environment,
+        ip=client_address(request),
+    )
     view = view_of(submission_of(session, principal.tenant_id, invoice.id))
     return KsefQueued(invoice_id=invoice.id, ksef=ksef_out(view))

@@ -18,9 +18,8 @@ from pydantic import ConfigDict, Field
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses, validation_error_response
 from invoicehub.api.schema import ApiModel, ApiRequest
-from invoicehub.domain.invoice_drafts import InvoiceAlreadyPaid, InvoiceError, InvoiceNotFound
 from invoicehub.domain.invoice_queries import get_invoice
-from invoicehub.domain.payments import OverPayment, PaymentState, payment_state
+from invoicehub.domain.payments import PaymentState, payment_state
 from invoicehub.models import InvoiceStatus
 from invoicehub.services.payments import pay_invoice
 
@@ -123,23 +122,16 @@ def add_payment(
     """Record a payment received for the invoice (audited)."""
     if payment.paid_at.tzinfo is None:
         _refuse("paidAt", "paidAt needs a time zone (e.g. 2026-12-01T10:00:00Z)")
-    try:
-        state = pay_invoice(
-            session,
-            principal,
-            invoice_id,
-            payment.amount,
-            payment.paid_at,
-            payment.method,
-            audit_details={"paidAt": payment.paid_at.isoformat(), "method": payment.method},
-            ip=client_address(request),
-        )
-    except InvoiceNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from None
-    except (OverPayment, InvoiceAlreadyPaid) as exc:
-        _refuse("amount", str(exc))
-    except InvoiceError as exc:
-        _refuse("amount", str(exc))
+    state = pay_invoice(
+        session,
+        principal,
+        invoice_id,
+        payment.amount,
+        payment.paid_at,
+        payment.method,
+        audit_details={"paidAt": payment.paid_at.isoformat(), "method": payment.method},
+        ip=client_address(request),
+    )
     return payments_out(state)
 
 

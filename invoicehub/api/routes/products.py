@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import ConfigDict
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
-from invoicehub.api.edit_errors import edit_refusals, refused_fields
+from invoicehub.api.edit_errors import refused_fields
 from invoicehub.api.errors import error_responses
 from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -118,8 +118,7 @@ def edit_product(
     Later Allegro syncs keep these values: the VAT rate is the one used for order lines that
     state none.
     """
-    with edit_refusals(NOT_FOUND_DETAIL):
-        edited = save_product(session, principal, product_id, product, ip=client_address(request))
+    edited = save_product(session, principal, product_id, product, ip=client_address(request))
     return _out(edited)
 
 

@@ -47,6 +47,10 @@ class RunNotFound(LookupError):
     pass
 
 
+class CompanyNotFound(LookupError):
+    """A companyId the caller's tenant does not own (a foreign id looks missing)."""
+
+
 class ForeignReference(PermissionError):
     """A tenantId in the request that is not the caller's."""
 
@@ -158,7 +162,7 @@ def check_caller_references(
     """Ids a client may send along (the seed's body); checked, never trusted or used.
 
     A tenantId other than the caller's raises ForeignReference; a companyId the caller's tenant
-    does not own raises RunNotFound (a foreign id looks missing).
+    does not own raises CompanyNotFound (a foreign id looks missing).
     """
     if tenant_id is not None and not principal.is_admin and tenant_id != str(principal.tenant_id):
         raise ForeignReference("tenantId does not match the signed-in tenant")
@@ -166,10 +170,10 @@ def check_caller_references(
         try:
             cid = uuid.UUID(str(company_id))
         except ValueError as exc:
-            raise RunNotFound("company not found") from exc
+            raise CompanyNotFound("company not found") from exc
         company = session.get(Company, cid)
         if company is None or (not principal.is_admin and company.tenant_id != principal.tenant_id):
-            raise RunNotFound("company not found")
+            raise CompanyNotFound("company not found")
 
 
 def get_sync_run(session: Session, principal: Principal, run_id: uuid.UUID | str) -> SyncRun:
