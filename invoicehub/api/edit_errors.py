@@ -30,8 +30,18 @@ def refusal_detail(exc: EditRefused) -> list[dict[str, Any]]:
 
 
 def settings_error_detail(exc: SettingsError) -> list[dict[str, Any]]:
-    """Refused integration settings in FastAPI's own 422 shape, one entry per refused field."""
+    """Refused integration settings in FastAPI's own 422 shape, one entry per refused field,
+    named by its camelCase wire name (the settings' alias)."""
     return [
-        {"loc": ["body", "settings", field], "msg": message, "type": "value_error"}
+        {"loc": ["body", "settings", to_camel(field)], "msg": message, "type": "value_error"}
         for field, message in exc.errors.items()
+    ]
+
+
+def unknown_settings_detail(keys: list[str]) -> list[dict[str, Any]]:
+    """Keys of a settings body that are not settings' wire names, in the same shape (named as
+    sent: a snake_case field name is unknown on the wire)."""
+    return [
+        {"loc": ["body", "settings", key], "msg": f"unknown setting {key}", "type": "value_error"}
+        for key in keys
     ]

@@ -194,10 +194,10 @@ def write_settings(
     body: SettingsUpdate,
 ) -> UpdateSettingsResponse:
     """Same validation as the seller's PUT; audited as `admin.allegro.settings.update`."""
-    ip = client_address(request)
+    ip, partial = client_address(request), body.by_name()
     return save_settings(
         session,
-        lambda: admin_update_settings(session, admin, integration_id, body.settings, ip=ip),
+        lambda: admin_update_settings(session, admin, integration_id, partial, ip=ip),
     )
 
 

@@ -6,16 +6,17 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ConfigDict, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.api.edit_errors import unknown_settings_detail
 from invoicehub.api.schema import ApiModel, ApiRequest, IsoDateTime
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import read_session
-from invoicehub.integrations.allegro.preferences import AllegroSettings
+from invoicehub.integrations.allegro.preferences import STORED_KEYS, AllegroSettings
 from invoicehub.integrations.allegro.service import (
     cached_settings_json,
     cached_status,
@@ -45,6 +46,14 @@ class SettingsUpdate(ApiRequest):
     )
 
     settings: dict[str, Any]
+
+    def by_name(self) -> dict[str, Any]:
+        """The settings under their Python names, for the service. Only the documented camelCase
+        keys are settings: any other key (a snake_case field name too) is refused with a 422."""
+        unknown = [key for key in self.settings if key not in STORED_KEYS]
+        if unknown:
+            raise HTTPException(422, detail=unknown_settings_detail(unknown))
+        return {STORED_KEYS[key]: value for key, value in self.settings.items()}
 
 
 class SettingsResponse(ApiModel):
@@ -100,7 +109,7 @@ def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationLis
 @router.get("/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND)
 async def read_settings(integration_id: str, principal: PrincipalDep) -> Response:
     # Async and cached like the status: a hit is one Redis HMGET and the stored JSON as it is
-    # (AllegroSettings' field names are the wire names), wrapped in the answer's one key.
+    # (camelCase, AllegroSettings' aliases, as the answer spells them), wrapped in its one key.
     settings = await settings_json_from_cache_async(principal, integration_id)
     if settings is None:
         settings = await run_in_threadpool(_load_settings, principal, integration_id)
@@ -124,9 +133,9 @@ def write_settings(
     session: SessionDep,
     body: SettingsUpdate,
 ) -> UpdateSettingsResponse:
-    ip = client_address(request)
+    ip, partial = client_address(request), body.by_name()
     return save_settings(
-        session, lambda: update_settings(session, principal, integration_id, body.settings, ip=ip)
+        session, lambda: update_settings(session, principal, integration_id, partial, ip=ip)
     )
 
 

@@ -120,11 +120,11 @@ def update_settings(
     integration = find_integration(session, principal, integration_id, for_update=True)
     current = get_settings_with_defaults(session, integration)
     merged = merge_settings(session, integration.tenant_id, current, partial)
-    before = current.model_dump()
-    integration.settings = merged.model_dump()
-    if merged.syncFrequencyMinutes != current.syncFrequencyMinutes and integration.last_sync_at:
+    before = current.stored()
+    integration.settings = merged.stored()
+    if merged.sync_frequency_minutes != current.sync_frequency_minutes and integration.last_sync_at:
         integration.next_sync_at = integration.last_sync_at + timedelta(
-            minutes=merged.syncFrequencyMinutes
+            minutes=merged.sync_frequency_minutes
         )
     integration.updated_at = utcnow()
     session.add(integration)
@@ -136,7 +136,7 @@ def update_settings(
         target_type="allegro_integration",
         target_id=integration.id,
         before=before,
-        after=merged.model_dump(),
+        after=merged.stored(),
         ip=ip,
     )
     session.commit()
@@ -198,7 +198,8 @@ def settings_key(integration_id: uuid.UUID | str) -> str:
 def cached_settings_json(
     session: Session, principal: Principal, integration_id: uuid.UUID | str
 ) -> bytes:
-    """The integration's settings over the defaults as JSON (by field name), cached like the status.
+    """The integration's settings over the defaults as JSON (camelCase keys, as they are stored and
+    as the API spells them), cached like the status.
 
     What it depends on changes only through `update_settings` (which drops the cache) and the
     tenant's default company, which exists before the tenant has any integration. The entry is a
@@ -213,7 +214,7 @@ def cached_settings_json(
     if row is None:
         raise IntegrationNotFound("integration not found")
     tenant_id, stored, company_id = row
-    settings = with_defaults(stored, company_id).model_dump_json().encode()
+    settings = with_defaults(stored, company_id).model_dump_json(by_alias=True).encode()
     key = settings_key(integration_id)
     pipe = get_redis().pipeline(transaction=True)
     pipe.hset(key, mapping={"tenant_id": str(tenant_id), "settings": settings})

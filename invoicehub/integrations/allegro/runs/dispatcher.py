@@ -32,7 +32,7 @@ from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
 
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro.preferences import DEFAULT_SYNC_FREQUENCY
+from invoicehub.integrations.allegro.preferences import DEFAULT_SYNC_FREQUENCY, stored_key
 from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.jobs.enqueue import RunRef, enqueue_after_commit, enqueue_sync_runs, parse_refs
 from invoicehub.jobs.locks import held_lock_keys, lock_key
@@ -69,6 +69,8 @@ _COUNT_DUE = sa.text(
                            LIMIT :cap) AS due
     """
 )
+# The stored JSON key of the frequency: "syncFrequencyMinutes", the setting's camelCase alias.
+FREQUENCY_KEY = stored_key("sync_frequency_minutes")
 # The claimed ids travel as two array literals and the new runs come back as one string: per-row
 # values parsed and dumped in Python (UUID objects, array adaptation) cost more than the SQL.
 _CLAIM_DUE = sa.text(
@@ -82,8 +84,8 @@ _CLAIM_DUE = sa.text(
     ), claimed AS (
         UPDATE allegro_integrations AS i
            SET next_sync_at = now() + make_interval(mins => COALESCE(
-                   CASE WHEN i.settings ->> 'syncFrequencyMinutes' ~ '^[0-9]{1,5}$'
-                        THEN (i.settings ->> 'syncFrequencyMinutes')::int END,
+                   CASE WHEN i.settings ->> :frequency_key ~ '^[0-9]{1,5}$'
+                        THEN (i.settings ->> :frequency_key)::int END,
                    :default_minutes))
           FROM due
          WHERE i.id = due.id
@@ -195,7 +197,11 @@ def queue_due_batch(limit: int) -> tuple[int, int]:
     """One batch in one transaction: (due integrations claimed, runs created)."""
     with session_scope() as session:
         conn = session.connection()
-        params = {"limit": limit, "default_minutes": DEFAULT_FREQUENCY_MINUTES}
+        params = {
+            "limit": limit,
+            "default_minutes": DEFAULT_FREQUENCY_MINUTES,
+            "frequency_key": FREQUENCY_KEY,
+        }
         due, integration_ids, tenant_ids = conn.execute(_CLAIM_DUE, params).one()
         if not due:
             return 0, 0
