@@ -25,7 +25,7 @@ from invoicehub.integrations.allegro.preferences import (
     VatRateSetting,
     with_defaults,
 )
-from invoicehub.integrations.allegro.runs.dispatcher import FREQUENCY_KEY
+from invoicehub.integrations.allegro.runs.dispatcher import _CLAIM_DUE, FREQUENCY_KEY
 from invoicehub.models import VAT_RATES, SyncStatus, VatRate
 from invoicehub.pages.admin.state import RUN_STATUS_WORDS
 
@@ -62,6 +62,7 @@ def test_settings_are_snake_case_in_python_and_camel_case_when_stored():
     assert settings.sync_frequency_minutes == 15 and settings.default_vat_rate == "zw"
     assert settings.stored() == {**AllegroSettings().stored(), **stored}
     assert list(settings.stored()) == list(STORED_KEYS) and FREQUENCY_KEY == "syncFrequencyMinutes"
+    assert f"settings ->> '{FREQUENCY_KEY}'" in _CLAIM_DUE.text  # the dispatcher's SQL
     # a stored snake_case key is not a setting (rows only ever had the camelCase keys)
     assert with_defaults({"sync_frequency_minutes": 15}, None).sync_frequency_minutes == 60
     # built in Python by field name

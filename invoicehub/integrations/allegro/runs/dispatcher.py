@@ -69,7 +69,8 @@ _COUNT_DUE = sa.text(
                            LIMIT :cap) AS due
     """
 )
-# The stored JSON key of the frequency: "syncFrequencyMinutes", the setting's camelCase alias.
+# The claim reads the frequency from the stored JSON by its key: the camelCase alias of
+# AllegroSettings.sync_frequency_minutes (tests/unit/test_rules_once.py checks they agree).
 FREQUENCY_KEY = stored_key("sync_frequency_minutes")
 # The claimed ids travel as two array literals and the new runs come back as one string: per-row
 # values parsed and dumped in Python (UUID objects, array adaptation) cost more than the SQL.
@@ -84,8 +85,8 @@ _CLAIM_DUE = sa.text(
     ), claimed AS (
         UPDATE allegro_integrations AS i
            SET next_sync_at = now() + make_interval(mins => COALESCE(
-                   CASE WHEN i.settings ->> :frequency_key ~ '^[0-9]{1,5}$'
-                        THEN (i.settings ->> :frequency_key)::int END,
+                   CASE WHEN i.settings ->> 'syncFrequencyMinutes' ~ '^[0-9]{1,5}$'
+                        THEN (i.settings ->> 'syncFrequencyMinutes')::int END,
                    :default_minutes))
           FROM due
          WHERE i.id = due.id
@@ -197,11 +198,7 @@ def queue_due_batch(limit: int) -> tuple[int, int]:
     """One batch in one transaction: (due integrations claimed, runs created)."""
     with session_scope() as session:
         conn = session.connection()
-        params = {
-            "limit": limit,
-            "default_minutes": DEFAULT_FREQUENCY_MINUTES,
-            "frequency_key": FREQUENCY_KEY,
-        }
+        params = {"limit": limit, "default_minutes": DEFAULT_FREQUENCY_MINUTES}
         due, integration_ids, tenant_ids = conn.execute(_CLAIM_DUE, params).one()
         if not due:
             return 0, 0
