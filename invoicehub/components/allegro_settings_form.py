@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from pydantic.alias_generators import to_camel
 
 from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro.preferences import AllegroSettings, SyncFrequency
@@ -134,7 +135,7 @@ def _label(text: str, control_id: str) -> rx.Component:
 
 
 def _switch(key: str, label: str, help_text: str, ctx: dict[str, Any]) -> rx.Component:
-    control_id = f"{ctx['prefix']}-{key}"
+    control_id = f"{ctx['prefix']}-{to_camel(key)}"  # the wire name: ids stay stable
     set_flag = ctx["set_flag"]
     return rx.flex(
         rx.switch(
@@ -158,7 +159,7 @@ def _switch(key: str, label: str, help_text: str, ctx: dict[str, Any]) -> rx.Com
 def _select(
     key: str, label: str, items: rx.Component | list[rx.Component], ctx: dict[str, Any]
 ) -> rx.Component:
-    control_id = f"{ctx['prefix']}-{key}"
+    control_id = f"{ctx['prefix']}-{to_camel(key)}"  # the wire name: ids stay stable
     set_choice = ctx["set_choice"]
     return rx.flex(
         _label(label, control_id),

@@ -168,8 +168,8 @@ def test_seller_connects_changes_settings_syncs_and_opens_invoices(
 
     # Settings: change, save, reload and see them again.
     page.get_by_label("Mark invoices as paid").click()
-    choose(page, "allegro-sync_frequency_minutes", "Every 15 minutes")
-    choose(page, "allegro-default_vat_rate", "8%")
+    choose(page, "allegro-syncFrequencyMinutes", "Every 15 minutes")
+    choose(page, "allegro-defaultVatRate", "8%")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Settings saved.")).to_be_visible()
     samples = measure_saves(page)  # an even number of toggles would end where it began
@@ -188,8 +188,8 @@ def test_seller_connects_changes_settings_syncs_and_opens_invoices(
     open_integrations(page)
     expect(page.get_by_label("Mark invoices as paid")).to_be_checked()
     expect(page.get_by_label("Invoice the shipping cost")).not_to_be_checked()
-    expect(page.locator("#allegro-sync_frequency_minutes")).to_have_text("Every 15 minutes")
-    expect(page.locator("#allegro-default_vat_rate")).to_have_text("8%")
+    expect(page.locator("#allegro-syncFrequencyMinutes")).to_have_text("Every 15 minutes")
+    expect(page.locator("#allegro-defaultVatRate")).to_have_text("8%")
 
     # Manual sync: queued, then running, then done with its counts, polled live.
     page.get_by_label("Invoice the shipping cost").click()
@@ -243,8 +243,8 @@ def test_refused_setting_is_shown_beside_the_field_and_the_stored_value_kept(
     session.commit()
     sign_in(page, user.email, PASSWORD)
     open_integrations(page)
-    expect(page.locator("#allegro-sync_frequency_minutes")).to_have_text("Every 30 minutes")
-    choose(page, "allegro-invoice_template_id", "Mój szablon")
+    expect(page.locator("#allegro-syncFrequencyMinutes")).to_have_text("Every 30 minutes")
+    choose(page, "allegro-invoiceTemplateId", "Mój szablon")
     page.get_by_label("Mark invoices as paid").click()
 
     # The template is deleted while the form is open: the server refuses and stores nothing.
@@ -253,7 +253,7 @@ def test_refused_setting_is_shown_beside_the_field_and_the_stored_value_kept(
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Choose one of your invoice templates.")).to_be_visible()
     expect(page.get_by_text("Settings not saved: check the marked fields.")).to_be_visible()
-    expect(page.locator("#allegro-invoice_template_id")).to_have_text("Standard")
+    expect(page.locator("#allegro-invoiceTemplateId")).to_have_text("Standard")
     expect(page.get_by_label("Mark invoices as paid")).not_to_be_checked()
     session.expire_all()
     assert session.get(AllegroIntegration, integration.id).settings == {  # type: ignore[union-attr]
