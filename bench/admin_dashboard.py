@@ -121,7 +121,7 @@ def table_reloads() -> dict[str, Callable[[], object]]:
         {"search": "seller_123"},
         {"search": "sklep 7"},
         {"sort": "syncErrorCount"},
-        {"sort": "-lastSyncAt", "page": 300},
+        {"sort": "-last_sync_at", "page": 300},
     ]
 
     def reload(filters: dict[str, Any]) -> Callable[[], object]:

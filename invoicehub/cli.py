@@ -68,7 +68,7 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _tokens_reencrypt(_: argparse.Namespace) -> int:
     from invoicehub.db import session_scope
-    from invoicehub.integrations.allegro.connection.tokens import reencrypt_all  # type: ignore[attr-defined]
+    from invoicehub.integrations.allegro.connection.tokens import reencrypt_all
     from invoicehub.integrations.ksef.connection import reencrypt_tokens
 
     count = reencrypt_all()

@@ -45,8 +45,8 @@ def api_app() -> ASGIApp:
 
 def _with_reflex_cors(app: ASGIApp) -> ASGIApp:
     # The same middleware and arguments as reflex.App._add_cors puts on its top-level app.
-    return CORSMiddleware(  # type: ignore[return-value]
-        app,  # type: ignore[arg-type]
+    return CORSMiddleware(
+        app,
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],

@@ -83,7 +83,7 @@ def _routes() -> list[BaseRoute]:
         Route("/admin/rq", lambda _: RedirectResponse("/admin/rq/", status_code=308)),
     ]
     try:
-        from invoicehub.rq_dashboard import create_rq_dashboard  # type: ignore[import-not-found]
+        from invoicehub.rq_dashboard import create_rq_dashboard
     except ModuleNotFoundError:
         pass
     else:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, func, select
 
 from invoicehub.auth.tokens import Principal
@@ -21,28 +21,32 @@ class NotificationNotFound(LookupError):
 
 
 class NotificationItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     id: str
     kind: str
     title: str
     body: str
-    tenantId: str | None
-    integrationId: str | None
+    tenant_id: str | None
+    integration_id: str | None
     read: bool
-    readAt: datetime | None
-    createdAt: datetime
+    read_at: datetime | None
+    created_at: datetime
 
 
 class AuditEventItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     id: int
-    tenantId: str | None
-    userId: str | None
+    tenant_id: str | None
+    user_id: str | None
     action: str
-    targetType: str
-    targetId: str
+    target_type: str
+    target_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     ip: str | None
-    createdAt: datetime
+    created_at: datetime
 
 
 def _notification_scope(principal: Principal) -> list[Any]:
@@ -119,11 +123,11 @@ def _notification_item(n: Notification) -> NotificationItem:
         kind=n.kind,
         title=n.title,
         body=n.body,
-        tenantId=str(n.tenant_id) if n.tenant_id else None,
-        integrationId=str(n.integration_id) if n.integration_id else None,
+        tenant_id=str(n.tenant_id) if n.tenant_id else None,
+        integration_id=str(n.integration_id) if n.integration_id else None,
         read=n.read_at is not None,
-        readAt=n.read_at,
-        createdAt=n.created_at,
+        read_at=n.read_at,
+        created_at=n.created_at,
     )
 
 
@@ -163,13 +167,13 @@ def list_audit_events(
 def _audit_item(e: AuditEvent) -> AuditEventItem:
     return AuditEventItem(
         id=e.id or 0,
-        tenantId=str(e.tenant_id) if e.tenant_id else None,
-        userId=str(e.user_id) if e.user_id else None,
+        tenant_id=str(e.tenant_id) if e.tenant_id else None,
+        user_id=str(e.user_id) if e.user_id else None,
         action=e.action,
-        targetType=e.target_type,
-        targetId=e.target_id,
+        target_type=e.target_type,
+        target_id=e.target_id,
         before=e.before,
         after=e.after,
         ip=e.ip,
-        createdAt=e.created_at,
+        created_at=e.created_at,
     )

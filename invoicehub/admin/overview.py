@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, func, select
 
 from invoicehub.admin.feed import (
@@ -41,13 +41,8 @@ from invoicehub.models import (
 
 MAX_SEARCH_LENGTH = 100
 ERRORS_FILTER = "errors"  # pseudo-status: the integrations `integration_summary` counts as errors
-SORT_COLUMNS = {  # API sort key -> column
-    "lastSyncAt": "last_sync_at",
-    "syncErrorCount": "sync_error_count",
-    "status": "status",
-    "allegroLogin": "allegro_login",
-    "createdAt": "created_at",
-}
+# The AdminIntegrationRow fields a page sorts by (the columns of the same names).
+SORT_COLUMNS = ("last_sync_at", "sync_error_count", "status", "allegro_login", "created_at")
 # Never the token columns or the settings: a list page needs neither.
 ROW_COLUMNS = tuple(
     col(getattr(AllegroIntegration, name))
@@ -76,32 +71,34 @@ class NotAdmin(PermissionError):
 
 
 class AdminIntegrationRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     id: str
-    tenantId: str
-    tenantName: str
-    userId: str
-    userEmail: str
-    allegroUserId: str | None
-    allegroLogin: str | None
+    tenant_id: str
+    tenant_name: str
+    user_id: str
+    user_email: str
+    allegro_user_id: str | None
+    allegro_login: str | None
     status: str
-    isActive: bool
-    tokenExpiresAt: datetime | None
-    lastSyncAt: datetime | None
-    nextSyncAt: datetime | None
-    syncErrorCount: int
-    lastSyncError: str | None
-    adminDisabledAt: datetime | None = Field(
-        description="Set while an admin keeps it disabled (the seller cannot reconnect it)"
-    )
-    createdAt: datetime
-    updatedAt: datetime
+    is_active: bool
+    token_expires_at: datetime | None
+    last_sync_at: datetime | None
+    next_sync_at: datetime | None
+    sync_error_count: int
+    last_sync_error: str | None
+    admin_disabled_at: datetime | None  # while an admin keeps it disabled (no reconnecting)
+    created_at: datetime
+    updated_at: datetime
 
 
 class IntegrationSummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     total: int
     active: int
     errors: int
-    lastSyncAt: datetime | None
+    last_sync_at: datetime | None
 
 
 def _errors_condition() -> Any:
@@ -113,8 +110,8 @@ def _errors_condition() -> Any:
 
 def _order_by(sort: str, columns: Any = None) -> list[Any]:
     """ORDER BY for a sort key, on the table or on a subquery's `columns`; id keeps pages stable."""
-    name = SORT_COLUMNS.get(sort.removeprefix("-"))
-    if name is None:
+    name = sort.removeprefix("-")
+    if name not in SORT_COLUMNS:
         raise InvalidQuery(f"sort must be one of {', '.join(SORT_COLUMNS)}, optionally with '-'")
     source = columns if columns is not None else AllegroIntegration.__table__.c  # type: ignore[attr-defined]
     column = source[name]
@@ -127,7 +124,7 @@ def list_all_integrations(
     *,
     status: str | None = None,
     search: str | None = None,
-    sort: str = "-lastSyncAt",
+    sort: str = "-last_sync_at",
     page: int = 1,
     page_size: int = 25,
 ) -> tuple[list[AdminIntegrationRow], int]:
@@ -188,22 +185,22 @@ def _search_condition(pattern: str) -> Any:
 def _admin_row(row: Any) -> AdminIntegrationRow:
     return AdminIntegrationRow(
         id=str(row["id"]),
-        tenantId=str(row["tenant_id"]),
-        tenantName=row["tenant_name"],
-        userId=str(row["user_id"]),
-        userEmail=row["email"],
-        allegroUserId=row["allegro_user_id"],
-        allegroLogin=row["allegro_login"],
+        tenant_id=str(row["tenant_id"]),
+        tenant_name=row["tenant_name"],
+        user_id=str(row["user_id"]),
+        user_email=row["email"],
+        allegro_user_id=row["allegro_user_id"],
+        allegro_login=row["allegro_login"],
         status=row["status"],
-        isActive=row["status"] not in IntegrationStatus.inactive(),
-        tokenExpiresAt=row["token_expires_at"],
-        lastSyncAt=row["last_sync_at"],
-        nextSyncAt=row["next_sync_at"],
-        syncErrorCount=row["sync_error_count"],
-        lastSyncError=row["last_sync_error"],
-        adminDisabledAt=row["admin_disabled_at"],
-        createdAt=row["created_at"],
-        updatedAt=row["updated_at"],
+        is_active=row["status"] not in IntegrationStatus.inactive(),
+        token_expires_at=row["token_expires_at"],
+        last_sync_at=row["last_sync_at"],
+        next_sync_at=row["next_sync_at"],
+        sync_error_count=row["sync_error_count"],
+        last_sync_error=row["last_sync_error"],
+        admin_disabled_at=row["admin_disabled_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -224,7 +221,9 @@ def integration_summary(session: Session) -> IntegrationSummary:
         func.max(AllegroIntegration.last_sync_at),
     ).select_from(AllegroIntegration)
     total, active_count, errors, last_sync = session.exec(query).one()
-    return IntegrationSummary(total=total, active=active_count, errors=errors, lastSyncAt=last_sync)
+    return IntegrationSummary(
+        total=total, active=active_count, errors=errors, last_sync_at=last_sync
+    )
 
 
 def _require_admin(principal: Principal) -> None:

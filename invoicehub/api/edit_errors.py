@@ -1,28 +1,14 @@
-"""How the API answers a refused catalog edit: 404, 409 or 422, in FastAPI's 422 body shape."""
+"""The 422 body shape (FastAPI's own) of refused edits and settings, and its OpenAPI entries;
+api/errors.py answers the domain's refusals with them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from fastapi import HTTPException, status
 from pydantic.alias_generators import to_camel
 
-from invoicehub.domain.edits import EditConflict, EditRefused, RowNotFound
-
-
-@contextmanager
-def edit_refusals(not_found_detail: str) -> Iterator[None]:
-    """A missing or foreign row answers 404, a taken unique value 409, refused input 422."""
-    try:
-        yield
-    except RowNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, not_found_detail) from exc
-    except EditConflict as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, refusal_detail(exc)) from exc
-    except EditRefused as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, refusal_detail(exc)) from exc
+from invoicehub.domain.edits import EditRefused
+from invoicehub.integrations.allegro.preferences import SettingsError
 
 
 def refused_fields(
@@ -40,4 +26,22 @@ def refusal_detail(exc: EditRefused) -> list[dict[str, Any]]:
     return [
         {"loc": ["body", to_camel(field)], "msg": message, "type": "value_error"}
         for field, message in exc.errors.items()
+    ]
+
+
+def settings_error_detail(exc: SettingsError) -> list[dict[str, Any]]:
+    """Refused integration settings in FastAPI's own 422 shape, one entry per refused field,
+    named by its camelCase wire name (the settings' alias)."""
+    return [
+        {"loc": ["body", "settings", to_camel(field)], "msg": message, "type": "value_error"}
+        for field, message in exc.errors.items()
+    ]
+
+
+def unknown_settings_detail(keys: list[str]) -> list[dict[str, Any]]:
+    """Keys of a settings body that are not settings' wire names, in the same shape (named as
+    sent: a snake_case field name is unknown on the wire)."""
+    return [
+        {"loc": ["body", "settings", key], "msg": f"unknown setting {key}", "type": "value_error"}
+        for key in keys
     ]

@@ -17,22 +17,34 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from invoicehub.activity import record_denial
 from invoicehub.admin.feed import NotificationNotFound
 from invoicehub.api.deps import client_address
+from invoicehub.api.edit_errors import refusal_detail, settings_error_detail
+from invoicehub.api.schema import ApiModel
 from invoicehub.auth.tokens import Principal
+from invoicehub.domain.edits import EditConflict, EditRefused, RowNotFound
+from invoicehub.domain.invoice_drafts import InvoiceAlreadyPaid, InvoiceNotFound
+from invoicehub.domain.payments import PaymentRefused
+from invoicehub.integrations.allegro.connection.oauth import ConnectError
 from invoicehub.integrations.allegro.lifecycle import TransitionRefused
-from invoicehub.integrations.allegro.runs.requests import ForeignReference, RunNotFound
+from invoicehub.integrations.allegro.preferences import SettingsError
+from invoicehub.integrations.allegro.runs.requests import (
+    CompanyNotFound,
+    ForeignReference,
+    RunNotFound,
+)
 from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.integrations.ksef.submissions import AlreadyAccepted
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +54,7 @@ MAX_QUOTED_INPUT = 100
 MAX_ERROR_MESSAGE = 300
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(ApiModel):
     detail: str
 
 
@@ -124,12 +136,41 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
-# Domain error -> (status, detail); a None detail answers the exception's own message.
-DOMAIN_ERRORS: dict[type[Exception], tuple[int, str | None]] = {
+def _field_refusal(exc: Exception) -> list[dict[str, Any]]:
+    """A refused input named by the domain (`field`, snake_case), in FastAPI's 422 shape."""
+    field = getattr(exc, "field", None)
+    loc = ["body", to_camel(field)] if field else ["body"]
+    return [{"loc": loc, "msg": str(exc), "type": "value_error"}]
+
+
+def _settings_refusal(exc: Exception) -> list[dict[str, Any]]:
+    assert isinstance(exc, SettingsError)
+    return settings_error_detail(exc)
+
+
+def _edit_refusal(exc: Exception) -> list[dict[str, Any]]:
+    assert isinstance(exc, EditRefused)
+    return refusal_detail(exc)
+
+
+# Domain error -> (status, detail): a text, None for the exception's own message, or a function
+# of the exception for FastAPI's 422 shape. The most specific class of an exception wins.
+Detail = str | None | Callable[[Exception], list[dict[str, Any]]]
+DOMAIN_ERRORS: dict[type[Exception], tuple[int, Detail]] = {
     IntegrationNotFound: (404, "integration not found"),
     RunNotFound: (404, "sync run not found"),
+    CompanyNotFound: (404, "company not found"),
     NotificationNotFound: (404, "notification not found"),
+    InvoiceNotFound: (404, "invoice not found"),
+    RowNotFound: (404, None),  # "customer not found", "product not found"
     TransitionRefused: (409, None),  # SyncNotAllowed among them
+    AlreadyAccepted: (409, "KSeF already accepted this invoice; it is never sent again"),
+    EditConflict: (409, _edit_refusal),
+    EditRefused: (422, _edit_refusal),
+    SettingsError: (422, _settings_refusal),
+    PaymentRefused: (422, _field_refusal),
+    InvoiceAlreadyPaid: (422, _field_refusal),  # its field: the amount
+    ConnectError: (400, None),
     ForeignReference: (403, None),
 }
 
@@ -138,7 +179,8 @@ def domain_http_error(exc: Exception) -> StarletteHTTPException:
     for cls in type(exc).__mro__:
         if cls in DOMAIN_ERRORS:
             code, detail = DOMAIN_ERRORS[cls]
-            return StarletteHTTPException(code, detail or str(exc))
+            body = detail(exc) if callable(detail) else detail or str(exc)
+            return HTTPException(code, body)
     raise TypeError(f"{type(exc).__name__} is not a mapped domain error") from exc
 
 

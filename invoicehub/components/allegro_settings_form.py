@@ -1,8 +1,9 @@
 """The Allegro settings form shared by the seller's Integrations tab and the admin dialog.
 
-The form edits a flat dict keyed by the AllegroSettings field names: switches hold booleans
-and selects hold strings. `form_values` and `partial_from_form` convert from and to what the
-AllegroService validates; the server's rules stay the only rules.
+The form edits a flat dict keyed by the AllegroSettings field names (snake_case, as the service's
+partial updates and refusals name them): switches hold booleans and selects hold strings.
+`form_values` and `partial_from_form` convert from and to what the AllegroService validates; the
+server's rules stay the only rules.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from pydantic.alias_generators import to_camel
 
 from invoicehub.i18n import N_, gettext
 from invoicehub.integrations.allegro.preferences import AllegroSettings, SyncFrequency
@@ -20,35 +22,43 @@ from invoicehub.state.i18n import tr
 REQUESTED_ONLY = "requested_only"
 SWITCHES = (
     (
-        "autoGenerateInvoices",
+        "auto_generate_invoices",
         N_("Generate invoices automatically"),
         N_("Issue an invoice for every paid order."),
     ),
     (
-        "autoCreateCustomer",
+        "auto_create_customer",
         N_("Create customers from buyers"),
         N_("Add each new buyer to Customers."),
     ),
-    ("autoCreateProduct", N_("Create products from offers"), N_("Add each new offer to Products.")),
-    ("autoMarkAsPaid", N_("Mark invoices as paid"), N_("When Allegro reports the full payment.")),
     (
-        "invoiceMode",
+        "auto_create_product",
+        N_("Create products from offers"),
+        N_("Add each new offer to Products."),
+    ),
+    (
+        "auto_mark_as_paid",
+        N_("Mark invoices as paid"),
+        N_("When Allegro reports the full payment."),
+    ),
+    (
+        "invoice_mode",
         N_("Only when the buyer asks for an invoice"),
         N_("Otherwise every order is invoiced."),
     ),
-    ("includeShipping", N_("Invoice the shipping cost"), N_("Adds delivery as its own line.")),
+    ("include_shipping", N_("Invoice the shipping cost"), N_("Adds delivery as its own line.")),
     (
-        "autoCorrections",
+        "auto_corrections",
         N_("Issue correction invoices"),
         N_("For cancellations, refunds and returns of invoiced orders."),
     ),
     (
-        "uploadInvoicesToAllegro",
+        "upload_invoices_to_allegro",
         N_("Attach invoices to Allegro orders"),
         N_("The buyer finds the PDF on the order page."),
     ),
 )
-CHOICES = ("syncFrequencyMinutes", "defaultVatRate", "invoiceTemplateId")
+CHOICES = ("sync_frequency_minutes", "default_vat_rate", "invoice_template_id")
 FLAG_KEYS = frozenset(key for key, _, _ in SWITCHES)
 # The numeric rates read the same in every language; "zw" is a word (a msgid).
 VAT_RATE_LABELS = {VatRate.EXEMPT: N_("zw (exempt)")}
@@ -70,10 +80,10 @@ FREQUENCY_OPTIONS = tuple((str(m.value), FREQUENCY_LABELS[m]) for m in SyncFrequ
 def form_values(settings: AllegroSettings) -> dict[str, Any]:
     """The form's dict for stored settings."""
     values: dict[str, Any] = {key: getattr(settings, key) for key, _, _ in SWITCHES}
-    values["invoiceMode"] = settings.invoiceMode == REQUESTED_ONLY
-    values["syncFrequencyMinutes"] = str(settings.syncFrequencyMinutes)
-    values["defaultVatRate"] = str(settings.defaultVatRate)
-    values["invoiceTemplateId"] = settings.invoiceTemplateId
+    values["invoice_mode"] = settings.invoice_mode == REQUESTED_ONLY
+    values["sync_frequency_minutes"] = str(settings.sync_frequency_minutes)
+    values["default_vat_rate"] = str(settings.default_vat_rate)
+    values["invoice_template_id"] = settings.invoice_template_id
     return values
 
 
@@ -85,17 +95,17 @@ def _number_or_text(value: Any) -> Any:
 def partial_from_form(values: dict[str, Any]) -> dict[str, Any]:
     """The partial update the form asks for; wrong values go through so the server names them."""
     partial: dict[str, Any] = {key: values[key] for key, _, _ in SWITCHES if key in values}
-    if "invoiceMode" in values:
-        mode = values["invoiceMode"]
-        partial["invoiceMode"] = (
+    if "invoice_mode" in values:
+        mode = values["invoice_mode"]
+        partial["invoice_mode"] = (
             (REQUESTED_ONLY if mode else "all") if isinstance(mode, bool) else mode
         )
-    if "syncFrequencyMinutes" in values:
-        partial["syncFrequencyMinutes"] = _number_or_text(values["syncFrequencyMinutes"])
-    if "defaultVatRate" in values:
-        partial["defaultVatRate"] = _number_or_text(values["defaultVatRate"])
-    if "invoiceTemplateId" in values:
-        partial["invoiceTemplateId"] = str(values["invoiceTemplateId"])
+    if "sync_frequency_minutes" in values:
+        partial["sync_frequency_minutes"] = _number_or_text(values["sync_frequency_minutes"])
+    if "default_vat_rate" in values:
+        partial["default_vat_rate"] = _number_or_text(values["default_vat_rate"])
+    if "invoice_template_id" in values:
+        partial["invoice_template_id"] = str(values["invoice_template_id"])
     return partial
 
 
@@ -125,7 +135,7 @@ def _label(text: str, control_id: str) -> rx.Component:
 
 
 def _switch(key: str, label: str, help_text: str, ctx: dict[str, Any]) -> rx.Component:
-    control_id = f"{ctx['prefix']}-{key}"
+    control_id = f"{ctx['prefix']}-{to_camel(key)}"  # the wire name: ids stay stable
     set_flag = ctx["set_flag"]
     return rx.flex(
         rx.switch(
@@ -146,8 +156,10 @@ def _switch(key: str, label: str, help_text: str, ctx: dict[str, Any]) -> rx.Com
     )
 
 
-def _select(key: str, label: str, items: rx.Component, ctx: dict[str, Any]) -> rx.Component:
-    control_id = f"{ctx['prefix']}-{key}"
+def _select(
+    key: str, label: str, items: rx.Component | list[rx.Component], ctx: dict[str, Any]
+) -> rx.Component:
+    control_id = f"{ctx['prefix']}-{to_camel(key)}"  # the wire name: ids stay stable
     set_choice = ctx["set_choice"]
     return rx.flex(
         _label(label, control_id),
@@ -205,9 +217,11 @@ def allegro_settings_form(
         ),
         rx.heading(tr("Sync and invoices"), as_="h3", size="3", margin_top="0.5em"),
         rx.grid(
-            _select("syncFrequencyMinutes", N_("Sync frequency"), _options(FREQUENCY_OPTIONS), ctx),
-            _select("defaultVatRate", N_("Default VAT rate"), _options(VAT_RATE_OPTIONS), ctx),
-            _select("invoiceTemplateId", N_("Invoice template"), template_items, ctx),
+            _select(
+                "sync_frequency_minutes", N_("Sync frequency"), _options(FREQUENCY_OPTIONS), ctx
+            ),
+            _select("default_vat_rate", N_("Default VAT rate"), _options(VAT_RATE_OPTIONS), ctx),
+            _select("invoice_template_id", N_("Invoice template"), template_items, ctx),
             columns=rx.breakpoints(initial="1", sm="3"),
             spacing="4",
             width="100%",

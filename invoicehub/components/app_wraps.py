@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import cast
 
 import reflex as rx
 from reflex.components.base.error_boundary import ErrorBoundary
@@ -73,7 +74,7 @@ def app_wraps() -> Wraps:
     """Reflex's default app wraps with the two above replaced; fails at import if a Reflex
     upgrade renames them."""
     (field,) = [f for f in dataclasses.fields(rx.App) if f.name == "app_wraps"]
-    wraps: Wraps = field.default_factory()  # type: ignore[misc]
+    wraps = cast(Callable[[], Wraps], field.default_factory)()
     del wraps[REFLEX_OVERLAY]
     if REFLEX_ERROR_BOUNDARY not in wraps:
         raise KeyError(REFLEX_ERROR_BOUNDARY)

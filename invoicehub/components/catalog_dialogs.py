@@ -38,13 +38,13 @@ class EditDialogState(rx.State, mixin=True):
     sent over the websocket by hand reaches nothing of another tenant.
     """
 
-    open: bool = False
-    row_id: str = ""
+    open: rx.Field[bool] = rx.field(False)
+    row_id: rx.Field[str] = rx.field("")
     form: dict[str, str] = {}
     field_errors: dict[str, str] = {}
-    saving: bool = False
-    error: str = ""
-    success: str = ""
+    saving: rx.Field[bool] = rx.field(False)
+    error: rx.Field[str] = rx.field("")
+    success: rx.Field[str] = rx.field("")
 
     def _form_of(self, session: Session, principal: Principal, row_id: str) -> dict[str, str]:
         """The row's editable values as text; raises RowNotFound."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.event import EventSpec, EventType
 from sqlmodel import Session
@@ -60,29 +62,28 @@ def searchable_list(
     `set_search`, `previous_page` and `next_page`. Texts are msgids; `noun` names the list
     ("Customers") and `loading` is its loading text.
     """
-    s = state
+    # The page's own list state: its vars are read by name (no common base declares them).
+    s: Any = state
     return rx.flex(
-        search_box(search_id, placeholder, s.search, s.set_search),  # type: ignore[attr-defined]
+        search_box(search_id, placeholder, s.search, s.set_search),
         rx.cond(
-            s.loading,  # type: ignore[attr-defined]
+            s.loading,
             loading_state(loading),
             rx.cond(
-                s.items.length() > 0,  # type: ignore[attr-defined]
+                s.items.length() > 0,
                 rx.box(
                     rx.box(
-                        scroll_table(headers, rx.foreach(s.items, row), label=noun),  # type: ignore[attr-defined,arg-type]
+                        scroll_table(headers, rx.foreach(s.items, row), label=noun),
                         display=WIDE_ONLY if card is not None else "block",
                     ),
-                    phone_cards(s.items, card, noun)  # type: ignore[attr-defined]
-                    if card is not None
-                    else rx.fragment(),
+                    phone_cards(s.items, card, noun) if card is not None else rx.fragment(),
                     pagination(
                         s.page,
                         s.page_count,
                         s.total,
                         s.previous_page,
                         s.next_page,
-                        noun=noun,  # type: ignore[attr-defined]
+                        noun=noun,
                     ),
                 ),
                 empty_state(empty_title, empty_text, icon),
@@ -99,11 +100,11 @@ class PagedListState(rx.State, mixin=True):
     Every handler reads the principal again, so the list is always the signed-in tenant's.
     """
 
-    items: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    search: str = ""
-    loading: bool = True
+    items: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    total: rx.Field[int] = rx.field(0)
+    page: rx.Field[int] = rx.field(1)
+    search: rx.Field[str] = rx.field("")
+    loading: rx.Field[bool] = rx.field(True)
 
     @rx.var
     def page_count(self) -> int:

@@ -7,7 +7,7 @@ tenant's, or addressed to them) from the bell on every page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import reflex as rx
 
@@ -30,18 +30,29 @@ from invoicehub.state.i18n import tr
 SHOWN = 10
 
 
-def notification_view(item: NotificationItem, language: str = "pl") -> dict[str, str]:
+class NotificationRow(TypedDict):
+    """One notification as the bell and the admin panel show it."""
+
+    id: str
+    title: str
+    body: str
+    kind: str
+    created: str
+    read: str  # "true" or ""
+
+
+def notification_view(item: NotificationItem, language: str = "pl") -> NotificationRow:
     return {
         "id": item.id,
         "title": translate_stored(language, item.title),
         "body": translate_stored(language, item.body),
         "kind": item.kind,
-        "created": display.when(item.createdAt),
+        "created": display.when(item.created_at),
         "read": "true" if item.read else "",
     }
 
 
-def seller_view(view: dict[str, str], language: str = "pl") -> dict[str, str]:
+def seller_view(view: NotificationRow, language: str = "pl") -> NotificationRow:
     return {
         **view,
         "title": plain_text(view["title"], language),
@@ -86,8 +97,8 @@ def notification_row(item: Any, mark_read: Callable[[Any], Any]) -> rx.Component
 class NotificationsState(rx.State):
     """The signed-in seller's latest notifications; every handler re-reads the principal."""
 
-    items: list[dict[str, str]] = []
-    unread: int = 0
+    items: rx.Field[list[NotificationRow]] = rx.field(default_factory=list)
+    unread: rx.Field[int] = rx.field(0)
 
     async def _seller(self) -> Principal | None:
         principal = (await self.get_state(AuthState)).principal()

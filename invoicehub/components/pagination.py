@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.event import EventType
+from reflex.vars import NumberVar
 
 from invoicehub.state.i18n import tr
 
 
 def pagination(
-    page: rx.Var,
-    page_count: rx.Var,
-    total: rx.Var,
+    page: NumberVar,
+    page_count: NumberVar,
+    total: NumberVar,
     on_previous: EventType,
     on_next: EventType,
     *,

@@ -53,6 +53,10 @@ class EditModel(BaseModel):
 class RowNotFound(LookupError):
     """No such row for this tenant: a foreign id is refused exactly like a missing one."""
 
+    def __init__(self, table: str) -> None:
+        # "customers" -> "customer not found": the message the API answers with its 404.
+        super().__init__(f"{table.removesuffix('s')} not found")
+
 
 def parse_edit(model: type[E], values: Mapping[str, Any]) -> E:
     """The validated edit, or EditRefused with one message per refused field."""
@@ -77,12 +81,12 @@ def find_for_edit(
     try:
         key = row_id if isinstance(row_id, uuid.UUID) else uuid.UUID(str(row_id))
     except ValueError:
-        raise RowNotFound(f"{model.__tablename__} not found") from None
+        raise RowNotFound(str(model.__tablename__)) from None
     table: Any = model
     query = select(model).where(table.id == key, table.tenant_id == tenant_id)
     row = session.exec(query.with_for_update() if lock else query).first()
     if row is None:
-        raise RowNotFound(f"{model.__tablename__} not found")
+        raise RowNotFound(str(model.__tablename__))
     return row
 
 
@@ -108,7 +112,7 @@ def apply_edit(
             for field, value in changes.items():
                 setattr(row, field, value)
             now = utcnow()
-            row.edited_at = row.updated_at = now  # type: ignore[attr-defined]
+            row.edited_at = row.updated_at = now
             session.add(row)
             session.flush()
     except IntegrityError as exc:

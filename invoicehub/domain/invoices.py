@@ -312,7 +312,7 @@ def _invoice_id_of_order(session: Session, draft: InvoiceDraft) -> uuid.UUID:
     row = session.connection().execute(stmt).one()
     if row.tenant_id != draft.tenant_id:
         raise InvoiceError(f"order {draft.external_order_id} belongs to another tenant")
-    return row.id  # type: ignore[no-any-return]
+    return row.id
 
 
 def _buyer(buyer: BuyerSnapshot | Mapping[str, Any]) -> dict[str, Any]:

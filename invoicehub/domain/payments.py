@@ -27,7 +27,15 @@ _payments: sa.Table = InvoicePayment.__table__  # type: ignore[attr-defined]
 _invoices: sa.Table = Invoice.__table__  # type: ignore[attr-defined]
 
 
-class OverPayment(InvoiceError):
+class PaymentRefused(InvoiceError):
+    """A payment the invoice cannot take; `field` names the refused input (None: the invoice)."""
+
+    def __init__(self, message: str, field: str | None = "amount") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class OverPayment(PaymentRefused):
     """The payment is more than the invoice still has to be paid."""
 
     def __init__(self, number: str, amount: Decimal, outstanding: Decimal) -> None:
@@ -142,8 +150,8 @@ def _locked(session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> In
     if invoice is None:
         raise InvoiceNotFound(invoice_id)
     if invoice.kind == InvoiceKind.CORRECTION:
-        raise InvoiceError(
-            N_("payments are recorded on the corrected invoice, not on a correction")
+        raise PaymentRefused(
+            N_("payments are recorded on the corrected invoice, not on a correction"), field=None
         )
     if invoice.status == InvoiceStatus.PAID:
         raise InvoiceAlreadyPaid(invoice.number)
@@ -152,10 +160,10 @@ def _locked(session: Session, tenant_id: uuid.UUID, invoice_id: uuid.UUID) -> In
 
 def _check(amount: Decimal, paid_at: datetime, method: str) -> None:
     if not amount.is_finite() or amount <= 0 or amount != round(amount, 2):
-        raise InvoiceError(N_("the amount must be positive, with at most 2 decimals"))
+        raise PaymentRefused(N_("the amount must be positive, with at most 2 decimals"))
     if amount > MAX_AMOUNT:
-        raise InvoiceError(N_("the amount is too large"))
+        raise PaymentRefused(N_("the amount is too large"))
     if paid_at.tzinfo is None:
-        raise InvoiceError("paid_at must be timezone-aware")
+        raise PaymentRefused("paid_at must be timezone-aware", field="paid_at")
     if not method.strip() or len(method) > 40:
-        raise InvoiceError(N_("payment method must have 1 to 40 characters"))
+        raise PaymentRefused(N_("payment method must have 1 to 40 characters"), field="method")

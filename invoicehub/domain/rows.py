@@ -37,7 +37,7 @@ def adopt_row(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:
-    return model.__table__  # type: ignore[attr-defined,no-any-return]
+    return model.__table__  # type: ignore[attr-defined]
 
 
 # Row ids this session has seen belong to a tenant (ids are UUIDs, unique across tables, and

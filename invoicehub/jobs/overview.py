@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from redis import Redis
 from rq import Queue, Worker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
@@ -13,6 +13,8 @@ from invoicehub.jobs.queues import WORKER_QUEUES
 
 
 class QueueStats(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     name: str
     queued: int
     started: int
@@ -21,13 +23,17 @@ class QueueStats(BaseModel):
 
 
 class WorkerInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     name: str
     state: str
     queues: list[str]
-    lastHeartbeat: datetime | None
+    last_heartbeat: datetime | None
 
 
 class QueueOverview(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     queues: list[QueueStats]
     workers: list[WorkerInfo]
 
@@ -52,7 +58,7 @@ def queue_overview(redis: Redis) -> QueueOverview:
             name=w.name,
             state=str(w.get_state()),
             queues=w.queue_names(),
-            lastHeartbeat=w.last_heartbeat,
+            last_heartbeat=w.last_heartbeat,
         )
         for w in Worker.all(connection=redis)
     ]

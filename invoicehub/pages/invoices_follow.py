@@ -123,7 +123,7 @@ def payments_section() -> rx.Component:
                 wrap="wrap",
             ),
             rx.cond(
-                Follow.payments.length() > 0,  # type: ignore[attr-defined]
+                Follow.payments.length() > 0,
                 scroll_table(
                     [N_("Paid on"), N_("Method"), N_("Amount")],
                     rx.foreach(Follow.payments, _payment_row),
@@ -208,7 +208,7 @@ def links_section() -> rx.Component:
             ),
         ),
         rx.cond(
-            Follow.corrections.length() > 0,  # type: ignore[attr-defined]
+            Follow.corrections.length() > 0,
             rx.flex(
                 rx.heading(tr("Corrections"), as_="h3", size="3"),
                 rx.foreach(Follow.corrections, _correction_link),

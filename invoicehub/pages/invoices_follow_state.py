@@ -44,20 +44,20 @@ def _link(invoice: Invoice) -> dict[str, str]:
 
 
 class InvoiceFollowState(rx.State):
-    kind: str = InvoiceKind.INVOICE.value
-    outstanding: str = ""
-    paid: str = ""
-    can_pay: bool = False
-    payments: list[dict[str, str]] = []
-    corrections: list[dict[str, str]] = []
+    kind: rx.Field[str] = rx.field(default_factory=lambda: InvoiceKind.INVOICE.value)
+    outstanding: rx.Field[str] = rx.field("")
+    paid: rx.Field[str] = rx.field("")
+    can_pay: rx.Field[bool] = rx.field(False)
+    payments: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    corrections: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
     corrected: dict[str, str] = {}
     upload: dict[str, str] = {}
-    dialog_open: bool = False
-    amount: str = ""
-    paid_on: str = ""
-    method: str = "przelew"
-    form_error: str = ""
-    message: str = ""
+    dialog_open: rx.Field[bool] = rx.field(False)
+    amount: rx.Field[str] = rx.field("")
+    paid_on: rx.Field[str] = rx.field("")
+    method: rx.Field[str] = rx.field("przelew")
+    form_error: rx.Field[str] = rx.field("")
+    message: rx.Field[str] = rx.field("")
 
     async def _principal(self) -> Principal | None:
         return (await self.get_state(AuthState)).principal()

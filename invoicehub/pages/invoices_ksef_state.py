@@ -61,10 +61,10 @@ def _file_stem(invoice: Invoice) -> str:
 
 class InvoiceKsefState(rx.State):
     ksef: dict[str, str] = {}
-    can_send: bool = False
-    has_upo: bool = False
-    message: str = ""
-    error: str = ""
+    can_send: rx.Field[bool] = rx.field(False)
+    has_upo: rx.Field[bool] = rx.field(False)
+    message: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
 
     async def _principal(self) -> Principal | None:
         return (await self.get_state(AuthState)).principal()

@@ -57,12 +57,12 @@ def ksef_filter(value: str) -> list[sa.ColumnElement[bool]]:
 
 
 class InvoicesState(PagedListState, rx.State):
-    status: str = ALL
-    ksef_status: str = ALL
-    source: str = ALL
-    date_from: str = ""
-    date_to: str = ""
-    error: str = ""
+    status: rx.Field[str] = rx.field(ALL)
+    ksef_status: rx.Field[str] = rx.field(ALL)
+    source: rx.Field[str] = rx.field(ALL)
+    date_from: rx.Field[str] = rx.field("")
+    date_to: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
 
     def _fetch(self, session: Session, principal: Principal) -> tuple[list[dict[str, str]], int]:
         try:
@@ -174,11 +174,11 @@ class InvoiceDetailState(rx.State):
     invoice: dict[str, str] = {}
     buyer: dict[str, str] = {}
     seller: dict[str, str] = {}
-    lines: list[dict[str, str]] = []
-    rate_totals: list[dict[str, str]] = []
-    loading: bool = True
-    not_found: bool = False
-    error: str = ""
+    lines: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    rate_totals: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    loading: rx.Field[bool] = rx.field(True)
+    not_found: rx.Field[bool] = rx.field(False)
+    error: rx.Field[str] = rx.field("")
 
     def _find(self, principal: Principal, session: Session) -> Invoice | None:
         return invoice_at(session, principal, self.router.url.path)

@@ -37,11 +37,11 @@ def navigate(url: str) -> EventSpec:
 class AuthState(rx.State):
     """Public vars only describe the signed-in user for display; rights come from `principal()`."""
 
-    user_name: str = ""
-    user_email: str = ""
-    is_admin: bool = False
-    login_error: str = ""
-    login_busy: bool = False
+    user_name: rx.Field[str] = rx.field("")
+    user_email: rx.Field[str] = rx.field("")
+    is_admin: rx.Field[bool] = rx.field(False)
+    login_error: rx.Field[str] = rx.field("")
+    login_busy: rx.Field[bool] = rx.field(False)
 
     def session_hash(self) -> str:
         """The session cookie as the web process hands it to Reflex: the token's hash."""

@@ -18,7 +18,9 @@ from invoicehub.i18n import DEFAULT_LANGUAGE, catalog, has_message, normalize_la
 BRAND = "Invoice-HUB"
 # A value as the replacement text of `replaceAll`: 0 stays "0" (Reflex's `toString` helper
 # turns falsy values into ""), and "$" is doubled, or "$&" in a buyer's name would expand.
-_AS_TEXT = FunctionStringVar.create("((value) => String(value ?? '').replaceAll('$', '$$$$'))")
+_AS_TEXT: FunctionStringVar = FunctionStringVar.create(
+    "((value) => String(value ?? '').replaceAll('$', '$$$$'))"
+)
 
 
 class I18nState(rx.State):

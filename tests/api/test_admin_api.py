@@ -334,9 +334,9 @@ PERF_QUERIES = [
     {"search": "seller_4242"},
     {"search": "FIRMA 17"},
     {"search": "owner1"},
-    {"status": "errors", "sort": "-syncErrorCount"},
-    {"sort": "allegroLogin", "page": 200},
-    {"search": "sp. z o.o.", "sort": "createdAt", "page": 100},
+    {"status": "errors", "sort": "-sync_error_count"},
+    {"sort": "allegro_login", "page": 200},
+    {"search": "sp. z o.o.", "sort": "created_at", "page": 100},
 ]
 
 

@@ -78,6 +78,32 @@ def test_settings_refuse_a_decimal_for_an_integer_and_store_nothing(
     assert ok.status_code == 200 and ok.json()["settings"]["syncFrequencyMinutes"] == 15
 
 
+def test_settings_take_only_the_camel_case_names_not_the_python_ones(
+    api: TestClient, session: Session
+):
+    seller, admin = make_user(session), make_user(session, role=Role.ADMIN)
+    integration = make_integration(session, seller)
+    for url, user in (
+        (f"/allegro/settings/{integration.id}", seller),
+        (f"/admin/allegro/settings/{integration.id}", admin),
+    ):
+        body = {"settings": {"sync_frequency_minutes": 30, "autoMarkAsPaid": True}}
+        response = api.put(url, json=body, headers=bearer(user))
+        assert response.status_code == 422, url
+        assert response.json()["detail"] == [
+            {
+                "loc": ["body", "settings", "sync_frequency_minutes"],
+                "msg": "unknown setting sync_frequency_minutes",
+                "type": "value_error",
+            }
+        ]
+    assert _stored_settings(session, integration) == {}
+    ok = {"settings": {"syncFrequencyMinutes": 30}}
+    response = api.put(f"/allegro/settings/{integration.id}", json=ok, headers=bearer(seller))
+    assert response.status_code == 200
+    assert _stored_settings(session, integration)["syncFrequencyMinutes"] == 30
+
+
 def test_a_chunked_body_over_one_megabyte_is_413(api: TestClient, session: Session):
     seller = make_user(session)
     integration = make_integration(session, seller)

@@ -97,8 +97,8 @@ def test_the_cached_status_is_dropped_when_a_change_commits_not_before(session):
     seller = make_user(session)
     principal = principal_of(seller)
     integration = make_integration(session, seller)
-    keys = [f"allegro:status:{integration.id}", f"allegro:settings:{integration.id}"]
-    assert service.cached_status(session, principal, integration.id)["status"] == "active"
+    keys = [service.status_key(integration.id), service.settings_key(integration.id)]
+    assert service.cached_status(session, principal, integration.id).status == "active"
     service.cached_settings_json(session, principal, integration.id)
     assert get_redis().exists(*keys) == 2
     integration.status = IntegrationStatus.DISABLED.value
@@ -107,7 +107,7 @@ def test_the_cached_status_is_dropped_when_a_change_commits_not_before(session):
     assert get_redis().exists(*keys) == 2  # flushed, not committed: readers see the old row
     session.commit()
     assert get_redis().exists(*keys) == 0
-    assert service.cached_status(session, principal, integration.id)["isActive"] is False
+    assert service.cached_status(session, principal, integration.id).is_active is False
 
 
 def test_the_cached_status_stays_when_nothing_about_an_integration_commits(session):
@@ -115,7 +115,7 @@ def test_the_cached_status_stays_when_nothing_about_an_integration_commits(sessi
     integration = make_integration(session, seller)
     service.cached_status(session, principal_of(seller), integration.id)
     make_user(session)  # commits other rows only
-    assert get_redis().exists(f"allegro:status:{integration.id}")
+    assert get_redis().exists(service.status_key(integration.id))
 
 
 MIGRATION_DB = "invoicehub_migration_0013"

@@ -49,7 +49,7 @@ def test_seller_calling_admin_handlers_changes_nothing(session: Session):
     assert dialog.settings == {} and not dialog.open
     assert redirects_to(call(dialog, "set_open", True)) == "/settings" and not dialog.open
     dialog.integration_id = str(integration.id)  # as if the client forged the dialog's state
-    dialog.settings = {"syncFrequencyMinutes": "5", "autoMarkAsPaid": True}
+    dialog.settings = {"sync_frequency_minutes": "5", "auto_mark_as_paid": True}
     assert redirects_to(call(dialog, "save")) == "/settings"
 
     panels = state_for(AdminPanelsState, token, PATH)
@@ -114,16 +114,18 @@ def test_admin_dialog_refuses_an_invalid_value_and_keeps_the_stored_one(session:
     )
     dialog = state_for(AdminSettingsState, session_token(session, admin), PATH)
     call(dialog, "open_for", str(integration.id))
-    assert dialog.open and dialog.settings["syncFrequencyMinutes"] == "30"
+    assert dialog.open and dialog.settings["sync_frequency_minutes"] == "30"
 
-    call(dialog, "set_choice", "syncFrequencyMinutes", "7")
+    call(dialog, "set_choice", "sync_frequency_minutes", "7")
     call(dialog, "save")
-    assert "syncFrequencyMinutes" in dialog.field_errors
-    assert dialog.settings["syncFrequencyMinutes"] == "30"  # the form shows the stored value again
+    assert "sync_frequency_minutes" in dialog.field_errors
+    assert (
+        dialog.settings["sync_frequency_minutes"] == "30"
+    )  # the form shows the stored value again
     session.expire_all()
     assert session.get(AllegroIntegration, integration.id).settings["syncFrequencyMinutes"] == 30  # type: ignore[index,union-attr]
 
-    call(dialog, "set_flag", "autoMarkAsPaid", True)
+    call(dialog, "set_flag", "auto_mark_as_paid", True)
     call(dialog, "save")
     assert dialog.success == "Settings saved." and dialog.field_errors == {}
     session.expire_all()

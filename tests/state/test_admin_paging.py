@@ -20,7 +20,7 @@ def test_paging_10000_integrations_has_no_gaps_or_repeats(session: Session):
     session.execute(text(BULK_SQL), {"n": ROWS, "users": len(sellers)})
     session.commit()
     table = state_for(AdminAllegroState, session_token(session, admin), "/admin/allegro")
-    call(table, "set_sort", "allegroLogin")
+    call(table, "set_sort", "allegro_login")
     assert table.total == ROWS and table.page_count == ROWS // PAGE_SIZE
     seen = [row["login"] for row in table.rows]
     for _ in range(3):

@@ -36,7 +36,7 @@ def test_load_lists_own_integrations_and_shows_the_oauth_error_as_text(session: 
     assert [row["id"] for row in tab.integrations] == [str(own.id)]
     assert tab.selected_integration == str(own.id)
     assert tab.banner_error == "<b>nope</b>"  # rendered by rx.text, so shown literally
-    assert tab.settings["syncFrequencyMinutes"] == "60" and tab.settings["autoGenerateInvoices"]
+    assert tab.settings["sync_frequency_minutes"] == "60" and tab.settings["auto_generate_invoices"]
 
 
 def test_refused_save_stores_nothing_and_shows_the_stored_values(session: Session):
@@ -44,12 +44,15 @@ def test_refused_save_stores_nothing_and_shows_the_stored_values(session: Sessio
     integration = make_integration(session, seller, settings={"defaultVatRate": 8})
     tab = state_for(IntegrationsState, session_token(session, seller), PATH)
     call(tab, "load")
-    call(tab, "set_flag", "autoMarkAsPaid", True)
-    call(tab, "set_choice", "syncFrequencyMinutes", "7")
+    call(tab, "set_flag", "auto_mark_as_paid", True)
+    call(tab, "set_choice", "sync_frequency_minutes", "7")
     call(tab, "save_settings")
-    assert tab.field_errors["syncFrequencyMinutes"] == "Choose one of the offered values."
+    assert tab.field_errors["sync_frequency_minutes"] == "Choose one of the offered values."
     assert tab.success == "" and tab.error.startswith("Settings not saved")
-    assert tab.settings["syncFrequencyMinutes"] == "60" and tab.settings["autoMarkAsPaid"] is False
+    assert (
+        tab.settings["sync_frequency_minutes"] == "60"
+        and tab.settings["auto_mark_as_paid"] is False
+    )
     assert not tab.saving
     assert _stored(session, integration).settings == {"defaultVatRate": 8}
 
@@ -59,9 +62,9 @@ def test_save_stores_the_form_and_keeps_unknown_keys_out(session: Session):
     integration = make_integration(session, seller)
     tab = state_for(IntegrationsState, session_token(session, seller), PATH)
     call(tab, "load")
-    call(tab, "set_choice", "defaultVatRate", "zw")
+    call(tab, "set_choice", "default_vat_rate", "zw")
     call(tab, "set_choice", "isActive", "false")  # not a form field: ignored
-    call(tab, "set_flag", "invoiceMode", True)
+    call(tab, "set_flag", "invoice_mode", True)
     call(tab, "save_settings")
     assert tab.success == "Settings saved." and tab.field_errors == {}
     stored = _stored(session, integration).settings or {}
@@ -82,7 +85,7 @@ def test_foreign_integration_ids_are_refused(session: Session):
     assert tab.banner_error == "That integration does not exist."
 
     tab.selected_integration = str(victim.id)  # a tampered client state
-    tab.settings = {"autoMarkAsPaid": True}
+    tab.settings = {"auto_mark_as_paid": True}
     call(tab, "save_settings")
     call(tab, "disconnect")
     sync = state_for(SyncState, token, PATH)
@@ -102,7 +105,7 @@ def test_anonymous_handlers_redirect_to_login(session: Session):
     tab.selected_integration = str(integration.id)
     assert redirects_to(call(tab, "disconnect")).startswith("/login")
     assert redirects_to(call(tab, "connect")).startswith("/login")
-    assert redirects_to(call(tab, "set_flag", "autoMarkAsPaid", True)).startswith("/login")
+    assert redirects_to(call(tab, "set_flag", "auto_mark_as_paid", True)).startswith("/login")
     assert tab.settings == {}
     assert _stored(session, integration).status == "active"
 

@@ -88,12 +88,12 @@ def test_shipping_line_when_delivery_costs_something_and_shipping_is_included():
 
 
 def test_shipping_takes_the_items_rate_when_they_share_one():
-    decision = decide(fixture("natural_person"), defaultVatRate=8)
+    decision = decide(fixture("natural_person"), default_vat_rate=8)
     assert decision.lines[-1].vat_rate == "23"
 
 
 def test_shipping_takes_the_default_rate_when_items_rates_differ():
-    decision = decide(fixture("mixed_rates_shipping"), defaultVatRate=8)
+    decision = decide(fixture("mixed_rates_shipping"), default_vat_rate=8)
     assert [line.vat_rate for line in decision.lines] == ["23", "8", "5", "8"]
     assert decision.lines[-1].unit_gross == Decimal("14.99")
 
@@ -105,7 +105,7 @@ def test_free_delivery_adds_no_shipping_line():
 
 
 def test_without_include_shipping_the_lines_must_equal_total_minus_delivery():
-    decision = decide(fixture("natural_person"), includeShipping=False)
+    decision = decide(fixture("natural_person"), include_shipping=False)
     assert decision.action is Action.INVOICE
     assert lines_of(decision) == [(lines_of(decision)[0][0], Decimal(2), Decimal("34.90"), "23")]
 
@@ -119,7 +119,7 @@ def test_missing_tax_rate_falls_back_to_the_known_products_rate():
 
 
 def test_missing_tax_rate_without_a_product_uses_the_default_rate():
-    decision = decide(fixture("no_tax_rate"), defaultVatRate="zw")
+    decision = decide(fixture("no_tax_rate"), default_vat_rate="zw")
     assert [line.vat_rate for line in decision.lines] == ["zw", "zw"]
 
 
@@ -138,7 +138,7 @@ def test_total_mismatch_holds_the_order_for_review_with_both_amounts():
 
 
 def test_total_mismatch_without_shipping_names_the_delivery_cost():
-    decision = decide(fixture("total_mismatch"), includeShipping=False)
+    decision = decide(fixture("total_mismatch"), include_shipping=False)
     assert decision.reason == "total mismatch: lines 69.80 != totalToPay 92.79 minus delivery 12.99"
 
 
@@ -187,7 +187,7 @@ def test_without_invoice_data_the_buyer_is_the_allegro_buyer():
 
 
 def test_without_auto_create_customer_only_the_buyer_snapshot_is_kept():
-    decision = decide(fixture("company_buyer"), autoCreateCustomer=False)
+    decision = decide(fixture("company_buyer"), auto_create_customer=False)
     assert decision.action is Action.INVOICE
     assert decision.customer is None and decision.buyer.nip == "8884450801"
 
@@ -228,15 +228,15 @@ def test_non_pln_currency_holds_the_order_for_review():
 
 
 def test_auto_generate_off_skips_ready_orders():
-    decision = decide(fixture("company_buyer"), autoGenerateInvoices=False)
+    decision = decide(fixture("company_buyer"), auto_generate_invoices=False)
     assert decision.action is Action.SKIP and "automatic invoicing is off" in decision.reason
 
 
 def test_requested_only_mode_invoices_only_orders_whose_buyer_asked():
-    assert decide(fixture("company_buyer"), invoiceMode="requested_only").action is Action.INVOICE
-    not_requested = decide(fixture("no_tax_rate"), invoiceMode="requested_only")
+    assert decide(fixture("company_buyer"), invoice_mode="requested_only").action is Action.INVOICE
+    not_requested = decide(fixture("no_tax_rate"), invoice_mode="requested_only")
     assert not_requested.action is Action.SKIP
-    assert decide(fixture("no_tax_rate"), invoiceMode="all").action is Action.INVOICE
+    assert decide(fixture("no_tax_rate"), invoice_mode="all").action is Action.INVOICE
 
 
 def test_malformed_payload_goes_to_review_with_the_validation_reason():
@@ -267,7 +267,7 @@ def test_ledger_key_survives_a_malformed_payload():
 
 def test_auto_mark_as_paid_when_paid_amount_covers_the_total_and_payment_finished():
     raw = fixture("company_buyer")
-    decision = decide(raw, autoMarkAsPaid=True)
+    decision = decide(raw, auto_mark_as_paid=True)
     assert decision.paid_at == datetime(2026, 3, 8, 6, 46, 13, 626000, tzinfo=UTC)
 
 
@@ -278,13 +278,13 @@ def test_not_paid_without_auto_mark_as_paid():
 def test_not_paid_when_the_paid_amount_is_short():
     raw = fixture("company_buyer")
     raw["payment"]["paidAmount"]["amount"] = "100.00"
-    assert decide(raw, autoMarkAsPaid=True).paid_at is None
+    assert decide(raw, auto_mark_as_paid=True).paid_at is None
 
 
 def test_not_paid_without_finished_payment():
     raw = fixture("company_buyer")
     raw["payment"]["finishedAt"] = None
-    assert decide(raw, autoMarkAsPaid=True).paid_at is None
+    assert decide(raw, auto_mark_as_paid=True).paid_at is None
 
 
 def test_sale_date_is_the_polish_date_of_the_payment():

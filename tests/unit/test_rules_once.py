@@ -18,11 +18,14 @@ from invoicehub.components.allegro_settings_form import (
 from invoicehub.components.status_chip import RUN_CHIPS
 from invoicehub.domain.taxes import RATE_FRACTIONS
 from invoicehub.integrations.allegro.preferences import (
+    STORED_KEYS,
     SYNC_FREQUENCIES,
     AllegroSettings,
     SyncFrequency,
     VatRateSetting,
+    with_defaults,
 )
+from invoicehub.integrations.allegro.runs.dispatcher import _CLAIM_DUE, FREQUENCY_KEY
 from invoicehub.models import VAT_RATES, SyncStatus, VatRate
 from invoicehub.pages.admin.state import RUN_STATUS_WORDS
 
@@ -48,9 +51,25 @@ def test_every_list_of_frequencies_and_run_statuses_is_the_enum():
 
 def test_the_frequency_setting_stays_a_strict_whole_number():
     settings = AllegroSettings.model_validate({"syncFrequencyMinutes": 15})
-    assert settings.syncFrequencyMinutes is SyncFrequency.MINUTES_15
-    assert settings.model_dump(mode="json")["syncFrequencyMinutes"] == 15
-    assert AllegroSettings().model_dump(mode="json")["syncFrequencyMinutes"] == 60
+    assert settings.sync_frequency_minutes is SyncFrequency.MINUTES_15
+    assert settings.stored()["syncFrequencyMinutes"] == 15
+    assert AllegroSettings().stored()["syncFrequencyMinutes"] == 60
+
+
+def test_settings_are_snake_case_in_python_and_camel_case_when_stored():
+    stored = {"syncFrequencyMinutes": 15, "defaultVatRate": "zw", "companyId": None}
+    settings = with_defaults(stored, None)
+    assert settings.sync_frequency_minutes == 15 and settings.default_vat_rate == "zw"
+    assert settings.stored() == {**AllegroSettings().stored(), **stored}
+    assert list(settings.stored()) == list(STORED_KEYS) and FREQUENCY_KEY == "syncFrequencyMinutes"
+    assert f"settings ->> '{FREQUENCY_KEY}'" in _CLAIM_DUE.text  # the dispatcher's SQL
+    # a stored snake_case key is not a setting (rows only ever had the camelCase keys)
+    assert with_defaults({"sync_frequency_minutes": 15}, None).sync_frequency_minutes == 60
+    # built in Python by field name
+    assert AllegroSettings(sync_frequency_minutes=SyncFrequency.MINUTES_15).stored() == {
+        **AllegroSettings().stored(),
+        "syncFrequencyMinutes": 15,
+    }
 
 
 @pytest.mark.parametrize("value", ["60", 60.0, True, 7])

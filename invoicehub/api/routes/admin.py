@@ -9,13 +9,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from pydantic import BaseModel
+from pydantic.alias_generators import to_snake
 
 from invoicehub.admin.overview import (
     MAX_PAGE_SIZE,
     MAX_SEARCH_LENGTH,
-    AdminIntegrationRow,
-    IntegrationSummary,
     InvalidQuery,
     admin_get_settings,
     admin_update_settings,
@@ -24,6 +22,7 @@ from invoicehub.admin.overview import (
 )
 from invoicehub.api.deps import AdminDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses, validation_error_response
+from invoicehub.api.routes.admin_schemas import AdminIntegrationOut, IntegrationSummaryOut
 from invoicehub.api.routes.allegro import (
     IntegrationOut,
     SettingsResponse,
@@ -31,6 +30,7 @@ from invoicehub.api.routes.allegro import (
     UpdateSettingsResponse,
     save_settings,
 )
+from invoicehub.api.schema import ApiModel
 from invoicehub.integrations.allegro.lifecycle import set_enabled
 from invoicehub.integrations.allegro.runs.requests import request_sync
 from invoicehub.integrations.allegro.service import integration_status
@@ -86,19 +86,25 @@ def invalid_query_error(exc: InvalidQuery, name: str) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
 
 
-class AdminIntegrationList(BaseModel):
-    items: list[AdminIntegrationRow]
+class AdminIntegrationList(ApiModel):
+    items: list[AdminIntegrationOut]
     total: int
 
 
-class SyncAccepted(BaseModel):
-    runId: str
+class SyncAccepted(ApiModel):
+    run_id: str
     status: str  # "queued" for a new run; the active run's status when one was already queued
 
 
-class IntegrationChanged(BaseModel):
+class IntegrationChanged(ApiModel):
     success: bool
     integration: IntegrationOut
+
+
+def _field_sort(sort: str) -> str:
+    """The API's sort key ("-lastSyncAt") as the admin view's field ("-last_sync_at")."""
+    descending = sort.startswith("-")
+    return ("-" if descending else "") + to_snake(sort.removeprefix("-"))
 
 
 def _conflict(exc: Exception) -> HTTPException:
@@ -131,18 +137,20 @@ def all_integrations(
             session,
             status=status_filter,
             search=search,
-            sort=sort,
+            sort=_field_sort(sort),
             page=page,
             page_size=page_size,
         )
     except InvalidQuery as exc:
         raise invalid_query_error(exc, "search") from exc
-    return AdminIntegrationList(items=items, total=total)
+    return AdminIntegrationList(
+        items=[AdminIntegrationOut.model_validate(i) for i in items], total=total
+    )
 
 
 @router.get(
     "/allegro/summary",
-    response_model=IntegrationSummary,
+    response_model=IntegrationSummaryOut,
     responses={
         **example_response(
             {"total": 42, "active": 38, "errors": 3, "lastSyncAt": "2026-11-28T09:15:00Z"}
@@ -150,9 +158,9 @@ def all_integrations(
         **ADMIN_ERRORS,
     },
 )
-def summary(_: AdminDep, session: SessionDep) -> IntegrationSummary:
+def summary(_: AdminDep, session: SessionDep) -> IntegrationSummaryOut:
     """Counts for the admin dashboard; `errors` = failing syncs, `needs_reauth` or `disabled`."""
-    return integration_summary(session)
+    return IntegrationSummaryOut.model_validate(integration_summary(session))
 
 
 @router.get(
@@ -186,10 +194,10 @@ def write_settings(
     body: SettingsUpdate,
 ) -> UpdateSettingsResponse:
     """Same validation as the seller's PUT; audited as `admin.allegro.settings.update`."""
-    ip = client_address(request)
+    ip, partial = client_address(request), body.by_name()
     return save_settings(
         session,
-        lambda: admin_update_settings(session, admin, integration_id, body.settings, ip=ip),
+        lambda: admin_update_settings(session, admin, integration_id, partial, ip=ip),
     )
 
 
@@ -225,7 +233,7 @@ def sync_integration(
     run = request_sync(
         session, admin, integration_id, trigger=ADMIN_SYNC_TRIGGER, ip=client_address(request)
     )
-    return SyncAccepted(runId=str(run.id), status=run.status)
+    return SyncAccepted(run_id=str(run.id), status=run.status)
 
 
 def _set_enabled(
@@ -233,7 +241,7 @@ def _set_enabled(
 ) -> IntegrationChanged:
     integration = set_enabled(session, admin, integration_id, enabled, ip=client_address(request))
     return IntegrationChanged(
-        success=True, integration=IntegrationOut(**integration_status(integration))
+        success=True, integration=IntegrationOut.of(integration_status(integration))
     )
 
 

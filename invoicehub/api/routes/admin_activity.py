@@ -8,13 +8,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel
 from redis.exceptions import RedisError
 
 from invoicehub.admin.overview import (
-    AuditEventItem,
     InvalidQuery,
-    QueueOverview,
     list_audit_events,
     queue_overview,
 )
@@ -28,13 +25,15 @@ from invoicehub.api.routes.admin import (
     example_response,
     invalid_query_error,
 )
+from invoicehub.api.routes.admin_schemas import AuditEventOut, QueueOverviewOut
+from invoicehub.api.schema import ApiModel
 from invoicehub.redis_conn import get_redis
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 
-class AuditEventList(BaseModel):
-    items: list[AuditEventItem]
+class AuditEventList(ApiModel):
+    items: list[AuditEventOut]
     total: int
 
 
@@ -82,12 +81,12 @@ def audit_events(
         )
     except InvalidQuery as exc:
         raise invalid_query_error(exc, "tenantId") from exc
-    return AuditEventList(items=items, total=total)
+    return AuditEventList(items=[AuditEventOut.model_validate(i) for i in items], total=total)
 
 
 @router.get(
     "/queues",
-    response_model=QueueOverview,
+    response_model=QueueOverviewOut,
     responses={
         **example_response(
             {
@@ -109,9 +108,9 @@ def audit_events(
         **error_responses({503: "Redis is unavailable"}),
     },
 )
-def queues(_: AdminDep) -> QueueOverview:
+def queues(_: AdminDep) -> QueueOverviewOut:
     """Depth, started, failed and scheduled jobs per RQ queue, and the live workers."""
     try:
-        return queue_overview(get_redis())
+        return QueueOverviewOut.model_validate(queue_overview(get_redis()))
     except RedisError as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "redis is unavailable") from exc

@@ -10,12 +10,14 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.api.routes.allegro import IntegrationOut
+from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.auth.accounts import principal_of, user_for_session
 from invoicehub.auth.browser import session_token_from_cookie_header, session_token_hash
 from invoicehub.integrations.allegro.connection.oauth import (
@@ -32,27 +34,27 @@ SETTINGS_URL = "/settings"
 CANCELLED = "Allegro authorization was cancelled. No Allegro account was connected."
 
 
-class AuthorizeResponse(BaseModel):
-    authUrl: str
+class AuthorizeResponse(ApiModel):
+    auth_url: str
 
 
-class CallbackRequest(BaseModel):
+class CallbackRequest(ApiRequest):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=2048)
     state: str = Field(min_length=1, max_length=2048)
     # The seed's clients send these; the state alone says who connects, so they are ignored
     # (and not advertised).
-    tenantId: SkipJsonSchema[str | None] = Field(default=None, max_length=64)
-    userId: SkipJsonSchema[str | None] = Field(default=None, max_length=64)
+    tenant_id: SkipJsonSchema[str | None] = Field(default=None, max_length=64)
+    user_id: SkipJsonSchema[str | None] = Field(default=None, max_length=64)
 
 
-class CallbackResponse(BaseModel):
+class CallbackResponse(ApiModel):
     success: bool
-    integration: dict
+    integration: IntegrationOut
 
 
-class SuccessResponse(BaseModel):
+class SuccessResponse(ApiModel):
     success: bool
 
 
@@ -62,7 +64,7 @@ class SuccessResponse(BaseModel):
     responses={401: {"description": "Not signed in"}},
 )
 def authorize(principal: PrincipalDep) -> AuthorizeResponse:
-    return AuthorizeResponse(authUrl=start_authorization(principal))
+    return AuthorizeResponse(auth_url=start_authorization(principal))
 
 
 @router.get("/auth/callback", include_in_schema=False, response_model=None)
@@ -89,7 +91,7 @@ def browser_callback(
             ip=client_address(request),
             browser_session_hash=session_token_hash(token) if principal is not None else "",
         )
-    except ConnectError as exc:
+    except ConnectError as exc:  # the browser's redirect: answered with a page, not JSON
         session.rollback()
         if principal is None or isinstance(exc, NotThisBrowser):
             return _refused_page(str(exc))
@@ -108,14 +110,12 @@ def browser_callback(
 def api_callback(
     body: CallbackRequest, request: Request, principal: PrincipalDep, session: SessionDep
 ) -> CallbackResponse:
-    try:
-        integration = complete_authorization(
-            session, body.code, body.state, principal, ip=client_address(request)
-        )
-    except ConnectError as exc:
-        session.rollback()
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
-    return CallbackResponse(success=True, integration=integration_status(integration))
+    integration = complete_authorization(
+        session, body.code, body.state, principal, ip=client_address(request)
+    )
+    return CallbackResponse(
+        success=True, integration=IntegrationOut.of(integration_status(integration))
+    )
 
 
 @router.post(

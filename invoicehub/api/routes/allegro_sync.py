@@ -7,14 +7,15 @@ the caller and never trusted.
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Path, Query, Request, status
+from pydantic import ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.api.schema import ApiModel, ApiRequest, IsoDateTime
 from invoicehub.integrations.allegro.runs.requests import (
-    RunNotFound,
     check_caller_references,
     get_sync_run,
     list_ledger,
@@ -22,7 +23,6 @@ from invoicehub.integrations.allegro.runs.requests import (
     request_sync,
     run_view,
 )
-from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
 from invoicehub.models import OrderState, SyncStatus
 
@@ -38,73 +38,71 @@ TRIGGER_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class SyncRequest(BaseModel):
+class SyncRequest(ApiRequest):
     model_config = ConfigDict(extra="forbid")
 
-    integrationId: str = Field(max_length=64)
-    companyId: str | None = Field(default=None, max_length=64)
-    tenantId: str | None = Field(default=None, max_length=64)
+    integration_id: str = Field(max_length=64)
+    company_id: str | None = Field(default=None, max_length=64)
+    tenant_id: str | None = Field(default=None, max_length=64)
 
 
-class SyncAccepted(BaseModel):
-    runId: str
-    integrationId: str
+class SyncAccepted(ApiModel):
+    run_id: str
+    integration_id: str
     status: SyncStatus  # "queued" for a new run; an earlier run's status when one is still active
 
 
-class SyncRunOut(BaseModel):
-    runId: str
-    integrationId: str
+class SyncRunOut(ApiModel):
+    """A sync run: what started it, where it is, and what it did."""
+
+    run_id: uuid.UUID
+    integration_id: uuid.UUID
     trigger: str
     status: SyncStatus
     attempts: int
-    queuedAt: str | None
-    startedAt: str | None
-    finishedAt: str | None
-    ordersFetched: int
-    invoicesCreated: int
-    customersCreated: int
-    productsCreated: int
+    queued_at: IsoDateTime | None
+    started_at: IsoDateTime | None
+    finished_at: IsoDateTime | None
+    orders_fetched: int
+    invoices_created: int
+    customers_created: int
+    products_created: int
     skipped: int
-    needsReview: int
-    correctionsIssued: int = 0
+    needs_review: int
+    corrections_issued: int = 0
     error: str | None
 
 
-class SyncRunList(BaseModel):
+class SyncRunList(ApiModel):
     items: list[SyncRunOut]
     total: int
 
 
-class LedgerOrderOut(BaseModel):
-    checkoutFormId: str
-    allegroStatus: str
+class LedgerOrderOut(ApiModel):
+    checkout_form_id: str
+    allegro_status: str
     state: str
     reason: str | None
-    needsCorrection: bool
-    invoiceId: str | None
-    updatedAt: str
+    needs_correction: bool
+    invoice_id: str | None
+    updated_at: str
 
     @classmethod
     def of(cls, entry: LedgerEntry) -> LedgerOrderOut:
         return cls(
-            checkoutFormId=entry.checkout_form_id,
-            allegroStatus=entry.allegro_status,
+            checkout_form_id=entry.checkout_form_id,
+            allegro_status=entry.allegro_status,
             state=entry.state,
             reason=entry.reason,
-            needsCorrection=entry.needs_correction,
-            invoiceId=str(entry.invoice_id) if entry.invoice_id else None,
-            updatedAt=entry.updated_at.isoformat(),
+            needs_correction=entry.needs_correction,
+            invoice_id=str(entry.invoice_id) if entry.invoice_id else None,
+            updated_at=entry.updated_at.isoformat(),
         )
 
 
-class LedgerPage(BaseModel):
+class LedgerPage(ApiModel):
     items: list[LedgerOrderOut]
     total: int
-
-
-def _not_found(what: str) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
 
 
 @router.post(
@@ -120,15 +118,12 @@ def trigger_sync(
 
     Unlike the scheduled syncs, a requested one first tries the orders set aside for review again.
     """
-    try:
-        check_caller_references(
-            session, principal, company_id=body.companyId, tenant_id=body.tenantId
-        )
-        run = request_sync(session, principal, body.integrationId, ip=client_address(request))
-    except (IntegrationNotFound, RunNotFound) as exc:
-        raise _not_found("integration or company") from exc
+    check_caller_references(
+        session, principal, company_id=body.company_id, tenant_id=body.tenant_id
+    )
+    run = request_sync(session, principal, body.integration_id, ip=client_address(request))
     return SyncAccepted(
-        runId=str(run.id), integrationId=str(run.integration_id), status=SyncStatus(run.status)
+        run_id=str(run.id), integration_id=str(run.integration_id), status=SyncStatus(run.status)
     )
 
 
@@ -151,13 +146,13 @@ def trigger_reconciliation(
         session, principal, integration_id, ip=client_address(request), reconcile=True
     )
     return SyncAccepted(
-        runId=str(run.id), integrationId=str(run.integration_id), status=SyncStatus(run.status)
+        run_id=str(run.id), integration_id=str(run.integration_id), status=SyncStatus(run.status)
     )
 
 
 @router.get("/sync-runs/{run_id}", response_model=SyncRunOut, responses=NOT_FOUND)
 def read_sync_run(run_id: str, principal: PrincipalDep, session: SessionDep) -> SyncRunOut:
-    return SyncRunOut(**run_view(get_sync_run(session, principal, run_id)))
+    return SyncRunOut.model_validate(run_view(get_sync_run(session, principal, run_id)))
 
 
 @router.get("/sync-runs", response_model=SyncRunList, responses=NOT_FOUND)
@@ -169,7 +164,7 @@ def read_sync_runs(
 ) -> SyncRunList:
     """The integration's most recent runs, newest first."""
     runs = list_sync_runs(session, principal, integration_id, limit)
-    items = [SyncRunOut(**run_view(run)) for run in runs]
+    items = [SyncRunOut.model_validate(run_view(run)) for run in runs]
     return SyncRunList(items=items, total=len(items))
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
+from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.auth.accounts import authenticate, principal_of
 from invoicehub.auth.tokens import issue_access_token
 from invoicehub.models import User
@@ -15,17 +16,17 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 GENERIC_LOGIN_ERROR = "invalid e-mail or password"
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(ApiRequest):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(min_length=3, max_length=254, examples=["demo@invoicehub.local"])
     password: str = Field(min_length=1, max_length=256, examples=["demo-password"])
 
 
-class TokenResponse(BaseModel):
-    accessToken: str
-    tokenType: str = "bearer"
-    expiresIn: int
+class TokenResponse(ApiModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 (the OAuth token type, not a secret)
+    expires_in: int
 
 
 @router.post(
@@ -38,15 +39,15 @@ def login(body: LoginRequest, request: Request, session: SessionDep) -> TokenRes
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, GENERIC_LOGIN_ERROR)
     token, ttl = issue_access_token(principal_of(user))
-    return TokenResponse(accessToken=token, expiresIn=ttl)
+    return TokenResponse(access_token=token, expires_in=ttl)
 
 
-class MeResponse(BaseModel):
+class MeResponse(ApiModel):
     id: str
     email: str
     name: str
     role: str
-    tenantId: str
+    tenant_id: str
 
 
 @router.get("/me", response_model=MeResponse, responses={401: {"description": "Not signed in"}})
@@ -59,5 +60,5 @@ def me(principal: PrincipalDep, session: SessionDep) -> MeResponse:
         email=user.email,
         name=user.name,
         role=user.role,
-        tenantId=str(user.tenant_id),
+        tenant_id=str(user.tenant_id),
     )

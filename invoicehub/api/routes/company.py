@@ -11,11 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
 from sqlmodel import Session
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
+from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.auth.accounts import default_company
 from invoicehub.auth.tokens import Principal
 from invoicehub.domain.companies import CompanyInput
@@ -38,49 +40,35 @@ ERRORS = error_responses(
         404: ("The account has no company", NO_COMPANY),
     }
 )
-# API name -> CompanyInput field (the Company tab's fields).
-FIELDS = {
-    "name": "name",
-    "nip": "nip",
-    "street": "street",
-    "city": "city",
-    "postalCode": "postal_code",
-    "countryCode": "country_code",
-    "bankAccount": "bank_account",
-    "invoiceSeries": "invoice_series",
-    "correctionSeries": "correction_series",
-    "vatExemptionBasis": "vat_exemption_basis",
-    "vatExemptionKind": "vat_exemption_kind",
-    "cashAccounting": "cash_accounting",
-}
-API_NAME = {field: name for name, field in FIELDS.items()}
 
 
-class CompanyIn(BaseModel):
+class CompanyIn(ApiRequest):
     model_config = ConfigDict(extra="forbid")
 
     name: str
     nip: str = ""
     street: str = ""
     city: str = ""
-    postalCode: str = ""
-    countryCode: str = "PL"
-    bankAccount: str = ""
-    invoiceSeries: str = Field(default="FV/{YYYY}/{MM}/{N}", description="{YYYY}, {MM}, {N}")
-    correctionSeries: str = Field(default="KOR/{YYYY}/{MM}/{N}")
-    vatExemptionBasis: str = Field(default="", description='Printed when a line is "zw"')
-    vatExemptionKind: str = Field(default="", description="A (Polish act), B (directive), C")
-    cashAccounting: bool = Field(default=False, description="metoda kasowa (FA(3) P_16)")
+    postal_code: str = ""
+    country_code: str = "PL"
+    bank_account: str = ""
+    invoice_series: str = Field(default="FV/{YYYY}/{MM}/{N}", description="{YYYY}, {MM}, {N}")
+    correction_series: str = Field(default="KOR/{YYYY}/{MM}/{N}")
+    vat_exemption_basis: str = Field(default="", description='Printed when a line is "zw"')
+    vat_exemption_kind: str = Field(default="", description="A (Polish act), B (directive), C")
+    cash_accounting: bool = Field(default=False, description="metoda kasowa (FA(3) P_16)")
 
 
 class CompanyOut(CompanyIn):
+    model_config = ConfigDict(validate_by_name=True)  # built in code, by field name
+
     id: str
-    missingFields: list[str] = Field(
+    missing_fields: list[str] = Field(
         description="What art. 106e still needs: invoicing is blocked while this is not empty"
     )
 
 
-class KsefIn(BaseModel):
+class KsefIn(ApiRequest):
     model_config = ConfigDict(extra="forbid")
 
     environment: KsefEnvironment
@@ -89,15 +77,15 @@ class KsefIn(BaseModel):
         max_length=MAX_TOKEN_LENGTH,
         description='Write-only KSeF token. Left out or null keeps the stored one; "" removes it',
     )
-    autoSend: bool
+    auto_send: bool
 
 
-class KsefOut(BaseModel):
+class KsefOut(ApiModel):
     environment: KsefEnvironment
-    autoSend: bool
-    tokenSet: bool
-    verifiedAt: datetime | None
-    lastError: str | None = Field(default=None, description="Why the last verification failed")
+    auto_send: bool
+    token_set: bool
+    verified_at: datetime | None
+    last_error: str | None = Field(default=None, description="Why the last verification failed")
 
 
 class KsefVerified(KsefOut):
@@ -112,18 +100,18 @@ def _company(session: Session, principal: Principal) -> Company:
 
 
 def _company_out(company: Company) -> CompanyOut:
-    values: dict[str, Any] = {name: getattr(company, field) for name, field in FIELDS.items()}
+    values: dict[str, Any] = {name: getattr(company, name) for name in CompanyIn.model_fields}
     missing = missing_seller_fields(company)
-    return CompanyOut(id=str(company.id), missingFields=missing, **values)
+    return CompanyOut(id=str(company.id), missing_fields=missing, **values)
 
 
 def _ksef_out(connection: KsefConnection) -> KsefOut:
     return KsefOut(
         environment=KsefEnvironment(connection.environment),
-        autoSend=connection.auto_send,
-        tokenSet=connection.token_encrypted is not None,
-        verifiedAt=connection.verified_at,
-        lastError=connection.last_error,
+        auto_send=connection.auto_send,
+        token_set=connection.token_encrypted is not None,
+        verified_at=connection.verified_at,
+        last_error=connection.last_error,
     )
 
 
@@ -145,11 +133,11 @@ def write_company(
 ) -> CompanyOut:
     company = _company(session, principal)
     try:
-        data = CompanyInput(**{FIELDS[k]: v for k, v in body.model_dump().items()})
+        data = CompanyInput(**body.model_dump())
     except ValidationError as exc:
         detail = [
             {
-                "loc": ["body", API_NAME.get(str(err["loc"][0]), str(err["loc"][0]))],
+                "loc": ["body", to_camel(str(err["loc"][0]))],
                 "msg": str(err["msg"]).removeprefix("Value error, "),
                 "type": err["type"],
             }
@@ -161,7 +149,7 @@ def write_company(
         principal,
         company.id,
         data,
-        audit_after=body.model_dump(),
+        audit_after=body.model_dump(by_alias=True),
         ip=client_address(request),
     )
     return _company_out(company)
@@ -184,7 +172,7 @@ def write_ksef(
         principal,
         company.id,
         environment=body.environment,
-        auto_send=body.autoSend,
+        auto_send=body.auto_send,
         token=body.token,
         ip=client_address(request),
     )

@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.routes.company import ERRORS, _company
+from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.integrations.ksef.offline_cert import (
     MAX_PEM_LENGTH,
     OfflineCertificateInfo,
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/company/ksef/offline-certificate", tags=["company"])
 NO_CERTIFICATE = "no KSeF Offline certificate is set"
 
 
-class OfflineCertificateIn(BaseModel):
+class OfflineCertificateIn(ApiRequest):
     model_config = ConfigDict(extra="forbid")
 
     certificate: str = Field(
@@ -40,7 +41,7 @@ class OfflineCertificateIn(BaseModel):
         description="The KSeF certificate of type Offline: PEM, or DER in Base64 (as KSeF's "
         "POST /certificates/retrieve gives it)",
     )
-    privateKey: str = Field(
+    private_key: str = Field(
         min_length=1,
         max_length=MAX_PEM_LENGTH,
         description="Its private key, PEM (PKCS#8 or PKCS#1/SEC1), RSA 2048+ or EC P-256; "
@@ -51,15 +52,15 @@ class OfflineCertificateIn(BaseModel):
     )
 
 
-class OfflineCertificateOut(BaseModel):
-    serialNumber: str = Field(description="The certificate's serial number (hex), in KOD II")
+class OfflineCertificateOut(ApiModel):
+    serial_number: str = Field(description="The certificate's serial number (hex), in KOD II")
     subject: str
-    validTo: datetime
+    valid_to: datetime
 
 
 def _out(info: OfflineCertificateInfo) -> OfflineCertificateOut:
     return OfflineCertificateOut(
-        serialNumber=info.serial_number, subject=info.subject, validTo=info.valid_to
+        serial_number=info.serial_number, subject=info.subject, valid_to=info.valid_to
     )
 
 
@@ -94,7 +95,7 @@ def write_offline_certificate(
             principal,
             company.id,
             certificate=body.certificate,
-            private_key=body.privateKey,
+            private_key=body.private_key,
             password=body.password,
             ip=client_address(request),
         )

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
-from invoicehub.api.edit_errors import edit_refusals, refused_fields
+from invoicehub.api.edit_errors import refused_fields
 from invoicehub.api.errors import error_responses
+from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.domain.customer_queries import list_customers
 from invoicehub.domain.customers import CustomerEdit
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -34,7 +34,7 @@ MAX_PAGE = 100_000
 TEXT = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text
 
 
-class CustomerOut(BaseModel):
+class CustomerOut(ApiModel):
     id: uuid.UUID
     kind: str
     name: str
@@ -42,22 +42,21 @@ class CustomerOut(BaseModel):
     email: str
     street: str
     city: str
-    postalCode: str
-    countryCode: str
+    postal_code: str
+    country_code: str
     source: str
-    externalId: str | None
-    createdAt: datetime
-    updatedAt: datetime
+    external_id: str | None
+    created_at: datetime
+    updated_at: datetime
 
 
-class CustomerUpdate(CustomerEdit):
+class CustomerUpdate(ApiRequest, CustomerEdit):
     """Every editable field of a customer (PUT replaces them all); `nip` may be null.
 
     A NIP makes the customer a company; a Polish postal code looks like 00-950.
     """
 
     model_config = ConfigDict(
-        alias_generator=to_camel,
         json_schema_extra={
             "examples": [
                 {
@@ -74,11 +73,11 @@ class CustomerUpdate(CustomerEdit):
     )
 
 
-class CustomerPage(BaseModel):
+class CustomerPage(ApiModel):
     items: list[CustomerOut]
     total: int
     page: int
-    pageSize: int
+    page_size: int
 
 
 @router.get("", response_model=CustomerPage, responses=ERRORS)
@@ -94,7 +93,7 @@ def list_tenant_customers(
 ) -> CustomerPage:
     """The tenant's customers by name."""
     items, total = list_customers(session, principal.tenant_id, search, page, page_size)
-    return CustomerPage(items=[_out(c) for c in items], total=total, page=page, pageSize=page_size)
+    return CustomerPage(items=[_out(c) for c in items], total=total, page=page, page_size=page_size)
 
 
 @router.put(
@@ -126,10 +125,7 @@ def edit_customer(
 
     Issued invoices keep the buyer they were issued with; later Allegro syncs keep these values.
     """
-    with edit_refusals(NOT_FOUND_DETAIL):
-        edited = save_customer(
-            session, principal, customer_id, customer, ip=client_address(request)
-        )
+    edited = save_customer(session, principal, customer_id, customer, ip=client_address(request))
     return _out(edited)
 
 
@@ -142,10 +138,10 @@ def _out(customer: Customer) -> CustomerOut:
         email=customer.email,
         street=customer.street,
         city=customer.city,
-        postalCode=customer.postal_code,
-        countryCode=customer.country_code,
+        postal_code=customer.postal_code,
+        country_code=customer.country_code,
         source=customer.source,
-        externalId=customer.external_id,
-        createdAt=customer.created_at,
-        updatedAt=customer.updated_at,
+        external_id=customer.external_id,
+        created_at=customer.created_at,
+        updated_at=customer.updated_at,
     )

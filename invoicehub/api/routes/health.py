@@ -15,12 +15,12 @@ from enum import StrEnum
 from typing import Literal
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Worker
 from sqlalchemy.exc import SQLAlchemyError
 
+from invoicehub.api.schema import ApiModel
 from invoicehub.api.unavailable import RETRY_AFTER_SECONDS
 from invoicehub.db import get_engine
 from invoicehub.liveness import scheduler_dispatching
@@ -36,7 +36,7 @@ class Liveness(StrEnum):
     DOWN = "down"
 
 
-class HealthResponse(BaseModel):
+class HealthResponse(ApiModel):
     status: Literal["ok", "degraded", "down"]
     database: Liveness
     redis: Liveness
@@ -113,7 +113,7 @@ def health(response: Response) -> HealthResponse:
     return result
 
 
-class LiveResponse(BaseModel):
+class LiveResponse(ApiModel):
     status: Literal["ok"]
 
 

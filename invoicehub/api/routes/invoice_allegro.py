@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, HTTPException, Request, status
-from pydantic import BaseModel
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
+from invoicehub.api.schema import ApiModel
 from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.integrations.allegro.runs.upload_requests import request_upload
 from invoicehub.integrations.allegro.sync.invoice_uploads import upload_of
@@ -31,9 +31,9 @@ ERRORS = error_responses(
 )
 
 
-class UploadQueued(BaseModel):
-    invoiceId: uuid.UUID
-    uploadStatus: str
+class UploadQueued(ApiModel):
+    invoice_id: uuid.UUID
+    upload_status: str
 
 
 @router.post(
@@ -60,6 +60,6 @@ def upload_to_allegro(
         raise HTTPException(status.HTTP_409_CONFLICT, NOTHING_TO_UPLOAD)
     upload = upload_of(session, principal.tenant_id, invoice.id)
     return UploadQueued(
-        invoiceId=invoice.id,
-        uploadStatus=upload.status if upload else UploadStatus.PENDING.value,
+        invoice_id=invoice.id,
+        upload_status=upload.status if upload else UploadStatus.PENDING.value,
     )

@@ -11,11 +11,11 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from pydantic import BaseModel
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses
 from invoicehub.api.routes.invoice_schemas import KsefOut, ksef_out
+from invoicehub.api.schema import ApiModel
 from invoicehub.documents.formatting import pdf_filename
 from invoicehub.domain.invoice_queries import get_invoice
 from invoicehub.integrations.ksef.connection import connection_of
@@ -23,7 +23,6 @@ from invoicehub.integrations.ksef.documents import render_invoice_xml
 from invoicehub.integrations.ksef.fa3 import Fa3Invalid
 from invoicehub.integrations.ksef.service import send_invoice
 from invoicehub.integrations.ksef.submissions import (
-    AlreadyAccepted,
     submission_of,
     view_of,
 )
@@ -42,8 +41,8 @@ ERRORS = error_responses(
 )
 
 
-class KsefQueued(BaseModel):
-    invoiceId: uuid.UUID
+class KsefQueued(ApiModel):
+    invoice_id: uuid.UUID
     ksef: KsefOut
 
 
@@ -133,15 +132,12 @@ def send_to_ksef(
     connection = connection_of(session, principal.tenant_id, invoice.company_id)
     if connection.token_encrypted is None:
         raise HTTPException(status.HTTP_409_CONFLICT, NO_TOKEN_DETAIL)
-    try:
-        send_invoice(
-            session,
-            principal,
-            invoice,
-            environment=connection.environment,
-            ip=client_address(request),
-        )
-    except AlreadyAccepted as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, ACCEPTED_DETAIL) from exc
+    send_invoice(
+        session,
+        principal,
+        invoice,
+        environment=connection.environment,
+        ip=client_address(request),
+    )
     view = view_of(submission_of(session, principal.tenant_id, invoice.id))
-    return KsefQueued(invoiceId=invoice.id, ksef=ksef_out(view))
+    return KsefQueued(invoice_id=invoice.id, ksef=ksef_out(view))

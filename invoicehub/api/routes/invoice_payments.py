@@ -13,13 +13,13 @@ from decimal import Decimal
 from typing import Annotated, NoReturn
 
 from fastapi import APIRouter, HTTPException, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.errors import error_responses, validation_error_response
-from invoicehub.domain.invoice_drafts import InvoiceAlreadyPaid, InvoiceError, InvoiceNotFound
+from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.domain.invoice_queries import get_invoice
-from invoicehub.domain.payments import OverPayment, PaymentState, payment_state
+from invoicehub.domain.payments import PaymentState, payment_state
 from invoicehub.models import InvoiceStatus
 from invoicehub.services.payments import pay_invoice
 
@@ -34,7 +34,7 @@ ERRORS = error_responses(
 Money = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
-class PaymentIn(BaseModel):
+class PaymentIn(ApiRequest):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -45,42 +45,42 @@ class PaymentIn(BaseModel):
     )
 
     amount: Money
-    paidAt: datetime
+    paid_at: datetime
     method: str = Field(default="przelew", min_length=1, max_length=40)
 
 
-class PaymentOut(BaseModel):
+class PaymentOut(ApiModel):
     id: uuid.UUID
     amount: str
-    paidAt: datetime
+    paid_at: datetime
     method: str
     source: str
 
 
-class PaymentsOut(BaseModel):
-    invoiceId: uuid.UUID
+class PaymentsOut(ApiModel):
+    invoice_id: uuid.UUID
     status: InvoiceStatus
     due: str = Field(description="The gross less what corrections took off")
     paid: str
     outstanding: str
-    paidAt: datetime | None
+    paid_at: datetime | None
     payments: list[PaymentOut]
 
 
 def payments_out(state: PaymentState) -> PaymentsOut:
     invoice = state.invoice
     return PaymentsOut(
-        invoiceId=invoice.id,
+        invoice_id=invoice.id,
         status=InvoiceStatus(invoice.status),
         due=f"{state.due:.2f}",
         paid=f"{state.paid:.2f}",
         outstanding=f"{state.outstanding:.2f}",
-        paidAt=invoice.paid_at,
+        paid_at=invoice.paid_at,
         payments=[
             PaymentOut(
                 id=p.id,
                 amount=f"{p.amount:.2f}",
-                paidAt=p.paid_at,
+                paid_at=p.paid_at,
                 method=p.method,
                 source=p.source,
             )
@@ -120,25 +120,18 @@ def add_payment(
     session: SessionDep,
 ) -> PaymentsOut:
     """Record a payment received for the invoice (audited)."""
-    if payment.paidAt.tzinfo is None:
+    if payment.paid_at.tzinfo is None:
         _refuse("paidAt", "paidAt needs a time zone (e.g. 2026-12-01T10:00:00Z)")
-    try:
-        state = pay_invoice(
-            session,
-            principal,
-            invoice_id,
-            payment.amount,
-            payment.paidAt,
-            payment.method,
-            audit_details={"paidAt": payment.paidAt.isoformat(), "method": payment.method},
-            ip=client_address(request),
-        )
-    except InvoiceNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND_DETAIL) from None
-    except (OverPayment, InvoiceAlreadyPaid) as exc:
-        _refuse("amount", str(exc))
-    except InvoiceError as exc:
-        _refuse("amount", str(exc))
+    state = pay_invoice(
+        session,
+        principal,
+        invoice_id,
+        payment.amount,
+        payment.paid_at,
+        payment.method,
+        audit_details={"paidAt": payment.paid_at.isoformat(), "method": payment.method},
+        ip=client_address(request),
+    )
     return payments_out(state)
 
 

@@ -7,35 +7,36 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from invoicehub.api.schema import ApiModel
 from invoicehub.models import InvoiceKind, InvoiceStatus, KsefStatus, UploadStatus, VatRate
 
 
-class InvoiceSource(BaseModel):
+class InvoiceSource(ApiModel):
     type: str
-    integrationId: uuid.UUID | None
-    externalOrderId: str | None
+    integration_id: uuid.UUID | None
+    external_order_id: str | None
 
 
-class KsefOut(BaseModel):
+class KsefOut(ApiModel):
     status: KsefStatus = Field(
         description="not_sent | queued | sent | accepted | rejected | offline"
     )
-    ksefNumber: str | None
-    acquisitionDate: datetime | None
-    errorCode: str | None = Field(description="KSeF's status code of a rejection (or fa3)")
-    errorDescription: str | None = Field(
+    ksef_number: str | None
+    acquisition_date: datetime | None
+    error_code: str | None = Field(description="KSeF's status code of a rejection (or fa3)")
+    error_description: str | None = Field(
         description="Why, in plain English, as stored (the invoice page translates it)"
     )
     offline: bool = Field(description="KSeF was unreachable: sent (or to be sent) offline")
-    offlineMode: str | None = Field(
+    offline_mode: str | None = Field(
         default=None,
         description="The offline mode (docs: tryby-offline.md): offline24 (the next working day "
         "after the issue date), offline (KSeF unavailability) or emergency (KSeF failure); "
         "null for an invoice sent online",
     )
-    offlineDeadline: date | None = Field(
+    offline_deadline: date | None = Field(
         default=None,
         description="The last day (Polish calendar date, working days without weekends and "
         "public holidays) to send the offline invoice to KSeF; null for an online invoice",
@@ -47,104 +48,104 @@ def ksef_out(view: Any) -> KsefOut:
     """From integrations.ksef.submissions.KsefView."""
     return KsefOut(
         status=KsefStatus(view.status),
-        ksefNumber=view.ksef_number,
-        acquisitionDate=view.acquisition_date,
-        errorCode=view.error_code,
-        errorDescription=view.error_description,
+        ksef_number=view.ksef_number,
+        acquisition_date=view.acquisition_date,
+        error_code=view.error_code,
+        error_description=view.error_description,
         offline=view.offline,
-        offlineMode=view.offline_mode,
-        offlineDeadline=view.offline_deadline,
+        offline_mode=view.offline_mode,
+        offline_deadline=view.offline_deadline,
     )
 
 
-class InvoiceSummary(BaseModel):
+class InvoiceSummary(ApiModel):
     id: uuid.UUID
     number: str
     status: InvoiceStatus
-    issueDate: date
-    saleDate: date
-    dueDate: date
-    buyerName: str
-    buyerNip: str | None
-    totalNet: str
-    totalVat: str
-    totalGross: str
+    issue_date: date
+    sale_date: date
+    due_date: date
+    buyer_name: str
+    buyer_nip: str | None
+    total_net: str
+    total_vat: str
+    total_gross: str
     currency: str
-    paidAt: datetime | None
+    paid_at: datetime | None
     source: InvoiceSource
     kind: InvoiceKind = InvoiceKind.INVOICE
-    correctsInvoiceId: uuid.UUID | None = None
-    ksefStatus: KsefStatus = KsefStatus.NOT_SENT
+    corrects_invoice_id: uuid.UUID | None = None
+    ksef_status: KsefStatus = KsefStatus.NOT_SENT
 
 
-class InvoicePage(BaseModel):
+class InvoicePage(ApiModel):
     items: list[InvoiceSummary]
     total: int
     page: int
-    pageSize: int
+    page_size: int
 
 
-class InvoiceParty(BaseModel):
+class InvoiceParty(ApiModel):
     name: str
     nip: str | None
     street: str
     city: str
-    postalCode: str
-    countryCode: str
+    postal_code: str
+    country_code: str
 
 
 class InvoiceSeller(InvoiceParty):
-    bankAccount: str
-    vatExemptionBasis: str = Field(
+    bank_account: str
+    vat_exemption_basis: str = Field(
         default="", description='Printed when a line is "zw" (empty on older invoices)'
     )
 
 
-class InvoiceLineOut(BaseModel):
+class InvoiceLineOut(ApiModel):
     position: int
     name: str
     quantity: str
     unit: str
-    unitGross: str
-    vatRate: VatRate
+    unit_gross: str
+    vat_rate: VatRate
     net: str
     vat: str
     gross: str
 
 
-class VatRateTotal(BaseModel):
+class VatRateTotal(ApiModel):
     rate: str
     net: str
     vat: str
     gross: str
 
 
-class InvoiceTotals(BaseModel):
+class InvoiceTotals(ApiModel):
     net: str
     vat: str
     gross: str
-    byRate: list[VatRateTotal]
+    by_rate: list[VatRateTotal]
 
 
-class InvoiceDetail(BaseModel):
+class InvoiceDetail(ApiModel):
     id: uuid.UUID
     number: str
     status: InvoiceStatus
-    issueDate: date
-    saleDate: date
-    dueDate: date
+    issue_date: date
+    sale_date: date
+    due_date: date
     currency: str
-    paymentMethod: str
-    paidAt: datetime | None
-    templateId: uuid.UUID | None
-    customerId: uuid.UUID | None
+    payment_method: str
+    paid_at: datetime | None
+    template_id: uuid.UUID | None
+    customer_id: uuid.UUID | None
     seller: InvoiceSeller
     buyer: InvoiceParty
     lines: list[InvoiceLineOut]
     totals: InvoiceTotals
     source: InvoiceSource
     kind: InvoiceKind = InvoiceKind.INVOICE
-    correctsInvoice: InvoiceRef | None = Field(
+    corrects_invoice: InvoiceRef | None = Field(
         default=None, description="For a correction: the invoice it corrects"
     )
     correction: CorrectionOut | None = Field(
@@ -159,29 +160,29 @@ class InvoiceDetail(BaseModel):
     ksef: KsefOut | None = Field(default=None, description="The invoice in KSeF")
 
 
-class InvoiceRef(BaseModel):
+class InvoiceRef(ApiModel):
     id: uuid.UUID
     number: str
-    issueDate: date
-    ksefNumber: str | None = None
-    totalGross: str
+    issue_date: date
+    ksef_number: str | None = None
+    total_gross: str
 
 
-class CorrectionOut(BaseModel):
+class CorrectionOut(ApiModel):
     kind: str = Field(description="cancellation | refund | price_reduction | return")
     type: int = Field(description="FA(3) TypKorekty (2: effective on the correction's date)")
     reason: str
-    eventId: str
-    linesBefore: list[InvoiceLineOut]
+    event_id: str
+    lines_before: list[InvoiceLineOut]
     differences: list[VatRateTotal] = Field(description="After minus before, per VAT rate")
 
 
-class AllegroUploadOut(BaseModel):
-    uploadStatus: str = Field(
+class AllegroUploadOut(ApiModel):
+    upload_status: str = Field(
         description=f"{' | '.join(s.value for s in UploadStatus)} | not_queued"
     )
-    allegroInvoiceId: str | None
-    uploadedAt: datetime | None
+    allegro_invoice_id: str | None
+    uploaded_at: datetime | None
     error: str | None
 
 
@@ -190,15 +191,15 @@ def correction_out(data: dict[str, Any]) -> CorrectionOut:
         kind=str(data.get("kind", "")),
         type=int(data.get("type", 2)),
         reason=str(data.get("reason", "")),
-        eventId=str(data.get("eventId", "")),
-        linesBefore=[
+        event_id=str(data.get("eventId", "")),
+        lines_before=[
             InvoiceLineOut(
                 position=int(line["position"]),
                 name=line["name"],
                 quantity=format(Decimal(line["quantity"]).normalize(), "f"),
                 unit=line["unit"],
-                unitGross=line["unitGross"],
-                vatRate=VatRate(line["vatRate"]),
+                unit_gross=line["unitGross"],
+                vat_rate=VatRate(line["vatRate"]),
                 net=line["net"],
                 vat=line["vat"],
                 gross=line["gross"],

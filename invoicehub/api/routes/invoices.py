@@ -112,7 +112,7 @@ def list_tenant_invoices(
     )
     statuses = statuses_of(session, [invoice.id for invoice in items])
     summaries = [_summary(invoice, statuses.get(invoice.id)) for invoice in items]
-    return InvoicePage(items=summaries, total=total, page=page, pageSize=page_size)
+    return InvoicePage(items=summaries, total=total, page=page, page_size=page_size)
 
 
 @router.get("/{invoice_id}", response_model=InvoiceDetail, responses=ERRORS)
@@ -160,8 +160,8 @@ def _money(amount: Decimal) -> str:
 def _source(invoice: Invoice) -> InvoiceSource:
     return InvoiceSource(
         type=invoice.source,
-        integrationId=invoice.integration_id,
-        externalOrderId=invoice.external_order_id,
+        integration_id=invoice.integration_id,
+        external_order_id=invoice.external_order_id,
     )
 
 
@@ -170,20 +170,20 @@ def _summary(invoice: Invoice, ksef_status: str | None = None) -> InvoiceSummary
         id=invoice.id,
         number=invoice.number,
         status=InvoiceStatus(invoice.status),
-        issueDate=invoice.issue_date,
-        saleDate=invoice.sale_date,
-        dueDate=invoice.due_date,
-        buyerName=str(invoice.buyer.get("name", "")),
-        buyerNip=invoice.buyer.get("nip"),
-        totalNet=_money(invoice.total_net),
-        totalVat=_money(invoice.total_vat),
-        totalGross=_money(invoice.total_gross),
+        issue_date=invoice.issue_date,
+        sale_date=invoice.sale_date,
+        due_date=invoice.due_date,
+        buyer_name=str(invoice.buyer.get("name", "")),
+        buyer_nip=invoice.buyer.get("nip"),
+        total_net=_money(invoice.total_net),
+        total_vat=_money(invoice.total_vat),
+        total_gross=_money(invoice.total_gross),
         currency=invoice.currency,
-        paidAt=invoice.paid_at,
+        paid_at=invoice.paid_at,
         source=_source(invoice),
         kind=InvoiceKind(invoice.kind),
-        correctsInvoiceId=invoice.corrects_invoice_id,
-        ksefStatus=KsefStatus(ksef_status or KsefStatus.NOT_SENT.value),
+        corrects_invoice_id=invoice.corrects_invoice_id,
+        ksef_status=KsefStatus(ksef_status or KsefStatus.NOT_SENT.value),
     )
 
 
@@ -204,18 +204,18 @@ def _detail(invoice: Invoice, lines: list[InvoiceLine]) -> InvoiceDetail:
         id=invoice.id,
         number=invoice.number,
         status=InvoiceStatus(invoice.status),
-        issueDate=invoice.issue_date,
-        saleDate=invoice.sale_date,
-        dueDate=invoice.due_date,
+        issue_date=invoice.issue_date,
+        sale_date=invoice.sale_date,
+        due_date=invoice.due_date,
         currency=invoice.currency,
-        paymentMethod=invoice.payment_method,
-        paidAt=invoice.paid_at,
-        templateId=invoice.template_id,
-        customerId=invoice.customer_id,
+        payment_method=invoice.payment_method,
+        paid_at=invoice.paid_at,
+        template_id=invoice.template_id,
+        customer_id=invoice.customer_id,
         seller=InvoiceSeller(
             **_party(invoice.seller),
-            bankAccount=str(invoice.seller.get("bankAccount") or ""),
-            vatExemptionBasis=str(invoice.seller.get("vatExemptionBasis") or ""),
+            bank_account=str(invoice.seller.get("bankAccount") or ""),
+            vat_exemption_basis=str(invoice.seller.get("vatExemptionBasis") or ""),
         ),
         buyer=InvoiceParty(**_party(invoice.buyer)),
         lines=[_line_out(line) for line in lines],
@@ -223,7 +223,7 @@ def _detail(invoice: Invoice, lines: list[InvoiceLine]) -> InvoiceDetail:
             net=_money(invoice.total_net),
             vat=_money(invoice.total_vat),
             gross=_money(invoice.total_gross),
-            byRate=[
+            by_rate=[
                 VatRateTotal(
                     rate=r.rate, net=_money(r.net), vat=_money(r.vat), gross=_money(r.gross)
                 )
@@ -240,8 +240,8 @@ def _line_out(line: InvoiceLine) -> InvoiceLineOut:
         name=line.name,
         quantity=format(line.quantity.normalize(), "f"),
         unit=line.unit,
-        unitGross=_money(line.unit_gross),
-        vatRate=VatRate(line.vat_rate),
+        unit_gross=_money(line.unit_gross),
+        vat_rate=VatRate(line.vat_rate),
         net=_money(line.net),
         vat=_money(line.vat),
         gross=_money(line.gross),
@@ -252,9 +252,9 @@ def _ref(session: Session, invoice: Invoice) -> InvoiceRef:
     return InvoiceRef(
         id=invoice.id,
         number=invoice.number,
-        issueDate=invoice.issue_date,
-        ksefNumber=accepted_ksef_number(session, invoice.id),
-        totalGross=_money(invoice.total_gross),
+        issue_date=invoice.issue_date,
+        ksef_number=accepted_ksef_number(session, invoice.id),
+        total_gross=_money(invoice.total_gross),
     )
 
 
@@ -265,7 +265,7 @@ def _with_follow_up(
     detail.kind = InvoiceKind(invoice.kind)
     if invoice.corrects_invoice_id is not None:
         original = get_invoice(session, tenant_id, invoice.corrects_invoice_id)
-        detail.correctsInvoice = _ref(session, original) if original else None
+        detail.corrects_invoice = _ref(session, original) if original else None
         detail.correction = correction_out(invoice.correction or {})
     else:
         detail.corrections = [
@@ -275,9 +275,9 @@ def _with_follow_up(
     if invoice.source == "allegro":
         upload = upload_of(session, tenant_id, invoice.id)
         detail.allegro = AllegroUploadOut(
-            uploadStatus=upload.status if upload else "not_queued",
-            allegroInvoiceId=upload.allegro_invoice_id if upload else None,
-            uploadedAt=upload.uploaded_at if upload else None,
+            upload_status=upload.status if upload else "not_queued",
+            allegro_invoice_id=upload.allegro_invoice_id if upload else None,
+            uploaded_at=upload.uploaded_at if upload else None,
             error=upload.error if upload else None,
         )
     return detail

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from invoicehub.admin.feed import mark_all_notifications_read
 from invoicehub.admin.overview import (
     MAX_PAGE_SIZE,
-    NotificationItem,
     list_notifications,
     mark_notification_read,
 )
 from invoicehub.api.deps import PrincipalDep, SessionDep
 from invoicehub.api.errors import error_responses
+from invoicehub.api.routes.admin_schemas import NotificationOut
+from invoicehub.api.schema import ApiModel
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
@@ -32,19 +32,19 @@ EXAMPLE_ITEM = {
 }
 
 
-class NotificationList(BaseModel):
-    items: list[NotificationItem]
+class NotificationList(ApiModel):
+    items: list[NotificationOut]
     total: int
     unread: int
 
 
-class MarkReadResponse(BaseModel):
+class MarkReadResponse(ApiModel):
     success: bool
-    notification: NotificationItem
+    notification: NotificationOut
     unread: int
 
 
-class MarkAllReadResponse(BaseModel):
+class MarkAllReadResponse(ApiModel):
     success: bool
     marked: int
     unread: int
@@ -73,7 +73,9 @@ def notifications(
     items, total, unread = list_notifications(
         session, principal, unread_only=unread_only, page=page, page_size=page_size
     )
-    return NotificationList(items=items, total=total, unread=unread)
+    return NotificationList(
+        items=[NotificationOut.model_validate(i) for i in items], total=total, unread=unread
+    )
 
 
 @router.post(
@@ -105,7 +107,9 @@ def read_notification(
     """Mark one notification read (repeating it changes nothing)."""
     item = mark_notification_read(session, principal, notification_id)
     _, _, unread = list_notifications(session, principal, page=1, page_size=1)
-    return MarkReadResponse(success=True, notification=item, unread=unread)
+    return MarkReadResponse(
+        success=True, notification=NotificationOut.model_validate(item), unread=unread
+    )
 
 
 @router.post(

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
-from invoicehub.api.edit_errors import edit_refusals, refused_fields
+from invoicehub.api.edit_errors import refused_fields
 from invoicehub.api.errors import error_responses
+from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.domain.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from invoicehub.domain.products import ProductEdit, list_products
 from invoicehub.models import Product, VatRate
@@ -33,25 +33,24 @@ MAX_PAGE = 100_000
 TEXT = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text
 
 
-class ProductOut(BaseModel):
+class ProductOut(ApiModel):
     id: uuid.UUID
     name: str
     sku: str | None
     unit: str
-    vatRate: VatRate
-    grossPrice: str
+    vat_rate: VatRate
+    gross_price: str
     annex15: bool
     source: str
-    externalId: str | None
-    createdAt: datetime
-    updatedAt: datetime
+    external_id: str | None
+    created_at: datetime
+    updated_at: datetime
 
 
-class ProductUpdate(ProductEdit):
+class ProductUpdate(ApiRequest, ProductEdit):
     """Every editable field of a product (PUT replaces them all); `sku` may be null."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel,
         json_schema_extra={
             "examples": [
                 {
@@ -67,11 +66,11 @@ class ProductUpdate(ProductEdit):
     )
 
 
-class ProductPage(BaseModel):
+class ProductPage(ApiModel):
     items: list[ProductOut]
     total: int
     page: int
-    pageSize: int
+    page_size: int
 
 
 @router.get("", response_model=ProductPage, responses=ERRORS)
@@ -86,7 +85,7 @@ def list_tenant_products(
 ) -> ProductPage:
     """The tenant's products by name."""
     items, total = list_products(session, principal.tenant_id, search, page, page_size)
-    return ProductPage(items=[_out(p) for p in items], total=total, page=page, pageSize=page_size)
+    return ProductPage(items=[_out(p) for p in items], total=total, page=page, page_size=page_size)
 
 
 @router.put(
@@ -119,8 +118,7 @@ def edit_product(
     Later Allegro syncs keep these values: the VAT rate is the one used for order lines that
     state none.
     """
-    with edit_refusals(NOT_FOUND_DETAIL):
-        edited = save_product(session, principal, product_id, product, ip=client_address(request))
+    edited = save_product(session, principal, product_id, product, ip=client_address(request))
     return _out(edited)
 
 
@@ -130,11 +128,11 @@ def _out(product: Product) -> ProductOut:
         name=product.name,
         sku=product.sku,
         unit=product.unit,
-        vatRate=VatRate(product.vat_rate),
-        grossPrice=f"{product.gross_price:.2f}",
+        vat_rate=VatRate(product.vat_rate),
+        gross_price=f"{product.gross_price:.2f}",
         annex15=product.annex15,
         source=product.source,
-        externalId=product.external_id,
-        createdAt=product.created_at,
-        updatedAt=product.updated_at,
+        external_id=product.external_id,
+        created_at=product.created_at,
+        updated_at=product.updated_at,
     )

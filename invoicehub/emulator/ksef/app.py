@@ -62,7 +62,7 @@ class GateMiddleware:
         return None, 0.0
 
     @staticmethod
-    def _fault_response(fault, now: float) -> Response | None:  # type: ignore[no-untyped-def]
+    def _fault_response(fault, now: float) -> Response | None:
         if fault.status is None:
             return None
         if fault.status == 429:

@@ -41,4 +41,4 @@ def schema_errors(schema: etree.XMLSchema, document: etree._ElementTree) -> list
     with validation_lock:
         if schema.validate(document):
             return []
-        return [f"linia {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
+        return [f"linia {e.line}: {e.message}" for e in schema.error_log]

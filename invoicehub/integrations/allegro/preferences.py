@@ -1,6 +1,9 @@
 """Per-integration settings (the seed's JSONB `settings`): schema, defaults, validation, merge.
 
 Types are strict: `"true"` is not a boolean and `"60"` is not a frequency; unknown keys are refused.
+The fields are snake_case in Python; the stored JSON (and the API's) keeps the camelCase keys it
+has always had, the API's one alias convention (`to_camel`): `model_dump(by_alias=True)` to store,
+stored rows are read by alias only, and a partial update is given by field name.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic.alias_generators import to_camel
 from sqlmodel import Session, col, or_, select
 
 from invoicehub.models import STANDARD_TEMPLATE_ID, Company, InvoiceTemplate, VatRate
@@ -43,32 +47,40 @@ VatRateSetting = Literal[23, 8, 5, 0, "zw"]
 
 
 class AllegroSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # Validated by field name or by alias (the stored camelCase key); callers that read stored
+    # rows or outside input choose one (`with_defaults`: aliases, `merge_settings`: names).
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+    )
 
-    autoGenerateInvoices: bool = True
-    invoiceTemplateId: str = str(STANDARD_TEMPLATE_ID)
+    auto_generate_invoices: bool = True
+    invoice_template_id: str = str(STANDARD_TEMPLATE_ID)
     # Lax for this field alone: strict enums take only members; ints are checked below.
-    syncFrequencyMinutes: SyncFrequency = Field(default=DEFAULT_SYNC_FREQUENCY, strict=False)
-    autoMarkAsPaid: bool = False
-    autoCreateCustomer: bool = True
-    autoCreateProduct: bool = True
-    defaultVatRate: VatRateSetting = 23
-    invoiceMode: Literal["all", "requested_only"] = "all"
-    includeShipping: bool = True
-    companyId: str | None = Field(default=None)
+    sync_frequency_minutes: SyncFrequency = Field(default=DEFAULT_SYNC_FREQUENCY, strict=False)
+    auto_mark_as_paid: bool = False
+    auto_create_customer: bool = True
+    auto_create_product: bool = True
+    default_vat_rate: VatRateSetting = 23
+    invoice_mode: Literal["all", "requested_only"] = "all"
+    include_shipping: bool = True
+    company_id: str | None = Field(default=None)
     # A correction invoice for each cancellation, refund and finished return of an invoiced order.
-    autoCorrections: bool = True
+    auto_corrections: bool = True
     # Attach each invoice's (and correction's) PDF to its Allegro order after issuing it.
-    uploadInvoicesToAllegro: bool = True
+    upload_invoices_to_allegro: bool = True
 
-    @field_validator("syncFrequencyMinutes", "defaultVatRate", mode="before")
+    @field_validator("sync_frequency_minutes", "default_vat_rate", mode="before")
     @classmethod
     def _whole_numbers_only(cls, value: object, info: ValidationInfo) -> object:
         # Strict mode still matches 15.0 to the literal 15 (they compare equal).
         if isinstance(value, float):
             raise ValueError("must be a whole number, not a decimal")
         # Lax enum validation would take "60": a frequency is an int (or a member) only.
-        frequency = info.field_name == "syncFrequencyMinutes"
+        frequency = info.field_name == "sync_frequency_minutes"
         if frequency and type(value) is not int and not isinstance(value, SyncFrequency):
             raise ValueError("must be a whole number")
         return value
@@ -76,14 +88,26 @@ class AllegroSettings(BaseModel):
     @property
     def vat_rate_code(self) -> str:
         """The rate as the invoicing domain spells it ("23", "8", "5", "0", "zw")."""
-        return VatRate(str(self.defaultVatRate)).value
+        return VatRate(str(self.default_vat_rate)).value
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON kept in allegro_integrations.settings (and the audit): camelCase keys."""
+        return self.model_dump(mode="json", by_alias=True)
 
 
-FIELD_NAMES = tuple(AllegroSettings.model_fields)
+# The stored (and wire) key of each field: {"syncFrequencyMinutes": "sync_frequency_minutes", ...}.
+STORED_KEYS = {field.alias or name: name for name, field in AllegroSettings.model_fields.items()}
+
+
+def stored_key(field: str) -> str:
+    """A field's key in the stored JSON (and on the wire): `sync_frequency_minutes` ->
+    `syncFrequencyMinutes`."""
+    return AllegroSettings.model_fields[field].alias or field
 
 
 class SettingsError(ValueError):
-    """Refused settings: `errors` maps each offending field to a message."""
+    """Refused settings: `errors` maps each offending field (its Python name; an unknown key as
+    given) to a message. The API names them by alias (api/edit_errors.py)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
@@ -96,9 +120,9 @@ def _messages(exc: ValidationError) -> dict[str, str]:
         field = str(err["loc"][0]) if err["loc"] else "settings"
         if err["type"] == "extra_forbidden":
             errors[field] = f"unknown setting {field}"
-        elif field == "syncFrequencyMinutes":
+        elif field == "sync_frequency_minutes":
             errors[field] = f"must be one of {', '.join(map(str, SYNC_FREQUENCIES))} minutes"
-        elif field == "defaultVatRate":
+        elif field == "default_vat_rate":
             errors[field] = 'must be one of 23, 8, 5, 0 or "zw"'
         else:
             errors.setdefault(field, str(err["msg"]))
@@ -108,17 +132,18 @@ def _messages(exc: ValidationError) -> dict[str, str]:
 def with_defaults(
     stored: Mapping[str, Any] | None, default_company_id: uuid.UUID | None
 ) -> AllegroSettings:
-    """Stored settings over the defaults; stored keys that no longer validate fall back."""
+    """Stored settings (camelCase keys) over the defaults; stored keys that no longer validate
+    fall back."""
     merged: dict[str, Any] = {}
     for key, value in (stored or {}).items():
-        if key in FIELD_NAMES:
+        if key in STORED_KEYS:
             merged[key] = value
     try:
-        settings = AllegroSettings.model_validate(merged)
+        settings = AllegroSettings.model_validate(merged, by_alias=True, by_name=False)
     except ValidationError:
         settings = AllegroSettings()
-    if settings.companyId is None and default_company_id is not None:
-        settings = settings.model_copy(update={"companyId": str(default_company_id)})
+    if settings.company_id is None and default_company_id is not None:
+        settings = settings.model_copy(update={"company_id": str(default_company_id)})
     return settings
 
 
@@ -128,18 +153,22 @@ def merge_settings(
     current: AllegroSettings,
     partial: Any,
 ) -> AllegroSettings:
-    """Validate a partial update against the current settings; raise SettingsError naming fields."""
+    """Validate a partial update (by field name) against the current settings; raise SettingsError
+    naming fields."""
     if not isinstance(partial, dict):
         raise SettingsError({"settings": "must be an object of settings"})
     try:
-        merged = AllegroSettings.model_validate({**current.model_dump(), **partial})
+        merged = AllegroSettings.model_validate(
+            {**current.model_dump(), **partial}, by_alias=False, by_name=True
+        )
     except ValidationError as exc:
         raise SettingsError(_messages(exc)) from exc
     errors: dict[str, str] = {}
-    if not _template_visible(session, tenant_id, merged.invoiceTemplateId):
-        errors["invoiceTemplateId"] = f"unknown invoice template {merged.invoiceTemplateId}"
-    if merged.companyId is not None and not _company_visible(session, tenant_id, merged.companyId):
-        errors["companyId"] = f"unknown company {merged.companyId}"
+    if not _template_visible(session, tenant_id, merged.invoice_template_id):
+        errors["invoice_template_id"] = f"unknown invoice template {merged.invoice_template_id}"
+    company_id = merged.company_id
+    if company_id is not None and not _company_visible(session, tenant_id, company_id):
+        errors["company_id"] = f"unknown company {company_id}"
     if errors:
         raise SettingsError(errors)
     return merged

@@ -6,9 +6,9 @@ foreign integration id behaves exactly like a missing one (the API answers 404).
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any, cast
 
@@ -25,6 +25,7 @@ from invoicehub.integrations.allegro.preferences import (
     merge_settings,
     with_defaults,
 )
+from invoicehub.integrations.allegro.views import IntegrationView
 from invoicehub.models import AllegroIntegration
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_async_redis, get_redis
@@ -119,11 +120,11 @@ def update_settings(
     integration = find_integration(session, principal, integration_id, for_update=True)
     current = get_settings_with_defaults(session, integration)
     merged = merge_settings(session, integration.tenant_id, current, partial)
-    before = current.model_dump()
-    integration.settings = merged.model_dump()
-    if merged.syncFrequencyMinutes != current.syncFrequencyMinutes and integration.last_sync_at:
+    before = current.stored()
+    integration.settings = merged.stored()
+    if merged.sync_frequency_minutes != current.sync_frequency_minutes and integration.last_sync_at:
         integration.next_sync_at = integration.last_sync_at + timedelta(
-            minutes=merged.syncFrequencyMinutes
+            minutes=merged.sync_frequency_minutes
         )
     integration.updated_at = utcnow()
     session.add(integration)
@@ -135,86 +136,74 @@ def update_settings(
         target_type="allegro_integration",
         target_id=integration.id,
         before=before,
-        after=merged.model_dump(),
+        after=merged.stored(),
         ip=ip,
     )
     session.commit()
     return merged
 
 
-def integration_status(integration: AllegroIntegration) -> dict[str, Any]:
+def integration_status(integration: AllegroIntegration) -> IntegrationView:
     """The integration as the API shows it: never any token."""
-    return {
-        "id": str(integration.id),
-        "tenantId": str(integration.tenant_id),
-        "userId": str(integration.user_id),
-        "allegroUserId": integration.allegro_user_id,
-        "allegroLogin": integration.allegro_login,
-        "status": integration.status,
-        "isActive": integration.is_active,
-        "tokenExpiresAt": _iso(integration.token_expires_at),
-        "lastSyncAt": _iso(integration.last_sync_at),
-        "nextSyncAt": _iso(integration.next_sync_at),
-        "syncErrorCount": integration.sync_error_count,
-        "lastSyncError": integration.last_sync_error,
-        "adminDisabledAt": _iso(integration.admin_disabled_at),
-        "createdAt": _iso(integration.created_at),
-        "updatedAt": _iso(integration.updated_at),
-    }
+    return IntegrationView.of(integration)
 
 
 def cached_status(
     session: Session, principal: Principal, integration_id: uuid.UUID | str
-) -> dict[str, Any]:
+) -> IntegrationView:
     """Status through the 5-minute Redis cache; ownership is still checked against the tenant."""
     status = status_from_cache(principal, integration_id)
     if status is None:
         status = integration_status(find_integration(session, principal, integration_id))
-        key, ttl = _status_key(integration_id), STATUS_CACHE_TTL_SECONDS
-        get_redis().set(key, json.dumps(status), ex=ttl)
+        key, ttl = status_key(integration_id), STATUS_CACHE_TTL_SECONDS
+        get_redis().set(key, status.model_dump_json(), ex=ttl)
     return status
 
 
 def status_from_cache(
     principal: Principal, integration_id: uuid.UUID | str
-) -> dict[str, Any] | None:
+) -> IntegrationView | None:
     """The cached status if there is one (no database); a foreign one raises IntegrationNotFound."""
-    raw = cast(bytes | None, get_redis().get(_status_key(integration_id)))
+    raw = cast(bytes | None, get_redis().get(status_key(integration_id)))
     return _visible_status(principal, raw)
 
 
 async def status_from_cache_async(
     principal: Principal, integration_id: uuid.UUID | str
-) -> dict[str, Any] | None:
+) -> IntegrationView | None:
     """`status_from_cache` without blocking the event loop."""
-    raw = cast(bytes | None, await get_async_redis().get(_status_key(integration_id)))
+    raw = cast(bytes | None, await get_async_redis().get(status_key(integration_id)))
     return _visible_status(principal, raw)
 
 
-def _visible_status(principal: Principal, raw: bytes | None) -> dict[str, Any] | None:
+def _visible_status(principal: Principal, raw: bytes | None) -> IntegrationView | None:
     if raw is None:
         return None
-    status: dict[str, Any] = json.loads(raw)
-    if principal.is_admin or status["tenantId"] == str(principal.tenant_id):
+    status = IntegrationView.model_validate_json(raw)
+    if principal.is_admin or status.tenant_id == principal.tenant_id:
         return status
     raise IntegrationNotFound("integration not found")
 
 
-def _status_key(integration_id: uuid.UUID | str) -> str:
-    return f"allegro:status:{integration_id}"
+# The entries' shapes are the views' (by field name); a new shape gets new key names, so an entry
+# written by an older release is never read as the new one (it expires on its own).
+def status_key(integration_id: uuid.UUID | str) -> str:
+    return f"allegro:status-view:{integration_id}"
 
 
-def _settings_key(integration_id: uuid.UUID | str) -> str:
-    return f"allegro:settings:{integration_id}"
+def settings_key(integration_id: uuid.UUID | str) -> str:
+    return f"allegro:settings-view:{integration_id}"
 
 
 def cached_settings_json(
     session: Session, principal: Principal, integration_id: uuid.UUID | str
 ) -> bytes:
-    """The API's settings answer (`{"settings": ...}` as JSON), cached like the status.
+    """The integration's settings over the defaults as JSON (camelCase keys, as they are stored and
+    as the API spells them), cached like the status.
 
     What it depends on changes only through `update_settings` (which drops the cache) and the
-    tenant's default company, which exists before the tenant has any integration.
+    tenant's default company, which exists before the tenant has any integration. The entry is a
+    Redis hash: the owner's tenant id and the settings JSON.
     """
     query = select(
         AllegroIntegration.tenant_id,
@@ -225,22 +214,26 @@ def cached_settings_json(
     if row is None:
         raise IntegrationNotFound("integration not found")
     tenant_id, stored, company_id = row
-    body = json.dumps({"settings": with_defaults(stored, company_id).model_dump(mode="json")})
-    entry = json.dumps({"tenantId": str(tenant_id), "body": body})
-    get_redis().set(_settings_key(integration_id), entry, ex=STATUS_CACHE_TTL_SECONDS)
-    return body.encode()
+    settings = with_defaults(stored, company_id).model_dump_json(by_alias=True).encode()
+    key = settings_key(integration_id)
+    pipe = get_redis().pipeline(transaction=True)
+    pipe.hset(key, mapping={"tenant_id": str(tenant_id), "settings": settings})
+    pipe.expire(key, STATUS_CACHE_TTL_SECONDS)
+    pipe.execute()
+    return settings
 
 
 async def settings_json_from_cache_async(
     principal: Principal, integration_id: uuid.UUID | str
 ) -> bytes | None:
-    """The cached settings answer, if any (no database); a foreign one raises NotFound."""
-    raw = cast(bytes | None, await get_async_redis().get(_settings_key(integration_id)))
-    if raw is None:
+    """The cached settings JSON, if any (no database, nothing parsed); a foreign one raises
+    IntegrationNotFound."""
+    fields = get_async_redis().hmget(settings_key(integration_id), ["tenant_id", "settings"])
+    tenant, settings = await cast(Awaitable[list[bytes | None]], fields)
+    if tenant is None or settings is None:
         return None
-    entry: dict[str, str] = json.loads(raw)
-    if principal.is_admin or entry["tenantId"] == str(principal.tenant_id):
-        return entry["body"].encode()
+    if principal.is_admin or tenant.decode() == str(principal.tenant_id):
+        return settings
     raise IntegrationNotFound("integration not found")
 
 
@@ -267,11 +260,7 @@ def _drop_changed_statuses(session: OrmSession) -> None:
     if not changed:
         return
     try:
-        keys = [key(iid) for iid in changed for key in (_status_key, _settings_key)]
+        keys = [key(iid) for iid in changed for key in (status_key, settings_key)]
         get_redis().delete(*keys)
     except RedisError:  # the commit stands; the entries expire within STATUS_CACHE_TTL_SECONDS
         logger.warning("could not drop the cached status of %d integrations", len(changed))
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None

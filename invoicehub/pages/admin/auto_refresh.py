@@ -22,7 +22,8 @@ MAX_LIFETIME_SECONDS = 4 * 60 * 60
 
 
 class AdminAutoRefreshState(rx.State):
-    refreshed: str = ""  # a counter shown to assistive tech and tests: the last refresh ran
+    # a counter shown to assistive tech and tests: the last refresh ran
+    refreshed: rx.Field[str] = rx.field("")
     _generation: str = ""
 
     @rx.event

@@ -21,11 +21,11 @@ MAX_REASON = 500
 
 
 class AdminDisableState(rx.State):
-    open: bool = False
-    integration_id: str = ""
-    login: str = ""
-    reason: str = ""
-    error: str = ""
+    open: rx.Field[bool] = rx.field(False)
+    integration_id: rx.Field[str] = rx.field("")
+    login: rx.Field[str] = rx.field("")
+    reason: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
 
     @rx.event
     async def open_for(self, integration_id: str, login: str):

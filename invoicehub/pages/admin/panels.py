@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from invoicehub.admin.overview import (
@@ -10,7 +12,11 @@ from invoicehub.admin.overview import (
     mark_notification_read,
     queue_overview,
 )
-from invoicehub.components.notifications import notification_row, notification_view
+from invoicehub.components.notifications import (
+    NotificationRow,
+    notification_row,
+    notification_view,
+)
 from invoicehub.db import open_session
 from invoicehub.i18n import N_, gettext
 from invoicehub.pages.admin.access import admin_principal, refusal
@@ -20,14 +26,24 @@ from invoicehub.state.i18n import tr
 NOTIFICATIONS_SHOWN = 8
 
 
+class QueueRow(TypedDict):
+    """One RQ queue's counts, as texts."""
+
+    name: str
+    queued: str
+    started: str
+    failed: str
+    scheduled: str
+
+
 class AdminPanelsState(rx.State):
-    notifications: list[dict[str, str]] = []
-    unread: int = 0
-    queues: list[dict[str, str]] = []
-    workers: int = 0
-    failed_jobs: int = 0
-    queued_jobs: int = 0
-    queue_error: str = ""
+    notifications: rx.Field[list[NotificationRow]] = rx.field(default_factory=list)
+    unread: rx.Field[int] = rx.field(0)
+    queues: rx.Field[list[QueueRow]] = rx.field(default_factory=list)
+    workers: rx.Field[int] = rx.field(0)
+    failed_jobs: rx.Field[int] = rx.field(0)
+    queued_jobs: rx.Field[int] = rx.field(0)
+    queue_error: rx.Field[str] = rx.field("")
     _language: str = "pl"
 
     async def _reload(self):

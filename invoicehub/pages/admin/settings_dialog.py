@@ -28,15 +28,15 @@ from invoicehub.state.i18n import tr
 
 
 class AdminSettingsState(rx.State):
-    open: bool = False
-    integration_id: str = ""
-    title: str = ""
+    open: rx.Field[bool] = rx.field(False)
+    integration_id: rx.Field[str] = rx.field("")
+    title: rx.Field[str] = rx.field("")
     settings: dict[str, Any] = {}
     field_errors: dict[str, str] = {}
-    templates: list[dict[str, str]] = []
-    saving: bool = False
-    error: str = ""
-    success: str = ""
+    templates: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    saving: rx.Field[bool] = rx.field(False)
+    error: rx.Field[str] = rx.field("")
+    success: rx.Field[str] = rx.field("")
 
     @rx.event
     async def open_for(self, integration_id: str):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from invoicehub.admin.overview import (
@@ -26,15 +28,15 @@ PAGE_SIZE = 25
 ALL = "all"
 STATUS_FILTERS = ("active", "needs_reauth", "disabled", "disconnected", "errors")
 SORTS = (
-    ("-lastSyncAt", N_("Last sync, newest first")),
-    ("lastSyncAt", N_("Last sync, oldest first")),
-    ("-syncErrorCount", N_("Most failed syncs")),
-    ("allegroLogin", N_("Allegro login A-Z")),
+    ("-last_sync_at", N_("Last sync, newest first")),
+    ("last_sync_at", N_("Last sync, oldest first")),
+    ("-sync_error_count", N_("Most failed syncs")),
+    ("allegro_login", N_("Allegro login A-Z")),
     ("status", N_("Status")),
-    ("-createdAt", N_("Newest connections")),
+    ("-created_at", N_("Newest connections")),
 )
 # Run statuses as the "Sync queued for …" message names them (msgids).
-RUN_STATUS_WORDS = {
+RUN_STATUS_WORDS: dict[str, str] = {
     SyncStatus.QUEUED: N_("queued"),
     SyncStatus.RUNNING: N_("running"),
     SyncStatus.RETRYING: N_("retrying"),
@@ -44,31 +46,45 @@ RUN_STATUS_WORDS = {
 SORT_KEYS = tuple(key for key, _ in SORTS)
 
 
-def admin_row(row: AdminIntegrationRow) -> dict[str, str]:
+class AdminRow(TypedDict):
+    """One integration as the admin table shows it (texts, ready to render)."""
+
+    id: str
+    user: str
+    tenant: str
+    login: str
+    status: str
+    last_sync: str
+    error_count: str
+    last_error: str
+    admin_hold: str
+
+
+def admin_row(row: AdminIntegrationRow) -> AdminRow:
     return {
         "id": row.id,
-        "user": row.userEmail,
-        "tenant": row.tenantName,
-        "login": login_label(row.allegroLogin, row.allegroUserId, ""),
+        "user": row.user_email,
+        "tenant": row.tenant_name,
+        "login": login_label(row.allegro_login, row.allegro_user_id, ""),
         "status": row.status,
-        "last_sync": display.when(row.lastSyncAt),
-        "error_count": str(row.syncErrorCount),
-        "last_error": row.lastSyncError or "",
-        "admin_hold": N_("by an admin") if row.adminDisabledAt is not None else "",
+        "last_sync": display.when(row.last_sync_at),
+        "error_count": str(row.sync_error_count),
+        "last_error": row.last_sync_error or "",
+        "admin_hold": N_("by an admin") if row.admin_disabled_at is not None else "",
     }
 
 
 class AdminAllegroState(rx.State):
     summary: dict[str, str] = {}
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    search: str = ""
-    status_filter: str = ALL
-    sort: str = SORT_KEYS[0]
-    loading: bool = True
-    message: str = ""
-    error: str = ""
+    rows: rx.Field[list[AdminRow]] = rx.field(default_factory=list)
+    total: rx.Field[int] = rx.field(0)
+    page: rx.Field[int] = rx.field(1)
+    search: rx.Field[str] = rx.field("")
+    status_filter: rx.Field[str] = rx.field(ALL)
+    sort: rx.Field[str] = rx.field(SORT_KEYS[0])
+    loading: rx.Field[bool] = rx.field(True)
+    message: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
 
     @rx.var
     def page_count(self) -> int:
@@ -84,7 +100,7 @@ class AdminAllegroState(rx.State):
                     "total": str(counts.total),
                     "active": str(counts.active),
                     "errors": str(counts.errors),
-                    "last_sync": display.when(counts.lastSyncAt),
+                    "last_sync": display.when(counts.last_sync_at),
                 }
             try:
                 items, self.total = list_all_integrations(

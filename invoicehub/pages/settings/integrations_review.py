@@ -29,9 +29,9 @@ NOT_HELD = N_("This order is no longer waiting for review.")
 
 
 class ReviewState(rx.State):
-    retry_message: str = ""
-    retry_error: str = ""
-    retrying: str = ""  # the order whose retry is being queued
+    retry_message: rx.Field[str] = rx.field("")
+    retry_error: rx.Field[str] = rx.field("")
+    retrying: rx.Field[str] = rx.field("")  # the order whose retry is being queued
 
     @rx.event
     async def retry_order(self, checkout_form_id: str):

@@ -66,20 +66,21 @@ def integration_row(integration: AllegroIntegration, language: str = "pl") -> di
 
 
 class IntegrationsState(rx.State):
-    integrations: list[dict[str, str]] = []
-    selected_integration: str = ""
+    integrations: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    selected_integration: rx.Field[str] = rx.field("")
     settings: dict[str, Any] = {}
     field_errors: dict[str, str] = {}
-    templates: list[dict[str, str]] = []
-    loading: bool = True
-    saving: bool = False
-    error: str = ""
-    success: str = ""
-    banner: str = ""  # connect, disconnect and the OAuth callback's outcome, above the cards
-    banner_error: str = ""
+    templates: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    loading: rx.Field[bool] = rx.field(True)
+    saving: rx.Field[bool] = rx.field(False)
+    error: rx.Field[str] = rx.field("")
+    success: rx.Field[str] = rx.field("")
+    # connect, disconnect and the OAuth callback's outcome, above the cards
+    banner: rx.Field[str] = rx.field("")
+    banner_error: rx.Field[str] = rx.field("")
     # The seller company's missing art. 106e data: synced orders would wait for review.
-    company_missing: list[str] = []
-    settings_dirty: bool = False  # the settings form has edits not saved yet
+    company_missing: rx.Field[list[str]] = rx.field(default_factory=list)
+    settings_dirty: rx.Field[bool] = rx.field(False)  # the settings form has edits not saved yet
 
     @rx.var
     def current(self) -> dict[str, str]:

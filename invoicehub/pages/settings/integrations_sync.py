@@ -7,7 +7,7 @@ then polls that row from a background task until it is done or failed.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, TypedDict
 
 import reflex as rx
 from sqlmodel import Session
@@ -51,7 +51,20 @@ RECENT_RUNS = 8
 REVIEW_PAGE_SIZE = 20
 
 
-def review_row(order: ReviewOrder, language: str = "pl") -> dict[str, str]:
+class ReviewRow(TypedDict):
+    """An order set aside for review, as the review table shows it."""
+
+    order: str
+    buyer: str
+    amount: str
+    date: str
+    reason: str
+    url: str
+    invoice_id: str
+    updated: str
+
+
+def review_row(order: ReviewOrder, language: str = "pl") -> ReviewRow:
     # A technical reason becomes the seller's sentence; a stored English one is translated.
     reason = (
         plain_text(order.reason, language)
@@ -83,13 +96,13 @@ def run_row(run: SyncRun, language: str = "pl", skips: str = "") -> dict[str, st
 
 
 class SyncState(rx.State):
-    sync_loading: bool = False
+    sync_loading: rx.Field[bool] = rx.field(False)
     run: dict[str, str] = {}
-    runs: list[dict[str, str]] = []
-    review: list[dict[str, str]] = []
-    review_total: int = 0
-    review_page: int = 1
-    sync_error: str = ""
+    runs: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    review: rx.Field[list[ReviewRow]] = rx.field(default_factory=list)
+    review_total: rx.Field[int] = rx.field(0)
+    review_page: rx.Field[int] = rx.field(1)
+    sync_error: rx.Field[str] = rx.field("")
     _watching: str = ""
 
     @rx.var

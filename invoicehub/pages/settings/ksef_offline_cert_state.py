@@ -35,14 +35,14 @@ REFUSALS = (
 
 
 class KsefOfflineCertState(rx.State):
-    serial: str = ""
-    subject: str = ""
-    valid_to: str = ""
-    certificate_input: str = ""
-    key_input: str = ""
-    password_input: str = ""
-    message: str = ""
-    error: str = ""
+    serial: rx.Field[str] = rx.field("")
+    subject: rx.Field[str] = rx.field("")
+    valid_to: rx.Field[str] = rx.field("")
+    certificate_input: rx.Field[str] = rx.field("")
+    key_input: rx.Field[str] = rx.field("")
+    password_input: rx.Field[str] = rx.field("")
+    message: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
 
     async def _principal(self) -> Principal | None:
         return (await self.get_state(AuthState)).principal()

@@ -33,16 +33,17 @@ ENVIRONMENTS = (
 
 
 class KsefSettingsState(rx.State):
-    environment: str = KsefEnvironment.EMULATOR.value
-    auto_send: bool = False
-    token_set: bool = False
-    verified_at: str = ""
-    token_input: str = ""  # what the seller types; cleared once saved, never filled from the DB
-    message: str = ""
-    error: str = ""
-    verify_answer: str = ""
-    verify_ok: bool = False
-    verifying: bool = False
+    environment: rx.Field[str] = rx.field(default_factory=lambda: KsefEnvironment.EMULATOR.value)
+    auto_send: rx.Field[bool] = rx.field(False)
+    token_set: rx.Field[bool] = rx.field(False)
+    verified_at: rx.Field[str] = rx.field("")
+    # what the seller types; cleared once saved, never filled from the DB
+    token_input: rx.Field[str] = rx.field("")
+    message: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
+    verify_answer: rx.Field[str] = rx.field("")
+    verify_ok: rx.Field[bool] = rx.field(False)
+    verifying: rx.Field[bool] = rx.field(False)
 
     async def _principal(self) -> Principal | None:
         return (await self.get_state(AuthState)).principal()

@@ -27,8 +27,8 @@ STEPS = {
 
 
 class SetupState(rx.State):
-    steps: list[dict[str, str]] = []
-    finished: bool = True  # nothing shown until the first read says otherwise
+    steps: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
+    finished: rx.Field[bool] = rx.field(True)  # nothing shown until the first read says otherwise
 
     @rx.event
     async def load(self):

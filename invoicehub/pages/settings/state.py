@@ -44,23 +44,24 @@ COMPANY_FLAGS = ("cash_accounting",)
 
 
 class SettingsState(rx.State):
-    tab: str = ""  # "" until load has read ?tab=: no tab is shown before the requested one
-    loading: bool = False
-    profile_name: str = ""
-    profile_email: str = ""
-    profile_message: str = ""
-    profile_error: str = ""
-    profile_language: str = "pl"
-    language_message: str = ""
-    password_message: str = ""
-    password_error: str = ""
+    # "" until load has read ?tab=: no tab is shown before the requested one
+    tab: rx.Field[str] = rx.field("")
+    loading: rx.Field[bool] = rx.field(False)
+    profile_name: rx.Field[str] = rx.field("")
+    profile_email: rx.Field[str] = rx.field("")
+    profile_message: rx.Field[str] = rx.field("")
+    profile_error: rx.Field[str] = rx.field("")
+    profile_language: rx.Field[str] = rx.field("pl")
+    language_message: rx.Field[str] = rx.field("")
+    password_message: rx.Field[str] = rx.field("")
+    password_error: rx.Field[str] = rx.field("")
     company: dict[str, str] = {}
     company_errors: dict[str, str] = {}
-    company_message: str = ""
-    company_saving: bool = False
+    company_message: rx.Field[str] = rx.field("")
+    company_saving: rx.Field[bool] = rx.field(False)
     # What art. 106e still needs from the stored company: invoicing is blocked while non-empty.
-    company_missing: list[str] = []
-    company_dirty: bool = False  # the Company form has edits not saved yet
+    company_missing: rx.Field[list[str]] = rx.field(default_factory=list)
+    company_dirty: rx.Field[bool] = rx.field(False)  # the Company form has edits not saved yet
     _pending_tab: str = ""
 
     async def _principal(self) -> Principal | None:
@@ -232,9 +233,9 @@ class SettingsState(rx.State):
         self.company_saving = True
         yield
         try:
-            data = CompanyInput(
-                **{key: self.company.get(key, "") for key in COMPANY_FIELDS},
-                **{key: self.company.get(key) == "true" for key in COMPANY_FLAGS},
+            data = CompanyInput.model_validate(
+                {key: self.company.get(key, "") for key in COMPANY_FIELDS}
+                | {key: self.company.get(key) == "true" for key in COMPANY_FLAGS}
             )
         except ValidationError as exc:
             self.company_errors = plain_errors(principal.language, exc.errors())

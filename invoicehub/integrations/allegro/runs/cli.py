@@ -16,15 +16,15 @@ from invoicehub.integrations.allegro.service import IntegrationNotFound
 from invoicehub.models import SyncRun
 
 POLL_SECONDS = 0.5
-COUNT_FIELDS = (
-    "ordersFetched",
-    "invoicesCreated",
-    "customersCreated",
-    "productsCreated",
-    "skipped",
-    "needsReview",
-    "correctionsIssued",
-)
+COUNT_FIELDS = {  # the label the command prints -> RunView field
+    "ordersFetched": "orders_fetched",
+    "invoicesCreated": "invoices_created",
+    "customersCreated": "customers_created",
+    "productsCreated": "products_created",
+    "skipped": "skipped",
+    "needsReview": "needs_review",
+    "correctionsIssued": "corrections_issued",
+}
 
 
 def run_sync_command(integration_id: str, wait: bool, reconcile: bool = False) -> int:
@@ -63,10 +63,12 @@ def _follow(run_id: uuid.UUID) -> int:
             run = session.get(SyncRun, run_id)
             assert run is not None
             view = run_view(run)
-        if view["status"] != last_status:
-            print(f"status: {view['status']}" + (f" ({view['error']})" if view["error"] else ""))
-            last_status = view["status"]
-        if is_terminal(view["status"]):
-            print(" ".join(f"{name}={view[name]}" for name in COUNT_FIELDS))
-            return 0 if view["status"] == "succeeded" else 1
+        if view.status != last_status:
+            print(f"status: {view.status}" + (f" ({view.error})" if view.error else ""))
+            last_status = view.status
+        if is_terminal(view.status):
+            print(
+                " ".join(f"{label}={getattr(view, name)}" for label, name in COUNT_FIELDS.items())
+            )
+            return 0 if view.status == "succeeded" else 1
         time.sleep(POLL_SECONDS)

@@ -32,7 +32,7 @@ from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
 
 from invoicehub.db import session_scope
-from invoicehub.integrations.allegro.preferences import DEFAULT_SYNC_FREQUENCY
+from invoicehub.integrations.allegro.preferences import DEFAULT_SYNC_FREQUENCY, stored_key
 from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.jobs.enqueue import RunRef, enqueue_after_commit, enqueue_sync_runs, parse_refs
 from invoicehub.jobs.locks import held_lock_keys, lock_key
@@ -69,6 +69,9 @@ _COUNT_DUE = sa.text(
                            LIMIT :cap) AS due
     """
 )
+# The claim reads the frequency from the stored JSON by its key: the camelCase alias of
+# AllegroSettings.sync_frequency_minutes (tests/unit/test_rules_once.py checks they agree).
+FREQUENCY_KEY = stored_key("sync_frequency_minutes")
 # The claimed ids travel as two array literals and the new runs come back as one string: per-row
 # values parsed and dumped in Python (UUID objects, array adaptation) cost more than the SQL.
 _CLAIM_DUE = sa.text(

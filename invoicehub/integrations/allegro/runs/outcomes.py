@@ -201,5 +201,5 @@ def _tell_admin_of_streak(
 
 
 def _next_sync(session: Session, integration: AllegroIntegration) -> datetime:
-    minutes = get_settings_with_defaults(session, integration).syncFrequencyMinutes
+    minutes = get_settings_with_defaults(session, integration).sync_frequency_minutes
     return utcnow() + timedelta(minutes=minutes)

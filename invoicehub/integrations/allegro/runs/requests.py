@@ -12,7 +12,6 @@ statement started after the lock was granted, so it sees every run committed bef
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -29,6 +28,7 @@ from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.integrations.allegro.service import find_integration, lock_integration
 from invoicehub.integrations.allegro.sync import ledger
 from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
+from invoicehub.integrations.allegro.views import RunView
 from invoicehub.jobs.enqueue import enqueue_after_commit
 from invoicehub.jobs.queues import sync_job_id
 from invoicehub.models import (
@@ -45,6 +45,10 @@ MAX_RUNS_LISTED = 100
 
 class RunNotFound(LookupError):
     pass
+
+
+class CompanyNotFound(LookupError):
+    """A companyId the caller's tenant does not own (a foreign id looks missing)."""
 
 
 class ForeignReference(PermissionError):
@@ -158,7 +162,7 @@ def check_caller_references(
     """Ids a client may send along (the seed's body); checked, never trusted or used.
 
     A tenantId other than the caller's raises ForeignReference; a companyId the caller's tenant
-    does not own raises RunNotFound (a foreign id looks missing).
+    does not own raises CompanyNotFound (a foreign id looks missing).
     """
     if tenant_id is not None and not principal.is_admin and tenant_id != str(principal.tenant_id):
         raise ForeignReference("tenantId does not match the signed-in tenant")
@@ -166,10 +170,10 @@ def check_caller_references(
         try:
             cid = uuid.UUID(str(company_id))
         except ValueError as exc:
-            raise RunNotFound("company not found") from exc
+            raise CompanyNotFound("company not found") from exc
         company = session.get(Company, cid)
         if company is None or (not principal.is_admin and company.tenant_id != principal.tenant_id):
-            raise RunNotFound("company not found")
+            raise CompanyNotFound("company not found")
 
 
 def get_sync_run(session: Session, principal: Principal, run_id: uuid.UUID | str) -> SyncRun:
@@ -216,30 +220,9 @@ def list_ledger(
     return ledger.list_entries(session, integration.id, state, limit, offset)
 
 
-def run_view(run: SyncRun) -> dict[str, Any]:
-    """A run as the API and the UI show it (camelCase, ISO-8601 UTC times)."""
-
-    def iso(value: Any) -> str | None:
-        return value.isoformat() if value is not None else None
-
-    return {
-        "runId": str(run.id),
-        "integrationId": str(run.integration_id),
-        "trigger": run.trigger,
-        "status": run.status,
-        "attempts": run.attempts,
-        "queuedAt": iso(run.queued_at),
-        "startedAt": iso(run.started_at),
-        "finishedAt": iso(run.finished_at),
-        "ordersFetched": run.orders_fetched,
-        "invoicesCreated": run.invoices_created,
-        "customersCreated": run.customers_created,
-        "productsCreated": run.products_created,
-        "skipped": run.skipped,
-        "needsReview": run.needs_review,
-        "correctionsIssued": run.corrections_issued,
-        "error": run.error,
-    }
+def run_view(run: SyncRun) -> RunView:
+    """A run as the API and the UI show it."""
+    return RunView.of(run)
 
 
 def is_terminal(status: str) -> bool:

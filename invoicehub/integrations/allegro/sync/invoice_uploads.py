@@ -83,7 +83,7 @@ def order_of(invoice: Invoice) -> str | None:
 def queue_uploads(session: Session, ctx: ImportContext, invoice_ids: Sequence[uuid.UUID]) -> None:
     """Upload rows for these invoices of the integration (when the setting is on); their jobs
     are enqueued once `session` commits."""
-    if not ctx.settings.uploadInvoicesToAllegro or not invoice_ids:
+    if not ctx.settings.upload_invoices_to_allegro or not invoice_ids:
         return
     params = {
         "tenant_id": ctx.tenant_id,
@@ -98,7 +98,7 @@ def queue_uploads(session: Session, ctx: ImportContext, invoice_ids: Sequence[uu
 def sweep_uploads(ctx: ImportContext) -> None:
     """After a sync: upload rows for the integration's invoices that have none, and the jobs of
     uploads still pending (an enqueue lost to a Redis outage is made good here)."""
-    if not ctx.settings.uploadInvoicesToAllegro:
+    if not ctx.settings.upload_invoices_to_allegro:
         return
     missing = sa.select(_invoices.c.id).where(
         _invoices.c.tenant_id == ctx.tenant_id,

@@ -82,7 +82,7 @@ class OrderDecision:
     needs_correction: bool = False
     lines: tuple[MappedLine, ...] = ()
     buyer: BuyerSnapshot | None = None
-    customer: CustomerDraft | None = None  # None: snapshot only (autoCreateCustomer off)
+    customer: CustomerDraft | None = None  # None: snapshot only (auto_create_customer off)
     sale_date: date | None = None
     paid_at: datetime | None = None
     payment_method: str = "przelew"
@@ -129,9 +129,9 @@ def decide_order(
         return OrderDecision(key, Action.PENDING, f"awaiting payment ({form.status.value})")
     if already_invoiced:
         return _invoiced_again(key, form, settings)
-    if not settings.autoGenerateInvoices:
+    if not settings.auto_generate_invoices:
         return OrderDecision(key, Action.SKIP, "automatic invoicing is off")
-    if settings.invoiceMode == "requested_only" and not (form.invoice and form.invoice.required):
+    if settings.invoice_mode == "requested_only" and not (form.invoice and form.invoice.required):
         return OrderDecision(key, Action.SKIP, "the buyer did not ask for an invoice")
     try:
         return _invoice_decision(key, form, settings, today, product_rates or {})
@@ -142,7 +142,7 @@ def decide_order(
 def _invoiced_again(key: OrderKey, form: CheckoutForm, settings: AllegroSettings) -> OrderDecision:
     """A new revision of an invoiced order: never a second invoice, at most the payment."""
     paid_at = None
-    if settings.autoMarkAsPaid and form.payment and form.payment.finished_at:
+    if settings.auto_mark_as_paid and form.payment and form.payment.finished_at:
         paid_at = _aware(form.payment.finished_at)
     return OrderDecision(key, Action.SKIP, "already invoiced", paid_at=paid_at)
 
@@ -157,16 +157,16 @@ def _invoice_decision(
     _check_currency(form)
     buyer = buyer_of(form)
     lines = _lines(form, settings, product_rates)
-    total = _check_total(form, lines, settings.includeShipping)
+    total = _check_total(form, lines, settings.include_shipping)
     payment = form.payment
     return OrderDecision(
         key,
         Action.INVOICE,
         lines=tuple(lines),
         buyer=buyer,
-        customer=customer_of(form, buyer) if settings.autoCreateCustomer else None,
+        customer=customer_of(form, buyer) if settings.auto_create_customer else None,
         sale_date=_sale_date(form, today),
-        paid_at=_paid_at(form, total) if settings.autoMarkAsPaid else None,
+        paid_at=_paid_at(form, total) if settings.auto_mark_as_paid else None,
         payment_method=PAYMENT_METHODS.get((payment.type if payment else None) or "", "przelew"),
         due_date=_due_date(form, today),
         buyer_login=form.buyer.login,
@@ -237,7 +237,7 @@ def _lines(
             )
         )
     cost = _delivery_cost(form)
-    if settings.includeShipping and cost > 0:
+    if settings.include_shipping and cost > 0:
         rates = {line.vat_rate for line in lines}
         shipping_rate = rates.pop() if len(rates) == 1 else settings.vat_rate_code
         lines.append(MappedLine(SHIPPING_LINE_NAME, Decimal(1), cost, shipping_rate))

@@ -68,14 +68,14 @@ def ensure_products(
     *,
     guarded: bool = True,
 ) -> dict[str, uuid.UUID]:
-    """Upsert the offers of the page's invoices, once each (autoCreateProduct): offer -> id.
+    """Upsert the offers of the page's invoices, once each (auto_create_product): offer -> id.
 
     One UPDATE refreshes the known ones; only new offers cost an INSERT each. `guarded`: a
     statement the database refuses falls back to offer by offer under savepoints; unguarded
     (the page pass, which runs again order by order, guarded, when the database refuses any of
     its statements) it propagates, and the batch needs no SAVEPOINT of its own.
     """
-    if not ctx.settings.autoCreateProduct:
+    if not ctx.settings.auto_create_product:
         return {}
     drafts: dict[str, ProductDraft] = {}
     for decision in decisions:

@@ -148,8 +148,8 @@ def _load_context(
         tenant_id=integration.tenant_id,
         integration_id=integration.id,
         settings=settings,
-        company_id=_as_uuid(settings.companyId),
-        template_id=_as_uuid(settings.invoiceTemplateId),
+        company_id=_as_uuid(settings.company_id),
+        template_id=_as_uuid(settings.invoice_template_id),
         today=datetime.now(POLAND).date(),
     )
     last, since = integration.last_sync_at, None

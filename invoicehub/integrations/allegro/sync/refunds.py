@@ -73,7 +73,7 @@ def follow_order(client: AllegroApiClient, ctx: ImportContext, run_id: uuid.UUID
 
 def issue_corrections(client: AllegroApiClient, ctx: ImportContext) -> int:
     """Every correction due for the integration; the number issued."""
-    if not ctx.settings.autoCorrections:
+    if not ctx.settings.auto_corrections:
         return 0
     issued = sum(_correct(ctx, form_id, change) for form_id, change in _cancellations(ctx))
     issued += _follow_refunds(client, ctx)
