@@ -491,3 +491,21 @@ def _refusing_trigger(table: str, condition: str) -> Iterator[None]:
         with owner_engine().begin() as conn:
             conn.execute(sa.text(f"DROP TRIGGER test_refuse ON {table}"))
             conn.execute(sa.text("DROP FUNCTION test_refuse()"))
+
+
+def test_decided_revisions_are_remembered_for_a_day_and_filter_the_next_listing():
+    """The page's keys are written in one Redis command: each decided order's revision with the
+    24 h TTL; an order without a revision gets no key; unseen() then skips what is remembered."""
+    from datetime import date
+
+    from invoicehub.integrations.allegro.preferences import AllegroSettings
+    from invoicehub.integrations.allegro.sync import seen
+    from invoicehub.integrations.allegro.sync.context import ImportContext
+
+    ctx = ImportContext(uuid.uuid4(), uuid.uuid4(), AllegroSettings(), None, None, date.today())
+    seen.remember_decided(ctx, {"a": "rev-1", "b": None, "c": "rev-3"})
+    redis = get_redis()
+    assert redis.get(seen.seen_key(ctx.integration_id, "a")) == b"rev-1"
+    assert redis.get(seen.seen_key(ctx.integration_id, "b")) is None
+    assert 0 < redis.ttl(seen.seen_key(ctx.integration_id, "c")) <= seen.IDEMPOTENCY_TTL_SECONDS
+    assert seen.unseen(ctx, {"a": "rev-1", "b": "rev-2", "c": "rev-4"}) == ["b", "c"]

@@ -58,14 +58,23 @@ def fresh_forms(ctx: ImportContext, raws: Sequence[dict[str, Any]]) -> list[dict
     ]
 
 
+# One command for a page's keys: a pipeline of 100 SETs cost ~1 ms of client CPU per page to
+# pack and parse (about 4 % of a first sync's page thread), this ~0.2 ms. KEYS[i] gets ARGV[i];
+# the last ARGV is the TTL in seconds.
+_SET_ALL = """
+local ttl = ARGV[#ARGV]
+for i, key in ipairs(KEYS) do
+    redis.call('SET', key, ARGV[i], 'EX', ttl)
+end
+"""
+
+
 def remember_decided(ctx: ImportContext, decided: Mapping[str, str | None]) -> None:
+    known = {form_id: revision for form_id, revision in decided.items() if revision is not None}
+    if not known:
+        return
+    keys = [seen_key(ctx.integration_id, form_id) for form_id in known]
     try:
-        pipe = get_redis().pipeline(transaction=False)
-        for form_id, revision in decided.items():
-            if revision is not None:
-                pipe.set(
-                    seen_key(ctx.integration_id, form_id), revision, ex=IDEMPOTENCY_TTL_SECONDS
-                )
-        pipe.execute()
+        get_redis().eval(_SET_ALL, len(keys), *keys, *known.values(), IDEMPOTENCY_TTL_SECONDS)
     except redis.RedisError as exc:
         logger.warning("idempotency keys not stored (%s); the ledger still decides", exc)
