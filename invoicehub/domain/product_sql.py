@@ -64,9 +64,7 @@ UPSERT_BY_EXTERNAL_ID = _insert(
     ["tenant_id", "source", "external_id"], _products.c.external_id.isnot(None)
 )
 # Refresh every known offer of an order at once (drafts: JSON records of REFRESH_FIELDS).
-REFRESH_BY_EXTERNAL_ID = _as_products(
-    sa.text(
-        """
+_REFRESH_SQL = """
         UPDATE products AS product
            SET name = CASE WHEN product.edited_at IS NULL THEN draft.name ELSE product.name END,
                unit = CASE WHEN product.edited_at IS NULL THEN draft.unit ELSE product.unit END,
@@ -81,7 +79,14 @@ REFRESH_BY_EXTERNAL_ID = _as_products(
          WHERE product.tenant_id = :tenant_id
            AND product.source = draft.source
            AND product.external_id = draft.external_id
-        RETURNING product.*, false AS created
+        RETURNING {returning}, false AS created
         """
-    ).bindparams(sa.bindparam("drafts", type_=JSONB))
+REFRESH_BY_EXTERNAL_ID = _as_products(
+    sa.text(_REFRESH_SQL.format(returning="product.*")).bindparams(
+        sa.bindparam("drafts", type_=JSONB)
+    )
 )
+# The same, as Core rows of the keys only (a sync's page needs ids, not Product objects).
+REFRESH_KEYS_BY_EXTERNAL_ID = sa.text(
+    _REFRESH_SQL.format(returning="product.id, product.source, product.external_id")
+).bindparams(sa.bindparam("drafts", type_=JSONB))

@@ -67,13 +67,18 @@ def upsert_product(
 
 
 def upsert_products(
-    session: Session, tenant_id: uuid.UUID, drafts: Sequence[ProductDraft]
-) -> list[tuple[Product, bool]]:
-    """Upsert an order's products, in the drafts' order: one UPDATE when all are known."""
+    session: Session, tenant_id: uuid.UUID, drafts: Sequence[ProductDraft], *, load: bool = True
+) -> list[tuple[Any, bool]]:
+    """Upsert an order's products, in the drafts' order: one UPDATE when all are known.
+
+    `load=False`: the known products come back as Core rows (id, source, external_id), not
+    Product objects loaded into the session (a sync's page needs only their ids).
+    """
     values = [_values(tenant_id, draft) for draft in drafts]
     session.flush()
-    known = _refresh_known(session, [v for v in values if v["external_id"] is not None])
-    results: list[tuple[Product, bool]] = []
+    named = [v for v in values if v["external_id"] is not None]
+    known = _refresh_known(session, named, load=load)
+    results: list[tuple[Any, bool]] = []
     for value in values:
         key = (value["source"], value["external_id"])
         if value["external_id"] is not None and key in known:
@@ -88,8 +93,8 @@ def upsert_products(
 
 
 def _refresh_known(
-    session: Session, values: list[dict[str, Any]]
-) -> dict[tuple[str, str], Product]:
+    session: Session, values: list[dict[str, Any]], *, load: bool = True
+) -> dict[tuple[str, str], Any]:
     """Refresh the products these drafts name by external id; the ones found, by key."""
     if not values:
         return {}
@@ -98,8 +103,11 @@ def _refresh_known(
         for v in values
     ]
     params = {"tenant_id": values[0]["tenant_id"], "drafts": records}
-    rows = session.execute(sql.REFRESH_BY_EXTERNAL_ID, params).all()
-    return {(product.source, product.external_id): product for product, _ in rows}
+    if not load:
+        rows = session.connection().execute(sql.REFRESH_KEYS_BY_EXTERNAL_ID, params)
+        return {(row.source, row.external_id): row for row in rows}
+    found = session.execute(sql.REFRESH_BY_EXTERNAL_ID, params).all()
+    return {(product.source, product.external_id): product for product, _ in found}
 
 
 def _upsert_new(session: Session, value: dict[str, Any]) -> tuple[Product, bool]:

@@ -88,7 +88,7 @@ def ensure_products(
         return {}
     try:
         with session.begin_nested() if guarded else nullcontext():
-            results = upsert_products(session, ctx.tenant_id, list(drafts.values()))
+            results = upsert_products(session, ctx.tenant_id, [*drafts.values()], load=False)
     except sa.exc.OperationalError:
         raise  # the connection is gone: the whole page is retried
     except ProductError:  # refused before anything was written
