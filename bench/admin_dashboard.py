@@ -120,7 +120,7 @@ def table_reloads() -> dict[str, Callable[[], object]]:
         {"status": "needs_reauth", "page": 20},
         {"search": "seller_123"},
         {"search": "sklep 7"},
-        {"sort": "syncErrorCount"},
+        {"sort": "sync_error_count"},
         {"sort": "-last_sync_at", "page": 300},
     ]
 
