@@ -140,18 +140,15 @@ def test_same_order_synced_by_twenty_threads_at_once_gives_one_invoice_and_one_n
         assert conn.execute(sa.text("SELECT sum(last_number) FROM invoice_counters")).scalar() == 1
 
 
-def test_an_order_invoiced_elsewhere_is_decided_by_the_invoice_source_key(session, control):
-    """The ledger has no row, but the invoice's unique source key already holds the order."""
+def _invoiced_elsewhere(session, seller, order_id: str):
+    """An invoice for the order issued outside the sync (its ledger row knows nothing of it)."""
     from datetime import date
 
     from invoicehub.auth.accounts import default_company
     from invoicehub.domain.invoices import BuyerSnapshot, InvoiceDraft, LineDraft, create_invoice
 
-    seller = connect_seller(session, control, "elsewhere", orders=0)
-    order = _ready_order()
-    control.post("/__emulator/sellers/elsewhere/orders", json={"checkoutForms": [order]})
     company = default_company(session, seller.user.tenant_id)
-    existing = create_invoice(
+    invoice = create_invoice(
         session,
         InvoiceDraft(
             tenant_id=seller.user.tenant_id,
@@ -162,10 +159,19 @@ def test_an_order_invoiced_elsewhere_is_decided_by_the_invoice_source_key(sessio
             sale_date=date.today(),
             source="allegro",
             integration_id=seller.integration_id,
-            external_order_id=order["id"],
+            external_order_id=order_id,
         ),
     )
     session.commit()
+    return invoice
+
+
+def test_an_order_invoiced_elsewhere_is_decided_by_the_invoice_source_key(session, control):
+    """The ledger has no row, but the invoice's unique source key already holds the order."""
+    seller = connect_seller(session, control, "elsewhere", orders=0)
+    order = _ready_order()
+    control.post("/__emulator/sellers/elsewhere/orders", json={"checkoutForms": [order]})
+    existing = _invoiced_elsewhere(session, seller, order["id"])
     counts = sync_integration(seller.integration_id)
     row = session.exec(select(AllegroOrder)).one()
     assert counts.invoices_created == 0 and row.state == "invoiced"
@@ -175,30 +181,10 @@ def test_an_order_invoiced_elsewhere_is_decided_by_the_invoice_source_key(sessio
 def test_a_page_with_an_order_invoiced_elsewhere_invoices_the_rest_without_a_gap(session, control):
     """The page's invoice batch (no SAVEPOINT of its own) meets the source key of one order: the
     page runs again order by order, that order keeps its invoice, the other gets the next number."""
-    from datetime import date
-
-    from invoicehub.auth.accounts import default_company
-    from invoicehub.domain.invoices import BuyerSnapshot, InvoiceDraft, LineDraft, create_invoice
-
     seller = connect_seller(session, control, "elsewhere2", orders=0)
     invoiced, fresh = _ready_order(), _ready_order()
     control.post("/__emulator/sellers/elsewhere2/orders", json={"checkoutForms": [invoiced, fresh]})
-    company = default_company(session, seller.user.tenant_id)
-    existing = create_invoice(
-        session,
-        InvoiceDraft(
-            tenant_id=seller.user.tenant_id,
-            company_id=company.id,
-            lines=[LineDraft("Kabel", Decimal(1), Decimal("82.79"), "23")],
-            buyer=BuyerSnapshot(name="Małgorzata Zielińska"),
-            issue_date=date.today(),
-            sale_date=date.today(),
-            source="allegro",
-            integration_id=seller.integration_id,
-            external_order_id=invoiced["id"],
-        ),
-    )
-    session.commit()
+    existing = _invoiced_elsewhere(session, seller, invoiced["id"])
     counts = sync_integration(seller.integration_id)
     rows = {row.checkout_form_id: row for row in session.exec(select(AllegroOrder)).all()}
     assert counts.invoices_created == 1
