@@ -40,3 +40,24 @@ def fetch_together(
     finally:
         for cursor in cursors:
             cursor.close()
+
+
+def commit_together(session: Session, statements: Sequence[tuple[Any, Mapping[str, Any]]]) -> None:
+    """Run write statements (psycopg SQL, their rows unread) and commit the session's
+    transaction, all in one round trip; an error comes back as from fetch_together."""
+    if not statements:
+        session.commit()
+        return
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    cursors = []
+    try:
+        with driver.pipeline():
+            for query, params in statements:
+                cursors.append(driver.execute(query, params))
+            session.commit()  # psycopg queues the COMMIT and syncs the pipeline
+    except psycopg.Error as exc:
+        raise sa.exc.DBAPIError.instance(str(statements[0][0]), None, exc, psycopg.Error) from exc
+    finally:
+        for cursor in cursors:
+            cursor.close()

@@ -37,12 +37,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.db import get_engine
+from invoicehub.db_rounds import commit_together
 from invoicehub.integrations.allegro.client import AllegroApiClient
 from invoicehub.integrations.allegro.connection.refresh import refresh_token_if_needed
 from invoicehub.integrations.allegro.errors import AuthError, TransientError
 from invoicehub.integrations.allegro.lifecycle import may_sync
 from invoicehub.integrations.allegro.service import get_settings_with_defaults
-from invoicehub.integrations.allegro.sync import fetch_retry, ledger, seen
+from invoicehub.integrations.allegro.sync import fetch_retry, ledger, page_writes, seen
 from invoicehub.integrations.allegro.sync import reconcile as reconciliation
 from invoicehub.integrations.allegro.sync.context import ImportContext, SyncCounts
 from invoicehub.integrations.allegro.sync.fetch_retry import FetchFailure, fetch_forms
@@ -50,7 +51,7 @@ from invoicehub.integrations.allegro.sync.mapping import POLAND
 from invoicehub.integrations.allegro.sync.order_import import import_page
 from invoicehub.integrations.allegro.sync.refunds import follow_order
 from invoicehub.integrations.allegro.sync.streaming import fewer_gc_pauses, prefetched
-from invoicehub.models import AllegroIntegration, SyncRun
+from invoicehub.models import AllegroIntegration
 from invoicehub.models.base import utcnow
 from invoicehub.settings import get_settings
 
@@ -66,7 +67,6 @@ RETRY_HELD_LIMIT = 1000  # held orders one requested sync fetches again
 START_OF_JOURNAL = "0"  # `from=0`: every retained event (a seller without any event yet)
 
 _integrations: sa.Table = AllegroIntegration.__table__  # type: ignore[attr-defined]
-_runs: sa.Table = SyncRun.__table__  # type: ignore[attr-defined]
 # The pages of a sync share a connection: a session and transaction each, one pool checkout.
 _pages_connection: ContextVar[sa.Connection | None] = ContextVar("pages", default=None)
 
@@ -320,11 +320,10 @@ def _commit_page(
         )
         result.counts.needs_review += held
         result.counts.skipped += len(failures) - held
-        if run_id is not None:
-            _add_run_counts(session, run_id, result.counts)
+        writes = [] if run_id is None else [page_writes.run_counts(run_id, result.counts)]
         if cursor is not None:
-            _set_cursor(session, ctx.integration_id, cursor)
-        session.commit()
+            writes.append(page_writes.event_cursor(ctx.integration_id, cursor))
+        commit_together(session, writes)  # with the COMMIT: one round trip
     seen.remember_decided(ctx, result.decided)
     return result.counts
 
@@ -335,11 +334,6 @@ def _set_cursor(session: Session, integration_id: uuid.UUID, cursor: str) -> Non
         .where(_integrations.c.id == integration_id)
         .values(event_cursor=cursor)
     )
-
-
-def _add_run_counts(session: Session, run_id: uuid.UUID, counts: SyncCounts) -> None:
-    values = {name: _runs.c[name] + value for name, value in counts.as_dict().items()}
-    session.connection().execute(sa.update(_runs).where(_runs.c.id == run_id).values(values))
 
 
 def _as_uuid(value: str | None) -> uuid.UUID | None:
