@@ -22,9 +22,16 @@ from sqlmodel import Session
 
 from invoicehub import json_text
 from invoicehub.domain import numbering
-from invoicehub.domain.invoice_drafts import DuplicateInvoice, InvoiceDraft, InvoiceError
+from invoicehub.domain.invoice_drafts import (
+    DuplicateInvoice,
+    InvoiceDraft,
+    InvoiceError,
+    LineDraft,
+)
 from invoicehub.domain.invoice_sql import insert_invoices
 from invoicehub.domain.rows import adopt_row
+from invoicehub.domain.taxes import LineAmounts
+from invoicehub.ids import new_id
 from invoicehub.models import Invoice
 
 
@@ -55,6 +62,7 @@ def issue_series(
     issues: list[tuple[int, Issue]],
     *,
     guarded: bool = True,
+    locked: dict[str, int] | None = None,
 ) -> dict[int, tuple[Issue, str] | InvoiceError]:
     """Number and write one series' drafts; {draft index: (issue, its number) or its error}.
 
@@ -62,11 +70,15 @@ def issue_series(
     bumps them. The batch is written at once; if the unique source key refuses any invoice (an
     order that already has one), the batch's SAVEPOINT takes the bumps and inserts back, the
     existing invoices are read and the batch is numbered again without them. Unguarded (no
-    SAVEPOINT: two round trips fewer), such a batch raises BatchConflict instead.
+    SAVEPOINT: two round trips fewer), such a batch raises BatchConflict instead. `locked`:
+    {period: last number} of counter rows this transaction already locked (load_issue_context).
     """
     pending, copies = _split_copies(issues)
     drafts = [issue.draft for _, issue in pending]
-    last = numbering.lock_counters(session, company_id, pattern, [d.issue_date for d in drafts])
+    dates = [d.issue_date for d in drafts]
+    if locked is None or any(numbering.counter_period(pattern, d) not in locked for d in dates):
+        locked = numbering.lock_counters(session, company_id, pattern, dates)
+    last = locked
     existing: dict[tuple[str, uuid.UUID, str], tuple[uuid.UUID, uuid.UUID]] = {}
     while True:
         todo = [(i, issue) for i, issue in pending if _order_key(issue.draft) not in existing]
@@ -200,3 +212,26 @@ def _duplicate_of(draft: InvoiceDraft, invoice_id: uuid.UUID, tenant_id: uuid.UU
     if tenant_id != draft.tenant_id:
         return InvoiceError(f"order {draft.external_order_id} belongs to another tenant")
     return DuplicateInvoice(invoice_id, str(draft.external_order_id))
+
+
+def line_rows(
+    priced: list[tuple[LineDraft, LineAmounts]], invoice_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """The lines as JSON records for jsonb_to_recordset (exact decimals travel as strings)."""
+    return [
+        {
+            "id": str(new_id()),
+            "invoice_id": str(invoice_id),
+            "position": position,
+            "name": line.name.strip(),
+            "quantity": str(line.quantity),
+            "unit": line.unit.strip(),
+            "unit_gross": str(line.unit_gross),
+            "vat_rate": line.vat_rate,
+            "net": str(amounts.net),
+            "vat": str(amounts.vat),
+            "gross": str(amounts.gross),
+            "product_id": str(line.product_id) if line.product_id else None,
+        }
+        for position, (line, amounts) in enumerate(priced, start=1)
+    ]

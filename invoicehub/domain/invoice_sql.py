@@ -7,11 +7,15 @@ lines in one statement (data-modifying CTEs run exactly once, in order of need).
 `insert_invoices` does the same for a numbered batch (create_invoices): every counter bump,
 invoice and line of a page in one statement. Each line copies its product's Annex 15 flag in that
 same statement: the snapshot the PDF and the FA(3) read, whatever the product says later.
+A batch's context read also locks its series' existing counter rows in the same round trip
+(psycopg pipeline), sparing the batch numbering.lock_counters' own round trip.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session
 
 from invoicehub import json_text
+from invoicehub.db_rounds import fetch_together
 from invoicehub.domain.numbering import BUMP_COUNTER_SQL, BUMP_COUNTERS_SQL
 
 _CONTEXT = sa.text(
@@ -46,6 +51,28 @@ _CONTEXT = sa.text(
      WHERE company.id = :company_id AND company.tenant_id = :tenant_id
     """
 )
+
+# _CONTEXT for psycopg's pipeline (db_rounds.fetch_together): %(name)s parameters.
+_CONTEXT_PG = re.sub(r"(?<!:):(\w+)", r"%(\1)s", _CONTEXT.text)
+# numbering.lock_counters for the tenant's company series, but only of counter rows that exist
+# (a missing one is created by lock_counters; a refused batch leaves none behind), its periods
+# (counter_period) worked out in SQL, so that it can go with _CONTEXT before the series is known.
+# Sorted, like lock_counters: PostgreSQL locks the rows after the sort.
+_LOCK_SERIES = """
+    SELECT counter.company_id, counter.pattern, counter.period, counter.last_number
+      FROM companies AS company
+      JOIN invoice_counters AS counter
+        ON counter.company_id = company.id AND counter.pattern = company.invoice_series
+     WHERE company.id = %(company_id)s AND company.tenant_id = %(tenant_id)s
+       AND counter.period = ANY(ARRAY(
+           SELECT CASE
+                  WHEN strpos(company.invoice_series, '{MM}') > 0 THEN to_char(d, 'YYYY-MM')
+                  WHEN strpos(company.invoice_series, '{YYYY}') > 0 THEN to_char(d, 'YYYY')
+                  ELSE 'all' END
+             FROM unnest(CAST(%(dates)s AS date[])) AS d))
+     ORDER BY counter.period
+       FOR UPDATE OF counter
+"""
 
 # The invoice insert does nothing when ux_invoices_source_order already holds the order; then no
 # line is inserted and the statement returns no row (the caller gives the number back).
@@ -166,8 +193,15 @@ def load_issue_context(
     template_id: uuid.UUID | None,
     customer_id: uuid.UUID | None,
     product_ids: list[uuid.UUID],
+    lock_dates: Sequence[date] = (),
+    locked: dict[tuple[uuid.UUID, str], dict[str, int]] | None = None,
 ) -> IssueContext | None:
-    """The tenant's company (None when it is not the tenant's) with the ownership counts."""
+    """The tenant's company (None when it is not the tenant's) with the ownership counts.
+
+    With `lock_dates`, the company series' counter rows of their periods are also locked (as
+    numbering.lock_counters does) in the same round trip, and `locked` gets
+    {(company id, series): {period: last number taken}}.
+    """
     params = {
         "tenant_id": tenant_id,
         "company_id": company_id,
@@ -175,7 +209,18 @@ def load_issue_context(
         "customer_id": customer_id,
         "product_ids": product_ids,
     }
-    row = session.connection().execute(_CONTEXT, params).one_or_none()
+    if not lock_dates:
+        return _context_of(session.connection().execute(_CONTEXT, params).one_or_none())
+    lock = {"tenant_id": tenant_id, "company_id": company_id, "dates": sorted(set(lock_dates))}
+    rows, counters = fetch_together(session, [(_CONTEXT_PG, params), (_LOCK_SERIES, lock)])
+    for counter in counters:
+        if locked is not None:
+            series = locked.setdefault((counter.company_id, counter.pattern), {})
+            series[counter.period] = counter.last_number
+    return _context_of(rows[0] if rows else None)
+
+
+def _context_of(row: Any) -> IssueContext | None:
     if row is None:
         return None
     seller = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub.domain import numbering, payments
-from invoicehub.domain.invoice_batches import Issue, adopt_issued, issue_series
+from invoicehub.domain.invoice_batches import Issue, adopt_issued, issue_series, line_rows
 from invoicehub.domain.invoice_drafts import (
     BuyerSnapshot,
     DuplicateInvoice,
@@ -147,15 +147,18 @@ def _issue_all(
     session.flush()
     results: list[tuple[Issue, str] | InvoiceError | None] = [None] * len(drafts)
     series: dict[tuple[uuid.UUID, str], list[tuple[int, Issue]]] = {}
+    locked: dict[tuple[uuid.UUID, str], dict[str, int]] = {}  # counters locked with a context
+    lock_dates = [draft.issue_date for draft in drafts]
     for index, draft in enumerate(drafts):
         try:
-            issue = _prepare(session, draft)
+            issue = _prepare(session, draft, () if locked else lock_dates, locked)
         except InvoiceError as exc:
             results[index] = exc
             continue
         series.setdefault((issue.company_id, issue.series), []).append((index, issue))
     for (company_id, pattern), issues in series.items():
-        batch = issue_series(session, company_id, pattern, issues, guarded=guarded)
+        last = locked.get((company_id, pattern))
+        batch = issue_series(session, company_id, pattern, issues, guarded=guarded, locked=last)
         for index, result in batch.items():
             results[index] = result
     issued = [result for result in results if result is not None]
@@ -163,20 +166,26 @@ def _issue_all(
     return issued
 
 
-def _prepare(session: Session, draft: InvoiceDraft) -> Issue:
-    """Every check of a draft and its computed values (raises InvoiceError); writes nothing."""
+def _prepare(
+    session: Session,
+    draft: InvoiceDraft,
+    lock_dates: Sequence[date] = (),
+    locked: dict[tuple[uuid.UUID, str], dict[str, int]] | None = None,
+) -> Issue:
+    """Every check of a draft and its computed values (raises InvoiceError); writes nothing but
+    the counter locks of `lock_dates`, taken with a context read (load_issue_context)."""
     priced = [(line, _priced(line)) for line in _checked_lines(draft)]
     totals = compute_totals((line.vat_rate, amounts.gross) for line, amounts in priced)
     if totals.gross > MAX_AMOUNT:
         raise InvoiceError("invoice total is too large")
-    context = _load_context(session, draft)
+    context = _load_context(session, draft, lock_dates, locked)
     if not context.seller["vatExemptionBasis"] and any(
         line.vat_rate == EXEMPT for line in draft.lines
     ):
         raise InvoiceError(NO_EXEMPTION_BASIS)
     values = _invoice_values(draft, context)
     values.update(total_net=totals.net, total_vat=totals.vat, total_gross=totals.gross)
-    lines = _line_rows(priced, values["id"])
+    lines = line_rows(priced, values["id"])
     return Issue(draft, context.company_id, context.series, values, lines)
 
 
@@ -206,7 +215,12 @@ def _checked_lines(draft: InvoiceDraft) -> Sequence[LineDraft]:
     return draft.lines
 
 
-def _load_context(session: Session, draft: InvoiceDraft) -> IssueContext:
+def _load_context(
+    session: Session,
+    draft: InvoiceDraft,
+    lock_dates: Sequence[date] = (),
+    locked: dict[tuple[uuid.UUID, str], dict[str, int]] | None = None,
+) -> IssueContext:
     """Seller, template and ownership checks: read once per session, then from session.info.
 
     So a sync job's invoices cost one round trip each. The seller is snapshotted as it was
@@ -226,6 +240,8 @@ def _load_context(session: Session, draft: InvoiceDraft) -> IssueContext:
         template_id=draft.template_id,
         customer_id=draft.customer_id,
         product_ids=product_ids,
+        lock_dates=lock_dates,
+        locked=locked,
     )
     if context is None:
         raise InvoiceError(f"company {draft.company_id} not found")
@@ -325,26 +341,3 @@ def _buyer(buyer: BuyerSnapshot | Mapping[str, Any]) -> dict[str, Any]:
     data = snapshot.to_json()
     data.update(name=snapshot.name.strip(), nip=nip)
     return data
-
-
-def _line_rows(
-    priced: list[tuple[LineDraft, LineAmounts]], invoice_id: uuid.UUID
-) -> list[dict[str, Any]]:
-    """The lines as JSON records for jsonb_to_recordset (exact decimals travel as strings)."""
-    return [
-        {
-            "id": str(new_id()),
-            "invoice_id": str(invoice_id),
-            "position": position,
-            "name": line.name.strip(),
-            "quantity": str(line.quantity),
-            "unit": line.unit.strip(),
-            "unit_gross": str(line.unit_gross),
-            "vat_rate": line.vat_rate,
-            "net": str(amounts.net),
-            "vat": str(amounts.vat),
-            "gross": str(amounts.gross),
-            "product_id": str(line.product_id) if line.product_id else None,
-        }
-        for position, (line, amounts) in enumerate(priced, start=1)
-    ]

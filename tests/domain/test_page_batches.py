@@ -246,3 +246,36 @@ def test_concurrent_overlapping_batches_issue_each_order_once_with_gap_free_numb
     numbers = sorted(int(number.rsplit("/", 1)[1]) for _, number in rows)
     assert numbers == list(range(1, len(rows) + 1))
     assert current_number(session, company.id, company.invoice_series, ISSUE_DATE) == len(rows)
+
+
+def test_a_page_whose_counters_exist_locks_them_with_its_context_read(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+):
+    """The counter rows a batch numbers from are locked in the context's round trip (a missing
+    one by lock_counters): numbering continues without gaps in each period."""
+    company, nov, dec = make_company(session), date(2026, 11, 30), date(2026, 12, 1)
+    create_invoices(
+        session, [invoice_draft(company, issue_date=d, sale_date=d) for d in (nov, dec)]
+    )
+    session.commit()
+    calls: list[int] = []
+    real = invoice_batches.numbering.lock_counters
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(invoice_batches.numbering, "lock_counters", counted)
+    with Session(get_engine(), expire_on_commit=False) as page:  # no context read yet
+        got = create_invoices(
+            page, [invoice_draft(company, issue_date=d, sale_date=d) for d in (dec, nov, dec)]
+        )
+        page.commit()
+    assert [r.number for r in got] == ["FV/2026/12/2", "FV/2026/11/2", "FV/2026/12/3"]  # type: ignore[union-attr]
+    assert calls == []
+    with Session(get_engine(), expire_on_commit=False) as page:  # January's row is missing
+        jan = date(2027, 1, 4)
+        got = create_invoices(page, [invoice_draft(company, issue_date=jan, sale_date=jan)])
+        page.commit()
+    assert [r.number for r in got] == ["FV/2027/01/1"]  # type: ignore[union-attr]
+    assert calls == [1]
