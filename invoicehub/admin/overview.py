@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, func, select
 
 from invoicehub.admin.feed import (
@@ -87,7 +87,9 @@ class AdminIntegrationRow(BaseModel):
     next_sync_at: datetime | None
     sync_error_count: int
     last_sync_error: str | None
-    admin_disabled_at: datetime | None  # while an admin keeps it disabled (no reconnecting)
+    admin_disabled_at: datetime | None = Field(
+        description="Set while an admin keeps it disabled (the seller cannot reconnect it)"
+    )
     created_at: datetime
     updated_at: datetime
 

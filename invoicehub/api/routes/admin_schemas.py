@@ -1,83 +1,37 @@
 """The admin API's answers: the admin views (admin/overview.py, admin/feed.py, jobs/overview.py)
-as the API spells them, in camelCase."""
+as the API spells them, in camelCase. Each answer is its view with the API's alias convention
+(`ApiModel` first, so its config wins): the fields are declared once, in the view."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from pydantic import Field
-
+from invoicehub.admin.feed import AuditEventItem, NotificationItem
+from invoicehub.admin.overview import AdminIntegrationRow, IntegrationSummary
 from invoicehub.api.schema import ApiModel
+from invoicehub.jobs.overview import QueueStats, WorkerInfo
 
 
-class AdminIntegrationOut(ApiModel):
-    id: str
-    tenant_id: str
-    tenant_name: str
-    user_id: str
-    user_email: str
-    allegro_user_id: str | None
-    allegro_login: str | None
-    status: str
-    is_active: bool
-    token_expires_at: datetime | None
-    last_sync_at: datetime | None
-    next_sync_at: datetime | None
-    sync_error_count: int
-    last_sync_error: str | None
-    admin_disabled_at: datetime | None = Field(
-        description="Set while an admin keeps it disabled (the seller cannot reconnect it)"
-    )
-    created_at: datetime
-    updated_at: datetime
+class AdminIntegrationOut(ApiModel, AdminIntegrationRow):
+    pass
 
 
-class IntegrationSummaryOut(ApiModel):
-    total: int
-    active: int
-    errors: int
-    last_sync_at: datetime | None
+class IntegrationSummaryOut(ApiModel, IntegrationSummary):
+    pass
 
 
-class NotificationOut(ApiModel):
-    id: str
-    kind: str
-    title: str
-    body: str
-    tenant_id: str | None
-    integration_id: str | None
-    read: bool
-    read_at: datetime | None
-    created_at: datetime
+class NotificationOut(ApiModel, NotificationItem):
+    pass
 
 
-class AuditEventOut(ApiModel):
-    id: int
-    tenant_id: str | None
-    user_id: str | None
-    action: str
-    target_type: str
-    target_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    ip: str | None
-    created_at: datetime
+class AuditEventOut(ApiModel, AuditEventItem):
+    pass
 
 
-class QueueStatsOut(ApiModel):
-    name: str
-    queued: int
-    started: int
-    failed: int
-    scheduled: int
+class QueueStatsOut(ApiModel, QueueStats):
+    pass
 
 
-class WorkerOut(ApiModel):
-    name: str
-    state: str
-    queues: list[str]
-    last_heartbeat: datetime | None
+class WorkerOut(ApiModel, WorkerInfo):
+    pass
 
 
 class QueueOverviewOut(ApiModel):
