@@ -44,6 +44,7 @@ from invoicehub.integrations.allegro.runs.requests import (
     RunNotFound,
 )
 from invoicehub.integrations.allegro.service import IntegrationNotFound
+from invoicehub.integrations.ksef.offline_cert import OfflineCertificateInvalid
 from invoicehub.integrations.ksef.submissions import AlreadyAccepted
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ DOMAIN_ERRORS: dict[type[Exception], tuple[int, Detail]] = {
     EditRefused: (422, _edit_refusal),
     SettingsError: (422, _settings_refusal),
     PaymentRefused: (422, _field_refusal),
+    OfflineCertificateInvalid: (422, _field_refusal),  # certificate, privateKey or password
     InvoiceAlreadyPaid: (422, _field_refusal),  # its field: the amount
     ConnectError: (400, None),
     ForeignReference: (403, None),

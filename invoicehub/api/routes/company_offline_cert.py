@@ -20,7 +20,6 @@ from invoicehub.api.schema import ApiModel, ApiRequest
 from invoicehub.integrations.ksef.offline_cert import (
     MAX_PEM_LENGTH,
     OfflineCertificateInfo,
-    OfflineCertificateInvalid,
 )
 from invoicehub.integrations.ksef.service import (
     offline_certificate,
@@ -89,19 +88,15 @@ def write_offline_certificate(
     body: OfflineCertificateIn, request: Request, principal: PrincipalDep, session: SessionDep
 ) -> OfflineCertificateOut:
     company = _company(session, principal)
-    try:
-        info = save_offline_certificate(
-            session,
-            principal,
-            company.id,
-            certificate=body.certificate,
-            private_key=body.private_key,
-            password=body.password,
-            ip=client_address(request),
-        )
-    except OfflineCertificateInvalid as exc:
-        detail = [{"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}]
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from exc
+    info = save_offline_certificate(
+        session,
+        principal,
+        company.id,
+        certificate=body.certificate,
+        private_key=body.private_key,
+        password=body.password,
+        ip=client_address(request),
+    )
     return _out(info)
 
 
