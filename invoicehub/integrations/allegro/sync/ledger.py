@@ -20,15 +20,17 @@ two steps, `upsert_orders` then `update_states`, so a refused row costs only its
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg.types.json import Jsonb
 from sqlmodel import Session
 
 from invoicehub import json_text
+from invoicehub.db_rounds import copy_rows
 from invoicehub.ids import new_id
 from invoicehub.integrations.allegro.sync.mapping import OrderKey
 from invoicehub.integrations.allegro.sync.sanitize import clean_text
@@ -82,6 +84,7 @@ class LedgerRow:
     state: str
     invoice_id: uuid.UUID | None
     needs_correction: bool
+    is_new: bool = False  # no ledger row yet: written by COPY (`write_orders`)
 
 
 # The page's existing rows, locked until the page commits, in checkout form order (as every
@@ -196,7 +199,7 @@ def rows_to_decide(
     for key, _ in sorted(forms, key=lambda form: form[0].checkout_form_id):
         form_id, old = key.checkout_form_id, existing.get(key.checkout_form_id)
         if old is None:
-            rows[form_id] = LedgerRow(new_id(), form_id, pending, None, False)
+            rows[form_id] = LedgerRow(new_id(), form_id, pending, None, False, is_new=True)
         elif (
             key.revision is None
             or old.revision != key.revision
@@ -214,9 +217,25 @@ def write_orders(
     tenant_id: uuid.UUID,
     integration_id: uuid.UUID,
     decided: Sequence[tuple[OrderKey, dict[str, Any], LedgerUpdate]],
+    new_ids: Set[uuid.UUID] = frozenset(),
 ) -> None:
-    """Write the decided forms of a page (from `rows_to_decide`) with their final states."""
-    if not decided:
+    """Write the decided forms of a page (from `rows_to_decide`) with their final states.
+
+    `new_ids`: the rows `rows_to_decide` found absent (`LedgerRow.is_new`). They go in by COPY:
+    no other writer can insert them meanwhile (see the module's note), and should one exist
+    after all, the unique key refuses the COPY and the page reruns order by order.
+    """
+    fresh = [entry for entry in decided if entry[2].id in new_ids]
+    if fresh:
+        copy_rows(
+            session,
+            "allegro_orders",
+            _COPY_COLUMNS,
+            _COPY_TYPES,
+            (_copy_row(tenant_id, integration_id, *entry) for entry in fresh),
+        )
+    known = [entry for entry in decided if entry[2].id not in new_ids] if fresh else decided
+    if not known:
         return
     records = [
         {
@@ -231,7 +250,7 @@ def write_orders(
             "invoice_id": str(update.invoice_id) if update.invoice_id else None,
             "allegro_updated_at": key.updated_at.isoformat() if key.updated_at else None,
         }
-        for key, raw, update in decided
+        for key, raw, update in known
     ]
     # The forms were cleaned of what jsonb refuses (NUL) as they arrived (sanitize.py).
     params = {
@@ -240,6 +259,39 @@ def write_orders(
         "forms": json_text.dumps(records),
     }
     session.connection().execute(_WRITE, params)
+
+
+_COPY_COLUMNS = (
+    "id", "tenant_id", "integration_id", "checkout_form_id", "revision", "allegro_status",
+    "raw", "state", "reason", "needs_correction", "invoice_id", "allegro_updated_at",
+)  # fmt: skip
+_COPY_TYPES = (
+    "uuid", "uuid", "uuid", "text", "text", "text",
+    "jsonb", "text", "text", "bool", "uuid", "timestamptz",
+)  # fmt: skip
+
+
+def _copy_row(
+    tenant_id: uuid.UUID,
+    integration_id: uuid.UUID,
+    key: OrderKey,
+    raw: dict[str, Any],
+    update: LedgerUpdate,
+) -> tuple[Any, ...]:
+    return (
+        update.id,
+        tenant_id,
+        integration_id,
+        key.checkout_form_id,
+        key.revision,
+        key.allegro_status,
+        Jsonb(raw, dumps=json_text.dumps),
+        update.state,
+        clean_text(update.reason) if update.reason else None,
+        update.needs_correction,
+        update.invoice_id,
+        key.updated_at,
+    )
 
 
 def update_states(session: Session, updates: Sequence[LedgerUpdate]) -> None:

@@ -138,6 +138,7 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
                 (*forms[row.checkout_form_id], update)
                 for row, update in zip(rows.values(), updates, strict=True)
             ],
+            new_ids={row.id for row in rows.values() if row.is_new},
         )
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
     return PageResult(counts, decided)
