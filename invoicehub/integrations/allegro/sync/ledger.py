@@ -1,4 +1,4 @@
-"""The order ledger (`allegro_orders`): the page's rows to decide, their one write, listing.
+"""The order ledger (`allegro_orders`): the page's rows to decide and their one write.
 
 One row per integration and checkout form (UNIQUE), whatever Allegro repeats. Only some rows need
 a decision: new orders, new revisions, orders still pending or in review, orders due for another
@@ -22,7 +22,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -323,50 +322,3 @@ def held_form_ids(session: Session, integration_id: uuid.UUID, limit: int) -> li
         .limit(limit)
     )
     return list(rows.scalars())
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One order as the ledger API shows it (without the raw payload)."""
-
-    checkout_form_id: str
-    allegro_status: str
-    state: str
-    reason: str | None
-    needs_correction: bool
-    invoice_id: uuid.UUID | None
-    updated_at: datetime
-
-
-def list_entries(
-    session: Session,
-    integration_id: uuid.UUID,
-    state: str | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[LedgerEntry], int]:
-    """Newest first; the raw JSON is never loaded."""
-    where = [_orders.c.integration_id == integration_id]
-    if state is not None:
-        where.append(_orders.c.state == state)
-    total = (
-        session.connection()
-        .execute(sa.select(sa.func.count()).select_from(_orders).where(*where))
-        .scalar_one()
-    )
-    rows = session.connection().execute(
-        sa.select(
-            _orders.c.checkout_form_id,
-            _orders.c.allegro_status,
-            _orders.c.state,
-            _orders.c.reason,
-            _orders.c.needs_correction,
-            _orders.c.invoice_id,
-            _orders.c.updated_at,
-        )
-        .where(*where)
-        .order_by(_orders.c.updated_at.desc(), _orders.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [LedgerEntry(**row._mapping) for row in rows], int(total)
