@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from psycopg.types.json import Jsonb
 from sqlmodel import Session
 
 from invoicehub import json_text
@@ -230,7 +229,6 @@ def write_orders(
             session,
             "allegro_orders",
             _COPY_COLUMNS,
-            _COPY_TYPES,
             (_copy_row(tenant_id, integration_id, *entry) for entry in fresh),
         )
     known = [entry for entry in decided if entry[2].id not in new_ids] if fresh else decided
@@ -258,39 +256,6 @@ def write_orders(
         "forms": json_text.dumps(records),
     }
     session.connection().execute(_WRITE, params)
-
-
-_COPY_COLUMNS = (
-    "id", "tenant_id", "integration_id", "checkout_form_id", "revision", "allegro_status",
-    "raw", "state", "reason", "needs_correction", "invoice_id", "allegro_updated_at",
-)  # fmt: skip
-_COPY_TYPES = (
-    "uuid", "uuid", "uuid", "text", "text", "text",
-    "jsonb", "text", "text", "bool", "uuid", "timestamptz",
-)  # fmt: skip
-
-
-def _copy_row(
-    tenant_id: uuid.UUID,
-    integration_id: uuid.UUID,
-    key: OrderKey,
-    raw: dict[str, Any],
-    update: LedgerUpdate,
-) -> tuple[Any, ...]:
-    return (
-        update.id,
-        tenant_id,
-        integration_id,
-        key.checkout_form_id,
-        key.revision,
-        key.allegro_status,
-        Jsonb(raw, dumps=json_text.dumps),
-        update.state,
-        clean_text(update.reason) if update.reason else None,
-        update.needs_correction,
-        update.invoice_id,
-        key.updated_at,
-    )
 
 
 def update_states(session: Session, updates: Sequence[LedgerUpdate]) -> None:
@@ -322,3 +287,32 @@ def held_form_ids(session: Session, integration_id: uuid.UUID, limit: int) -> li
         .limit(limit)
     )
     return list(rows.scalars())
+
+
+_COPY_COLUMNS = (
+    "id", "tenant_id", "integration_id", "checkout_form_id", "revision", "allegro_status",
+    "raw", "state", "reason", "needs_correction", "invoice_id", "allegro_updated_at",
+)  # fmt: skip
+
+
+def _copy_row(
+    tenant_id: uuid.UUID,
+    integration_id: uuid.UUID,
+    key: OrderKey,
+    raw: dict[str, Any],
+    update: LedgerUpdate,
+) -> tuple[str | None, ...]:
+    return (
+        str(update.id),
+        str(tenant_id),
+        str(integration_id),
+        key.checkout_form_id,
+        key.revision,
+        key.allegro_status,
+        json_text.dumps(raw),
+        update.state,
+        clean_text(update.reason) if update.reason else None,
+        "t" if update.needs_correction else "f",
+        str(update.invoice_id) if update.invoice_id else None,
+        key.updated_at.isoformat() if key.updated_at else None,
+    )
