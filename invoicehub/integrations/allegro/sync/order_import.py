@@ -101,8 +101,10 @@ def _import(session: Session, ctx: ImportContext, page: PreparedPage, isolate: b
     else:  # read and locked now, written once below with their final states
         rows, rates = _page_reads(session, ctx, forms)
     counts.skipped += len(forms) - len(rows) - (counts.needs_review - unkeyed)  # decided before
+    _remember_rates(ctx, page, rates)
     decisions = [
-        order_guard.decide(
+        page.decision(form_id, row.invoice_id is not None, rates)
+        or order_guard.decide(
             forms[form_id][1],
             ctx,
             rates,
@@ -137,6 +139,15 @@ def _import(session: Session, ctx: ImportContext, page: PreparedPage, isolate: b
         )
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
     return PageResult(counts, decided)
+
+
+def _remember_rates(ctx: ImportContext, page: PreparedPage, rates: Mapping[str, str]) -> None:
+    """The rates just read, for the next pages decided ahead (page_prep.py)."""
+    for offer in page.rate_offers:
+        if offer in rates:
+            ctx.known_rates[offer] = rates[offer]
+        else:
+            ctx.known_rates.pop(offer, None)
 
 
 def _page_reads(

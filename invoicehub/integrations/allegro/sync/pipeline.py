@@ -172,7 +172,7 @@ def _first_sync(
     # The Redis filter and the page's preparation run in the prefetch thread too, while the page
     # before is written (its keys may not be stored yet: an order listed twice is then a no-op
     # of the ledger's).
-    listed = ((page, prepare_page(seen.fresh_forms(ctx, page))) for page in pages)
+    listed = ((page, prepare_page(seen.fresh_forms(ctx, page), ctx)) for page in pages)
     for page, fresh in prefetched(listed):
         counts.add(_commit_page(ctx, run_id, page, cursor=None, fresh=fresh))
     # Events older than `latest` are covered by the listing; the journal starts after it.
