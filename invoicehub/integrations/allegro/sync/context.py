@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from invoicehub.domain.products import ProductDraft
 from invoicehub.integrations.allegro.preferences import AllegroSettings
 
 
@@ -41,14 +40,9 @@ class ImportContext:
     # The rates of known offers as the last page's transaction read them: the guess a page
     # decided ahead of its transaction is checked against (page_prep.py).
     known_rates: dict[str, str] = field(default_factory=dict, compare=False)
-    # Offer -> (the draft its product was last written from, the product's id), for products
-    # this sync wrote in pages that committed: the same draft again needs no write.
-    products: dict[str, tuple[ProductDraft, uuid.UUID]] = field(default_factory=dict, compare=False)
 
 
 @dataclass
 class PageResult:
     counts: SyncCounts
     decided: dict[str, str | None]  # checkout form id -> revision now recorded in the ledger
-    # Products the page wrote (ImportContext.products), to remember once the page commits.
-    products: dict[str, tuple[ProductDraft, uuid.UUID]] = field(default_factory=dict)

@@ -42,7 +42,6 @@ from invoicehub.domain.invoices import (
     create_invoice,
     issue_invoices,
 )
-from invoicehub.domain.products import ProductDraft
 from invoicehub.integrations.allegro.sync import ledger, order_guard
 from invoicehub.integrations.allegro.sync.buyers import SOURCE
 from invoicehub.integrations.allegro.sync.context import ImportContext, PageResult, SyncCounts
@@ -115,8 +114,7 @@ def _import(session: Session, ctx: ImportContext, page: PreparedPage, isolate: b
         )
         for form_id, row in rows.items()
     ]
-    written: dict[str, tuple[ProductDraft, uuid.UUID]] = {}
-    product_ids = ensure_products(session, ctx, decisions, counts, guarded=isolate, written=written)
+    product_ids = ensure_products(session, ctx, decisions, counts, guarded=isolate)
     pairs = list(zip(rows.values(), decisions, strict=True))
     issued: dict[uuid.UUID, ledger.LedgerUpdate] = {}
     if not isolate:  # the whole page's buyers and invoices in a few statements
@@ -140,7 +138,7 @@ def _import(session: Session, ctx: ImportContext, page: PreparedPage, isolate: b
             new_ids={row.id for row in rows.values() if row.is_new},
         )
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
-    return PageResult(counts, decided, written)
+    return PageResult(counts, decided)
 
 
 def _remember_rates(ctx: ImportContext, page: PreparedPage, rates: Mapping[str, str]) -> None:

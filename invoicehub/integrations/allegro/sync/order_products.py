@@ -73,7 +73,6 @@ def ensure_products(
     counts: SyncCounts,
     *,
     guarded: bool = True,
-    written: dict[str, tuple[ProductDraft, uuid.UUID]] | None = None,
 ) -> dict[str, uuid.UUID]:
     """Upsert the offers of the page's invoices, once each (auto_create_product): offer -> id.
 
@@ -81,9 +80,6 @@ def ensure_products(
     statement the database refuses falls back to offer by offer under savepoints; unguarded
     (the page pass, which runs again order by order, guarded, when the database refuses any of
     its statements) it propagates, and the batch needs no SAVEPOINT of its own.
-    Unguarded, an offer whose product an earlier committed page of this sync wrote from the
-    same draft (ctx.products) is not written again (a first sync would refresh the same few
-    products on every page); `written` gets the offers this call wrote, with their drafts.
     """
     if not ctx.settings.auto_create_product:
         return {}
@@ -94,38 +90,24 @@ def ensure_products(
         for line in decision.lines:
             if line.offer_id:
                 drafts.setdefault(line.offer_id, _product_draft(line, ctx.settings))
-    unchanged = {} if guarded else _unchanged(ctx, drafts)
-    todo = [draft for offer, draft in drafts.items() if offer not in unchanged]
-    if not todo:
-        return unchanged
+    if not drafts:
+        return {}
     try:
         with session.begin_nested() if guarded else nullcontext():
-            results = upsert_products(session, ctx.tenant_id, todo, load=False)
+            results = upsert_products(session, ctx.tenant_id, [*drafts.values()], load=False)
     except sa.exc.OperationalError:
         raise  # the connection is gone: the whole page is retried
     except ProductError:  # refused before anything was written
-        results = _upsert_products_one_by_one(session, ctx.tenant_id, todo)
+        results = _upsert_products_one_by_one(session, ctx.tenant_id, drafts.values())
     except sa.exc.DBAPIError:
         if not guarded:
             raise
-        results = _upsert_products_one_by_one(session, ctx.tenant_id, todo)
+        results = _upsert_products_one_by_one(session, ctx.tenant_id, drafts.values())
     counts.products_created += sum(1 for _, created in results if created)
-    ids = {
+    return {
         product.external_id: product.id
         for product, _ in results
         if product is not None and product.external_id
-    }
-    if written is not None:
-        written.update({offer: (drafts[offer], ids[offer]) for offer in ids if offer in drafts})
-    return {**unchanged, **ids}
-
-
-def _unchanged(ctx: ImportContext, drafts: Mapping[str, ProductDraft]) -> dict[str, uuid.UUID]:
-    known = ctx.products
-    return {
-        offer: known[offer][1]
-        for offer, draft in drafts.items()
-        if offer in known and known[offer][0] == draft
     }
 
 

@@ -329,7 +329,6 @@ def _commit_page(
         if cursor is not None:
             writes.append(page_writes.event_cursor(ctx.integration_id, cursor))
         commit_together(session, writes)  # with the COMMIT: one round trip
-    ctx.products.update(result.products)
     seen.remember_decided(ctx, result.decided)
     return result.counts
 
