@@ -20,7 +20,7 @@ two steps, `upsert_orders` then `update_states`, so a refused row costs only its
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,12 +216,14 @@ def write_orders(
     integration_id: uuid.UUID,
     decided: Sequence[tuple[OrderKey, dict[str, Any], LedgerUpdate]],
     new_ids: Set[uuid.UUID] = frozenset(),
+    raw_json: Mapping[str, str] | None = None,
 ) -> None:
     """Write the decided forms of a page (from `rows_to_decide`) with their final states.
 
     `new_ids`: the rows `rows_to_decide` found absent (`LedgerRow.is_new`). They go in by COPY:
     no other writer can insert them meanwhile (see the module's note), and should one exist
     after all, the unique key refuses the COPY and the page reruns order by order.
+    `raw_json`: the forms already written as JSON text, by checkout form id (page_prep.py).
     """
     fresh = [entry for entry in decided if entry[2].id in new_ids]
     if fresh:
@@ -229,7 +231,7 @@ def write_orders(
             session,
             "allegro_orders",
             _COPY_COLUMNS,
-            (_copy_row(tenant_id, integration_id, *entry) for entry in fresh),
+            (_copy_row(tenant_id, integration_id, *entry, raw_json or {}) for entry in fresh),
         )
     known = [entry for entry in decided if entry[2].id not in new_ids] if fresh else decided
     if not known:
@@ -301,6 +303,7 @@ def _copy_row(
     key: OrderKey,
     raw: dict[str, Any],
     update: LedgerUpdate,
+    raw_json: Mapping[str, str],
 ) -> tuple[str | None, ...]:
     return (
         str(update.id),
@@ -309,7 +312,7 @@ def _copy_row(
         key.checkout_form_id,
         key.revision,
         key.allegro_status,
-        json_text.dumps(raw),
+        raw_json.get(key.checkout_form_id) or json_text.dumps(raw),
         update.state,
         clean_text(update.reason) if update.reason else None,
         "t" if update.needs_correction else "f",

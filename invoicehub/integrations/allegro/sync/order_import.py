@@ -136,6 +136,7 @@ def _import(session: Session, ctx: ImportContext, page: PreparedPage, isolate: b
                 for row, update in zip(rows.values(), updates, strict=True)
             ],
             new_ids={row.id for row in rows.values() if row.is_new},
+            raw_json=page.raw_json,
         )
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
     return PageResult(counts, decided)

@@ -1,7 +1,8 @@
 """A page's database-free work, done before the page's transaction (pure: no database, no HTTP).
 
-Cleaning the forms, keying them and validating each against the CheckoutForm schema need
-nothing the database knows, and were about a fifth of a first sync's page time. A listed page is
+Cleaning the forms, keying them, validating each against the CheckoutForm schema and writing
+each as the JSON text of its ledger row need nothing the database knows, and were about a fifth
+of a first sync's page time. A listed page is
 prepared in the sync's prefetch thread (streaming.prefetched), while the page before it waits on
 PostgreSQL, so that time overlaps the database's. Any other caller gets the same preparation at
 the start of import_page.
@@ -22,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from invoicehub import json_text
 from invoicehub.integrations.allegro.schemas import CheckoutForm
 from invoicehub.integrations.allegro.sync.context import ImportContext
 from invoicehub.integrations.allegro.sync.mapping import OrderDecision, OrderKey, order_key
@@ -42,6 +44,8 @@ class PreparedPage:
     # Each keyed form against the schema: the model or its error (absent: anything else was
     # raised, and decide_order meets it again, holding only that order).
     parsed: dict[str, CheckoutForm | ValidationError]
+    # Each keyed form as JSON text, for its ledger row (ledger.write_orders).
+    raw_json: dict[str, str] = field(default_factory=dict)
     # Decided ahead (with a context): as if not invoiced, with `guessed_rates`.
     decisions: dict[str, OrderDecision] = field(default_factory=dict)
     guessed_rates: dict[str, str] = field(default_factory=dict)
@@ -80,7 +84,8 @@ def prepare_page(raws: Sequence[Any], ctx: ImportContext | None = None) -> Prepa
             parsed[form_id] = exc
         except Exception:  # noqa: S112 (decided again, and held, by order_guard.decide)
             continue
-    page = PreparedPage(len(raws), unkeyed, forms, held, parsed)
+    raw_json = {form_id: json_text.dumps(raw) for form_id, (_, raw) in forms.items()}
+    page = PreparedPage(len(raws), unkeyed, forms, held, parsed, raw_json)
     return page if ctx is None else _decided_ahead(page, ctx)
 
 
