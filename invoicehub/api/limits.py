@@ -46,10 +46,10 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _refuse(send)
             return
-        if chunked is None and scope.get("http_version") in _FRAMED_BY_LENGTH:
-            if declared is None or declared.isdigit():
-                await self.app(scope, receive, send)
-                return
+        framed = chunked is None and scope.get("http_version") in _FRAMED_BY_LENGTH
+        if framed and (declared is None or declared.isdigit()):
+            await self.app(scope, receive, send)
+            return
         buffered = await _read_body(receive, self.max_bytes)
         if buffered is None:
             await _refuse(send)

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.edit_errors import unknown_settings_detail
+from invoicehub.api.lean_route import principal_get
 from invoicehub.api.schema import ApiModel, ApiRequest, IsoDateTime
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import read_session
@@ -106,7 +107,9 @@ def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationLis
     return IntegrationList(items=items, total=len(items))
 
 
-@router.get("/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND)
+@principal_get(
+    router, "/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND
+)
 async def read_settings(integration_id: str, principal: PrincipalDep) -> Response:
     # Async and cached like the status: a hit is one Redis HMGET and the stored JSON as it is
     # (camelCase, AllegroSettings' aliases, as the answer spells them), wrapped in its one key.
@@ -139,7 +142,9 @@ def write_settings(
     )
 
 
-@router.get("/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND)
+@principal_get(
+    router, "/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND
+)
 async def read_status(integration_id: str, principal: PrincipalDep) -> Response:
     # Async: a cache hit is one Redis GET, with no thread hop and no database connection; the
     # cached view is read and spelt as IntegrationOut by pydantic-core alone.
