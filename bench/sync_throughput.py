@@ -33,6 +33,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,7 +181,8 @@ def run_sync(emulator_url: str, orders: int, seed: int) -> tuple[float, float, o
         with Session(get_engine(), expire_on_commit=False) as session:
             principal, integration_id = _connect(session, control, login)
             run = request_sync(session, principal, integration_id, enforce_rate_limit=False)
-    rss_mb, wall = _run_worker()
+    with BackendCpu(get_engine().url) as postgres:
+        rss_mb, wall, worker_cpu = _run_worker()
     with Session(get_engine()) as session:
         done = session.get(SyncRun, run.id)
         assert done is not None and done.status == "succeeded", done and done.error
@@ -191,6 +193,9 @@ def run_sync(emulator_url: str, orders: int, seed: int) -> tuple[float, float, o
             f" customers {done.customers_created}, products {done.products_created},"
             f" skipped {done.skipped}, review {done.needs_review}; worker wall {wall:.1f} s"
         )
+    # Where the machine's time went (CPU seconds over the worker's whole run, start-up included;
+    # PostgreSQL: the bench database's backends, when the server runs on this machine).
+    print(f"cpu_s: worker {worker_cpu:.2f}, postgres {postgres.seconds():.2f}")
     return seconds, rss_mb, integration_id
 
 
@@ -217,9 +222,11 @@ def _connect(session, control: httpx.Client, login: str):  # type: ignore[no-unt
     return principal, integration.id
 
 
-def _run_worker() -> tuple[float, float]:
-    """`python -m worker.main worker --burst`; (peak RSS of the worker and its horse in MB, s)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _run_worker() -> tuple[float, float, float]:
+    """`python -m worker.main worker --burst`; (peak RSS of the worker and its horse in MB,
+    wall seconds, CPU seconds of the worker and its horse)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     subprocess.run(
@@ -233,10 +240,46 @@ def _run_worker() -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
     )
     wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     if peak_kb <= before:
         print("warning: an earlier child used more memory; the peak may be that child's")
-    return peak_kb / 1024, wall
+    return peak_kb / 1024, wall, cpu
+
+
+class BackendCpu:
+    """CPU seconds of the PostgreSQL backends serving one database, sampled from /proc every
+    50 ms while the block runs (a backend's time is lost when it exits, so its last sample
+    counts: at most 50 ms of each backend go unseen). 0 when the server is not on this machine.
+    """
+
+    def __init__(self, url: object) -> None:
+        bench_url = make_url(str(url))
+        self._database = bench_url.database
+        self._dsn = bench_url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._ticks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> BackendCpu:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def seconds(self) -> float:
+        return sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+    def _sample(self) -> None:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        with psycopg.connect(self._dsn, autocommit=True) as conn:
+            while not self._stop.wait(0.05):
+                for (pid,) in conn.execute(query, (self._database,)).fetchall():
+                    with contextlib.suppress(OSError, IndexError, ValueError):
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                        self._ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
 
 
 def copy_floor(database_url: str, integration_id: object) -> float:

@@ -23,7 +23,7 @@ from invoicehub.integrations.allegro.runs.requests import (
     request_sync,
     run_view,
 )
-from invoicehub.integrations.allegro.sync.ledger import LedgerEntry
+from invoicehub.integrations.allegro.sync.ledger_listing import LedgerEntry
 from invoicehub.models import OrderState, SyncStatus
 
 router = APIRouter(prefix="/allegro", tags=["allegro sync"])

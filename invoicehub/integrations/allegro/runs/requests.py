@@ -26,7 +26,7 @@ from invoicehub.integrations.allegro.lifecycle import (
 )
 from invoicehub.integrations.allegro.runs.outcomes import ACTIVE_STATUSES
 from invoicehub.integrations.allegro.service import find_integration, lock_integration
-from invoicehub.integrations.allegro.sync import ledger
+from invoicehub.integrations.allegro.sync import ledger_listing
 from invoicehub.integrations.allegro.sync.reconcile import RECONCILE_TRIGGER
 from invoicehub.integrations.allegro.views import RunView
 from invoicehub.jobs.enqueue import enqueue_after_commit
@@ -211,13 +211,13 @@ def list_ledger(
     state: str | None = None,
     page: int = 1,
     page_size: int = 20,
-) -> tuple[list[ledger.LedgerEntry], int]:
+) -> tuple[list[ledger_listing.LedgerEntry], int]:
     """One page of the integration's orders (optionally in one state) and the total."""
     integration = find_integration(session, principal, integration_id)
     if state is not None and state not in {s.value for s in OrderState}:
         raise ValueError(f"state must be one of {', '.join(s.value for s in OrderState)}")
     limit, offset = page_bounds(page, page_size)
-    return ledger.list_entries(session, integration.id, state, limit, offset)
+    return ledger_listing.list_entries(session, integration.id, state, limit, offset)
 
 
 def run_view(run: SyncRun) -> RunView:

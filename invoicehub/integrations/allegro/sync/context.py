@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from invoicehub.integrations.allegro.preferences import AllegroSettings
@@ -37,6 +37,9 @@ class ImportContext:
     company_id: uuid.UUID | None
     template_id: uuid.UUID | None
     today: date
+    # The rates of known offers as the last page's transaction read them: the guess a page
+    # decided ahead of its transaction is checked against (page_prep.py).
+    known_rates: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass

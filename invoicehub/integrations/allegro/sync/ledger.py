@@ -1,4 +1,4 @@
-"""The order ledger (`allegro_orders`): the page's rows to decide, their one write, listing.
+"""The order ledger (`allegro_orders`): the page's rows to decide and their one write.
 
 One row per integration and checkout form (UNIQUE), whatever Allegro repeats. Only some rows need
 a decision: new orders, new revisions, orders still pending or in review, orders due for another
@@ -20,15 +20,15 @@ two steps, `upsert_orders` then `update_states`, so a refused row costs only its
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from invoicehub import json_text
+from invoicehub.db_rounds import copy_rows
 from invoicehub.ids import new_id
 from invoicehub.integrations.allegro.sync.mapping import OrderKey
 from invoicehub.integrations.allegro.sync.sanitize import clean_text
@@ -82,6 +82,7 @@ class LedgerRow:
     state: str
     invoice_id: uuid.UUID | None
     needs_correction: bool
+    is_new: bool = False  # no ledger row yet: written by COPY (`write_orders`)
 
 
 # The page's existing rows, locked until the page commits, in checkout form order (as every
@@ -196,7 +197,7 @@ def rows_to_decide(
     for key, _ in sorted(forms, key=lambda form: form[0].checkout_form_id):
         form_id, old = key.checkout_form_id, existing.get(key.checkout_form_id)
         if old is None:
-            rows[form_id] = LedgerRow(new_id(), form_id, pending, None, False)
+            rows[form_id] = LedgerRow(new_id(), form_id, pending, None, False, is_new=True)
         elif (
             key.revision is None
             or old.revision != key.revision
@@ -214,9 +215,24 @@ def write_orders(
     tenant_id: uuid.UUID,
     integration_id: uuid.UUID,
     decided: Sequence[tuple[OrderKey, dict[str, Any], LedgerUpdate]],
+    new_ids: Set[uuid.UUID] = frozenset(),
 ) -> None:
-    """Write the decided forms of a page (from `rows_to_decide`) with their final states."""
-    if not decided:
+    """Write the decided forms of a page (from `rows_to_decide`) with their final states.
+
+    `new_ids`: the rows `rows_to_decide` found absent (`LedgerRow.is_new`). They go in by COPY:
+    no other writer can insert them meanwhile (see the module's note), and should one exist
+    after all, the unique key refuses the COPY and the page reruns order by order.
+    """
+    fresh = [entry for entry in decided if entry[2].id in new_ids]
+    if fresh:
+        copy_rows(
+            session,
+            "allegro_orders",
+            _COPY_COLUMNS,
+            (_copy_row(tenant_id, integration_id, *entry) for entry in fresh),
+        )
+    known = [entry for entry in decided if entry[2].id not in new_ids] if fresh else decided
+    if not known:
         return
     records = [
         {
@@ -231,7 +247,7 @@ def write_orders(
             "invoice_id": str(update.invoice_id) if update.invoice_id else None,
             "allegro_updated_at": key.updated_at.isoformat() if key.updated_at else None,
         }
-        for key, raw, update in decided
+        for key, raw, update in known
     ]
     # The forms were cleaned of what jsonb refuses (NUL) as they arrived (sanitize.py).
     params = {
@@ -273,48 +289,30 @@ def held_form_ids(session: Session, integration_id: uuid.UUID, limit: int) -> li
     return list(rows.scalars())
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One order as the ledger API shows it (without the raw payload)."""
-
-    checkout_form_id: str
-    allegro_status: str
-    state: str
-    reason: str | None
-    needs_correction: bool
-    invoice_id: uuid.UUID | None
-    updated_at: datetime
+_COPY_COLUMNS = (
+    "id", "tenant_id", "integration_id", "checkout_form_id", "revision", "allegro_status",
+    "raw", "state", "reason", "needs_correction", "invoice_id", "allegro_updated_at",
+)  # fmt: skip
 
 
-def list_entries(
-    session: Session,
+def _copy_row(
+    tenant_id: uuid.UUID,
     integration_id: uuid.UUID,
-    state: str | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[LedgerEntry], int]:
-    """Newest first; the raw JSON is never loaded."""
-    where = [_orders.c.integration_id == integration_id]
-    if state is not None:
-        where.append(_orders.c.state == state)
-    total = (
-        session.connection()
-        .execute(sa.select(sa.func.count()).select_from(_orders).where(*where))
-        .scalar_one()
+    key: OrderKey,
+    raw: dict[str, Any],
+    update: LedgerUpdate,
+) -> tuple[str | None, ...]:
+    return (
+        str(update.id),
+        str(tenant_id),
+        str(integration_id),
+        key.checkout_form_id,
+        key.revision,
+        key.allegro_status,
+        json_text.dumps(raw),
+        update.state,
+        clean_text(update.reason) if update.reason else None,
+        "t" if update.needs_correction else "f",
+        str(update.invoice_id) if update.invoice_id else None,
+        key.updated_at.isoformat() if key.updated_at else None,
     )
-    rows = session.connection().execute(
-        sa.select(
-            _orders.c.checkout_form_id,
-            _orders.c.allegro_status,
-            _orders.c.state,
-            _orders.c.reason,
-            _orders.c.needs_correction,
-            _orders.c.invoice_id,
-            _orders.c.updated_at,
-        )
-        .where(*where)
-        .order_by(_orders.c.updated_at.desc(), _orders.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [LedgerEntry(**row._mapping) for row in rows], int(total)

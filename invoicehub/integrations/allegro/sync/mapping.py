@@ -111,15 +111,22 @@ def decide_order(
     today: date,
     product_rates: Mapping[str, str] | None = None,
     already_invoiced: bool = False,
+    parsed: CheckoutForm | ValidationError | None = None,
 ) -> OrderDecision:
-    """What to do with one checkout form (see the module docstring)."""
+    """What to do with one checkout form (see the module docstring); `parsed`: the form
+    already validated against CheckoutForm (page_prep.py), or its validation error."""
     key = order_key(raw)
     if key is None:
         raise ValueError("a checkout form without an id cannot be decided")
-    try:
-        form = CheckoutForm.model_validate(raw)
-    except ValidationError as exc:
-        return OrderDecision(key, Action.REVIEW, _clip(f"malformed checkout form: {_summary(exc)}"))
+    if parsed is None:
+        try:
+            parsed = CheckoutForm.model_validate(raw)
+        except ValidationError as exc:
+            parsed = exc
+    if isinstance(parsed, ValidationError):
+        reason = f"malformed checkout form: {_summary(parsed)}"
+        return OrderDecision(key, Action.REVIEW, _clip(reason))
+    form = parsed
     if form.status is CheckoutFormStatus.CANCELLED:
         if already_invoiced:
             reason = "cancelled after invoicing: issue a correction invoice"

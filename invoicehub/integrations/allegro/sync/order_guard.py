@@ -17,9 +17,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from invoicehub.domain.invoices import InvoiceAlreadyPaid, InvoiceError, mark_invoice_paid
+from invoicehub.integrations.allegro.schemas import CheckoutForm
 from invoicehub.integrations.allegro.sync import ledger
 from invoicehub.integrations.allegro.sync.context import ImportContext, SyncCounts
 from invoicehub.integrations.allegro.sync.fetch_retry import FetchFailure, record_failures
@@ -57,6 +59,7 @@ def decide(
     *,
     already_invoiced: bool,
     held_reason: str | None,
+    parsed: CheckoutForm | ValidationError | None = None,
 ) -> OrderDecision:
     """`decide_order`, but an exception or a cleaned value holds the order instead."""
     try:
@@ -66,6 +69,7 @@ def decide(
             today=ctx.today,
             product_rates=rates,
             already_invoiced=already_invoiced,
+            parsed=parsed,
         )
     except Exception as exc:  # a mapping bug must cost one order, not the sync
         logger.exception("checkout form %s could not be decided", raw.get("id"))

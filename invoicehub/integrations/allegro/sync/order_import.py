@@ -45,13 +45,14 @@ from invoicehub.domain.invoices import (
 from invoicehub.integrations.allegro.sync import ledger, order_guard
 from invoicehub.integrations.allegro.sync.buyers import SOURCE
 from invoicehub.integrations.allegro.sync.context import ImportContext, PageResult, SyncCounts
-from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision, OrderKey, order_key
+from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision, OrderKey
 from invoicehub.integrations.allegro.sync.order_products import (
     ensure_products,
     product_rates,
     rates_of,
     rates_query,
 )
+from invoicehub.integrations.allegro.sync.page_prep import PreparedPage, prepare_page
 from invoicehub.models import OrderState, Product
 
 logger = logging.getLogger(__name__)
@@ -64,20 +65,22 @@ ISOLATE_EVERY_ORDER = False
 def import_page(
     session: Session,
     ctx: ImportContext,
-    raws: Sequence[Any],
+    raws: Sequence[Any] | PreparedPage,
     *,
     fresh_transaction: bool = False,
 ) -> PageResult:
-    """Write one page in the session's transaction; the caller commits it.
+    """Write one page (its forms, or the forms already prepared: page_prep.py) in the session's
+    transaction; the caller commits it.
 
     `fresh_transaction`: the page is the first thing in the transaction, so a refused page pass
     rolls the transaction back instead of a page SAVEPOINT (two round trips fewer per page).
     """
+    page = raws if isinstance(raws, PreparedPage) else prepare_page(raws)
     if ISOLATE_EVERY_ORDER:
-        return _import(session, ctx, raws, isolate=True)
+        return _import(session, ctx, page, isolate=True)
     try:
         with nullcontext() if fresh_transaction else session.begin_nested():
-            return _import(session, ctx, raws, isolate=False)
+            return _import(session, ctx, page, isolate=False)
     except sa.exc.OperationalError:
         raise  # the connection is gone: the caller retries the whole sync
     except (sa.exc.DBAPIError, BatchConflict) as exc:
@@ -85,35 +88,29 @@ def import_page(
             session.rollback()
         cause = type(exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc).__name__
         logger.info("page retried order by order after %s", cause)
-    return _import(session, ctx, raws, isolate=True)
+    return _import(session, ctx, page, isolate=True)
 
 
-def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: bool) -> PageResult:
-    counts = SyncCounts(orders_fetched=len(raws))
-    raws, cleaned = order_guard.clean_page(raws)  # nothing PostgreSQL refuses goes further
-    forms: dict[str, tuple[OrderKey, dict[str, Any]]] = {}
-    for raw in raws:
-        key = order_key(raw)
-        if key is None:
-            logger.warning("skipped a checkout form without a usable id")
-            counts.needs_review += 1
-            continue
-        forms[key.checkout_form_id] = (key, raw)  # a repeated form: the last copy wins
-    unkeyed = counts.needs_review
-    counts.skipped += len(raws) - unkeyed - len(forms)
+def _import(session: Session, ctx: ImportContext, page: PreparedPage, isolate: bool) -> PageResult:
+    counts = SyncCounts(orders_fetched=page.fetched, needs_review=page.unkeyed)
+    forms, unkeyed = page.forms, page.unkeyed
+    counts.skipped += page.fetched - unkeyed - len(forms)  # a repeated form: the last copy wins
     if isolate:  # even a ledger row the database refuses costs one order
         rows = order_guard.upsert_isolated(session, ctx, list(forms.values()), counts)
         rates = product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
     else:  # read and locked now, written once below with their final states
         rows, rates = _page_reads(session, ctx, forms)
     counts.skipped += len(forms) - len(rows) - (counts.needs_review - unkeyed)  # decided before
+    _remember_rates(ctx, page, rates)
     decisions = [
-        order_guard.decide(
+        page.decision(form_id, row.invoice_id is not None, rates)
+        or order_guard.decide(
             forms[form_id][1],
             ctx,
             rates,
             already_invoiced=row.invoice_id is not None,
-            held_reason=cleaned.get(form_id),
+            held_reason=page.held.get(form_id),
+            parsed=page.parsed.get(form_id),
         )
         for form_id, row in rows.items()
     ]
@@ -138,9 +135,19 @@ def _import(session: Session, ctx: ImportContext, raws: Sequence[Any], isolate: 
                 (*forms[row.checkout_form_id], update)
                 for row, update in zip(rows.values(), updates, strict=True)
             ],
+            new_ids={row.id for row in rows.values() if row.is_new},
         )
     decided = {form_id: key.revision for form_id, (key, _) in forms.items()}
     return PageResult(counts, decided)
+
+
+def _remember_rates(ctx: ImportContext, page: PreparedPage, rates: Mapping[str, str]) -> None:
+    """The rates just read, for the next pages decided ahead (page_prep.py)."""
+    for offer in page.rate_offers:
+        if offer in rates:
+            ctx.known_rates[offer] = rates[offer]
+        else:
+            ctx.known_rates.pop(offer, None)
 
 
 def _page_reads(

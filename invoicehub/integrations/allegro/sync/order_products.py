@@ -45,6 +45,15 @@ def rates_query(
     ctx: ImportContext, raws: Iterable[Mapping[str, Any]]
 ) -> tuple[str, dict[str, Any]] | None:
     """The statement reading the known rates (None: no line item needs one)."""
+    offer_ids = offers_needing_rates(raws)
+    if not offer_ids:
+        return None
+    params = {"tenant_id": ctx.tenant_id, "source": SOURCE, "offer_ids": sorted(offer_ids)}
+    return KNOWN_RATES, params
+
+
+def offers_needing_rates(raws: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The offers of line items that carry no `tax.rate`: their product's rate decides."""
     offer_ids: set[str] = set()
     for raw in raws:
         items = raw.get("lineItems")
@@ -54,10 +63,7 @@ def rates_query(
             tax, offer = item.get("tax"), item.get("offer")
             if not (isinstance(tax, Mapping) and tax.get("rate")) and isinstance(offer, Mapping):
                 offer_ids.add(str(offer.get("id")))
-    if not offer_ids:
-        return None
-    params = {"tenant_id": ctx.tenant_id, "source": SOURCE, "offer_ids": sorted(offer_ids)}
-    return KNOWN_RATES, params
+    return offer_ids
 
 
 def ensure_products(

@@ -49,6 +49,7 @@ from invoicehub.integrations.allegro.sync.context import ImportContext, SyncCoun
 from invoicehub.integrations.allegro.sync.fetch_retry import FetchFailure, fetch_forms
 from invoicehub.integrations.allegro.sync.mapping import POLAND
 from invoicehub.integrations.allegro.sync.order_import import import_page
+from invoicehub.integrations.allegro.sync.page_prep import PreparedPage, prepare_page
 from invoicehub.integrations.allegro.sync.refunds import follow_order
 from invoicehub.integrations.allegro.sync.streaming import fewer_gc_pauses, prefetched
 from invoicehub.models import AllegroIntegration
@@ -168,9 +169,11 @@ def _first_sync(
     since = since or utcnow() - FIRST_SYNC_WINDOW
     counts = SyncCounts()
     pages = client.iter_checkout_forms(updated_at_gte=since, page_size=PAGE_SIZE)
-    # The Redis filter runs in the prefetch thread too, while the page before is written (its
-    # keys may not be stored yet: an order listed twice is then a no-op of the ledger's).
-    for page, fresh in prefetched((page, seen.fresh_forms(ctx, page)) for page in pages):
+    # The Redis filter and the page's preparation run in the prefetch thread too, while the page
+    # before is written (its keys may not be stored yet: an order listed twice is then a no-op
+    # of the ledger's).
+    listed = ((page, prepare_page(seen.fresh_forms(ctx, page), ctx)) for page in pages)
+    for page, fresh in prefetched(listed):
         counts.add(_commit_page(ctx, run_id, page, cursor=None, fresh=fresh))
     # Events older than `latest` are covered by the listing; the journal starts after it.
     with Session(get_engine()) as session:
@@ -298,7 +301,7 @@ def _commit_page(
     cursor: str | None,
     recheck: bool = False,
     failures: Sequence[FetchFailure] = (),
-    fresh: list[dict[str, Any]] | None = None,
+    fresh: PreparedPage | None = None,
 ) -> SyncCounts:
     """Import, record the orders Allegro did not send, count, move the cursor and commit, all
     or nothing: the cursor never passes an order the ledger does not know.
@@ -307,12 +310,14 @@ def _commit_page(
     `recheck` asks for them again. A session per page: its identity map and caches end with the
     page, so memory does not grow with the number of orders.
     """
-    if fresh is None:  # `fresh`: the listed forms already filtered (seen.fresh_forms)
-        fresh = list(raws) if recheck or cursor is not None else seen.fresh_forms(ctx, raws)
+    if fresh is None:  # `fresh`: the listed forms already filtered (seen.fresh_forms), prepared
+        fresh = prepare_page(
+            list(raws) if recheck or cursor is not None else seen.fresh_forms(ctx, raws)
+        )
     bind = _pages_connection.get() or get_engine()
     with Session(bind, expire_on_commit=False) as session:
         result = import_page(session, ctx, fresh, fresh_transaction=True)
-        known = len(raws) - len(fresh)
+        known = len(raws) - fresh.fetched
         result.counts.orders_fetched += known
         result.counts.skipped += known
         held = fetch_retry.record_failures(
