@@ -139,11 +139,15 @@ async def load(
     connector = aiohttp.TCPConnector(limit=args.concurrency)
     timeout = aiohttp.ClientTimeout(total=10)
     counter = 0
+    warmup_requests = math.ceil(args.max_requests * args.warmup / max(args.duration, 1.0))
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
 
         async def client_loop(until: float, measure: bool) -> None:
             nonlocal counter
-            while time.perf_counter() < until and (not measure or results.sent < args.max_requests):
+            # The warm-up is bounded in requests too, in the measured part's proportion: the
+            # bench sellers' budgets (`main`) count both, whatever rate the server reaches.
+            cap = args.max_requests if measure else warmup_requests
+            while time.perf_counter() < until and (results.sent if measure else counter) < cap:
                 n = counter
                 counter += 1
                 endpoint = n % len(ENDPOINTS)

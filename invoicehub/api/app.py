@@ -50,6 +50,10 @@ def create_api() -> FastAPI:
         docs_url=None,  # served below from local files: no CDN is reachable (nor allowed by CSP)
         redoc_url=None,
         servers=[{"url": API_PREFIX}],
+        # No OpenTelemetry provider is ever configured here, so FastAPI's native telemetry has
+        # nothing to record; switched off, it no longer looks for providers (three environment
+        # lookups) on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     api.add_middleware(BodySizeLimit)
     install_error_handlers(api)

@@ -6,14 +6,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlmodel import Session
 
 from invoicehub import ratelimit
 from invoicehub.auth.tokens import InvalidToken, Principal, decode_access_token
 from invoicehub.db import get_engine, read_session
-
-_bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/v1/auth/login")
 
 
 async def get_session() -> AsyncIterator[Session]:
@@ -33,25 +32,37 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def get_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "authentication required",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    try:
-        principal = decode_access_token(credentials.credentials)
-    except InvalidToken as exc:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, str(exc), headers={"WWW-Authenticate": "Bearer"}
-        ) from exc
-    await ratelimit.hit_async(ratelimit.API_PER_USER, str(principal.user_id))
-    request.state.principal = principal
-    return principal
+class _BearerPrincipal(HTTPBearer):
+    """The bearer token's principal, its request counted against the per-user API limit.
+
+    An HTTPBearer, so OpenAPI documents the scheme exactly as before, that resolves straight to
+    the Principal: one dependency per request instead of the bearer's credentials model and a
+    second dependency reading it (about 15 us of a cached read's CPU). The header is read as
+    HTTPBearer reads it; no usable bearer token is a 401 with WWW-Authenticate.
+    """
+
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+        if not token or scheme.lower() != "bearer":
+            raise _unauthenticated("authentication required")
+        try:
+            principal = decode_access_token(token)
+        except InvalidToken as exc:
+            raise _unauthenticated(str(exc)) from exc
+        await ratelimit.hit_async(ratelimit.API_PER_USER, str(principal.user_id))
+        request.state.principal = principal
+        return principal
+
+
+def _unauthenticated(detail: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+get_principal = _BearerPrincipal(
+    scheme_name="HTTPBearer", description="JWT from POST /api/v1/auth/login", auto_error=False
+)
 
 
 async def require_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:

@@ -14,6 +14,7 @@ from starlette.responses import PlainTextResponse
 
 from invoicehub.api.app import create_api
 from invoicehub.api.errors import MAX_QUOTED_INPUT
+from invoicehub.api.limits import _TOO_LARGE, BodySizeLimit
 from invoicehub.models import AllegroIntegration, Role
 from invoicehub.web import around
 from tests.factories import bearer, make_integration, make_user
@@ -184,3 +185,63 @@ def test_a_big_body_to_reflexs_own_paths_is_413_too():
         assert web.post("/_upload", content=chunks()).status_code == 413
         assert web.post("/_upload", content=b"small").text == "ok"
     assert reached == [b"small"]
+
+
+def _through_the_limit(
+    headers: list[tuple[bytes, bytes]], body: list[bytes], http_version: str = "1.1"
+) -> tuple[int, bytes, int]:
+    """(status, body the app read, receive calls made) for one request through BodySizeLimit."""
+    import asyncio
+
+    calls = 0
+    pending = [
+        {"type": "http.request", "body": chunk, "more_body": i < len(body) - 1}
+        for i, chunk in enumerate(body or [b""])
+    ]
+
+    async def receive() -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        read = b""
+        if scope["method"] != "GET":
+            while True:
+                message = await receive()
+                read += message.get("body", b"")
+                if not message.get("more_body"):
+                    break
+        await PlainTextResponse(read.decode() or "-")(scope, receive, send)
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    method = "GET" if not body else "POST"
+    scope = {"type": "http", "method": method, "http_version": http_version, "headers": headers}
+    asyncio.run(BodySizeLimit(app, max_bytes=10)(scope, receive, send))
+    status = sent[0]["status"]
+    return status, b"".join(m.get("body", b"") for m in sent[1:]), calls
+
+
+def test_a_request_without_a_body_is_not_read_by_the_limit():
+    """HTTP/1.1 frames a request with neither Content-Length nor Transfer-Encoding as bodiless:
+    the limit has nothing to count and does not ask the server for the body (a GET's cost)."""
+    assert _through_the_limit([(b"host", b"x")], []) == (200, b"-", 0)
+
+
+def test_a_declared_body_within_the_limit_streams_to_the_app_unbuffered():
+    headers = [(b"content-length", b"8")]
+    assert _through_the_limit(headers, [b"1234", b"5678"]) == (200, b"12345678", 2)
+    over = [(b"content-length", b"11")]
+    assert _through_the_limit(over, [b"12345678901"])[:2] == (413, _TOO_LARGE)
+
+
+def test_a_chunked_or_http2_body_is_still_counted():
+    chunked = [(b"transfer-encoding", b"chunked")]
+    assert _through_the_limit(chunked, [b"123456", b"789012"])[:2] == (413, _TOO_LARGE)
+    assert _through_the_limit(chunked, [b"1234", b"5678"])[:2] == (200, b"12345678")
+    # HTTP/2 carries a body in DATA frames with no length header at all.
+    assert _through_the_limit([], [b"123456", b"789012"], "2")[:2] == (413, _TOO_LARGE)

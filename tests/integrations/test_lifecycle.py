@@ -3,6 +3,7 @@ transitions, the status cache dropped after commit, and migration 0013 that drop
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from sqlmodel import Session, col, select
 from alembic import command
 from invoicehub.auth.accounts import principal_of
 from invoicehub.integrations.allegro import lifecycle, service
+from invoicehub.integrations.allegro.views import IntegrationView
 from invoicehub.models import AllegroIntegration, AuditEvent, IntegrationStatus, Role
 from invoicehub.models.base import utcnow
 from invoicehub.redis_conn import get_redis
@@ -98,7 +100,7 @@ def test_the_cached_status_is_dropped_when_a_change_commits_not_before(session):
     principal = principal_of(seller)
     integration = make_integration(session, seller)
     keys = [service.status_key(integration.id), service.settings_key(integration.id)]
-    assert service.cached_status(session, principal, integration.id).status == "active"
+    assert _cached_status(session, principal, integration.id)["status"] == "active"
     service.cached_settings_json(session, principal, integration.id)
     assert get_redis().exists(*keys) == 2
     integration.status = IntegrationStatus.DISABLED.value
@@ -107,13 +109,20 @@ def test_the_cached_status_is_dropped_when_a_change_commits_not_before(session):
     assert get_redis().exists(*keys) == 2  # flushed, not committed: readers see the old row
     session.commit()
     assert get_redis().exists(*keys) == 0
-    assert service.cached_status(session, principal, integration.id).is_active is False
+    assert _cached_status(session, principal, integration.id)["is_active"] is False
+
+
+def _cached_status(session, principal, integration_id) -> dict:
+    def render(view: IntegrationView) -> bytes:
+        return view.model_dump_json().encode()
+
+    return json.loads(service.cached_status_json(session, principal, integration_id, render))
 
 
 def test_the_cached_status_stays_when_nothing_about_an_integration_commits(session):
     seller = make_user(session)
     integration = make_integration(session, seller)
-    service.cached_status(session, principal_of(seller), integration.id)
+    _cached_status(session, principal_of(seller), integration.id)
     make_user(session)  # commits other rows only
     assert get_redis().exists(service.status_key(integration.id))
 

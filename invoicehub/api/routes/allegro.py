@@ -13,17 +13,18 @@ from starlette.concurrency import run_in_threadpool
 
 from invoicehub.api.deps import PrincipalDep, SessionDep, client_address
 from invoicehub.api.edit_errors import unknown_settings_detail
+from invoicehub.api.lean_route import principal_get
 from invoicehub.api.schema import ApiModel, ApiRequest, IsoDateTime
 from invoicehub.auth.tokens import Principal
 from invoicehub.db import read_session
 from invoicehub.integrations.allegro.preferences import STORED_KEYS, AllegroSettings
 from invoicehub.integrations.allegro.service import (
     cached_settings_json,
-    cached_status,
+    cached_status_json,
     integration_status,
     list_integrations,
     settings_json_from_cache_async,
-    status_from_cache_async,
+    status_json_from_cache_async,
     update_settings,
 )
 from invoicehub.integrations.allegro.views import IntegrationView
@@ -88,8 +89,7 @@ class IntegrationOut(ApiModel):
 
     @classmethod
     def of(cls, view: IntegrationView) -> IntegrationOut:
-        # From the view's fields as a dict: a tenth of the cost of reading them as attributes
-        # (this runs on every status read, cache hits included).
+        # From the view's fields as a dict: a tenth of the cost of reading them as attributes.
         return cls.model_validate(vars(view))
 
 
@@ -106,7 +106,9 @@ def integrations(principal: PrincipalDep, session: SessionDep) -> IntegrationLis
     return IntegrationList(items=items, total=len(items))
 
 
-@router.get("/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND)
+@principal_get(
+    router, "/settings/{integration_id}", response_model=SettingsResponse, responses=NOT_FOUND
+)
 async def read_settings(integration_id: str, principal: PrincipalDep) -> Response:
     # Async and cached like the status: a hit is one Redis HMGET and the stored JSON as it is
     # (camelCase, AllegroSettings' aliases, as the answer spells them), wrapped in its one key.
@@ -139,19 +141,25 @@ def write_settings(
     )
 
 
-@router.get("/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND)
+@principal_get(
+    router, "/status/{integration_id}", response_model=IntegrationOut, responses=NOT_FOUND
+)
 async def read_status(integration_id: str, principal: PrincipalDep) -> Response:
-    # Async: a cache hit is one Redis GET, with no thread hop and no database connection; the
-    # cached view is read and spelt as IntegrationOut by pydantic-core alone.
-    cached = await status_from_cache_async(principal, integration_id)
-    if cached is None:
-        cached = await run_in_threadpool(_load_status, principal, integration_id)
-    return Response(IntegrationOut.of(cached).model_dump_json(), media_type="application/json")
+    # Async and cached like the settings: a hit is one Redis HMGET and the answer as it was
+    # spelt when cached (IntegrationOut's JSON), with no thread hop and no database connection.
+    status = await status_json_from_cache_async(principal, integration_id)
+    if status is None:
+        status = await run_in_threadpool(_load_status, principal, integration_id)
+    return Response(status, media_type="application/json")
 
 
-def _load_status(principal: Principal, integration_id: str) -> IntegrationView:
+def _load_status(principal: Principal, integration_id: str) -> bytes:
     with read_session() as session:
-        return cached_status(session, principal, integration_id)
+        return cached_status_json(session, principal, integration_id, _status_json)
+
+
+def _status_json(view: IntegrationView) -> bytes:
+    return IntegrationOut.of(view).model_dump_json().encode()
 
 
 def save_settings(session: Session, save: Callable[[], AllegroSettings]) -> UpdateSettingsResponse:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, cast
 
@@ -148,47 +148,33 @@ def integration_status(integration: AllegroIntegration) -> IntegrationView:
     return IntegrationView.of(integration)
 
 
-def cached_status(
-    session: Session, principal: Principal, integration_id: uuid.UUID | str
-) -> IntegrationView:
-    """Status through the 5-minute Redis cache; ownership is still checked against the tenant."""
-    status = status_from_cache(principal, integration_id)
-    if status is None:
-        status = integration_status(find_integration(session, principal, integration_id))
-        key, ttl = status_key(integration_id), STATUS_CACHE_TTL_SECONDS
-        get_redis().set(key, status.model_dump_json(), ex=ttl)
-    return status
+def cached_status_json(
+    session: Session,
+    principal: Principal,
+    integration_id: uuid.UUID | str,
+    render: Callable[[IntegrationView], bytes],
+) -> bytes:
+    """The integration's status as `render` spells it (the API's JSON), through the 5-minute
+    Redis cache like the settings: a hash of the owner's tenant id and the rendered status, so a
+    hit is answered as it is stored, nothing parsed. Ownership is still checked on every read."""
+    status = integration_status(find_integration(session, principal, integration_id))
+    rendered = render(status)
+    _store(status_key(integration_id), status.tenant_id, {"status": rendered})
+    return rendered
 
 
-def status_from_cache(
+async def status_json_from_cache_async(
     principal: Principal, integration_id: uuid.UUID | str
-) -> IntegrationView | None:
-    """The cached status if there is one (no database); a foreign one raises IntegrationNotFound."""
-    raw = cast(bytes | None, get_redis().get(status_key(integration_id)))
-    return _visible_status(principal, raw)
+) -> bytes | None:
+    """The cached status JSON, if any (no database, nothing parsed); a foreign one raises
+    IntegrationNotFound."""
+    return await _cached_async(principal, status_key(integration_id), "status")
 
 
-async def status_from_cache_async(
-    principal: Principal, integration_id: uuid.UUID | str
-) -> IntegrationView | None:
-    """`status_from_cache` without blocking the event loop."""
-    raw = cast(bytes | None, await get_async_redis().get(status_key(integration_id)))
-    return _visible_status(principal, raw)
-
-
-def _visible_status(principal: Principal, raw: bytes | None) -> IntegrationView | None:
-    if raw is None:
-        return None
-    status = IntegrationView.model_validate_json(raw)
-    if principal.is_admin or status.tenant_id == principal.tenant_id:
-        return status
-    raise IntegrationNotFound("integration not found")
-
-
-# The entries' shapes are the views' (by field name); a new shape gets new key names, so an entry
-# written by an older release is never read as the new one (it expires on its own).
+# Each entry is a hash of the owner's tenant id and one JSON answer; a new shape gets new key
+# names, so an entry written by an older release is never read as the new one (it expires).
 def status_key(integration_id: uuid.UUID | str) -> str:
-    return f"allegro:status-view:{integration_id}"
+    return f"allegro:status-json:{integration_id}"
 
 
 def settings_key(integration_id: uuid.UUID | str) -> str:
@@ -215,11 +201,7 @@ def cached_settings_json(
         raise IntegrationNotFound("integration not found")
     tenant_id, stored, company_id = row
     settings = with_defaults(stored, company_id).model_dump_json(by_alias=True).encode()
-    key = settings_key(integration_id)
-    pipe = get_redis().pipeline(transaction=True)
-    pipe.hset(key, mapping={"tenant_id": str(tenant_id), "settings": settings})
-    pipe.expire(key, STATUS_CACHE_TTL_SECONDS)
-    pipe.execute()
+    _store(settings_key(integration_id), tenant_id, {"settings": settings})
     return settings
 
 
@@ -228,12 +210,23 @@ async def settings_json_from_cache_async(
 ) -> bytes | None:
     """The cached settings JSON, if any (no database, nothing parsed); a foreign one raises
     IntegrationNotFound."""
-    fields = get_async_redis().hmget(settings_key(integration_id), ["tenant_id", "settings"])
-    tenant, settings = await cast(Awaitable[list[bytes | None]], fields)
-    if tenant is None or settings is None:
+    return await _cached_async(principal, settings_key(integration_id), "settings")
+
+
+def _store(key: str, tenant_id: uuid.UUID, answer: dict[str, bytes]) -> None:
+    pipe = get_redis().pipeline(transaction=True)
+    pipe.hset(key, mapping={"tenant_id": str(tenant_id), **answer})
+    pipe.expire(key, STATUS_CACHE_TTL_SECONDS)
+    pipe.execute()
+
+
+async def _cached_async(principal: Principal, key: str, field: str) -> bytes | None:
+    fields = get_async_redis().hmget(key, ["tenant_id", field])
+    tenant, answer = await cast(Awaitable[list[bytes | None]], fields)
+    if tenant is None or answer is None:
         return None
     if principal.is_admin or tenant.decode() == str(principal.tenant_id):
-        return settings
+        return answer
     raise IntegrationNotFound("integration not found")
 
 
