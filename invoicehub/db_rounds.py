@@ -7,6 +7,8 @@ round trip (psycopg queues it in the pipeline instead of waiting for it).
 The statements are psycopg SQL (`%(name)s` parameters) run on the session's own connection, in
 its transaction. An error comes back as SQLAlchemy's exception for it (DBAPIError, or its
 subclass OperationalError for a lost connection), as from Session.execute.
+
+`copy_rows` is the other bulk path on the session's connection: COPY for rows known to be new.
 """
 
 from __future__ import annotations
@@ -73,8 +75,9 @@ def copy_rows(
     For rows known to be new: COPY has no ON CONFLICT, so a row a unique index already holds
     fails the statement (and the transaction) like any refused INSERT. Triggers, foreign keys
     and checks apply as for INSERT; what COPY saves is the statement's parse, plan and per-row
-    executor work (a page of ledger rows: about half the time of INSERT ... SELECT). The page
-    goes as one block of text, so the client's share is a join and a few replaces per value.
+    executor work (a page of ledger rows took about a third less time than INSERT ... SELECT
+    jsonb_to_recordset, measured page by page). The page goes as one block of text, so the
+    client's share is a join and a few replaces per value.
     """
     driver = session.connection().connection.driver_connection
     assert isinstance(driver, psycopg.Connection)

@@ -31,6 +31,9 @@ def test_new_rows_are_copied_with_their_final_state_and_known_rows_updated(sessi
     seller = connect_seller(session, control, "copier", orders=6, seed=5)
     integration = session.get(AllegroIntegration, seller.integration_id)
     forms = seller_forms(session, seller.integration_id)
+    # What COPY's text format must escape, in the JSON text of a form: a backslash, and
+    # JSON's own escapes of a tab, a newline and a quote; and text beyond ASCII.
+    forms[0]["buyer"]["login"] = 'ko\\t "Łódź"\tzażółć\n\u00a0'
     keyed = [(order_key(form), form) for form in forms]
 
     rows = ledger.rows_to_decide([], keyed)
