@@ -10,16 +10,29 @@ import httpx
 import pytest
 from sqlmodel import Session
 
+from invoicehub.auth.accounts import default_company
 from invoicehub.integrations.ksef.connection import update_connection
 from invoicehub.integrations.ksef.environments import KsefEnvironment
 from invoicehub.integrations.ksef.submissions import queue_invoices
-from invoicehub.models import Company, Invoice
+from invoicehub.models import Company, Invoice, User
 from invoicehub.settings import get_settings
 from tests.domain.factories import SELLER_NIP, issue_invoice, make_company
+from tests.factories import make_user
 from tests.support.ksef_emulator import new_token
 from tests.support.ksef_fixtures import ksef_control, ksef_url
 
 __all__ = ["ksef_control", "ksef_url"]
+
+
+@pytest.fixture
+def user(session: Session) -> User:
+    """A seller whose company has a bank account (what the API and the PDF tests issue with)."""
+    user = make_user(session)
+    company = default_company(session, user.tenant_id)
+    company.bank_account = "61109010140000071219812874"
+    session.add(company)
+    session.commit()
+    return user
 
 
 @pytest.fixture(autouse=True)

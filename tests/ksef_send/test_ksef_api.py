@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 import httpx
-import pytest
 from lxml import etree
 from sqlmodel import Session, select
 
@@ -17,16 +16,6 @@ from invoicehub.models import AuditEvent, KsefConnection, User
 from tests.domain.factories import issue_invoice
 from tests.factories import VALID_NIPS, bearer, make_user
 from tests.support.ksef_emulator import new_token
-
-
-@pytest.fixture
-def user(session: Session) -> User:
-    user = make_user(session)
-    company = default_company(session, user.tenant_id)
-    company.bank_account = "61109010140000071219812874"
-    session.add(company)
-    session.commit()
-    return user
 
 
 def _connect(api, user: User, control: httpx.Client, auto_send: bool = False) -> str:

@@ -27,16 +27,6 @@ from tests.support.ksef_emulator import offline_certificate
 URL = "/company/ksef/offline-certificate"
 
 
-@pytest.fixture
-def user(session: Session) -> User:
-    user = make_user(session)
-    company = default_company(session, user.tenant_id)
-    company.bank_account = "61109010140000071219812874"
-    session.add(company)
-    session.commit()
-    return user
-
-
 def _pdf_text(session: Session, invoice) -> str:
     session.expire_all()
     mark = ksef_mark(session, invoice)

@@ -24,16 +24,6 @@ from tests.factories import bearer, make_user
 from tests.ksef_send.conftest import connect, queue
 
 
-@pytest.fixture
-def user(session: Session) -> User:
-    user = make_user(session)
-    company = default_company(session, user.tenant_id)
-    company.bank_account = "61109010140000071219812874"
-    session.add(company)
-    session.commit()
-    return user
-
-
 def _rows(session: Session) -> dict:
     session.expire_all()
     return {r.invoice_id: r for r in session.exec(select(KsefSubmission)).all()}
