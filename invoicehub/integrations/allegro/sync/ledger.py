@@ -40,6 +40,12 @@ _orders: sa.Table = AllegroOrder.__table__  # type: ignore[attr-defined]
 # One statement per page whatever its size: the rows travel as one JSON array (a bind parameter
 # per column and row would be 1 100 parameters for SQLAlchemy to render and PostgreSQL to plan).
 # The page is sorted by checkout form id, so concurrent pages lock ledger rows in one order.
+# What a form written again changes in its row, both ways (a fetch retry due is done with).
+_FORM_WRITTEN_AGAIN = """
+       SET raw = excluded.raw, revision = excluded.revision,
+           allegro_status = excluded.allegro_status,
+           allegro_updated_at = excluded.allegro_updated_at, updated_at = now(),
+           fetch_attempts = 0, fetch_retry_at = NULL"""
 _UPSERT = sa.text(
     """
     INSERT INTO allegro_orders AS o (id, tenant_id, integration_id, checkout_form_id, revision,
@@ -51,11 +57,9 @@ _UPSERT = sa.text(
                checkout_form_id text, revision text, allegro_status text, raw jsonb,
                allegro_updated_at timestamptz)
      ORDER BY f.checkout_form_id
-    ON CONFLICT ON CONSTRAINT ux_allegro_orders_integration_form DO UPDATE
-       SET raw = excluded.raw, revision = excluded.revision,
-           allegro_status = excluded.allegro_status,
-           allegro_updated_at = excluded.allegro_updated_at, updated_at = now(),
-           fetch_attempts = 0, fetch_retry_at = NULL
+    ON CONFLICT ON CONSTRAINT ux_allegro_orders_integration_form DO UPDATE"""  # noqa: S608 (constant SQL)
+    + _FORM_WRITTEN_AGAIN
+    + """
      WHERE o.revision IS DISTINCT FROM excluded.revision OR excluded.revision IS NULL
         OR o.state IN ('pending', 'needs_review') OR o.fetch_retry_at IS NOT NULL
     RETURNING o.id, o.checkout_form_id, o.state, o.invoice_id, o.needs_correction
@@ -116,11 +120,9 @@ _WRITE = sa.text(
                state text, reason text, needs_correction boolean, invoice_id uuid,
                allegro_updated_at timestamptz)
      ORDER BY f.checkout_form_id
-    ON CONFLICT ON CONSTRAINT ux_allegro_orders_integration_form DO UPDATE
-       SET raw = excluded.raw, revision = excluded.revision,
-           allegro_status = excluded.allegro_status,
-           allegro_updated_at = excluded.allegro_updated_at, updated_at = now(),
-           fetch_attempts = 0, fetch_retry_at = NULL,
+    ON CONFLICT ON CONSTRAINT ux_allegro_orders_integration_form DO UPDATE"""  # noqa: S608 (constant SQL)
+    + _FORM_WRITTEN_AGAIN
+    + """,
            state = excluded.state, reason = excluded.reason, invoice_id = excluded.invoice_id,
            needs_correction = excluded.needs_correction
     """
