@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -20,6 +21,7 @@ from starlette.routing import Route
 from invoicehub.emulator.ksef.guards import absolute, state_of
 from invoicehub.emulator.ksef.processing import is_accepted
 from invoicehub.emulator.ksef.responses import bad_request
+from invoicehub.emulator.ksef.state import KsefState
 from invoicehub.emulator.ksef.upo import build_upo
 from invoicehub.integrations.ksef.crypto import sha256_b64
 
@@ -45,62 +47,67 @@ def session_upo_link(request: Request, session_ref: str, upo_ref: str, now: floa
     return signed_link(request, f"/storage/upo/{session_ref}/pages/{upo_ref}", now)
 
 
-def _checked(request: Request, now: float) -> None:
+def _valid(request: Request, now: float) -> bool:
     try:
         expires = int(request.query_params.get("exp", ""))
     except ValueError:
         expires = 0
     given = request.query_params.get("sig", "")
-    if not hmac.compare_digest(given, _signature(request.url.path, expires)) or now > expires:
-        # Storage answers a bad or stale signature with 403, not with KSeF's error body.
-        raise _Forbidden()
+    return hmac.compare_digest(given, _signature(request.url.path, expires)) and now <= expires
 
 
-class _Forbidden(Exception):
-    pass
+def _signed_storage(
+    document: Callable[[Request, KsefState, float], bytes],
+) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint answering `document` (request, emulator state, now) to a valid link.
+
+    Storage answers a bad or stale signature with 403, not with KSeF's error body; the UPO comes
+    with its SHA-256 in `x-ms-meta-hash`.
+    """
+
+    async def endpoint(request: Request) -> Response:
+        state = state_of(request)
+        with state.lock:
+            now = state.clock.now()
+            if not _valid(request, now):
+                return Response("link invalid or expired", status_code=403)
+            body = document(request, state, now)
+        return Response(
+            body, media_type="application/xml", headers={"x-ms-meta-hash": sha256_b64(body)}
+        )
+
+    return endpoint
 
 
-def _xml(document: bytes) -> Response:
-    return Response(
-        document, media_type="application/xml", headers={"x-ms-meta-hash": sha256_b64(document)}
-    )
+def _invoice_upo(request: Request, state: KsefState, now: float) -> bytes:
+    session = state.sessions.get(request.path_params["sessionRef"])
+    records = [
+        r
+        for r in (session.invoices if session else [])
+        if r.reference == request.path_params["invoiceRef"] and is_accepted(r, now)
+    ]
+    if session is None or not records:
+        raise bad_request(now, "UPO nie istnieje.")
+    return build_upo(session, records)
 
 
-async def invoice_upo(request: Request) -> Response:
-    state = state_of(request)
-    with state.lock:
-        now = state.clock.now()
-        try:
-            _checked(request, now)
-        except _Forbidden:
-            return Response("link invalid or expired", status_code=403)
-        session = state.sessions.get(request.path_params["sessionRef"])
-        records = [
-            r
-            for r in (session.invoices if session else [])
-            if r.reference == request.path_params["invoiceRef"] and is_accepted(r, now)
-        ]
-        if session is None or not records:
-            raise bad_request(now, "UPO nie istnieje.")
-        return _xml(build_upo(session, records))
-
-
-async def session_upo(request: Request) -> Response:
-    state = state_of(request)
-    with state.lock:
-        now = state.clock.now()
-        try:
-            _checked(request, now)
-        except _Forbidden:
-            return Response("link invalid or expired", status_code=403)
-        session = state.sessions.get(request.path_params["sessionRef"])
-        if session is None or session.upo_reference != request.path_params["upoRef"]:
-            raise bad_request(now, "UPO nie istnieje.")
-        accepted = [r for r in session.invoices if is_accepted(r, now)]
-        return _xml(build_upo(session, accepted, page=True))
+def _session_upo(request: Request, state: KsefState, now: float) -> bytes:
+    session = state.sessions.get(request.path_params["sessionRef"])
+    if session is None or session.upo_reference != request.path_params["upoRef"]:
+        raise bad_request(now, "UPO nie istnieje.")
+    accepted = [r for r in session.invoices if is_accepted(r, now)]
+    return build_upo(session, accepted, page=True)
 
 
 routes = [
-    Route("/storage/upo/{sessionRef}/invoices/{invoiceRef}", invoice_upo, methods=["GET"]),
-    Route("/storage/upo/{sessionRef}/pages/{upoRef}", session_upo, methods=["GET"]),
+    Route(
+        "/storage/upo/{sessionRef}/invoices/{invoiceRef}",
+        _signed_storage(_invoice_upo),
+        methods=["GET"],
+    ),
+    Route(
+        "/storage/upo/{sessionRef}/pages/{upoRef}",
+        _signed_storage(_session_upo),
+        methods=["GET"],
+    ),
 ]
