@@ -129,10 +129,12 @@ def run_of(session: Session, run_id: uuid.UUID) -> SyncRun:
 
 
 def invoice_numbers(integration_id: uuid.UUID) -> list[int]:
-    """The running numbers of the integration's invoices (the last part of FV/YYYY/MM/N)."""
+    """The running numbers of the integration's invoices (the last part of FV/YYYY/MM/N);
+    corrections (their own KOR series) are not invoices of an order."""
     with get_engine().connect() as conn:
         numbers = conn.execute(
-            sa.text("SELECT number FROM invoices WHERE integration_id = :i"), {"i": integration_id}
+            sa.text("SELECT number FROM invoices WHERE integration_id = :i AND kind = 'invoice'"),
+            {"i": integration_id},
         ).scalars()
         return sorted(int(number.rsplit("/", 1)[-1]) for number in numbers)
 
@@ -147,11 +149,14 @@ def ledger_states(integration_id: uuid.UUID) -> dict[str, str]:
 
 
 def invoiced_orders(integration_id: uuid.UUID) -> dict[str, Decimal]:
-    """external order id -> invoice gross; fails on a second invoice for one order."""
+    """external order id -> invoice gross; fails on a second invoice for one order.
+    Corrections (an invoiced order cancelled or refunded) are not counted: they are no order's
+    invoice."""
     with get_engine().connect() as conn:
         rows = conn.execute(
             sa.text(
-                "SELECT external_order_id, total_gross FROM invoices WHERE integration_id = :i"
+                "SELECT external_order_id, total_gross FROM invoices"
+                " WHERE integration_id = :i AND kind = 'invoice'"
             ),
             {"i": integration_id},
         ).all()
