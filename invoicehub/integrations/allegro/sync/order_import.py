@@ -45,7 +45,7 @@ from invoicehub.domain.invoices import (
 from invoicehub.integrations.allegro.sync import ledger, order_guard
 from invoicehub.integrations.allegro.sync.buyers import SOURCE
 from invoicehub.integrations.allegro.sync.context import ImportContext, PageResult, SyncCounts
-from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision, OrderKey
+from invoicehub.integrations.allegro.sync.mapping import Action, OrderDecision
 from invoicehub.integrations.allegro.sync.order_products import (
     ensure_products,
     product_rates,
@@ -99,7 +99,7 @@ def _import(session: Session, ctx: ImportContext, page: PreparedPage, isolate: b
         rows = order_guard.upsert_isolated(session, ctx, list(forms.values()), counts)
         rates = product_rates(session, ctx, [forms[form_id][1] for form_id in rows])
     else:  # read and locked now, written once below with their final states
-        rows, rates = _page_reads(session, ctx, forms)
+        rows, rates = _page_reads(session, ctx, page)
     counts.skipped += len(forms) - len(rows) - (counts.needs_review - unkeyed)  # decided before
     _remember_rates(ctx, page, rates)
     decisions = [
@@ -152,14 +152,15 @@ def _remember_rates(ctx: ImportContext, page: PreparedPage, rates: Mapping[str, 
 
 
 def _page_reads(
-    session: Session, ctx: ImportContext, forms: Mapping[str, tuple[OrderKey, dict[str, Any]]]
+    session: Session, ctx: ImportContext, page: PreparedPage
 ) -> tuple[dict[str, ledger.LedgerRow], dict[str, str]]:
     """The rows to decide, read and locked, and the rates of the page's known offers (of all
     its forms: a superset of those decided), in one round trip with the page's BEGIN."""
+    forms = page.forms
     if not forms:
         return {}, {}
     queries = [ledger.page_rows_query(ctx.tenant_id, ctx.integration_id, forms.values())]
-    if (rates := rates_query(ctx, [raw for _, raw in forms.values()])) is not None:
+    if (rates := rates_query(ctx, sorted(page.rate_offers))) is not None:
         queries.append(rates)
     results = fetch_together(session, queries)
     rates_found = rates_of(results[1]) if rates is not None else {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -33,7 +33,7 @@ def product_rates(
     session: Session, ctx: ImportContext, raws: Iterable[Mapping[str, Any]]
 ) -> dict[str, str]:
     """Rates of known products for line items that carry no `tax.rate` (one query a page)."""
-    query = rates_query(ctx, raws)
+    query = rates_query(ctx, offers_needing_rates(raws))
     return rates_of(fetch_together(session, [query])[0]) if query else {}
 
 
@@ -42,10 +42,9 @@ def rates_of(rows: Iterable[Any]) -> dict[str, str]:
 
 
 def rates_query(
-    ctx: ImportContext, raws: Iterable[Mapping[str, Any]]
+    ctx: ImportContext, offer_ids: Collection[str]
 ) -> tuple[str, dict[str, Any]] | None:
-    """The statement reading the known rates (None: no line item needs one)."""
-    offer_ids = offers_needing_rates(raws)
+    """The statement reading the known rates of these offers (None: there are none)."""
     if not offer_ids:
         return None
     params = {"tenant_id": ctx.tenant_id, "source": SOURCE, "offer_ids": sorted(offer_ids)}

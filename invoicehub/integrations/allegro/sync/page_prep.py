@@ -85,14 +85,14 @@ def prepare_page(raws: Sequence[Any], ctx: ImportContext | None = None) -> Prepa
         except Exception:  # noqa: S112 (decided again, and held, by order_guard.decide)
             continue
     raw_json = {form_id: json_text.dumps(raw) for form_id, (_, raw) in forms.items()}
-    page = PreparedPage(len(raws), unkeyed, forms, held, parsed, raw_json)
+    rate_offers = frozenset(offers_needing_rates(raw for _, raw in forms.values()))
+    page = PreparedPage(len(raws), unkeyed, forms, held, parsed, raw_json, rate_offers=rate_offers)
     return page if ctx is None else _decided_ahead(page, ctx)
 
 
 def _decided_ahead(page: PreparedPage, ctx: ImportContext) -> PreparedPage:
-    rate_offers = frozenset(offers_needing_rates(raw for _, raw in page.forms.values()))
     known = dict(ctx.known_rates)  # a copy: the page thread updates it meanwhile
-    guessed = {offer: known[offer] for offer in rate_offers if offer in known}
+    guessed = {offer: known[offer] for offer in page.rate_offers if offer in known}
     decisions = {
         form_id: decide(
             raw,
@@ -104,4 +104,4 @@ def _decided_ahead(page: PreparedPage, ctx: ImportContext) -> PreparedPage:
         )
         for form_id, (_, raw) in page.forms.items()
     }
-    return replace(page, decisions=decisions, guessed_rates=guessed, rate_offers=rate_offers)
+    return replace(page, decisions=decisions, guessed_rates=guessed)
