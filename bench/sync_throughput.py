@@ -1,6 +1,6 @@
 """Sync throughput: one first sync of N generated orders in a real worker process, and its floor.
 
-    python bench/sync_throughput.py [--orders 10000] [--seed 1] [--keep]
+    python bench/sync_throughput.py [--orders 10000] [--seed 1] [--keep] [--profile FILE]
 
 What it does, end to end:
 1. Creates a scratch database `invoicehub_bench_<pid>` on the PostgreSQL server named by
@@ -58,9 +58,16 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="sample the worker with py-spy (threads, idle included) into FILE, collapsed stacks",
+    )
     args = parser.parse_args()
     with scratch_environment(args.keep) as database_url, emulator() as emulator_url:
-        sync_seconds, rss_mb, integration_id = run_sync(emulator_url, args.orders, args.seed)
+        sync_seconds, rss_mb, integration_id = run_sync(
+            emulator_url, args.orders, args.seed, args.profile
+        )
         copy_seconds = copy_floor(database_url, integration_id)
     rate, ratio = args.orders / sync_seconds, sync_seconds / copy_seconds
     print(
@@ -160,7 +167,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_sync(emulator_url: str, orders: int, seed: int) -> tuple[float, float, object]:
+def run_sync(
+    emulator_url: str, orders: int, seed: int, profile: str | None = None
+) -> tuple[float, float, object]:
     """Connect a seller with `orders` orders, sync once in a worker: (seconds, peak MB, id)."""
     from sqlmodel import Session
 
@@ -182,7 +191,7 @@ def run_sync(emulator_url: str, orders: int, seed: int) -> tuple[float, float, o
             principal, integration_id = _connect(session, control, login)
             run = request_sync(session, principal, integration_id, enforce_rate_limit=False)
     with BackendCpu(get_engine().url) as postgres:
-        rss_mb, wall, worker_cpu = _run_worker()
+        rss_mb, wall, worker_cpu = _run_worker(profile)
     with Session(get_engine()) as session:
         done = session.get(SyncRun, run.id)
         assert done is not None and done.status == "succeeded", done and done.error
@@ -222,17 +231,22 @@ def _connect(session, control: httpx.Client, login: str):  # type: ignore[no-unt
     return principal, integration.id
 
 
-def _run_worker() -> tuple[float, float, float]:
+def _run_worker(profile: str | None = None) -> tuple[float, float, float]:
     """`python -m worker.main worker --burst`; (peak RSS of the worker and its horse in MB,
-    wall seconds, CPU seconds of the worker and its horse)."""
+    wall seconds, CPU seconds of the worker and its horse). With `profile`, py-spy samples the
+    worker and its work horse (the CPU and RSS figures then include py-spy's own)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
+    command = [sys.executable, "-m", "worker.main", "worker", "--burst", "--queues", "sync"]
+    if profile:
+        sampler = ["py-spy", "record", "--subprocesses", "--threads", "--idle", "--format", "raw"]
+        command = [*sampler, "--output", profile, "--", *command]
     subprocess.run(
         # The sync queue only: invoicing queues one PDF upload to Allegro per invoice on
         # `default`, which is not the sync and would keep a burst worker busy for long after it.
-        [sys.executable, "-m", "worker.main", "worker", "--burst", "--queues", "sync"],
+        command,
         cwd=ROOT,
         env=env,
         check=True,
