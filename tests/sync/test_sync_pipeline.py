@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -391,6 +392,56 @@ def test_prefetched_pages_arrive_in_order_and_errors_surface_where_they_happened
     assert next(pages) == [1]
     with pytest.raises(RuntimeError, match="page 2 failed"):
         next(pages)
+
+
+def test_joined_pages_are_whole_pages_of_at_least_the_batch_size():
+    from invoicehub.integrations.allegro.sync.streaming import joined
+
+    pages = [[i] * n for i, n in enumerate([100, 100, 30, 480, 100, 7])]
+    batches = list(joined(iter(pages), 200))
+    assert [len(batch) for batch in batches] == [200, 510, 107]
+    assert [x for batch in batches for x in batch] == [x for page in pages for x in page]
+    assert list(joined(iter([]), 200)) == []
+
+
+def test_a_first_sync_failing_after_its_first_batch_keeps_it_and_resumes_without_a_gap(
+    session, control, monkeypatch
+):
+    """A first sync of 1 120 orders is three transactions (500, 500, 120). The listing fails
+    at its seventh page: the first batch stays committed, the second never began; the next
+    sync records every order once, and the invoice numbers have no gap."""
+    from invoicehub.integrations.allegro.client import AllegroApiClient
+    from invoicehub.integrations.allegro.errors import TransientError
+    from invoicehub.integrations.allegro.sync import pipeline as sync_module
+
+    assert sync_module.FIRST_SYNC_BATCH == 500 and sync_module.PAGE_SIZE == 100
+    seller = connect_seller(session, control, "batches", orders=1120, seed=21)
+    forms = seller_forms(session, seller.integration_id)
+    listing, listed = AllegroApiClient.iter_checkout_forms, []
+
+    def failing_at_page_seven(self, **kwargs):  # type: ignore[no-untyped-def]
+        for number, page in enumerate(listing(self, **kwargs), start=1):
+            if number == 7:
+                raise TransientError("Allegro answered 503 (injected at page 7)")
+            listed.append({form["id"] for form in page})
+            yield page
+
+    monkeypatch.setattr(AllegroApiClient, "iter_checkout_forms", failing_at_page_seven)
+    with pytest.raises(TransientError, match="page 7"):
+        sync_integration(seller.integration_id)
+    first_batch = set().union(*listed[:5])  # the sixth page waited for the seventh
+    assert len(listed) == 6 and len(first_batch) == 500
+    assert set(ledger_states(seller.integration_id)) == first_batch
+    numbers = invoice_numbers(seller.integration_id)
+    assert numbers == list(range(1, len(numbers) + 1))
+
+    monkeypatch.setattr(AllegroApiClient, "iter_checkout_forms", listing)
+    counts = sync_integration(seller.integration_id)
+    states, totals = _expected(forms)
+    assert ledger_states(seller.integration_id) == states
+    assert invoiced_orders(seller.integration_id) == totals
+    assert invoice_numbers(seller.integration_id) == list(range(1, len(totals) + 1))
+    assert counts.invoices_created == len(totals) - len(numbers)
 
 
 def test_after_a_pause_longer_than_event_retention_the_orders_are_listed_again(session, control):

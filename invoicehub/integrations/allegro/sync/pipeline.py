@@ -7,9 +7,9 @@ start the journal from that head once every page is in.
 
 A page is at most PAGE_SIZE orders and one transaction; the cursor moves in the same transaction
 as the last statement of the page it covers, so it can never run ahead of committed work and a
-crash replays at most one page (which the ledger turns into no-ops). Memory stays flat: one page
-of forms is held at a time. Redis keys (24 h) remember the revision each order was last decided at
-so replayed events skip the HTTP fetch; they are only a fast path, the ledger decides.
+crash replays at most one page (which the ledger turns into no-ops); a first sync joins its pages
+to FIRST_SYNC_BATCH orders. Memory stays flat: one batch at a time. Redis keys (24 h) remember the
+revision each order was last decided at so replayed events skip the fetch (the ledger decides).
 
 Orders set aside for review come back only with a new Allegro revision, except when a person asks
 for the sync (`retry_held`): the cause may be theirs to fix (no company, a VAT rate), so such a
@@ -51,7 +51,7 @@ from invoicehub.integrations.allegro.sync.mapping import POLAND
 from invoicehub.integrations.allegro.sync.order_import import import_page
 from invoicehub.integrations.allegro.sync.page_prep import PreparedPage, prepare_page
 from invoicehub.integrations.allegro.sync.refunds import follow_order
-from invoicehub.integrations.allegro.sync.streaming import fewer_gc_pauses, prefetched
+from invoicehub.integrations.allegro.sync.streaming import fewer_gc_pauses, joined, prefetched
 from invoicehub.models import AllegroIntegration
 from invoicehub.models.base import utcnow
 from invoicehub.settings import get_settings
@@ -61,6 +61,7 @@ logger = logging.getLogger(__name__)
 FIRST_SYNC_WINDOW = timedelta(days=30)
 EVENT_RETENTION = timedelta(days=55)  # Allegro keeps order events 60 days; a margin for clocks
 PAGE_SIZE = 100  # orders per transaction (and Allegro's largest checkout-form page)
+FIRST_SYNC_BATCH = 500  # orders per transaction of a first sync's listing (streaming.joined)
 EVENTS_PAGE = 1000  # Allegro's largest event page
 FETCH_CONCURRENCY = 8  # parallel GET /order/checkout-forms/{id} of one page
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -168,7 +169,8 @@ def _first_sync(
     latest = (client.get_event_stats().get("latestEvent") or {}).get("id")
     since = since or utcnow() - FIRST_SYNC_WINDOW
     counts = SyncCounts()
-    pages = client.iter_checkout_forms(updated_at_gte=since, page_size=PAGE_SIZE)
+    listing = client.iter_checkout_forms(updated_at_gte=since, page_size=PAGE_SIZE)
+    pages = joined(listing, FIRST_SYNC_BATCH)
     # The Redis filter and the page's preparation run in the prefetch thread too, while the page
     # before is written (its keys may not be stored yet: an order listed twice is then a no-op
     # of the ledger's).
